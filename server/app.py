@@ -1,0 +1,205 @@
+"""The team server: handshake, catch-up, then commands in and events out.
+
+A connection says ``hello`` with its token and the last seq it holds; it gets ``welcome``, the events
+it missed, ``synced``, and from then on live events. Commands go to the single writer; the ack is sent
+only after the commit, and the event is broadcast to the whole inspection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+
+from sqlalchemy import Engine
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from server import store
+from server.commands import Applied
+from server.errors import CommandRejected
+from server.hub import Connection, Hub
+from server.models import utcnow
+from server.writer import Submission, Writer
+from shared.protocol import (
+    UNAUTHORIZED_CLOSE,
+    Ack,
+    Error,
+    ErrorCode,
+    ProtocolError,
+    Synced,
+    Welcome,
+    decode_command,
+    decode_hello,
+    encode,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    db_url: str
+    host: str = "127.0.0.1"
+    port: int = 8765
+    max_frame_bytes: int = 64 * 1024
+    send_queue_frames: int = 1024
+    handshake_timeout: float = 10.0
+
+
+class TeamServer:
+    """Run with ``async with TeamServer(config) as server:``; ``server.url`` is where to connect."""
+
+    def __init__(self, config: ServerConfig, *, clock: Callable[[], datetime] = utcnow):
+        self.config = config
+        self.hub = Hub()
+        self._clock = clock
+        self._engine: Engine | None = None
+        self._writer: Writer | None = None
+        self._writer_task: asyncio.Task[None] | None = None
+        self._server: Server | None = None
+
+    @property
+    def engine(self) -> Engine:
+        assert self._engine is not None, "server not started"
+        return self._engine
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "server not started"
+        return int(next(iter(self._server.sockets)).getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.config.host}:{self.port}"
+
+    async def start(self) -> None:
+        self._engine = await asyncio.to_thread(store.connect, self.config.db_url)
+        self._writer = Writer(self._engine, clock=self._clock)
+        self._writer_task = asyncio.create_task(self._writer.run(), name="writer")
+        self._server = await serve(
+            self._handle,
+            self.config.host,
+            self.config.port,
+            max_size=self.config.max_frame_bytes,
+            compression=None,  # small JSON frames; and no decompression bombs
+        )
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        if self._writer_task is not None:
+            self._writer_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer_task
+        if self._engine is not None:
+            self._engine.dispose()
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None, "server not started"
+        await self._server.serve_forever()
+
+    async def __aenter__(self) -> TeamServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    # ---------------------------------------------------------------- one connection
+
+    async def _handle(self, websocket: ServerConnection) -> None:
+        try:
+            identity = await self._authenticate(websocket)
+        except ConnectionClosed:
+            return
+        if identity is None:
+            return
+        hello_since, connection = identity
+        self.hub.join(connection)  # before reading the head, so no live event can slip between
+        pump: asyncio.Task[None] | None = None
+        try:
+            head = await self._catch_up(connection, hello_since)
+            pump = asyncio.create_task(connection.pump(head))
+            await self._read_commands(connection)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.hub.leave(connection)
+            if pump is not None:
+                pump.cancel()
+
+    async def _authenticate(self, websocket: ServerConnection) -> tuple[int, Connection] | None:
+        """Read the hello; on any failure send only ``unauthorized`` and close with 4401."""
+        try:
+            first = await asyncio.wait_for(websocket.recv(), self.config.handshake_timeout)
+            hello = decode_hello(first)
+            found = await asyncio.to_thread(store.authenticate, self.engine, token=hello.token)
+            if found is None:
+                raise ProtocolError(ErrorCode.UNAUTHORIZED, "unknown or revoked token")
+        except (TimeoutError, ProtocolError) as refused:
+            message = str(refused) if isinstance(refused, ProtocolError) else "no hello in time"
+            await websocket.send(encode(Error(code=ErrorCode.UNAUTHORIZED, message=message)))
+            await websocket.close(UNAUTHORIZED_CLOSE, "unauthorized")
+            return None
+        inspector, inspection = found
+        connection = Connection(websocket, inspector, inspection.id, self.config.send_queue_frames)
+        return hello.since, connection
+
+    async def _catch_up(self, connection: Connection, since: int) -> int:
+        """Send welcome, every event after ``since``, then synced; returns the head replayed to."""
+        engine, inspection_id = self.engine, connection.inspection_id
+        epoch, head = await asyncio.to_thread(store.log_position, engine, inspection_id=inspection_id)
+        inspection = await asyncio.to_thread(store.get_inspection, engine, inspection_id=inspection_id)
+        team = await asyncio.to_thread(store.team, engine, inspection_id=inspection_id)
+        websocket = connection.websocket
+        welcome = Welcome(
+            inspector=connection.inspector,
+            inspection=inspection,
+            epoch=epoch,
+            head=head,
+            team=team,
+            online=self.hub.online(inspection_id),
+        )
+        await websocket.send(encode(welcome))
+        pages = store.events_between(engine, inspection_id=inspection_id, after=since, upto=head)
+        while (page := await asyncio.to_thread(next, pages, None)) is not None:
+            for event in page:
+                await websocket.send(encode(event))
+        await websocket.send(encode(Synced(head=head)))
+        return head
+
+    async def _read_commands(self, connection: Connection) -> None:
+        assert self._writer is not None
+        async for raw in connection.websocket:
+            if isinstance(raw, bytes):
+                connection.send(Error(code=ErrorCode.INVALID, message="send JSON text frames, not binary"))
+                continue
+            try:
+                command = decode_command(raw)
+            except ProtocolError as refused:
+                connection.send(refused.frame)
+                continue
+            await self._writer.submit(
+                Submission(
+                    inspection_id=connection.inspection_id,
+                    actor=connection.inspector,
+                    command=command,
+                    reply=lambda outcome, c=connection, cid=command.id: self._reply(c, cid, outcome),
+                )
+            )
+
+    def _reply(self, connection: Connection, command_id: str, outcome: Applied | CommandRejected) -> None:
+        if isinstance(outcome, CommandRejected):
+            connection.send(Error(id=command_id, code=outcome.code, message=outcome.message, field=outcome.field))
+            return
+        if outcome.event is not None:
+            self.hub.broadcast(connection.inspection_id, outcome.event)
+        connection.send(Ack(id=command_id, seq=outcome.seq))

@@ -1,0 +1,171 @@
+"""Server-side commands: ``serve``, ``inspection …`` and ``inspector …``.
+
+Registered as ``triangulate`` subcommands through entry points; ``python -m server`` runs the same group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from datetime import date
+from pathlib import Path
+
+import click
+import platformdirs
+
+from server import store
+from server.app import ServerConfig, TeamServer
+from shared.vocabulary import Framework, Inspectorate, Role
+
+
+def default_db_url() -> str:
+    """``TRIANGULATE_DB`` if set, else a SQLite file in the user data directory."""
+    configured = os.environ.get("TRIANGULATE_DB")
+    if configured:
+        return configured
+    path = Path(platformdirs.user_data_dir("triangulate")) / "triangulate.db"
+    return f"sqlite:///{path}"
+
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    default=default_db_url,
+    show_default="$TRIANGULATE_DB or a SQLite file in the user data directory",
+    help="Database URL (sqlite:///PATH or postgresql+psycopg://…).",
+)
+
+
+def _engine(db_url: str):  # type: ignore[no-untyped-def]
+    try:
+        return store.connect(db_url)
+    except Exception as exc:  # a bad URL or unreachable database: say so, no traceback
+        raise click.ClickException(f"cannot open database {db_url!r}: {exc}") from None
+
+
+def _choice(enum: type) -> click.Choice:
+    return click.Choice([member.value for member in enum])
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@db_option
+@click.option("--max-frame", default=64 * 1024, show_default=True, type=click.IntRange(1024), help="Bytes.")
+def serve(host: str, port: int, db_url: str, max_frame: int) -> None:
+    """Run the team server until interrupted (Ctrl-C or SIGTERM)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _engine(db_url).dispose()
+    config = ServerConfig(db_url=db_url, host=host, port=port, max_frame_bytes=max_frame)
+    asyncio.run(_serve(config))
+
+
+async def _serve(config: ServerConfig) -> None:
+    stop = asyncio.get_running_loop().create_future()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, lambda: stop.done() or stop.set_result(None))
+    async with TeamServer(config) as server:
+        click.echo(f"Triangulate serving on {server.url}", err=True)
+        await stop
+    click.echo("stopped", err=True)
+
+
+@click.group()
+def inspection() -> None:
+    """Create and list inspections."""
+
+
+@inspection.command("create")
+@click.argument("name")
+@click.option("--framework", type=_choice(Framework), default=Framework.INTEGRATED.value, show_default=True)
+@click.option("--start", "start_date", type=click.DateTime(["%Y-%m-%d"]), help="First day of fieldwork.")
+@click.option("--timezone", default="Europe/London", show_default=True)
+@db_option
+def inspection_create(name: str, framework: str, start_date: object, timezone: str, db_url: str) -> None:
+    """Create an inspection called NAME and print its id."""
+    day: date | None = start_date.date() if start_date is not None else None  # type: ignore[attr-defined]
+    try:
+        created = store.create_inspection(
+            _engine(db_url), name=name, framework=Framework(framework), start_date=day, timezone=timezone
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
+    click.echo(f"Created inspection {created.id}: {created.name} ({created.framework.label})")
+
+
+@inspection.command("list")
+@db_option
+def inspection_list(db_url: str) -> None:
+    """List inspections."""
+    for item in store.list_inspections(_engine(db_url)):
+        start = item.start_date.isoformat() if item.start_date else "-"
+        click.echo(f"{item.id}\t{item.name}\t{item.framework.value}\t{start}")
+
+
+@click.group()
+def inspector() -> None:
+    """Add, list and revoke team members."""
+
+
+@inspector.command("add")
+@click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
+@click.option("--name", required=True)
+@click.option("--inspectorate", required=True, type=_choice(Inspectorate))
+@click.option("--role", type=_choice(Role), default=Role.INSPECTOR.value, show_default=True)
+@db_option
+def inspector_add(inspection_id: int, name: str, inspectorate: str, role: str, db_url: str) -> None:
+    """Add a team member and print their access token (shown only this once)."""
+    try:
+        member, token = store.add_inspector(
+            _engine(db_url),
+            inspection_id=inspection_id,
+            name=name,
+            inspectorate=Inspectorate(inspectorate),
+            role=Role(role),
+        )
+    except store.NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="--inspection") from None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--name") from None
+    click.echo(f"Added inspector {member.id}: {member.name} ({member.inspectorate.label}, {member.role.label})")
+    click.echo("Token (shown once; give it to them privately):", err=True)
+    click.echo(token)
+
+
+@inspector.command("list")
+@click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
+@db_option
+def inspector_list(inspection_id: int, db_url: str) -> None:
+    """List the team of an inspection."""
+    engine = _engine(db_url)
+    try:
+        store.get_inspection(engine, inspection_id=inspection_id)
+    except store.NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="--inspection") from None
+    for member, active in store.list_inspectors(engine, inspection_id=inspection_id):
+        state = "active" if active else "revoked"
+        click.echo(f"{member.id}\t{member.name}\t{member.inspectorate.label}\t{member.role.label}\t{state}")
+
+
+@inspector.command("revoke")
+@click.argument("inspector_id", type=int)
+@db_option
+def inspector_revoke(inspector_id: int, db_url: str) -> None:
+    """Revoke every token of INSPECTOR_ID; they can no longer connect."""
+    try:
+        count = store.revoke_inspector(_engine(db_url), inspector_id=inspector_id)
+    except store.NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="INSPECTOR_ID") from None
+    click.echo(f"Revoked {count} token(s) of inspector {inspector_id}")
+
+
+@click.group()
+def cli() -> None:
+    """Triangulate server commands (``python -m server``)."""
+
+
+for _command in (serve, inspection, inspector):
+    cli.add_command(_command)
+

@@ -1,0 +1,70 @@
+"""Apply one command inside a transaction: idempotency, the handler, then the numbered event.
+
+The caller owns the transaction: the event row, the projection and the head move together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from server import findings
+from server.errors import CommandRejected
+from server.models import EventRow, InspectionRow
+from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding
+
+Handler = Callable[..., BaseModel]
+
+# command type → (event kind, handler)
+HANDLERS: dict[type[Command], tuple[str, Handler]] = {
+    PostFinding: ("finding.posted", findings.post_finding),
+    AmendFinding: ("finding.amended", findings.amend_finding),
+}
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A command's outcome: its seq, and the new event unless it was a retry of one already stored."""
+
+    seq: int
+    event: Event | None
+
+
+def apply_command(
+    session: Session, *, inspection_id: int, actor: Inspector, command: Command, at: datetime
+) -> Applied:
+    """Apply ``command`` in ``session`` (not committed here); raises CommandRejected to refuse it."""
+    earlier = session.exec(
+        select(EventRow).where(EventRow.inspection_id == inspection_id, EventRow.command_id == command.id)
+    ).first()
+    if earlier is not None:
+        if earlier.actor_id != actor.id:
+            raise CommandRejected(ErrorCode.CONFLICT, "this command id was already used", field="id")
+        return Applied(seq=earlier.seq, event=None)
+
+    kind, handler = HANDLERS[type(command)]
+    data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
+    inspection = session.get(InspectionRow, inspection_id, with_for_update=True)
+    assert inspection is not None
+    inspection.head += 1
+    payload: dict[str, Any] = data.model_dump(mode="json")
+    session.add(inspection)
+    session.add(
+        EventRow(
+            inspection_id=inspection_id,
+            seq=inspection.head,
+            kind=kind,
+            actor_id=actor.id,
+            at=at,
+            data=json.dumps(payload, separators=(",", ":")),
+            command_id=command.id,
+        )
+    )
+    event = Event(seq=inspection.head, kind=kind, actor=actor, at=at, data=payload)
+    return Applied(seq=inspection.head, event=event)

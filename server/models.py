@@ -1,0 +1,90 @@
+"""Database tables. Suffixed ``Row`` so they are never mistaken for wire models in shared.protocol."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc_column(**kwargs: object) -> Column:  # type: ignore[type-arg]
+    return Column(DateTime(timezone=True), **kwargs)
+
+
+class InspectionRow(SQLModel, table=True):
+    """An inspection and its event log's identity: ``epoch`` changes only if the log is rebuilt."""
+
+    __tablename__ = "inspection"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    framework: str
+    start_date: date | None = None
+    timezone: str = "Europe/London"
+    epoch: str
+    head: int = 0  # last seq allocated; bumped in the same transaction as each event
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class InspectorRow(SQLModel, table=True):
+    __tablename__ = "inspector"
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    name: str
+    inspectorate: str
+    role: str
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class TokenRow(SQLModel, table=True):
+    """An access token, stored only as its SHA-256 (tokens are 256-bit random, so no slow hash is needed)."""
+
+    __tablename__ = "token"
+    id: int | None = Field(default=None, primary_key=True)
+    inspector_id: int = Field(foreign_key="inspector.id", index=True)
+    token_hash: str = Field(unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class EventRow(SQLModel, table=True):
+    """The append-only log: every change to an inspection, numbered without gaps."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "seq", name="uq_event_seq"),
+        UniqueConstraint("inspection_id", "command_id", name="uq_event_command"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id")
+    seq: int
+    kind: str
+    actor_id: int = Field(foreign_key="inspector.id")
+    at: datetime = Field(sa_column=_utc_column(nullable=False))
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    command_id: str
+
+
+class FindingRow(SQLModel, table=True):
+    """Current state of a finding, projected from its events in the same transaction."""
+
+    __tablename__ = "finding"
+    __table_args__ = (UniqueConstraint("inspection_id", "finding_id", name="uq_finding_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    finding_id: str
+    author_id: int = Field(foreign_key="inspector.id")
+    agency: str
+    judgement_area: str | None = None
+    criterion: str | None = None
+    kind: str
+    evidence_source: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    child_id: str | None = Field(default=None, index=True)
+    version: int = 1
+    posted_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))

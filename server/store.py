@@ -1,0 +1,229 @@
+"""Storage: the engine, and keyword-only functions for people, tokens and the event log.
+
+Everything here is synchronous; the server calls it through ``asyncio.to_thread`` so the event
+loop never waits on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from server.models import EventRow, InspectionRow, InspectorRow, TokenRow, utcnow
+from shared.protocol import Event, Inspection, Inspector
+from shared.vocabulary import Framework, Inspectorate, Role
+
+
+class NotFound(LookupError):
+    """A named inspection or inspector does not exist."""
+
+
+def connect(url: str) -> Engine:
+    """Open (and if need be create) the database at ``url``; SQLite gets WAL, FKs and full fsync."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy issue BEGIN itself.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")  # an ack means the event survived a power cut
+    cursor.close()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time we store is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- converters
+
+
+def inspection_model(row: InspectionRow) -> Inspection:
+    assert row.id is not None
+    return Inspection(
+        id=row.id,
+        name=row.name,
+        framework=Framework(row.framework),
+        start_date=row.start_date,
+        timezone=row.timezone,
+    )
+
+
+def inspector_model(row: InspectorRow) -> Inspector:
+    assert row.id is not None
+    return Inspector(
+        id=row.id, name=row.name, inspectorate=Inspectorate(row.inspectorate), role=Role(row.role)
+    )
+
+
+def event_model(row: EventRow, actor: Inspector) -> Event:
+    return Event(seq=row.seq, kind=row.kind, actor=actor, at=as_utc(row.at), data=json.loads(row.data))
+
+
+# ---------------------------------------------------------------- inspections and people
+
+
+def create_inspection(
+    engine: Engine,
+    *,
+    name: str,
+    framework: Framework = Framework.INTEGRATED,
+    start_date: date | None = None,
+    timezone: str = "Europe/London",
+) -> Inspection:
+    if not name.strip():
+        raise ValueError("inspection name must not be blank")
+    with Session(engine) as session:
+        row = InspectionRow(
+            name=name.strip(),
+            framework=Framework(framework).value,
+            start_date=start_date,
+            timezone=timezone,
+            epoch=secrets.token_hex(8),
+        )
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        return inspection_model(row)
+
+
+def get_inspection(engine: Engine, *, inspection_id: int) -> Inspection:
+    with Session(engine) as session:
+        row = session.get(InspectionRow, inspection_id)
+        if row is None:
+            raise NotFound(f"no inspection with id {inspection_id}")
+        return inspection_model(row)
+
+
+def list_inspections(engine: Engine) -> list[Inspection]:
+    with Session(engine) as session:
+        return [inspection_model(r) for r in session.exec(select(InspectionRow).order_by(InspectionRow.id))]
+
+
+def add_inspector(
+    engine: Engine, *, inspection_id: int, name: str, inspectorate: Inspectorate, role: Role
+) -> tuple[Inspector, str]:
+    """Add a team member and issue their token; the token is returned once and never stored."""
+    if not name.strip():
+        raise ValueError("inspector name must not be blank")
+    token = secrets.token_urlsafe(32)
+    with Session(engine) as session:
+        if session.get(InspectionRow, inspection_id) is None:
+            raise NotFound(f"no inspection with id {inspection_id}")
+        row = InspectorRow(
+            inspection_id=inspection_id,
+            name=name.strip(),
+            inspectorate=Inspectorate(inspectorate).value,
+            role=Role(role).value,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        session.add(TokenRow(inspector_id=row.id, token_hash=hash_token(token)))
+        session.commit()
+        session.refresh(row)
+        return inspector_model(row), token
+
+
+def revoke_inspector(engine: Engine, *, inspector_id: int) -> int:
+    """Revoke every live token of an inspector; returns how many were revoked."""
+    with Session(engine) as session:
+        if session.get(InspectorRow, inspector_id) is None:
+            raise NotFound(f"no inspector with id {inspector_id}")
+        live = session.exec(
+            select(TokenRow).where(TokenRow.inspector_id == inspector_id, TokenRow.revoked_at == None)  # noqa: E711
+        ).all()
+        for token in live:
+            token.revoked_at = utcnow()
+        session.commit()
+        return len(live)
+
+
+def list_inspectors(engine: Engine, *, inspection_id: int) -> list[tuple[Inspector, bool]]:
+    """The team, each with whether they still hold a live token."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(InspectorRow).where(InspectorRow.inspection_id == inspection_id).order_by(InspectorRow.id)
+        ).all()
+        live = set(
+            session.exec(
+                select(TokenRow.inspector_id).where(TokenRow.revoked_at == None)  # noqa: E711
+            ).all()
+        )
+        return [(inspector_model(r), r.id in live) for r in rows]
+
+
+def team(engine: Engine, *, inspection_id: int) -> list[Inspector]:
+    return [member for member, _active in list_inspectors(engine, inspection_id=inspection_id)]
+
+
+def authenticate(engine: Engine, *, token: str) -> tuple[Inspector, Inspection] | None:
+    """The live token's owner and their inspection, or None (unknown or revoked)."""
+    with Session(engine) as session:
+        found = session.exec(
+            select(InspectorRow, InspectionRow)
+            .join(TokenRow, TokenRow.inspector_id == InspectorRow.id)
+            .join(InspectionRow, InspectionRow.id == InspectorRow.inspection_id)
+            .where(TokenRow.token_hash == hash_token(token), TokenRow.revoked_at == None)  # noqa: E711
+        ).first()
+        if found is None:
+            return None
+        inspector, inspection = found
+        return inspector_model(inspector), inspection_model(inspection)
+
+
+# ---------------------------------------------------------------- the event log
+
+
+def log_position(engine: Engine, *, inspection_id: int) -> tuple[str, int]:
+    """(epoch, head) of an inspection's event log."""
+    with Session(engine) as session:
+        row = session.get(InspectionRow, inspection_id)
+        if row is None:
+            raise NotFound(f"no inspection with id {inspection_id}")
+        return row.epoch, row.head
+
+
+def events_between(
+    engine: Engine, *, inspection_id: int, after: int, upto: int, page: int = 500
+) -> Iterator[list[Event]]:
+    """Events with after < seq <= upto, in order, a page at a time (replay never loads the whole log)."""
+    actors = {member.id: member for member in team(engine, inspection_id=inspection_id)}
+    cursor = after
+    while cursor < upto:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(EventRow)
+                .where(EventRow.inspection_id == inspection_id, EventRow.seq > cursor, EventRow.seq <= upto)
+                .order_by(EventRow.seq)
+                .limit(page)
+            ).all()
+        if not rows:
+            return
+        yield [event_model(row, actors[row.actor_id]) for row in rows]
+        cursor = rows[-1].seq

@@ -1,0 +1,310 @@
+"""The wire protocol: every JSON frame between client and server, as typed models.
+
+No other module builds or parses frames by hand. Clients send a ``hello`` and then commands
+(``noun.verb``); the server answers with ``welcome``, replayed and live ``event`` frames (kinds
+``noun.verb-in-past-tense``), ``synced``, ``ack``, ``error`` and ``presence``. See docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+from shared.vocabulary import (
+    Agency,
+    EvidenceSource,
+    FindingKind,
+    Framework,
+    Inspectorate,
+    JudgementArea,
+    Role,
+    judgement_areas_for,
+)
+
+MAX_TEXT = 10_000
+COMMAND_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
+CHILD_ID = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$"
+CRITERION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+
+def utc_text(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, the one way times travel on the wire."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+UtcDatetime = Annotated[datetime, PlainSerializer(utc_text, return_type=str)]
+
+UNAUTHORIZED_CLOSE = 4401
+"""WebSocket close code after a failed handshake."""
+
+
+class ErrorCode:
+    """Stable ``error.code`` values; clients switch on these, never on messages."""
+
+    BAD_JSON = "bad_json"
+    UNKNOWN_TYPE = "unknown_type"
+    INVALID = "invalid"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    UNAUTHORIZED = "unauthorized"
+    INTERNAL = "internal"
+
+
+class Frame(BaseModel):
+    """Base for every frame: unknown fields are refused so a typo never loses data silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- people and places
+
+
+class Inspector(Frame):
+    id: int
+    name: str
+    inspectorate: Inspectorate
+    role: Role
+
+
+class Inspection(Frame):
+    id: int
+    name: str
+    framework: Framework
+    start_date: date | None = None
+    timezone: str = "Europe/London"
+
+
+# ---------------------------------------------------------------- finding fields
+
+
+class FindingFields(Frame):
+    """What an inspector writes down; shared by post, amend and their events."""
+
+    agency: Agency
+    judgement_area: JudgementArea | None = None
+    criterion: Annotated[str, Field(pattern=CRITERION)] | None = None
+    kind: FindingKind
+    evidence_source: EvidenceSource
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    child_id: Annotated[str, Field(pattern=CHILD_ID)] | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> FindingFields:
+        if not self.text.strip():
+            raise ValueError("text: must not be blank")
+        area = self.judgement_area
+        if area is not None and area not in judgement_areas_for(self.agency):
+            raise ValueError(
+                f"judgement_area: '{area.label}' does not apply to {self.agency.label}"
+            )
+        return self
+
+    def fields(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", include=set(FindingFields.model_fields))
+
+
+# ---------------------------------------------------------------- client → server
+
+
+class Hello(Frame):
+    type: Literal["hello"] = "hello"
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+    since: Annotated[int, Field(ge=0)] = 0
+
+
+class Command(Frame):
+    """A request to change shared state; ``id`` is client-generated and makes retries safe."""
+
+    id: Annotated[str, Field(pattern=COMMAND_ID)]
+
+
+class PostFinding(Command, FindingFields):
+    """``finding.post``: the new finding's id is this command's id."""
+
+    type: Literal["finding.post"] = "finding.post"
+
+
+class AmendFinding(Command, FindingFields):
+    """``finding.amend``: replaces every field of one's own finding; history stays in the log."""
+
+    type: Literal["finding.amend"] = "finding.amend"
+    finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
+
+
+ClientCommand = Annotated[PostFinding | AmendFinding, Field(discriminator="type")]
+COMMAND_TYPES: dict[str, type[Command]] = {"finding.post": PostFinding, "finding.amend": AmendFinding}
+
+
+# ---------------------------------------------------------------- server → client
+
+
+class Welcome(Frame):
+    type: Literal["welcome"] = "welcome"
+    inspector: Inspector
+    inspection: Inspection
+    epoch: str
+    head: int
+    team: list[Inspector] = []
+    online: list[int] = []
+
+
+class Event(Frame):
+    type: Literal["event"] = "event"
+    seq: int
+    kind: str
+    actor: Inspector
+    at: UtcDatetime
+    data: dict[str, Any]
+
+
+class Synced(Frame):
+    type: Literal["synced"] = "synced"
+    head: int
+
+
+class Ack(Frame):
+    type: Literal["ack"] = "ack"
+    id: str
+    seq: int
+
+
+class Error(Frame):
+    type: Literal["error"] = "error"
+    id: str | None = None
+    code: str
+    message: str
+    field: str | None = None
+
+
+class Presence(Frame):
+    """Who is connected now; ephemeral, not part of the event log."""
+
+    type: Literal["presence"] = "presence"
+    online: list[int]
+
+
+ServerFrame = Annotated[
+    Welcome | Event | Synced | Ack | Error | Presence, Field(discriminator="type")
+]
+_server_frames: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
+
+
+# ---------------------------------------------------------------- event payloads
+
+
+class FindingPosted(FindingFields):
+    """Data of ``finding.posted``."""
+
+    finding_id: str
+
+
+class FindingAmended(FindingFields):
+    """Data of ``finding.amended``; ``version`` counts from 1 (the original post)."""
+
+    finding_id: str
+    version: int
+
+
+# ---------------------------------------------------------------- encoding and decoding
+
+
+class ProtocolError(Exception):
+    """A frame that cannot be accepted, with the error frame that says why."""
+
+    def __init__(self, code: str, message: str, *, id: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.frame = Error(id=id, code=code, message=message, field=field)
+
+
+def encode(frame: Frame) -> str:
+    return frame.model_dump_json(exclude_none=False)
+
+
+def decode_server(raw: str | bytes) -> Welcome | Event | Synced | Ack | Error | Presence:
+    return _server_frames.validate_json(raw)
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Map a validation failure to {field: message}, for inline form errors and error frames."""
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(part) for part in err["loc"] if not isinstance(part, int)]
+        message = str(err["msg"]).removeprefix("Value error, ")
+        if not loc and ": " in message:  # model-level rule: "field: why"
+            field, _, message = message.partition(": ")
+        else:
+            field = loc[0] if loc else "frame"
+            message = _friendly(err, message)
+        errors.setdefault(field, message)
+    return errors
+
+
+def _friendly(err: Any, message: str) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field of this frame"
+    if kind == "string_pattern_mismatch" and err["loc"][-1] == "child_id":
+        return "must be a child unique ID (letters, digits, - / _; at most 32), never a name"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {err['ctx']['max_length']} characters)"
+    if kind == "enum":
+        return f"must be one of {err['ctx']['expected']}"
+    return message
+
+
+def validate_finding(values: dict[str, Any]) -> dict[str, str]:
+    """The server's own rules for finding fields, for a form to show before sending."""
+    try:
+        FindingFields.model_validate(values)
+    except ValidationError as exc:
+        return field_errors(exc)
+    return {}
+
+
+def decode_hello(raw: str | bytes) -> Hello:
+    """Parse the first frame; anything else raises ProtocolError(unauthorized)."""
+    try:
+        return Hello.model_validate_json(raw)
+    except ValidationError:
+        raise ProtocolError(ErrorCode.UNAUTHORIZED, "the first frame must be a valid hello") from None
+
+
+def decode_command(raw: str | bytes) -> Command:
+    """Parse a command frame, raising ProtocolError with a stable code naming the problem."""
+    try:
+        obj = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(ErrorCode.BAD_JSON, f"frame is not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(ErrorCode.INVALID, "frame must be a JSON object", field="frame")
+    command_id = obj.get("id") if isinstance(obj.get("id"), str) else None
+    kind = obj.get("type")
+    model = COMMAND_TYPES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise ProtocolError(
+            ErrorCode.UNKNOWN_TYPE,
+            f"unknown frame type {kind!r}; expected one of {sorted(COMMAND_TYPES)}",
+            id=command_id,
+            field="type",
+        )
+    try:
+        return model.model_validate(obj)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        field, message = next(iter(errors.items()))
+        raise ProtocolError(ErrorCode.INVALID, f"{field}: {message}", id=command_id, field=field) from None

@@ -1,0 +1,103 @@
+"""The domain's words as enums, with the labels inspectors read on screen.
+
+Wire values are short stable slugs; labels are for people. Source: ../shared/domain.md
+(integrated consultation ¶22, ¶29, ¶41, ¶59, ¶74; child-protection framework ¶25).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A StrEnum whose members carry a human label (the second tuple item)."""
+
+    def __new__(cls, value: str, label: str) -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label  # type: ignore[attr-defined]
+        return member
+
+    label: str
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(label, value) pairs, the order a Select widget wants."""
+        return [(m.label, m.value) for m in cls]
+
+
+class Inspectorate(Labelled):
+    OFSTED = "ofsted", "Ofsted"
+    CQC = "cqc", "CQC"
+    HMIC = "hmic", "HMIC"
+    HMI_PROBATION = "hmi-probation", "HMI Probation"
+    HMI_PRISONS = "hmi-prisons", "HMI Prisons"
+
+
+class Role(Labelled):
+    LEAD = "lead", "Lead inspector"
+    INSPECTOR = "inspector", "Inspector"
+    QA_MANAGER = "qa-manager", "QA manager"
+
+
+class Agency(Labelled):
+    """What a finding is about (integrated consultation ¶22, ¶29)."""
+
+    LOCAL_AUTHORITY = "local-authority", "Local authority"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+    PROBATION = "probation", "Probation"
+    YOT = "yot", "Youth offending team"
+    CUSTODY = "custody", "Custody"
+    LSCB = "lscb", "LSCB"
+
+
+class JudgementArea(Labelled):
+    """The graded judgements that feed overall effectiveness (¶41, ¶59, ¶74), and the LSCB's."""
+
+    HELP_AND_PROTECTION = "help-and-protection", "Children who need help and protection"
+    LOOKED_AFTER = "looked-after", "Children looked after and care leavers"
+    LEADERSHIP = "leadership", "Leadership, management and governance"
+    LSCB_EFFECTIVENESS = "lscb-effectiveness", "Effectiveness of the LSCB"
+
+
+class FindingKind(Labelled):
+    STRENGTH = "strength", "Strength"
+    WEAKNESS = "weakness", "Weakness"
+    AREA_FOR_IMPROVEMENT = "area-for-improvement", "Area for improvement"
+    GOOD_PRACTICE = "good-practice", "Good practice"
+    NOTE = "note", "Note"
+
+
+class EvidenceSource(Labelled):
+    CASE_FILE = "case-file", "Case file"
+    OBSERVATION = "observation", "Observation"
+    MEETING_WITH_CHILD_OR_FAMILY = "meeting-with-child-or-family", "Meeting with child/family"
+    STAFF_DISCUSSION = "staff-discussion", "Staff discussion"
+    DOCUMENT_OR_DATA = "document-or-data", "Document/data"
+    MULTI_AGENCY_MEETING = "multi-agency-meeting", "Multi-agency meeting"
+
+
+class Framework(Labelled):
+    INTEGRATED = "integrated", "Integrated inspection"
+    CHILD_PROTECTION = "child-protection", "Child-protection framework"
+
+
+_ALL_GRADED = (JudgementArea.HELP_AND_PROTECTION, JudgementArea.LOOKED_AFTER, JudgementArea.LEADERSHIP)
+
+JUDGEMENT_AREAS_BY_AGENCY: dict[Agency, tuple[JudgementArea, ...]] = {
+    Agency.LOCAL_AUTHORITY: _ALL_GRADED,
+    Agency.HEALTH: _ALL_GRADED,
+    # The police are not judged on children looked after (¶74).
+    Agency.POLICE: (JudgementArea.HELP_AND_PROTECTION, JudgementArea.LEADERSHIP),
+    # Probation, YOT and custody get a narrative, not a graded judgement (¶29, ¶82–107).
+    Agency.PROBATION: (),
+    Agency.YOT: (),
+    Agency.CUSTODY: (),
+    Agency.LSCB: (JudgementArea.LSCB_EFFECTIVENESS,),
+}
+
+
+def judgement_areas_for(agency: Agency) -> tuple[JudgementArea, ...]:
+    """The judgement areas a finding about this agency may be tagged with."""
+    return JUDGEMENT_AREAS_BY_AGENCY[agency]
