@@ -10,7 +10,7 @@ Criteria use the consultation's paragraph + letter (``68r`` = health help and pr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.protocol import FindingFields
@@ -31,8 +31,9 @@ TIMEZONE = "Europe/London"
 CHILD_ID_PATTERN = r"^NM-\d{5}$"
 """Every child ID in the demo matches this; tests hold the data to it."""
 
-FIELDWORK_START = time(8, 30)
-"""Nominal start of the first fieldwork day (local time); seed findings are placed after it."""
+FIELDWORK_START, FIELDWORK_END, FIELDWORK_DAYS = time(8, 30), time(18, 0), 5
+"""Working hours of a fieldwork day (local time) and days in the week; seed findings are placed within them."""
+WORKING_DAY = datetime.combine(date.min, FIELDWORK_END) - datetime.combine(date.min, FIELDWORK_START)
 
 
 @dataclass(frozen=True)
@@ -369,24 +370,32 @@ def member(key: str) -> MemberSpec:
 
 
 def seed_times(today: date, now: datetime, tz: str = TIMEZONE) -> list[datetime]:
-    """When each seed finding was recorded, in UTC, all in the past and in order.
+    """When each seed finding was recorded (UTC): in order, in working hours, and none after ``today``/``now``.
 
-    Findings sit at their nominal day and clock time; if the week has not got that far (the demo started
-    on a Monday morning) the whole schedule is compressed into the time since fieldwork began, so the
-    record still reads in order and nothing is dated in the future.
+    Findings sit at their nominal day and time. If fieldwork has not got that far yet (the demo runs on a
+    Tuesday, say) the schedule is compressed into the working hours elapsed so far, so the record always
+    reads as a week in progress and nothing is dated in the future.
     """
     zone = ZoneInfo(tz)
-    start = datetime.combine(monday_of(today), FIELDWORK_START, zone)
-    nominal = [
-        datetime.combine(monday_of(today) + timedelta(days=f.day), f.clock, zone) for f in FINDINGS
-    ]
-    latest = max(nominal)
-    utc = ZoneInfo("UTC")
-    if latest < now:
-        return [t.astimezone(utc) for t in nominal]
-    room = now - start - timedelta(minutes=1)
-    if room <= timedelta(0):  # before the nominal start: a minute apart, ending just now
-        n = len(nominal)
-        return [(now - timedelta(minutes=n - i)).astimezone(utc) for i in range(n)]
-    scale = room / (latest - start)
-    return [(start + (t - start) * scale).astimezone(utc) for t in nominal]
+    monday = monday_of(today)
+    now = min(now, datetime.combine(today, FIELDWORK_END, zone))
+
+    def window(day: int) -> datetime:
+        return datetime.combine(monday + timedelta(days=day), FIELDWORK_START, zone)
+
+    def into_day(clock: time) -> timedelta:
+        return datetime.combine(date.min, clock) - datetime.combine(date.min, FIELDWORK_START)
+
+    offsets = [f.day * WORKING_DAY + into_day(f.clock) for f in FINDINGS]
+    worked = sum(
+        (min(max(now - window(day), timedelta(0)), WORKING_DAY) for day in range(FIELDWORK_DAYS)), timedelta(0)
+    )
+    room = worked - timedelta(minutes=1)
+    if room <= timedelta(0):  # before fieldwork began: a minute apart, ending just now
+        return [(now - timedelta(minutes=len(offsets) - i)).astimezone(UTC) for i in range(len(offsets))]
+    scale = min(1.0, room / max(offsets))
+    moments = []
+    for offset in offsets:
+        day, into = divmod(offset * scale, WORKING_DAY)
+        moments.append((window(int(day)) + into).astimezone(UTC))
+    return moments

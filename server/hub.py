@@ -18,6 +18,8 @@ from shared.protocol import Event, Frame, Inspector, Presence, encode
 log = logging.getLogger(__name__)
 
 OVERFLOW_CLOSE = 1008
+CLOSE_GRACE = 2.0
+"""Seconds a dropped slow reader gets to take its close frame before the TCP connection is cut."""
 
 
 class Connection:
@@ -39,9 +41,19 @@ class Connection:
         except asyncio.QueueFull:
             self._closing = True
             log.warning("closing connection of inspector %s: send queue overflow", self.inspector.id)
-            asyncio.get_running_loop().create_task(
-                self.websocket.close(OVERFLOW_CLOSE, "send queue overflow; reconnect to catch up")
+            asyncio.get_running_loop().create_task(self._drop())
+
+    async def _drop(self) -> None:
+        """Close politely if the reader takes the close frame; a reader that never reads is cut off.
+
+        ``close()`` first waits for the send buffer to drain, which a stalled reader never allows.
+        """
+        try:
+            await asyncio.wait_for(
+                self.websocket.close(OVERFLOW_CLOSE, "send queue overflow; reconnect to catch up"), CLOSE_GRACE
             )
+        except TimeoutError:
+            self.websocket.transport.abort()
 
     def send(self, frame: Frame) -> None:
         self.offer(encode(frame))

@@ -1,0 +1,351 @@
+"""Fan-out benchmark: one sender, N receivers, Triangulate vs a bare websockets broadcast server.
+
+Usage: python bench/fanout.py [--receivers 50] [--messages 500] [--window 32]
+
+Why a baseline: absolute numbers depend on the machine, so each run also measures a minimal
+``websockets`` server that just rebroadcasts every frame (no parsing, no storage), driven by the same
+client harness. The ratio shows what durability, validation and per-connection queues cost.
+
+Each server runs in its own process (so the 50 clients in this process do not steal its event loop).
+Measured per server:
+- latency: the sender posts one message at a time; time from ``send`` until the *last* receiver has it;
+- durable commands/s: the sender posts as fast as acks allow, sequentially and with a window of
+  in-flight commands (for the baseline the sender's own copy of the broadcast stands in for the ack).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+WARMUP = 20
+
+
+# ---------------------------------------------------------------- servers (child processes)
+
+
+def _run_until_terminated(start: Callable[[], Awaitable[tuple[int, Callable[[], Awaitable[None]]]]],
+                          ready: Connection) -> None:
+    """Start a server, report its port through ``ready``, and stop cleanly on SIGTERM."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        port, close = await start()
+        ready.send(port)
+        await stop.wait()
+        await close()
+
+    asyncio.run(main())
+
+
+def triangulate_server(db_url: str, ready: Connection) -> None:
+    from server.app import ServerConfig, TeamServer
+
+    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
+        server = TeamServer(ServerConfig(db_url=db_url, host="127.0.0.1", port=0))
+        await server.__aenter__()
+
+        async def close() -> None:
+            await server.__aexit__(None, None, None)
+
+        return server.port, close
+
+    _run_until_terminated(start, ready)
+
+
+def baseline_server(ready: Connection) -> None:
+    """The least a live-sharing server can do: rebroadcast every frame to every connection."""
+    clients: set[ServerConnection] = set()
+
+    async def handler(ws: ServerConnection) -> None:
+        clients.add(ws)
+        try:
+            async for message in ws:
+                broadcast(clients, message)
+        finally:
+            clients.discard(ws)
+
+    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
+        server = await serve(handler, "127.0.0.1", 0, compression=None)
+        port = int(next(iter(server.sockets)).getsockname()[1])
+
+        async def close() -> None:
+            server.close()
+            await server.wait_closed()
+
+        return port, close
+
+    _run_until_terminated(start, ready)
+
+
+class ServerProcess:
+    """A server in a spawned process; ``port`` once it listens."""
+
+    def __init__(self, target: Callable[..., None], *args: Any) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=target, args=(*args, child), daemon=True)
+        self.process.start()
+        if not parent.poll(30):
+            raise RuntimeError(f"{target.__name__} did not start")
+        self.port: int = parent.recv()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join(10)
+
+
+# ---------------------------------------------------------------- client harness (shared)
+
+
+@dataclass
+class Flavour:
+    """How the harness speaks to one kind of server; everything else is identical."""
+
+    name: str
+    tokens: list[str]
+    """tokens[0] is the sender's; one per receiver after it (empty strings for the baseline)."""
+    hello: bool
+
+    def ack_id(self, obj: dict[str, Any]) -> str | None:
+        """Which sent message this frame confirms to the sender."""
+        if self.hello:
+            return obj.get("id") if obj.get("type") == "ack" else None
+        return obj.get("id")
+
+    def message_id(self, obj: dict[str, Any]) -> str | None:
+        """Which sent message this frame delivers to a receiver."""
+        if self.hello:
+            return obj["data"].get("finding_id") if obj.get("type") == "event" else None
+        return obj.get("id")
+
+
+@dataclass
+class Tracker:
+    """Per-message bookkeeping: when it was sent, acked, and last delivered."""
+
+    receivers: int
+    sent: dict[str, float] = field(default_factory=dict)
+    acked: dict[str, asyncio.Future[float]] = field(default_factory=dict)
+    delivered: dict[str, asyncio.Future[float]] = field(default_factory=dict)
+    remaining: dict[str, int] = field(default_factory=dict)
+
+    def expect(self, mid: str) -> None:
+        loop = asyncio.get_running_loop()
+        self.acked[mid] = loop.create_future()
+        self.delivered[mid] = loop.create_future()
+        self.remaining[mid] = self.receivers
+
+    def on_ack(self, mid: str, now: float) -> None:
+        future = self.acked.get(mid)
+        if future is not None and not future.done():
+            future.set_result(now)
+
+    def on_delivery(self, mid: str, now: float) -> None:
+        if mid not in self.remaining:
+            return
+        self.remaining[mid] -= 1
+        if self.remaining[mid] == 0:
+            self.delivered[mid].set_result(now)
+
+
+def post(mid: str) -> str:
+    return json.dumps({
+        "type": "finding.post",
+        "id": mid,
+        "agency": "health",
+        "judgement_area": "help-and-protection",
+        "kind": "strength",
+        "evidence_source": "case-file",
+        "text": "Health visitors share concerns with social care within a day; strategy meetings follow.",
+        "child_id": "NHS-0042",
+    })
+
+
+async def join(url: str, token: str, flavour: Flavour) -> ClientConnection:
+    ws = await connect(url, proxy=None, compression=None, max_queue=None, open_timeout=30)
+    if flavour.hello:
+        await ws.send(json.dumps({"type": "hello", "token": token, "since": 0}))
+        while json.loads(await ws.recv()).get("type") != "synced":
+            pass
+    return ws
+
+
+async def read(ws: ClientConnection, handle: Callable[[dict[str, Any], float], None]) -> None:
+    async for raw in ws:
+        now = time.perf_counter()
+        handle(json.loads(raw), now)
+
+
+async def run_flavour(url: str, flavour: Flavour, messages: int, window: int) -> dict[str, float]:
+    receivers = len(flavour.tokens) - 1
+    tracker = Tracker(receivers)
+    sender = await join(url, flavour.tokens[0], flavour)
+    clients = [await join(url, token, flavour) for token in flavour.tokens[1:]]
+
+    def on_sender_frame(obj: dict[str, Any], now: float) -> None:
+        mid = flavour.ack_id(obj)
+        if mid is not None:
+            tracker.on_ack(mid, now)
+
+    def on_receiver_frame(obj: dict[str, Any], now: float) -> None:
+        mid = flavour.message_id(obj)
+        if mid is not None:
+            tracker.on_delivery(mid, now)
+
+    readers = [asyncio.create_task(read(sender, on_sender_frame))]
+    readers += [asyncio.create_task(read(ws, on_receiver_frame)) for ws in clients]
+    run = f"{os.getpid()}-{time.monotonic_ns()}"
+
+    async def send(mid: str) -> None:
+        tracker.expect(mid)
+        tracker.sent[mid] = time.perf_counter()
+        await sender.send(post(mid))
+
+    async def sequential(phase: str, count: int, until_delivered: bool) -> list[str]:
+        ids = [f"{phase}-{run}-{i}" for i in range(count)]
+        for mid in ids:
+            await send(mid)
+            await (tracker.delivered if until_delivered else tracker.acked)[mid]
+        return ids
+
+    async def windowed(phase: str, count: int) -> list[str]:
+        ids = [f"{phase}-{run}-{i}" for i in range(count)]
+        slots = asyncio.Semaphore(window)
+        for mid in ids:
+            await slots.acquire()
+            await send(mid)
+            tracker.acked[mid].add_done_callback(lambda _f: slots.release())
+        await asyncio.gather(*(tracker.acked[mid] for mid in ids))
+        return ids
+
+    async def settle(ids: list[str]) -> None:
+        """Let every receiver catch up before the next phase starts."""
+        await asyncio.gather(*(tracker.delivered[mid] for mid in ids))
+
+    await settle(await sequential("warm", WARMUP, until_delivered=True))
+
+    ids = await sequential("lat", messages, until_delivered=True)
+    latencies = [(tracker.delivered[m].result() - tracker.sent[m]) * 1000 for m in ids]
+
+    start = time.perf_counter()
+    ids = await sequential("seq", messages, until_delivered=False)
+    seq_rate = messages / (time.perf_counter() - start)
+    await settle(ids)
+
+    start = time.perf_counter()
+    ids = await windowed("win", messages)
+    win_rate = messages / (time.perf_counter() - start)
+    await settle(ids)
+
+    for task in readers:
+        task.cancel()
+    await asyncio.gather(*readers, return_exceptions=True)
+    await asyncio.gather(*(ws.close() for ws in [sender, *clients]))
+    return {
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+        "seq": seq_rate,
+        "win": win_rate,
+    }
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+# ---------------------------------------------------------------- setup and report
+
+
+def make_team(db_url: str, receivers: int) -> list[str]:
+    """An inspection with a sender and one inspector per receiver; returns their tokens."""
+    from server import store
+    from shared.vocabulary import Framework, Inspectorate, Role
+
+    engine = store.connect(db_url)
+    inspection = store.create_inspection(
+        engine, name="Bench", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16),
+        timezone="Europe/London",
+    )
+    tokens = []
+    for i in range(receivers + 1):
+        _, token = store.add_inspector(
+            engine, inspection_id=inspection.id, name=f"Inspector {i}",
+            inspectorate=Inspectorate.CQC, role=Role.LEAD if i == 0 else Role.INSPECTOR,
+        )
+        tokens.append(token)
+    engine.dispose()
+    return tokens
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--receivers", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=500)
+    parser.add_argument("--window", type=int, default=32, help="commands in flight in the windowed run")
+    args = parser.parse_args()
+
+    print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.platform()}")
+    print(f"python {platform.python_version()}, websockets {websockets.__version__}, "
+          f"sqlite {sqlite3.sqlite_version}")
+    print(f"1 sender, {args.receivers} receivers, {args.messages} messages per phase, "
+          f"window {args.window}, loopback\n")
+
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="triangulate-bench-") as tmp:
+        db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        tokens = make_team(db_url, args.receivers)
+        runs = [
+            ("triangulate", Flavour("triangulate", tokens, hello=True), triangulate_server, (db_url,)),
+            ("baseline", Flavour("baseline", [""] * (args.receivers + 1), hello=False), baseline_server, ()),
+        ]
+        for name, flavour, target, target_args in runs:
+            started = time.perf_counter()
+            server = ServerProcess(target, *target_args)
+            try:
+                results[name] = asyncio.run(
+                    run_flavour(f"ws://127.0.0.1:{server.port}", flavour, args.messages, args.window)
+                )
+            finally:
+                server.stop()
+            print(f"  {name}: done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+
+    rows = [
+        ("latency p50, send -> last receiver (ms)", "p50", "{:.2f}"),
+        ("latency p99, send -> last receiver (ms)", "p99", "{:.2f}"),
+        ("commands/s, sequential (ack each)", "seq", "{:.0f}"),
+        (f"commands/s, window {args.window}", "win", "{:.0f}"),
+    ]
+    tri, base = results["triangulate"], results["baseline"]
+    print(f"{'metric':<42}{'triangulate':>13}{'baseline':>11}{'tri/base':>10}")
+    for label, key, fmt in rows:
+        ratio = tri[key] / base[key] if base[key] else float("nan")
+        print(f"{label:<42}{fmt.format(tri[key]):>13}{fmt.format(base[key]):>11}{ratio:>10.2f}")
+    print("\nTriangulate acks only after the command is committed to SQLite (durable); the baseline"
+          " stores nothing and its 'ack' is the sender's own copy of the broadcast.")
+
+
+if __name__ == "__main__":
+    main()

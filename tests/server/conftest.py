@@ -1,0 +1,339 @@
+"""Fixtures and a strict wire client for black-box tests of the real server.
+
+Every test talks to a real ``TeamServer`` on 127.0.0.1 (ephemeral port) backed by a real SQLite file in
+``tmp_path``, through a real ``websockets`` client, so the tests check what an inspector's client sees,
+not how the server is built. The client here is deliberately raw (no retries, no outbox): it records every
+frame the server sends so tests can assert that nothing unexpected arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from server import store
+from server.app import ServerConfig, TeamServer
+from shared.protocol import (
+    Ack,
+    Error,
+    Event,
+    Inspection,
+    Inspector,
+    Presence,
+    Synced,
+    Welcome,
+    decode_server,
+)
+from shared.vocabulary import Framework, Inspectorate, Role
+
+TIMEOUT = 10.0
+"""Upper bound for any single wait: only there so a broken server fails a test instead of hanging it."""
+
+ServerFrame = Welcome | Event | Synced | Ack | Error | Presence
+F = TypeVar("F", bound=ServerFrame)
+
+_ids = itertools.count(1)
+
+
+def new_id(prefix: str = "cmd") -> str:
+    """A fresh command id, unique within the test session (ids are client-generated on the wire)."""
+    return f"{prefix}-{next(_ids)}"
+
+
+def finding(**overrides: Any) -> dict[str, Any]:
+    """Valid finding fields; pass ``name=None`` to leave an optional field out."""
+    values: dict[str, Any] = {
+        "agency": "local-authority",
+        "judgement_area": "help-and-protection",
+        "criterion": "1.2",
+        "kind": "strength",
+        "evidence_source": "case-file",
+        "text": "Strategy meetings are held promptly and the right agencies attend.",
+        "child_id": "LA-000123",
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def post_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    return {"type": "finding.post", "id": command_id or new_id(), **finding(**overrides)}
+
+
+def amend_frame(finding_id: str, command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    return {
+        "type": "finding.amend",
+        "id": command_id or new_id(),
+        "finding_id": finding_id,
+        **finding(**overrides),
+    }
+
+
+def assert_gap_free(events: list[Event], first: int = 1) -> None:
+    """Seqs are consecutive from ``first``: no event lost, none duplicated, none out of order."""
+    seqs = [e.seq for e in events]
+    assert seqs == list(range(first, first + len(seqs))), f"seqs not gap-free from {first}: {seqs}"
+
+
+class WireClient:
+    """One raw WebSocket connection speaking shared.protocol, recording every frame it receives.
+
+    ``frames`` is everything received, in order; ``events`` the event frames among them.
+    ``recv_until`` consumes frames in order but keeps skipped ones, so a later ``recv_until`` for
+    another type still finds them (an ack and its event may arrive in either order).
+    """
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.frames: list[ServerFrame] = []
+        self.events: list[Event] = []
+        self.welcome: Welcome | None = None
+        self.replay: list[Event] = []
+        self.synced: Synced | None = None
+        self._unread: list[ServerFrame] = []
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    async def open(cls, url: str, **kwargs: Any) -> WireClient:
+        """Connect without saying hello (for handshake tests)."""
+        kwargs.setdefault("proxy", None)
+        kwargs.setdefault("open_timeout", TIMEOUT)
+        ws = await asyncio.wait_for(connect(url, **kwargs), TIMEOUT)
+        return cls(ws)
+
+    @classmethod
+    async def join(cls, url: str, token: str, since: int = 0, **kwargs: Any) -> WireClient:
+        """Connect, say hello and read welcome + replay up to ``synced``."""
+        client = await cls.open(url, **kwargs)
+        await client.send({"type": "hello", "token": token, "since": since})
+        first = await client.recv()
+        assert isinstance(first, Welcome), f"expected welcome, got {first!r}"
+        client.welcome = first
+        client.synced = await client.recv_until(Synced)
+        client.replay = [f for f in client.frames if isinstance(f, Event)]
+        return client
+
+    @property
+    def me(self) -> Inspector:
+        assert self.welcome is not None
+        return self.welcome.inspector
+
+    # ------------------------------------------------------------ sending
+
+    async def send(self, frame: dict[str, Any] | str | bytes) -> None:
+        """Send a dict as JSON text; str and bytes go as-is (text and binary frames)."""
+        await self.ws.send(json.dumps(frame) if isinstance(frame, dict) else frame)
+
+    async def command(self, frame: dict[str, Any]) -> Ack | Error:
+        """Send a command and wait for its ack or error (matched by id)."""
+        await self.send(frame)
+        return await self.reply(frame.get("id"))
+
+    async def post(self, command_id: str | None = None, **overrides: Any) -> Ack | Error:
+        return await self.command(post_frame(command_id, **overrides))
+
+    async def amend(self, finding_id: str, command_id: str | None = None, **overrides: Any) -> Ack | Error:
+        return await self.command(amend_frame(finding_id, command_id, **overrides))
+
+    async def posted(self, command_id: str | None = None, **overrides: Any) -> Ack:
+        """Post and insist it was accepted."""
+        reply = await self.post(command_id, **overrides)
+        assert isinstance(reply, Ack), f"post refused: {reply!r}"
+        return reply
+
+    # ------------------------------------------------------------ receiving
+
+    async def recv(self, timeout: float = TIMEOUT) -> ServerFrame:
+        """Next frame from the socket (not from the unread backlog), decoded strictly."""
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        try:
+            frame = decode_server(raw)
+        except ValueError as exc:
+            raise AssertionError(f"server sent a frame that is not in the protocol: {raw!r}") from exc
+        self.frames.append(frame)
+        if isinstance(frame, Event):
+            self.events.append(frame)
+        return frame
+
+    async def recv_until(
+        self,
+        kind: type[F] | tuple[type[F], ...],
+        match: Callable[[F], bool] | None = None,
+        timeout: float = TIMEOUT,
+    ) -> F:
+        """The first not-yet-consumed frame of ``kind`` satisfying ``match``; others stay unread."""
+
+        def wanted(frame: ServerFrame) -> bool:
+            return isinstance(frame, kind) and (match is None or match(frame))  # type: ignore[arg-type]
+
+        for i, frame in enumerate(self._unread):
+            if wanted(frame):
+                return self._unread.pop(i)  # type: ignore[return-value]
+
+        async def read() -> F:
+            while True:
+                frame = await self.recv(timeout=timeout)
+                if wanted(frame):
+                    return frame  # type: ignore[return-value]
+                self._unread.append(frame)
+
+        return await asyncio.wait_for(read(), timeout)
+
+    async def reply(self, command_id: str | None) -> Ack | Error:
+        """The ack or error answering ``command_id`` (errors with no id match ``None``)."""
+        return await self.recv_until((Ack, Error), lambda f: f.id == command_id)  # type: ignore[arg-type]
+
+    async def wait_seq(self, seq: int) -> list[Event]:
+        """Read until an event with at least ``seq`` has arrived; returns all events so far."""
+        while not self.events or self.events[-1].seq < seq:
+            self._unread.append(await self.recv())
+        return self.events
+
+    async def read_forever(self) -> None:
+        """Keep reading (as a real client's loop does) until cancelled or closed; frames stay unread."""
+        with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+            while True:
+                self._unread.append(await self.recv(timeout=3600))
+
+    async def until_closed(self, timeout: float = TIMEOUT) -> int | None:
+        """Read (and record) everything until the server closes; returns the close code."""
+
+        async def drain() -> None:
+            try:
+                while True:
+                    await self.recv(timeout=timeout)
+            except ConnectionClosed:
+                return
+
+        await asyncio.wait_for(drain(), timeout)
+        return self.ws.close_code
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+# ---------------------------------------------------------------- team and server fixtures
+
+
+@dataclass(frozen=True)
+class Member:
+    inspector: Inspector
+    token: str
+
+
+@dataclass(frozen=True)
+class Team:
+    """One inspection and its people, created through the server's store like an admin would."""
+
+    inspection: Inspection
+    lead: Member
+    cqc: Member
+    hmic: Member
+
+    @property
+    def members(self) -> list[Member]:
+        return [self.lead, self.cqc, self.hmic]
+
+
+def make_team(db_url: str, name: str = "Northmoor") -> Team:
+    """Create an inspection with a lead and two inspectors; tokens are only available here."""
+    engine = store.connect(db_url)
+    try:
+        inspection = store.create_inspection(
+            engine,
+            name=name,
+            framework=Framework.INTEGRATED,
+            start_date=date(2026, 11, 16),
+            timezone="Europe/London",
+        )
+
+        def add(person: str, inspectorate: Inspectorate, role: Role) -> Member:
+            inspector, token = store.add_inspector(
+                engine, inspection_id=inspection.id, name=person, inspectorate=inspectorate, role=role
+            )
+            return Member(inspector, token)
+
+        return Team(
+            inspection=inspection,
+            lead=add(f"Asha Patel ({name})", Inspectorate.OFSTED, Role.LEAD),
+            cqc=add(f"Ben Okafor ({name})", Inspectorate.CQC, Role.INSPECTOR),
+            hmic=add(f"Carys Evans ({name})", Inspectorate.HMIC, Role.INSPECTOR),
+        )
+    finally:
+        dispose = getattr(engine, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def revoke(db_url: str, member: Member) -> None:
+    engine = store.connect(db_url)
+    try:
+        store.revoke_inspector(engine, inspector_id=member.inspector.id)
+    finally:
+        dispose = getattr(engine, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "triangulate.db"
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def team(db_url: str) -> Team:
+    return make_team(db_url)
+
+
+@pytest.fixture
+def make_config(db_url: str) -> Callable[..., ServerConfig]:
+    """Config for a server on this test's database; override limits per test."""
+
+    def make(**overrides: Any) -> ServerConfig:
+        values: dict[str, Any] = {"db_url": db_url, "host": "127.0.0.1", "port": 0}
+        values.update(overrides)
+        return ServerConfig(**values)
+
+    return make
+
+
+@pytest.fixture
+async def server(team: Team, make_config: Callable[..., ServerConfig]) -> AsyncIterator[TeamServer]:
+    """A running server with default limits (the team already exists)."""
+    async with TeamServer(make_config()) as running:
+        yield running
+
+
+@pytest.fixture
+def small_rcvbuf_socket() -> Iterator[Callable[[int], socket.socket]]:
+    """Sockets connected to a port with a tiny receive buffer, to make a slow reader fill up fast."""
+    made: list[socket.socket] = []
+
+    def make(port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.setblocking(False)
+        made.append(sock)
+        return sock
+
+    yield make
+    for sock in made:
+        sock.close()

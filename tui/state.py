@@ -1,0 +1,330 @@
+"""The client's view of an inspection, as a pure reducer over events and command outcomes.
+
+No I/O and no UI: the app feeds it what ``TeamClient`` yields and renders the result, and the
+triangulation logic (pending findings, amendments, filters) is unit-tested here on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import ValidationError
+
+from shared.protocol import (
+    AmendFinding,
+    Command,
+    Event,
+    FindingAmended,
+    FindingFields,
+    FindingPosted,
+    Inspection,
+    Inspector,
+    PostFinding,
+    Welcome,
+)
+from shared.vocabulary import Agency, FindingKind, Inspectorate
+
+Status = Literal["saved", "sending", "unsent", "rejected"]
+
+POSTED = "finding.posted"
+AMENDED = "finding.amended"
+
+Version = tuple[int, datetime, FindingFields]
+"""One entry of a finding's history: (version, when, fields); version 1 is the original post."""
+
+
+def as_utc(moment: datetime) -> datetime:
+    """State holds aware UTC datetimes only; a naive time from the wire is taken to be UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def fields_of(source: FindingFields) -> FindingFields:
+    """Just the finding's fields, from a command or an event payload."""
+    return FindingFields.model_validate(source.fields())
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """A finding as the screen shows it: the saved version overlaid with our own unsent edits."""
+
+    id: str
+    author: Inspector
+    posted_at: datetime
+    updated_at: datetime
+    fields: FindingFields
+    history: list[Version] = field(default_factory=list)
+    status: Status = "saved"
+    version: int = 0
+    """The saved version shown underneath any pending edit; 0 while the post itself is unsaved."""
+    error: str | None = None
+    """Why the server refused our last command on this finding (status "rejected")."""
+    refused: FindingFields | None = None
+    """The fields the server refused, so the app can offer them back for editing."""
+
+    @property
+    def first_line(self) -> str:
+        """The first non-blank line of the text, for one-line lists."""
+        return next((line.strip() for line in self.fields.text.splitlines() if line.strip()), "")
+
+
+def shown_status(view: FindingView, connected: bool) -> Status:
+    """What to tell the user: a pending finding is "sending" while connected and "unsent" while offline."""
+    if view.status == "sending" and not connected:
+        return "unsent"
+    return view.status
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    command: Command
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    fields: FindingFields
+    message: str | None
+    unsaved: FindingView | None  # the refused post itself, when it never reached the log
+
+
+def _target(command: Command) -> str:
+    return command.finding_id if isinstance(command, AmendFinding) else command.id
+
+
+@dataclass
+class TeamState:
+    """Everything the app shows about one inspection, rebuilt from events alone."""
+
+    findings: dict[str, FindingView] = field(default_factory=dict)
+    team: dict[int, Inspector] = field(default_factory=dict)
+    online: set[int] = field(default_factory=set)
+    inspection: Inspection | None = None
+    me: Inspector | None = None
+    head: int = 0
+    _saved: dict[str, FindingView] = field(default_factory=dict, repr=False)
+    _pending: dict[str, _Pending] = field(default_factory=dict, repr=False)
+    _awaiting: dict[str, int] = field(default_factory=dict, repr=False)  # acked command id -> its seq
+    _refusals: dict[str, _Refusal] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, welcome: Welcome | None, events: Iterable[Event] = (), pending: Iterable[Command] = ()) -> TeamState:
+        """The state the local store describes: for opening the app, offline or not, and after a reset."""
+        state = cls()
+        if welcome is not None:
+            state.welcome(welcome)
+        for event in events:
+            state.apply(event)
+        for command in pending:
+            state.add_pending(command)
+        return state
+
+    # ------------------------------------------------------------ server facts
+
+    def welcome(self, welcome: Welcome) -> None:
+        self.me = welcome.inspector
+        self.inspection = welcome.inspection
+        self.team = {member.id: member for member in welcome.team}
+        self.team.setdefault(welcome.inspector.id, welcome.inspector)
+        self.online = set(welcome.online)
+        for pending in list(self._pending.values()):  # a post kept before we knew who we are shows now
+            self._refresh(_target(pending.command))
+
+    def presence(self, online: Iterable[int]) -> None:
+        self.online = set(online)
+
+    def apply(self, event: Event) -> FindingView | None:
+        """Fold one event in; returns the finding that changed. Replayed events (seq <= head) are no-ops."""
+        if event.seq <= self.head:
+            return None
+        self.head = event.seq
+        self.team.setdefault(event.actor.id, event.actor)
+        changed = self._apply_kind(event)
+        touched = {changed} if changed else set()
+        for command_id, seq in list(self._awaiting.items()):
+            if seq <= self.head:
+                del self._awaiting[command_id]
+                gone = self._pending.pop(command_id, None)
+                if gone is not None:
+                    touched.add(_target(gone.command))
+        for finding_id in touched - {changed}:
+            self._refresh(finding_id)
+        return self._refresh(changed) if changed else None
+
+    def _apply_kind(self, event: Event) -> str | None:
+        at = as_utc(event.at)
+        try:
+            if event.kind == POSTED:
+                posted = FindingPosted.model_validate(event.data)
+                fields = fields_of(posted)
+                self._saved[posted.finding_id] = FindingView(
+                    id=posted.finding_id,
+                    author=event.actor,
+                    posted_at=at,
+                    updated_at=at,
+                    fields=fields,
+                    history=[(1, at, fields)],
+                    version=1,
+                )
+                self._pending.pop(posted.finding_id, None)  # our own post: the event proves it committed
+                self._awaiting.pop(posted.finding_id, None)
+                return posted.finding_id
+            if event.kind == AMENDED:
+                amended = FindingAmended.model_validate(event.data)
+                saved = self._saved.get(amended.finding_id)
+                if saved is None:
+                    return None
+                fields = fields_of(amended)
+                self._saved[amended.finding_id] = replace(
+                    saved,
+                    fields=fields,
+                    updated_at=at,
+                    history=[*saved.history, (amended.version, at, fields)],
+                    version=amended.version,
+                )
+                return amended.finding_id
+        except ValidationError:
+            return None  # a payload this version cannot read: skip it rather than stop the app
+        return None  # a kind this version does not know
+
+    # ------------------------------------------------------------ our own commands
+
+    def add_pending(self, command: Command, at: datetime | None = None) -> FindingView | None:
+        """Show a command's effect at once (status "sending") until the server acks or refuses it.
+
+        A post made before any welcome (cache just reset) is kept and shown once ``welcome`` names its author.
+        """
+        if not isinstance(command, PostFinding | AmendFinding):
+            return None
+        self._pending[command.id] = _Pending(command, as_utc(at or datetime.now(UTC)))
+        self._refusals.pop(_target(command), None)
+        return self._refresh(_target(command))
+
+    def acked(self, command_id: str, seq: int | None = None) -> FindingView | None:
+        """The server committed the command. Given its ``seq``, the edit stays shown until that event arrives."""
+        pending = self._pending.get(command_id)
+        if pending is None:
+            return None
+        if seq is not None and seq > self.head:
+            self._awaiting[command_id] = seq
+        else:
+            del self._pending[command_id]
+        return self._refresh(_target(pending.command))
+
+    def rejected(self, command_id: str, message: str | None = None) -> FindingView | None:
+        """The server refused the command: drop the edit, mark the finding "rejected", keep what was typed."""
+        pending = self._pending.get(command_id)
+        if pending is None:
+            return None
+        finding_id = _target(pending.command)
+        before = self._view(finding_id)
+        del self._pending[command_id]
+        self._awaiting.pop(command_id, None)
+        unsaved = None
+        if isinstance(pending.command, PostFinding) and finding_id not in self._saved and before is not None:
+            unsaved = before
+        self._refusals[finding_id] = _Refusal(fields_of(pending.command), message, unsaved)
+        return self._refresh(finding_id)
+
+    def dismiss(self, finding_id: str) -> FindingView | None:
+        """The user has seen a refusal: clear it (a refused post that never saved disappears)."""
+        self._refusals.pop(finding_id, None)
+        return self._refresh(finding_id)
+
+    @property
+    def pending_ids(self) -> set[str]:
+        """Ids of commands not yet acked or refused."""
+        return set(self._pending) - set(self._awaiting)
+
+    # ------------------------------------------------------------ views
+
+    def _refresh(self, finding_id: str) -> FindingView | None:
+        view = self._view(finding_id)
+        if view is None:
+            self.findings.pop(finding_id, None)
+        else:
+            self.findings[finding_id] = view
+        return view
+
+    def _view(self, finding_id: str) -> FindingView | None:
+        mine = [p for p in self._pending.values() if _target(p.command) == finding_id]
+        refusal = self._refusals.get(finding_id)
+        view = self._saved.get(finding_id)
+        if view is None:
+            post = next((p for p in mine if isinstance(p.command, PostFinding)), None)
+            if post is not None and self.me is not None:
+                fields = fields_of(post.command)
+                view = FindingView(finding_id, self.me, post.at, post.at, fields, [], "sending")
+            elif refusal is not None and refusal.unsaved is not None:
+                view = refusal.unsaved
+            else:
+                return None
+        fields, updated_at = view.fields, view.updated_at
+        for p in mine:
+            if isinstance(p.command, AmendFinding):
+                fields, updated_at = fields_of(p.command), max(updated_at, p.at)
+        status: Status = "saved"
+        if refusal is not None:
+            status = "rejected"
+        elif any(p.command.id not in self._awaiting for p in mine):
+            status = "sending"
+        return replace(
+            view,
+            fields=fields,
+            updated_at=updated_at,
+            status=status,
+            error=refusal.message if refusal else None,
+            refused=refusal.fields if refusal else None,
+        )
+
+
+# ---------------------------------------------------------------- filtering
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFilter:
+    """What the user narrowed the list to; every criterion is optional and they combine with AND."""
+
+    agency: Agency | None = None
+    inspectorate: Inspectorate | None = None
+    kind: FindingKind | None = None
+    author_id: int | None = None
+    child_id: str | None = None
+    text: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(
+            value not in (None, "")
+            for value in (self.agency, self.inspectorate, self.kind, self.author_id, self.child_id, self.text)
+        )
+
+    def matches(self, view: FindingView) -> bool:
+        f = view.fields
+        if self.agency is not None and f.agency != self.agency:
+            return False
+        if self.inspectorate is not None and view.author.inspectorate != self.inspectorate:
+            return False
+        if self.kind is not None and f.kind != self.kind:
+            return False
+        if self.author_id is not None and view.author.id != self.author_id:
+            return False
+        if self.child_id and (f.child_id or "").casefold() != self.child_id.strip().casefold():
+            return False
+        if self.text:
+            haystack = " ".join(filter(None, (f.text, f.criterion, f.child_id))).casefold()
+            return all(word in haystack for word in self.text.casefold().split())
+        return True
+
+
+def filter_findings(
+    findings: Mapping[str, FindingView] | Iterable[FindingView], wanted: FindingFilter | None = None
+) -> list[FindingView]:
+    """The findings that match, newest first (by when they were posted)."""
+    views = findings.values() if isinstance(findings, Mapping) else findings
+    wanted = wanted or FindingFilter()
+    chosen = [view for view in views if wanted.matches(view)]
+    chosen.sort(key=lambda view: (view.posted_at, view.id), reverse=True)
+    return chosen

@@ -1,0 +1,153 @@
+"""The client's local SQLite file: the cached event log (so the app opens offline) and the outbox.
+
+The outbox is what makes a command survive a crash: a command is committed here (WAL, synchronous=FULL)
+before it is sent, and leaves only when the server acks or refuses it. Methods are blocking and
+thread-safe, so the async client can run them in a worker thread and keep the event loop free.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from pydantic import TypeAdapter, ValidationError
+
+from shared.protocol import ClientCommand, Command, Event, Welcome, encode
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, frame TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+    pos INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    frame TEXT NOT NULL
+);
+"""
+
+_commands: TypeAdapter[Command] = TypeAdapter(ClientCommand)
+
+
+class LocalStore:
+    """One inspector's cache of one server's log, plus their unsent commands."""
+
+    def __init__(self, path: Path | str) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        # Autocommit mode: transactions are explicit (see _tx), so nothing is left half-committed.
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # an enqueued command survives a power cut
+        with self._tx() as db:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    # ------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> LocalStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ the cached log
+
+    @property
+    def epoch(self) -> str | None:
+        """Identity of the server log we cached; None when the cache is empty."""
+        return self._meta("epoch")
+
+    @property
+    def head(self) -> int:
+        """Highest seq cached (0 if none): what to ask the server for events after."""
+        with self._lock:
+            return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+
+    @property
+    def welcome(self) -> Welcome | None:
+        """The last welcome, so the app can show who we are and the team while offline."""
+        raw = self._meta("welcome")
+        return None if raw is None else Welcome.model_validate_json(raw)
+
+    def save_welcome(self, welcome: Welcome) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('welcome', ?)", (encode(welcome),))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('epoch', ?)", (welcome.epoch,))
+
+    def events(self) -> list[Event]:
+        """Every cached event, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT frame FROM events ORDER BY seq").fetchall()
+        return [Event.model_validate_json(frame) for (frame,) in rows]
+
+    def append(self, events: Iterable[Event]) -> None:
+        """Cache events in one transaction (one fsync per batch); an already cached seq is ignored."""
+        rows = [(event.seq, encode(event)) for event in events]
+        if not rows:
+            return
+        with self._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO events (seq, frame) VALUES (?, ?)", rows)
+
+    def reset(self) -> None:
+        """Forget the cached log (the server's log changed); the outbox is kept, so nothing is lost."""
+        with self._tx() as db:
+            db.execute("DELETE FROM events")
+            db.execute("DELETE FROM meta WHERE key IN ('welcome', 'epoch')")
+
+    # ------------------------------------------------------------ the outbox
+
+    def enqueue(self, command: Command) -> None:
+        """Commit a command to the outbox before it is sent; enqueuing the same id again is a no-op."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO outbox (id, frame) VALUES (?, ?)", (command.id, encode(command)))
+
+    def pending(self) -> list[Command]:
+        """Commands not yet acked or refused, in the order they were made (an amend follows its post)."""
+        with self._lock:
+            rows = self._db.execute("SELECT frame FROM outbox ORDER BY pos").fetchall()
+        commands = []
+        for (frame,) in rows:
+            try:
+                commands.append(_commands.validate_json(frame))
+            except ValidationError:
+                continue  # written by another version; left in place rather than lost
+        return commands
+
+    def pending_count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+
+    def remove(self, command_id: str) -> None:
+        """Drop a command once the server has acked or refused it; unknown ids are ignored."""
+        with self._tx() as db:
+            db.execute("DELETE FROM outbox WHERE id = ?", (command_id,))
