@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server import store
 from server.commands import Applied
+from server.deadlines import DeadlineWatch, FlagOverdue
 from server.errors import CommandRejected
 from server.hub import Connection, Hub
 from server.models import utcnow
@@ -61,6 +62,8 @@ class TeamServer:
         self._engine: Engine | None = None
         self._writer: Writer | None = None
         self._writer_task: asyncio.Task[None] | None = None
+        self._watch: DeadlineWatch | None = None
+        self._watch_task: asyncio.Task[None] | None = None
         self._server: Server | None = None
 
     @property
@@ -81,6 +84,8 @@ class TeamServer:
         self._engine = await asyncio.to_thread(store.connect, self.config.db_url)
         self._writer = Writer(self._engine, clock=self._clock)
         self._writer_task = asyncio.create_task(self._writer.run(), name="writer")
+        self._watch = DeadlineWatch(self._engine, self._flag_overdue, self._clock)
+        self._watch_task = asyncio.create_task(self._watch.run(), name="deadline-watch")
         self._server = await serve(
             self._handle,
             self.config.host,
@@ -93,10 +98,11 @@ class TeamServer:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        if self._writer_task is not None:
-            self._writer_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer_task
+        for task in (self._watch_task, self._writer_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._engine is not None:
             self._engine.dispose()
 
@@ -200,6 +206,28 @@ class TeamServer:
         if isinstance(outcome, CommandRejected):
             connection.send(Error(id=command_id, code=outcome.code, message=outcome.message, field=outcome.field))
             return
-        if outcome.event is not None:
-            self.hub.broadcast(connection.inspection_id, outcome.event)
+        self._publish(connection.inspection_id, outcome)
         connection.send(Ack(id=command_id, seq=outcome.seq))
+
+    def _publish(self, inspection_id: int, outcome: Applied) -> None:
+        """Broadcast a newly committed event; alert changes may move a deadline, so the watch looks again."""
+        if outcome.event is None:
+            return
+        self.hub.broadcast(inspection_id, outcome.event)
+        if self._watch is not None and outcome.event.kind.startswith(("alert.", "deadlines.")):
+            self._watch.poke()
+
+    def _flag_overdue(self, command: FlagOverdue) -> asyncio.Future[None]:
+        """Submit the watch's own command; the future resolves once it is committed (or refused)."""
+        assert self._writer is not None
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def reply(outcome: Applied | CommandRejected) -> None:
+            if isinstance(outcome, Applied) and outcome.event is not None:
+                self.hub.broadcast(command.inspection_id, outcome.event)
+            if not done.done():
+                done.set_result(None)
+
+        submission = Submission(inspection_id=command.inspection_id, actor=None, command=command, reply=reply)
+        asyncio.get_running_loop().create_task(self._writer.submit(submission))
+        return done

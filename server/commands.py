@@ -14,17 +14,32 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from server import findings
+from server import alerts, deadlines, findings
 from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
+from shared import alerts as alert_commands
 from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding
 
-Handler = Callable[..., BaseModel]
+Handler = Callable[..., BaseModel | dict[str, Any]]
 
-# command type → (event kind, handler)
+# command type → (event kind, handler); a handler validates, updates projections, and returns the event data
 HANDLERS: dict[type[Command], tuple[str, Handler]] = {
     PostFinding: ("finding.posted", findings.post_finding),
     AmendFinding: ("finding.amended", findings.amend_finding),
+    alert_commands.RaiseAlert: ("alert.raised", alerts.raise_alert),
+    alert_commands.NoteAlert: ("alert.noted", alerts.note_alert),
+    alert_commands.EscalateAlert: ("alert.escalated", alerts.escalate_alert),
+    alert_commands.CloseAlert: ("alert.closed", alerts.close_alert),
+    alert_commands.AcknowledgeAlert: ("alert.acknowledged", alerts.take_step),
+    alert_commands.RecordInforming: ("alert.informed", alerts.take_step),
+    alert_commands.ConfirmInWriting: ("alert.confirmed", alerts.take_step),
+    alert_commands.RecordResponse: ("alert.responded", alerts.take_step),
+    alert_commands.ResolveAlert: ("alert.resolved", alerts.take_step),
+    alert_commands.UpdateAlert: ("alert.updated", alerts.update_alert),
+    alert_commands.MarkAlertSeen: ("alert.seen", alerts.see_alert),
+    alert_commands.NameDeputy: ("deputy.named", alerts.name_deputy),
+    alert_commands.SetDeadlines: ("deadlines.set", alerts.set_deadlines),
+    deadlines.FlagOverdue: ("alert.overdue", deadlines.flag_overdue),
 }
 
 
@@ -37,30 +52,34 @@ class Applied:
 
 
 def apply_command(
-    session: Session, *, inspection_id: int, actor: Inspector, command: Command, at: datetime
+    session: Session, *, inspection_id: int, actor: Inspector | None, command: Command, at: datetime
 ) -> Applied:
-    """Apply ``command`` in ``session`` (not committed here); raises CommandRejected to refuse it."""
+    """Apply ``command`` in ``session`` (not committed here); raises CommandRejected to refuse it.
+
+    ``actor`` is None only for what the server records itself.
+    """
+    actor_id = actor.id if actor is not None else None
     earlier = session.exec(
         select(EventRow).where(EventRow.inspection_id == inspection_id, EventRow.command_id == command.id)
     ).first()
     if earlier is not None:
-        if earlier.actor_id != actor.id:
+        if earlier.actor_id != actor_id:
             raise CommandRejected(ErrorCode.CONFLICT, "this command id was already used", field="id")
         return Applied(seq=earlier.seq, event=None)
 
     kind, handler = HANDLERS[type(command)]
     data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
+    payload: dict[str, Any] = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     inspection = session.get(InspectionRow, inspection_id, with_for_update=True)
     assert inspection is not None
     inspection.head += 1
-    payload: dict[str, Any] = data.model_dump(mode="json")
     session.add(inspection)
     session.add(
         EventRow(
             inspection_id=inspection_id,
             seq=inspection.head,
             kind=kind,
-            actor_id=actor.id,
+            actor_id=actor_id,
             at=at,
             data=json.dumps(payload, separators=(",", ":")),
             command_id=command.id,

@@ -27,6 +27,10 @@ class InspectionRow(SQLModel, table=True):
     timezone: str = "Europe/London"
     epoch: str
     head: int = 0  # last seq allocated; bumped in the same transaction as each event
+    deputy_id: int | None = None  # who may act for the lead on escalations
+    acknowledge_seconds: int = 15 * 60
+    inform_seconds: int = 60 * 60
+    confirm_seconds: int = 24 * 60 * 60
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
@@ -63,7 +67,7 @@ class EventRow(SQLModel, table=True):
     inspection_id: int = Field(foreign_key="inspection.id")
     seq: int
     kind: str
-    actor_id: int = Field(foreign_key="inspector.id")
+    actor_id: int | None = Field(default=None, foreign_key="inspector.id")  # None: the server itself
     at: datetime = Field(sa_column=_utc_column(nullable=False))
     data: str = Field(sa_column=Column(Text, nullable=False))
     command_id: str
@@ -88,3 +92,35 @@ class FindingRow(SQLModel, table=True):
     version: int = 1
     posted_at: datetime = Field(sa_column=_utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class AlertRow(SQLModel, table=True):
+    """Current state of an emerging concern or significant-harm escalation; its timeline is in the event log."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("inspection_id", "alert_id", name="uq_alert_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    alert_id: str
+    level: str
+    status: str = Field(index=True)
+    agency: str
+    child_id: str | None = None
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    immediate_action: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    raised_by: int = Field(foreign_key="inspector.id")
+    raised_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    escalated_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    informed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class AlertSeenRow(SQLModel, table=True):
+    """A team member's read acknowledgement of an alert."""
+
+    __tablename__ = "alert_seen"
+    __table_args__ = (UniqueConstraint("alert_row_id", "inspector_id", name="uq_alert_seen"),)
+    id: int | None = Field(default=None, primary_key=True)
+    alert_row_id: int = Field(foreign_key="alert.id")
+    inspector_id: int = Field(foreign_key="inspector.id")
+    at: datetime = Field(sa_column=_utc_column(nullable=False))

@@ -81,7 +81,7 @@ def inspector_model(row: InspectorRow) -> Inspector:
     )
 
 
-def event_model(row: EventRow, actor: Inspector) -> Event:
+def event_model(row: EventRow, actor: Inspector | None) -> Event:
     return Event(seq=row.seq, kind=row.kind, actor=actor, at=as_utc(row.at), data=json.loads(row.data))
 
 
@@ -225,5 +225,5 @@ def events_between(
             ).all()
         if not rows:
             return
-        yield [event_model(row, actors[row.actor_id]) for row in rows]
+        yield [event_model(row, actors.get(row.actor_id) if row.actor_id else None) for row in rows]
         cursor = rows[-1].seq

@@ -29,7 +29,7 @@ MAX_BATCH = 256
 @dataclass(frozen=True)
 class Submission:
     inspection_id: int
-    actor: Inspector
+    actor: Inspector | None  # None: the server's own command
     command: Command
     reply: Callable[[Applied | CommandRejected], None]
     """Called on the event loop once the outcome is durable (or refused)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -57,6 +57,7 @@ class ErrorCode:
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
+    OUT_OF_ORDER = "out_of_order"
     UNAUTHORIZED = "unauthorized"
     INTERNAL = "internal"
 
@@ -123,10 +124,23 @@ class Hello(Frame):
     since: Annotated[int, Field(ge=0)] = 0
 
 
+COMMAND_TYPES: dict[str, type[Command]] = {}
+"""Every command by its ``type``; each Command subclass with a fixed ``type`` registers itself."""
+
+
 class Command(Frame):
     """A request to change shared state; ``id`` is client-generated and makes retries safe."""
 
     id: Annotated[str, Field(pattern=COMMAND_ID)]
+    client_may_send: ClassVar[bool] = True
+    """False for what only the server records itself; such commands are never decoded from a client."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("type")
+        if cls.client_may_send and field is not None and isinstance(field.default, str):
+            COMMAND_TYPES[field.default] = cls
 
 
 class PostFinding(Command, FindingFields):
@@ -142,8 +156,6 @@ class AmendFinding(Command, FindingFields):
     finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
 
 
-ClientCommand = Annotated[PostFinding | AmendFinding, Field(discriminator="type")]
-COMMAND_TYPES: dict[str, type[Command]] = {"finding.post": PostFinding, "finding.amend": AmendFinding}
 
 
 # ---------------------------------------------------------------- server → client
@@ -163,7 +175,8 @@ class Event(Frame):
     type: Literal["event"] = "event"
     seq: int
     kind: str
-    actor: Inspector
+    actor: Inspector | None
+    """Who did it; null for what the server records itself (``alert.overdue``)."""
     at: UtcDatetime
     data: dict[str, Any]
 
@@ -308,3 +321,8 @@ def decode_command(raw: str | bytes) -> Command:
         errors = field_errors(exc)
         field, message = next(iter(errors.items()))
         raise ProtocolError(ErrorCode.INVALID, f"{field}: {message}", id=command_id, field=field) from None
+
+
+# Command families defined in their own modules register on import; importing them here makes
+# decode_command know every command whichever module was imported first.
+import shared.alerts  # noqa: E402, F401

@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from pydantic import TypeAdapter, ValidationError
 
-from shared.protocol import ClientCommand, Command, Event, Welcome, encode
+from shared.protocol import Command, Event, ProtocolError, Welcome, decode_command, encode
 
 SCHEMA_VERSION = 1
 
@@ -30,7 +29,6 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 """
 
-_commands: TypeAdapter[Command] = TypeAdapter(ClientCommand)
 
 
 class LocalStore:
@@ -138,8 +136,8 @@ class LocalStore:
         commands = []
         for (frame,) in rows:
             try:
-                commands.append(_commands.validate_json(frame))
-            except ValidationError:
+                commands.append(decode_command(frame))
+            except ProtocolError:
                 continue  # written by another version; left in place rather than lost
         return commands
 

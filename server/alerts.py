@@ -1,0 +1,198 @@
+"""Command handlers for risk alerts: every lifecycle rule checked here, against current state, on the server.
+
+Each handler refuses with CommandRejected before changing anything, so a refused command leaves no trace.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from server.errors import CommandRejected
+from server.models import AlertRow, AlertSeenRow, InspectionRow, InspectorRow
+from shared.alerts import (
+    DUTY_STEPS,
+    STEP_COMMANDS,
+    STEP_NAMES,
+    AlertLevel,
+    AlertStatus,
+    CloseAlert,
+    EscalateAlert,
+    MarkAlertSeen,
+    NameDeputy,
+    NoteAlert,
+    RaiseAlert,
+    RecordInforming,
+    SetDeadlines,
+    UpdateAlert,
+    concern_refusal,
+    may_take_duty_step,
+    step_refusal,
+)
+from shared.protocol import Command, ErrorCode, Inspector
+from shared.vocabulary import Role
+
+
+def payload(command: Command, **extra: Any) -> dict[str, Any]:
+    """An alert event's data: what the command said, without its envelope, plus what the server decided."""
+    return command.model_dump(mode="json", exclude={"id", "type"}) | extra
+
+
+def find_alert(session: Session, inspection_id: int, alert_id: str) -> AlertRow:
+    row = session.exec(
+        select(AlertRow).where(AlertRow.inspection_id == inspection_id, AlertRow.alert_id == alert_id)
+    ).first()
+    if row is None:
+        raise CommandRejected(ErrorCode.NOT_FOUND, f"no alert with id {alert_id!r}", field="alert_id")
+    return row
+
+
+def _inspection(session: Session, inspection_id: int) -> InspectionRow:
+    row = session.get(InspectionRow, inspection_id)
+    assert row is not None
+    return row
+
+
+def _save(session: Session, row: AlertRow, at: datetime, status: AlertStatus | None = None) -> None:
+    if status is not None:
+        row.status = status.value
+    row.updated_at = at
+    session.add(row)
+
+
+def raise_alert(
+    session: Session, *, inspection_id: int, actor: Inspector, command: RaiseAlert, at: datetime
+) -> dict[str, Any]:
+    existing = session.exec(
+        select(AlertRow).where(AlertRow.inspection_id == inspection_id, AlertRow.alert_id == command.id)
+    ).first()
+    if existing is not None:
+        raise CommandRejected(ErrorCode.CONFLICT, "an alert with this id already exists", field="id")
+    harm = command.level is AlertLevel.SIGNIFICANT_HARM
+    status = AlertStatus.RAISED if harm else AlertStatus.OPEN
+    session.add(
+        AlertRow(
+            inspection_id=inspection_id,
+            alert_id=command.id,
+            level=command.level.value,
+            status=status.value,
+            agency=command.agency.value,
+            child_id=command.child_id,
+            summary=command.summary,
+            immediate_action=command.immediate_action,
+            raised_by=actor.id,
+            raised_at=at,
+            escalated_at=at if harm else None,
+            updated_at=at,
+        )
+    )
+    return payload(command, alert_id=command.id, status=status.value)
+
+
+def _concern_step(session: Session, inspection_id: int, alert_id: str, action: str) -> AlertRow:
+    row = find_alert(session, inspection_id, alert_id)
+    refusal = concern_refusal(AlertLevel(row.level), AlertStatus(row.status), action)
+    if refusal is not None:
+        raise CommandRejected(ErrorCode.OUT_OF_ORDER, refusal, field="alert_id")
+    return row
+
+
+def note_alert(
+    session: Session, *, inspection_id: int, actor: Inspector, command: NoteAlert, at: datetime
+) -> dict[str, Any]:
+    row = _concern_step(session, inspection_id, command.alert_id, "noted")
+    _save(session, row, at, AlertStatus.NOTED)
+    return payload(command, status=AlertStatus.NOTED.value)
+
+
+def escalate_alert(
+    session: Session, *, inspection_id: int, actor: Inspector, command: EscalateAlert, at: datetime
+) -> dict[str, Any]:
+    row = _concern_step(session, inspection_id, command.alert_id, "escalated")
+    row.level = AlertLevel.SIGNIFICANT_HARM.value
+    row.child_id = command.child_id
+    row.immediate_action = command.immediate_action
+    row.escalated_at = at  # the duty's clocks start now
+    _save(session, row, at, AlertStatus.RAISED)
+    return payload(command, status=AlertStatus.RAISED.value, level=AlertLevel.SIGNIFICANT_HARM.value)
+
+
+def close_alert(
+    session: Session, *, inspection_id: int, actor: Inspector, command: CloseAlert, at: datetime
+) -> dict[str, Any]:
+    row = _concern_step(session, inspection_id, command.alert_id, "closed")
+    _save(session, row, at, AlertStatus.CLOSED)
+    return payload(command, status=AlertStatus.CLOSED.value)
+
+
+def take_step(
+    session: Session, *, inspection_id: int, actor: Inspector, command: Command, at: datetime
+) -> dict[str, Any]:
+    """Acknowledge, inform, confirm, respond or resolve: in order, and the duty steps only by lead or deputy."""
+    step = STEP_COMMANDS[type(command)]
+    row = find_alert(session, inspection_id, command.alert_id)  # type: ignore[attr-defined]
+    if step in DUTY_STEPS and not may_take_duty_step(actor, _inspection(session, inspection_id).deputy_id):
+        raise CommandRejected(
+            ErrorCode.FORBIDDEN, f"only the lead inspector or their named deputy may {STEP_NAMES[step]}"
+        )
+    refusal = step_refusal(AlertLevel(row.level), AlertStatus(row.status), step)
+    if refusal is not None:
+        raise CommandRejected(ErrorCode.OUT_OF_ORDER, refusal, field="alert_id")
+    if isinstance(command, RecordInforming):
+        row.informed_at = command.informed_at
+    _save(session, row, at, step)
+    return payload(command, status=step.value)
+
+
+def update_alert(
+    session: Session, *, inspection_id: int, actor: Inspector, command: UpdateAlert, at: datetime
+) -> dict[str, Any]:
+    row = find_alert(session, inspection_id, command.alert_id)
+    _save(session, row, at)
+    return payload(command)
+
+
+def see_alert(
+    session: Session, *, inspection_id: int, actor: Inspector, command: MarkAlertSeen, at: datetime
+) -> dict[str, Any]:
+    row = find_alert(session, inspection_id, command.alert_id)
+    seen = session.exec(
+        select(AlertSeenRow).where(AlertSeenRow.alert_row_id == row.id, AlertSeenRow.inspector_id == actor.id)
+    ).first()
+    if seen is not None:
+        raise CommandRejected(ErrorCode.CONFLICT, "you have already marked this alert as seen", field="alert_id")
+    assert row.id is not None
+    session.add(AlertSeenRow(alert_row_id=row.id, inspector_id=actor.id, at=at))
+    return payload(command)
+
+
+def name_deputy(
+    session: Session, *, inspection_id: int, actor: Inspector, command: NameDeputy, at: datetime
+) -> dict[str, Any]:
+    if actor.role is not Role.LEAD:
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may name a deputy")
+    inspection = _inspection(session, inspection_id)
+    if command.inspector_id is not None:
+        member = session.get(InspectorRow, command.inspector_id)
+        if member is None or member.inspection_id != inspection_id:
+            raise CommandRejected(
+                ErrorCode.NOT_FOUND, f"no team member with id {command.inspector_id}", field="inspector_id"
+            )
+    inspection.deputy_id = command.inspector_id
+    session.add(inspection)
+    return payload(command)
+
+
+def set_deadlines(
+    session: Session, *, inspection_id: int, actor: Inspector, command: SetDeadlines, at: datetime
+) -> dict[str, Any]:
+    if actor.role is not Role.LEAD:
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may change the deadlines")
+    inspection = _inspection(session, inspection_id)
+    inspection.acknowledge_seconds = command.acknowledge_seconds
+    inspection.inform_seconds = command.inform_seconds
+    inspection.confirm_seconds = command.confirm_seconds
+    session.add(inspection)
+    return payload(command)

@@ -1,0 +1,317 @@
+"""Risk alerts: emerging concerns and significant-harm escalations, and the rules of their lifecycle.
+
+Child-protection framework ¶32, ¶49: on an unresolved issue of significant risk of harm the lead inspector
+must *immediately* inform the relevant senior manager and confirm it in writing at the earliest opportunity.
+The order of the steps and who may take them are decided here, once, for the server and the app alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from shared.protocol import CHILD_ID, COMMAND_ID, Command, Frame, Inspector, UtcDatetime
+from shared.vocabulary import Agency, Labelled, Role
+
+SHORT_TEXT = 200
+LONG_TEXT = 4_000
+
+
+class AlertLevel(Labelled):
+    EMERGING_CONCERN = "emerging-concern", "Emerging concern"
+    SIGNIFICANT_HARM = "significant-harm", "Significant-harm escalation"
+
+
+class AlertStatus(Labelled):
+    # an emerging concern
+    OPEN = "open", "Open"
+    NOTED = "noted", "Noted"
+    CLOSED = "closed", "Closed"
+    # a significant-harm escalation, in the order its steps must be taken
+    RAISED = "raised", "Raised"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    INFORMED = "informed", "Senior manager informed"
+    CONFIRMED = "confirmed", "Written confirmation sent"
+    RESPONDED = "responded", "Local authority's response recorded"
+    RESOLVED = "resolved", "Resolved"
+
+
+ESCALATION_STEPS: tuple[AlertStatus, ...] = (
+    AlertStatus.RAISED,
+    AlertStatus.ACKNOWLEDGED,
+    AlertStatus.INFORMED,
+    AlertStatus.CONFIRMED,
+    AlertStatus.RESPONDED,
+    AlertStatus.RESOLVED,
+)
+DUTY_STEPS = frozenset({AlertStatus.ACKNOWLEDGED, AlertStatus.INFORMED, AlertStatus.CONFIRMED, AlertStatus.RESOLVED})
+"""Steps only the lead inspector or the deputy the lead names may take."""
+
+STEP_NAMES = {
+    AlertStatus.ACKNOWLEDGED: "acknowledge it",
+    AlertStatus.INFORMED: "record that the senior manager was informed",
+    AlertStatus.CONFIRMED: "record the written confirmation",
+    AlertStatus.RESPONDED: "record the local authority's response",
+    AlertStatus.RESOLVED: "resolve it",
+}
+
+CLOSED_STATUSES = frozenset({AlertStatus.CLOSED, AlertStatus.RESOLVED})
+
+
+class InformMethod(Labelled):
+    IN_PERSON = "in-person", "In person"
+    PHONE = "phone", "Telephone"
+    VIDEO = "video", "Video call"
+
+
+Text = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
+Short = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
+AlertId = Annotated[str, Field(pattern=COMMAND_ID)]
+ChildId = Annotated[str, Field(pattern=CHILD_ID)]
+
+
+def _not_blank(**values: str | None) -> None:
+    for name, value in values.items():
+        if value is not None and not value.strip():
+            raise ValueError(f"{name}: must not be blank")
+
+
+# ---------------------------------------------------------------- commands
+
+
+class RaiseAlert(Command):
+    """``alert.raise``: the new alert's id is this command's id."""
+
+    type: Literal["alert.raise"] = "alert.raise"
+    level: AlertLevel
+    agency: Agency
+    child_id: ChildId | None = None
+    summary: Text
+    immediate_action: Text | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> RaiseAlert:
+        _not_blank(summary=self.summary, immediate_action=self.immediate_action)
+        if self.level is AlertLevel.SIGNIFICANT_HARM:
+            if self.child_id is None:
+                raise ValueError("child_id: a significant-harm escalation must name the child unique ID")
+            if self.immediate_action is None:
+                raise ValueError("immediate_action: say what immediate action is needed")
+        return self
+
+
+class NoteAlert(Command):
+    """``alert.note``: the team has looked at an emerging concern."""
+
+    type: Literal["alert.note"] = "alert.note"
+    alert_id: AlertId
+    note: Text | None = None
+
+
+class EscalateAlert(Command):
+    """``alert.escalate``: an emerging concern becomes a significant-harm escalation."""
+
+    type: Literal["alert.escalate"] = "alert.escalate"
+    alert_id: AlertId
+    child_id: ChildId
+    immediate_action: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> EscalateAlert:
+        _not_blank(immediate_action=self.immediate_action)
+        return self
+
+
+class CloseAlert(Command):
+    """``alert.close``: an emerging concern needs nothing more; the reason is kept."""
+
+    type: Literal["alert.close"] = "alert.close"
+    alert_id: AlertId
+    reason: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> CloseAlert:
+        _not_blank(reason=self.reason)
+        return self
+
+
+class AcknowledgeAlert(Command):
+    type: Literal["alert.acknowledge"] = "alert.acknowledge"
+    alert_id: AlertId
+
+
+class RecordInforming(Command):
+    """``alert.inform``: who was told, in what role, how and when (¶32: *immediately*)."""
+
+    type: Literal["alert.inform"] = "alert.inform"
+    alert_id: AlertId
+    informed_name: Short
+    informed_role: Short
+    method: InformMethod
+    informed_at: UtcDatetime
+
+    @model_validator(mode="after")
+    def _rules(self) -> RecordInforming:
+        _not_blank(informed_name=self.informed_name, informed_role=self.informed_role)
+        if self.informed_at.tzinfo is None:
+            raise ValueError("informed_at: give the time with its zone, e.g. 2026-11-18T10:42:00Z")
+        return self
+
+
+class ConfirmInWriting(Command):
+    type: Literal["alert.confirm"] = "alert.confirm"
+    alert_id: AlertId
+    sent_at: UtcDatetime
+    reference: Short
+
+    @model_validator(mode="after")
+    def _rules(self) -> ConfirmInWriting:
+        _not_blank(reference=self.reference)
+        if self.sent_at.tzinfo is None:
+            raise ValueError("sent_at: give the time with its zone, e.g. 2026-11-18T10:42:00Z")
+        return self
+
+
+class RecordResponse(Command):
+    type: Literal["alert.respond"] = "alert.respond"
+    alert_id: AlertId
+    response: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> RecordResponse:
+        _not_blank(response=self.response)
+        return self
+
+
+class ResolveAlert(Command):
+    type: Literal["alert.resolve"] = "alert.resolve"
+    alert_id: AlertId
+    outcome: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> ResolveAlert:
+        _not_blank(outcome=self.outcome)
+        return self
+
+
+class UpdateAlert(Command):
+    """``alert.update``: anyone adds to an open alert's timeline."""
+
+    type: Literal["alert.update"] = "alert.update"
+    alert_id: AlertId
+    text: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> UpdateAlert:
+        _not_blank(text=self.text)
+        return self
+
+
+class MarkAlertSeen(Command):
+    """``alert.see``: a team member's read acknowledgement (not the lead's duty acknowledgement)."""
+
+    type: Literal["alert.see"] = "alert.see"
+    alert_id: AlertId
+
+
+class NameDeputy(Command):
+    """``deputy.name``: the lead names who may act for them on escalations (null clears it)."""
+
+    type: Literal["deputy.name"] = "deputy.name"
+    inspector_id: int | None
+
+
+class SetDeadlines(Command):
+    """``deadlines.set``: how long each escalation step may take before the server flags it overdue."""
+
+    type: Literal["deadlines.set"] = "deadlines.set"
+    acknowledge_seconds: Annotated[int, Field(ge=1, le=7 * 86_400)]
+    inform_seconds: Annotated[int, Field(ge=1, le=7 * 86_400)]
+    confirm_seconds: Annotated[int, Field(ge=1, le=7 * 86_400)]
+
+
+STEP_COMMANDS: dict[type[Command], AlertStatus] = {
+    AcknowledgeAlert: AlertStatus.ACKNOWLEDGED,
+    RecordInforming: AlertStatus.INFORMED,
+    ConfirmInWriting: AlertStatus.CONFIRMED,
+    RecordResponse: AlertStatus.RESPONDED,
+    ResolveAlert: AlertStatus.RESOLVED,
+}
+
+
+# ---------------------------------------------------------------- event payloads
+
+
+class AlertOverdue(Frame):
+    """Data of ``alert.overdue``, which the server itself records (the event's actor is null)."""
+
+    alert_id: str
+    step: AlertStatus
+    due_at: UtcDatetime
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Defaults: acknowledge within 15 minutes, inform within 60 (both from raising), confirm within 24 hours
+    of informing."""
+
+    acknowledge: timedelta = timedelta(minutes=15)
+    inform: timedelta = timedelta(minutes=60)
+    confirm: timedelta = timedelta(hours=24)
+
+
+def may_take_duty_step(actor: Inspector, deputy_id: int | None) -> bool:
+    return actor.role is Role.LEAD or (deputy_id is not None and actor.id == deputy_id)
+
+
+def next_step(status: AlertStatus) -> AlertStatus | None:
+    """The escalation step that must come next, or None when it is resolved (or not an escalation)."""
+    if status not in ESCALATION_STEPS:
+        return None
+    index = ESCALATION_STEPS.index(status)
+    return ESCALATION_STEPS[index + 1] if index + 1 < len(ESCALATION_STEPS) else None
+
+
+def step_refusal(level: AlertLevel, status: AlertStatus, step: AlertStatus) -> str | None:
+    """Why ``step`` cannot be taken now, naming the step that must come next; None if it can."""
+    if level is AlertLevel.EMERGING_CONCERN:
+        return "this is an emerging concern: escalate it to significant harm before taking escalation steps"
+    if status is step or (status in ESCALATION_STEPS and ESCALATION_STEPS.index(status) > ESCALATION_STEPS.index(step)):
+        return f"this escalation is already past that step (it is: {status.label.lower()})"
+    wanted = next_step(status)
+    if wanted is None:
+        return "this escalation is resolved"
+    if wanted is not step:
+        return f"out of order: the next step is to {STEP_NAMES[wanted]}"
+    return None
+
+
+def concern_refusal(level: AlertLevel, status: AlertStatus, action: str) -> str | None:
+    """Why an emerging concern cannot be noted, escalated or closed now; None if it can."""
+    if level is AlertLevel.SIGNIFICANT_HARM:
+        return f"only an emerging concern can be {action}; this is already a significant-harm escalation"
+    if status is AlertStatus.CLOSED:
+        return "this emerging concern is closed"
+    if action == "noted" and status is AlertStatus.NOTED:
+        return "this emerging concern is already noted"
+    return None
+
+
+def deadlines_due(
+    status: AlertStatus, raised_at: datetime, informed_at: datetime | None, deadlines: Deadlines
+) -> list[tuple[AlertStatus, datetime]]:
+    """The steps still owed on an escalation, each with the moment it becomes overdue."""
+    due: list[tuple[AlertStatus, datetime]] = []
+    if status is AlertStatus.RAISED:
+        due.append((AlertStatus.ACKNOWLEDGED, raised_at + deadlines.acknowledge))
+    if status in (AlertStatus.RAISED, AlertStatus.ACKNOWLEDGED):
+        due.append((AlertStatus.INFORMED, raised_at + deadlines.inform))
+    if status is AlertStatus.INFORMED and informed_at is not None:
+        due.append((AlertStatus.CONFIRMED, informed_at + deadlines.confirm))
+    return due

@@ -1,0 +1,71 @@
+"""The written confirmation to the senior manager after a significant-harm escalation (CP ¶32, ¶49).
+
+Built only from the alert's recorded facts: the child appears by child unique ID alone, never by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from shared.alerts import InformMethod
+from shared.vocabulary import Agency
+
+
+@dataclass(frozen=True)
+class ConfirmationFacts:
+    inspection_name: str
+    timezone: str
+    child_id: str
+    agency: Agency
+    summary: str
+    immediate_action: str
+    raised_at: datetime
+    informed_name: str
+    informed_role: str
+    informed_at: datetime
+    method: InformMethod
+    lead_name: str
+    contact: str
+    """How the senior manager can reach the inspection team (the lead's name, or a phone number)."""
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%A %d %B %Y at %H:%M")
+
+
+def written_confirmation(facts: ConfirmationFacts) -> str:
+    """Plain text to paste into an email or letter."""
+    when = _local(facts.informed_at, facts.timezone)
+    return "\n".join(
+        [
+            f"Dear {facts.informed_name},",
+            "",
+            f"{facts.inspection_name}: confirmation of a significant-harm concern",
+            "",
+            f"I am writing to confirm what I told you {facts.method.label.lower()} on {when}, in your role as "
+            f"{facts.informed_role}. During the inspection, inspectors identified an unresolved issue of "
+            "significant risk of harm to a child. In line with the inspection framework, I am confirming it "
+            "in writing at the earliest opportunity.",
+            "",
+            f"Child unique ID: {facts.child_id}",
+            f"Service concerned: {facts.agency.label}",
+            f"Identified: {_local(facts.raised_at, facts.timezone)}",
+            "",
+            "What inspectors found:",
+            facts.summary.strip(),
+            "",
+            "Immediate action requested:",
+            facts.immediate_action.strip(),
+            "",
+            "We expect the local authority to address this immediately. Please tell us what action has been "
+            "taken, and by whom.",
+            "",
+            f"Contact: {facts.contact}",
+            "",
+            "Yours sincerely,",
+            facts.lead_name,
+            "Lead inspector",
+        ]
+    )
