@@ -1,6 +1,6 @@
 """Fan-out benchmark: one sender, N receivers, Triangulate vs a bare websockets broadcast server.
 
-Usage: python bench/fanout.py [--receivers 50] [--messages 500] [--window 32]
+Usage: python bench/fanout.py [--receivers 50] [--messages 500] [--window 32] [--alerts 500]
 
 Why a baseline: absolute numbers depend on the machine, so each run also measures a minimal
 ``websockets`` server that just rebroadcasts every frame (no parsing, no storage), driven by the same
@@ -10,7 +10,11 @@ Each server runs in its own process (so the 50 clients in this process do not st
 Measured per server:
 - latency: the sender posts one message at a time; time from ``send`` until the *last* receiver has it;
 - durable commands/s: the sender posts as fast as acks allow, sequentially and with a window of
-  in-flight commands (for the baseline the sender's own copy of the broadcast stands in for the ack).
+  in-flight commands (for the baseline the sender's own copy of the broadcast stands in for the ack);
+- alert fan-out latency: the sender (an inspector; the lead is among the receivers) raises significant-harm
+  escalations one at a time; time from ``send`` until the *last* receiver has the ``alert.raised`` event.
+  This is the path that must feel instant (issue 4); it also pays for the server's deadline watch, which
+  looks at open escalations again after every alert change.
 """
 
 from __future__ import annotations
@@ -135,9 +139,12 @@ class Flavour:
 
     def message_id(self, obj: dict[str, Any]) -> str | None:
         """Which sent message this frame delivers to a receiver."""
-        if self.hello:
-            return obj["data"].get("finding_id") if obj.get("type") == "event" else None
-        return obj.get("id")
+        if not self.hello:
+            return obj.get("id")
+        if obj.get("type") != "event":
+            return None
+        key = {"finding.posted": "finding_id", "alert.raised": "alert_id"}.get(obj.get("kind", ""))
+        return obj["data"].get(key) if key else None
 
 
 @dataclass
@@ -182,6 +189,19 @@ def post(mid: str) -> str:
     })
 
 
+def alert(mid: str) -> str:
+    """A significant-harm escalation; each is a new alert (its id is the command id)."""
+    return json.dumps({
+        "type": "alert.raise",
+        "id": mid,
+        "level": "significant-harm",
+        "agency": "health",
+        "child_id": "NHS-0042",
+        "summary": "Bruising seen at a health visit was not referred to children's social care.",
+        "immediate_action": "Arrange a child protection medical today.",
+    })
+
+
 async def join(url: str, token: str, flavour: Flavour) -> ClientConnection:
     ws = await connect(url, proxy=None, compression=None, max_queue=None, open_timeout=30)
     if flavour.hello:
@@ -197,7 +217,7 @@ async def read(ws: ClientConnection, handle: Callable[[dict[str, Any], float], N
         handle(json.loads(raw), now)
 
 
-async def run_flavour(url: str, flavour: Flavour, messages: int, window: int) -> dict[str, float]:
+async def run_flavour(url: str, flavour: Flavour, messages: int, window: int, alerts: int) -> dict[str, float]:
     receivers = len(flavour.tokens) - 1
     tracker = Tracker(receivers)
     sender = await join(url, flavour.tokens[0], flavour)
@@ -217,15 +237,17 @@ async def run_flavour(url: str, flavour: Flavour, messages: int, window: int) ->
     readers += [asyncio.create_task(read(ws, on_receiver_frame)) for ws in clients]
     run = f"{os.getpid()}-{time.monotonic_ns()}"
 
-    async def send(mid: str) -> None:
+    async def send(mid: str, frame: Callable[[str], str] = post) -> None:
         tracker.expect(mid)
         tracker.sent[mid] = time.perf_counter()
-        await sender.send(post(mid))
+        await sender.send(frame(mid))
 
-    async def sequential(phase: str, count: int, until_delivered: bool) -> list[str]:
+    async def sequential(
+        phase: str, count: int, until_delivered: bool, frame: Callable[[str], str] = post
+    ) -> list[str]:
         ids = [f"{phase}-{run}-{i}" for i in range(count)]
         for mid in ids:
-            await send(mid)
+            await send(mid, frame)
             await (tracker.delivered if until_delivered else tracker.acked)[mid]
         return ids
 
@@ -258,6 +280,10 @@ async def run_flavour(url: str, flavour: Flavour, messages: int, window: int) ->
     win_rate = messages / (time.perf_counter() - start)
     await settle(ids)
 
+    await settle(await sequential("alert-warm", WARMUP, until_delivered=True, frame=alert))
+    ids = await sequential("alert", alerts, until_delivered=True, frame=alert)
+    alert_latencies = [(tracker.delivered[m].result() - tracker.sent[m]) * 1000 for m in ids]
+
     for task in readers:
         task.cancel()
     await asyncio.gather(*readers, return_exceptions=True)
@@ -267,6 +293,8 @@ async def run_flavour(url: str, flavour: Flavour, messages: int, window: int) ->
         "p99": percentile(latencies, 99),
         "seq": seq_rate,
         "win": win_rate,
+        "alert_p50": percentile(alert_latencies, 50),
+        "alert_p99": percentile(alert_latencies, 99),
     }
 
 
@@ -280,7 +308,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def make_team(db_url: str, receivers: int) -> list[str]:
-    """An inspection with a sender and one inspector per receiver; returns their tokens."""
+    """An inspection with a sender (an inspector) and one member per receiver, the first of them the lead.
+
+    Returns their tokens, the sender's first.
+    """
     from server import store
     from shared.vocabulary import Framework, Inspectorate, Role
 
@@ -293,7 +324,7 @@ def make_team(db_url: str, receivers: int) -> list[str]:
     for i in range(receivers + 1):
         _, token = store.add_inspector(
             engine, inspection_id=inspection.id, name=f"Inspector {i}",
-            inspectorate=Inspectorate.CQC, role=Role.LEAD if i == 0 else Role.INSPECTOR,
+            inspectorate=Inspectorate.CQC, role=Role.LEAD if i == 1 else Role.INSPECTOR,
         )
         tokens.append(token)
     engine.dispose()
@@ -305,13 +336,14 @@ def main() -> None:
     parser.add_argument("--receivers", type=int, default=50)
     parser.add_argument("--messages", type=int, default=500)
     parser.add_argument("--window", type=int, default=32, help="commands in flight in the windowed run")
+    parser.add_argument("--alerts", type=int, default=500, help="significant-harm alerts raised, one at a time")
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.platform()}")
     print(f"python {platform.python_version()}, websockets {websockets.__version__}, "
           f"sqlite {sqlite3.sqlite_version}")
     print(f"1 sender, {args.receivers} receivers, {args.messages} messages per phase, "
-          f"window {args.window}, loopback\n")
+          f"window {args.window}, {args.alerts} alerts, loopback\n")
 
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="triangulate-bench-") as tmp:
@@ -326,7 +358,7 @@ def main() -> None:
             server = ServerProcess(target, *target_args)
             try:
                 results[name] = asyncio.run(
-                    run_flavour(f"ws://127.0.0.1:{server.port}", flavour, args.messages, args.window)
+                    run_flavour(f"ws://127.0.0.1:{server.port}", flavour, args.messages, args.window, args.alerts)
                 )
             finally:
                 server.stop()
@@ -337,14 +369,18 @@ def main() -> None:
         ("latency p99, send -> last receiver (ms)", "p99", "{:.2f}"),
         ("commands/s, sequential (ack each)", "seq", "{:.0f}"),
         (f"commands/s, window {args.window}", "win", "{:.0f}"),
+        ("alert fan-out p50, raise -> last receiver (ms)", "alert_p50", "{:.2f}"),
+        ("alert fan-out p99, raise -> last receiver (ms)", "alert_p99", "{:.2f}"),
     ]
     tri, base = results["triangulate"], results["baseline"]
-    print(f"{'metric':<42}{'triangulate':>13}{'baseline':>11}{'tri/base':>10}")
+    print(f"{'metric':<48}{'triangulate':>13}{'baseline':>11}{'tri/base':>10}")
     for label, key, fmt in rows:
         ratio = tri[key] / base[key] if base[key] else float("nan")
-        print(f"{label:<42}{fmt.format(tri[key]):>13}{fmt.format(base[key]):>11}{ratio:>10.2f}")
+        print(f"{label:<48}{fmt.format(tri[key]):>13}{fmt.format(base[key]):>11}{ratio:>10.2f}")
     print("\nTriangulate acks only after the command is committed to SQLite (durable); the baseline"
           " stores nothing and its 'ack' is the sender's own copy of the broadcast.")
+    print("For alerts the baseline rebroadcasts the raise frame as it is; Triangulate validates it, stores the"
+          " alert and its event, and wakes its deadline watch.")
 
 
 if __name__ == "__main__":

@@ -5,13 +5,14 @@ Each handler refuses with CommandRejected before changing anything, so a refused
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
 from server.errors import CommandRejected
 from server.models import AlertRow, AlertSeenRow, InspectionRow, InspectorRow
+from server.store import as_utc
 from shared.alerts import (
     DUTY_STEPS,
     STEP_COMMANDS,
@@ -140,10 +141,26 @@ def take_step(
     refusal = step_refusal(AlertLevel(row.level), AlertStatus(row.status), step)
     if refusal is not None:
         raise CommandRejected(ErrorCode.OUT_OF_ORDER, refusal, field="alert_id")
+    _check_reported_time(command, row, at)
     if isinstance(command, RecordInforming):
         row.informed_at = command.informed_at
     _save(session, row, at, step)
     return payload(command, status=step.value)
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _check_reported_time(command: Command, row: AlertRow, at: datetime) -> None:
+    """A reported time must fall between the alert being raised and now: a typo would move its deadlines."""
+    for name in ("informed_at", "sent_at"):
+        moment: datetime | None = getattr(command, name, None)
+        if moment is None:
+            continue
+        if moment > at + CLOCK_SKEW:
+            raise CommandRejected(ErrorCode.INVALID, f"{name}: cannot be in the future", field=name)
+        if moment < as_utc(row.raised_at) - CLOCK_SKEW:
+            raise CommandRejected(ErrorCode.INVALID, f"{name}: is before the alert was raised", field=name)
 
 
 def update_alert(

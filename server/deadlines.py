@@ -26,6 +26,9 @@ from shared.protocol import Command, ErrorCode, Inspector
 
 log = logging.getLogger(__name__)
 
+DEBOUNCE = 0.25
+"""After a poke, wait this long so a burst of alert changes costs one look, not one each."""
+
 MAX_SLEEP = 60.0
 """Look again at least this often, whatever the next deadline, so a missed wake-up costs at most a minute."""
 
@@ -133,3 +136,4 @@ class DeadlineWatch:
                 wait = min(wait, max(0.05, (upcoming - self._clock()).total_seconds()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._poked.wait(), wait)
+                await asyncio.sleep(DEBOUNCE)

@@ -198,7 +198,7 @@ class ResolveAlert(Command):
 
 
 class UpdateAlert(Command):
-    """``alert.update``: anyone adds to an open alert's timeline."""
+    """``alert.update``: anyone adds to an alert's timeline, even after it closes (late news still counts)."""
 
     type: Literal["alert.update"] = "alert.update"
     alert_id: AlertId

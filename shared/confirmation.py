@@ -31,6 +31,13 @@ class ConfirmationFacts:
     """How the senior manager can reach the inspection team (the lead's name, or a phone number)."""
 
 
+HOW_TOLD = {
+    InformMethod.IN_PERSON: "in person",
+    InformMethod.PHONE: "by telephone",
+    InformMethod.VIDEO: "by video call",
+}
+
+
 def _local(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%A %d %B %Y at %H:%M")
 
@@ -44,7 +51,7 @@ def written_confirmation(facts: ConfirmationFacts) -> str:
             "",
             f"{facts.inspection_name}: confirmation of a significant-harm concern",
             "",
-            f"I am writing to confirm what I told you {facts.method.label.lower()} on {when}, in your role as "
+            f"I am writing to confirm what I told you {HOW_TOLD[facts.method]} on {when}, in your role as "
             f"{facts.informed_role}. During the inspection, inspectors identified an unresolved issue of "
             "significant risk of harm to a child. In line with the inspection framework, I am confirming it "
             "in writing at the earliest opportunity.",

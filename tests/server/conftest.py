@@ -15,7 +15,7 @@ import json
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +35,7 @@ from shared.protocol import (
     Synced,
     Welcome,
     decode_server,
+    utc_text,
 )
 from shared.vocabulary import Framework, Inspectorate, Role
 
@@ -337,3 +338,92 @@ def small_rcvbuf_socket() -> Iterator[Callable[[int], socket.socket]]:
     yield make
     for sock in made:
         sock.close()
+
+
+# ---------------------------------------------------------------- risk alerts (issue 4)
+
+
+def harm_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid ``alert.raise`` for a significant-harm escalation; ``name=None`` leaves a field out."""
+    values: dict[str, Any] = {
+        "type": "alert.raise",
+        "id": command_id or new_id("alert"),
+        "level": "significant-harm",
+        "agency": "local-authority",
+        "child_id": "LA-000123",
+        "summary": "Child left at home with a known risk adult after the strategy discussion.",
+        "immediate_action": "Convene a strategy discussion today and confirm where the child is sleeping.",
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def concern_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid ``alert.raise`` for an emerging concern (no child ID or immediate action needed)."""
+    values: dict[str, Any] = {"level": "emerging-concern", "child_id": None, "immediate_action": None}
+    values.update(overrides)
+    return harm_frame(command_id, **values)
+
+
+STEP_FIELDS: dict[str, dict[str, Any]] = {
+    "alert.acknowledge": {},
+    "alert.inform": {
+        "informed_name": "Dana Whitfield",
+        "informed_role": "Director of Children's Services",
+        "method": "phone",
+    },
+    "alert.confirm": {"reference": "NM-2026-014"},
+    "alert.respond": {"response": "Strategy discussion held at 14:00; child placed with grandparent."},
+    "alert.resolve": {"outcome": "Child safe; case stepped up to child protection enquiry."},
+    "alert.note": {"note": "Looked at by the team; keep an eye on it in tomorrow's case sampling."},
+    "alert.escalate": {
+        "child_id": "LA-000777",
+        "immediate_action": "Visit the child today and agree a safety plan.",
+    },
+    "alert.close": {"reason": "Records show the concern was already addressed by the MASH."},
+    "alert.update": {"text": "Police have confirmed the risk adult's bail conditions."},
+    "alert.see": {},
+}
+"""Valid fields for each command that names an alert, keyed by its ``type`` (times are added when sent)."""
+
+ESCALATION_STEP_TYPES = ["alert.acknowledge", "alert.inform", "alert.confirm", "alert.respond", "alert.resolve"]
+"""The escalation steps in the order the server must enforce."""
+
+
+def alert_command(kind: str, alert_id: str, command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid command of type ``kind`` on ``alert_id``; ``name=None`` leaves a field out."""
+    values: dict[str, Any] = {"type": kind, "id": command_id or new_id(kind.split(".")[1]), "alert_id": alert_id}
+    values.update(STEP_FIELDS[kind])
+    # Now, not a fixed date: the confirm deadline runs from informed_at, so a past date would be overdue at once.
+    now = utc_text(datetime.now(UTC))
+    if kind == "alert.inform":
+        values["informed_at"] = now
+    if kind == "alert.confirm":
+        values["sent_at"] = now
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+async def accepted(client: WireClient, frame: dict[str, Any]) -> Ack:
+    """Send a command and insist it was accepted."""
+    reply = await client.command(frame)
+    assert isinstance(reply, Ack), f"{frame['type']} refused: {reply!r}"
+    return reply
+
+
+async def refused(client: WireClient, frame: dict[str, Any], code: str, field: str | None = None) -> Error:
+    """Send a command and insist it was refused with ``code`` (and ``field``, when given)."""
+    reply = await client.command(frame)
+    assert isinstance(reply, Error), f"{frame['type']} was accepted, expected {code}: {reply!r}"
+    assert reply.code == code, f"{frame['type']}: expected {code}, got {reply!r}"
+    assert reply.id == frame.get("id")
+    if field is not None:
+        assert reply.field == field, f"{frame['type']}: expected field {field}, got {reply!r}"
+    return reply
+
+
+async def event_of(client: WireClient, kind: str, **data: Any) -> Event:
+    """The next unread event of ``kind`` whose data has every given key/value (replayed or live)."""
+    return await client.recv_until(
+        Event, lambda e: e.kind == kind and all(e.data.get(k) == v for k, v in data.items())
+    )
