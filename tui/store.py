@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-
 from shared.protocol import Command, Event, ProtocolError, Welcome, decode_command, encode
 
 SCHEMA_VERSION = 1

@@ -1,0 +1,84 @@
+"""A real team server for the app tests: SQLite in tmp_path, an ephemeral port, a fixed clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from server import store
+from server.app import ServerConfig, TeamServer
+from shared.vocabulary import Framework, Inspectorate, Role
+from tui.app import TriangulateApp
+
+from .app_data import NOW
+
+TIMEOUT = 15.0
+
+
+@dataclass
+class RunningServer:
+    server: TeamServer
+    url: str
+    tokens: dict[str, str]
+    db_url: str
+
+
+class TickingClock:
+    """The server's clock: fixed start, one minute per event, so times on screen are predictable."""
+
+    def __init__(self, start: datetime = NOW) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+def seed_team(db_path: Path) -> dict[str, str]:
+    """An inspection with a lead (asha) and a CQC inspector (ben); returns their tokens."""
+    engine = store.connect(f"sqlite:///{db_path}")
+    try:
+        inspection = store.create_inspection(
+            engine, name="Northmoor", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16),
+            timezone="Europe/London",
+        )
+        _, asha = store.add_inspector(engine, inspection_id=inspection.id, name="Asha Patel",
+                                      inspectorate=Inspectorate.OFSTED, role=Role.LEAD)
+        _, ben = store.add_inspector(engine, inspection_id=inspection.id, name="Ben Okafor",
+                                     inspectorate=Inspectorate.CQC, role=Role.INSPECTOR)
+    finally:
+        engine.dispose()
+    return {"asha": asha, "ben": ben}
+
+
+@asynccontextmanager
+async def running_server(tmp_path: Path, port: int = 0) -> AsyncIterator[RunningServer]:
+    db_path = tmp_path / "server.db"
+    tokens = seed_team(db_path) if not db_path.exists() else {}
+    db_url = f"sqlite:///{db_path}"
+    config = ServerConfig(db_url=db_url, port=port)
+    async with TeamServer(config, clock=TickingClock()) as server:
+        yield RunningServer(server, server.url, tokens, db_url)
+
+
+def make_app(tmp_path: Path, url: str, token: str, name: str = "app", **kwargs: Any) -> TriangulateApp:
+    """The app as the CLI builds it (real TeamClient, real LocalStore), with the fixed clock."""
+    kwargs.setdefault("now", lambda: NOW)
+    return TriangulateApp.connect(url, token, tmp_path / f"{name}.sqlite3", **kwargs)
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition") -> None:
+    """Let the app run until ``condition()`` is true; fail after TIMEOUT rather than hang."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)

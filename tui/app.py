@@ -1,0 +1,341 @@
+"""The Textual app: wires the network client to the team board.
+
+The client runs in an async worker and its messages arrive here as batches of Textual messages; this module
+folds them into TeamState and tells the board what changed. Widgets never touch the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from shared.protocol import AmendFinding, Command, FindingFields, PostFinding
+from tui import messages as m
+from tui.screens.board import BoardScreen
+from tui.screens.help import HelpScreen
+from tui.state import POSTED, FindingView, TeamState
+from tui.store import LocalStore
+from tui.timefmt import Clock, day_label, utc_now, zone
+
+
+class ClientLike(Protocol):
+    """What the app needs of tui.client.TeamClient (a protocol so tests can use the real one or none)."""
+
+    @property
+    def pending_count(self) -> int: ...
+    def messages(self) -> AsyncIterator[m.ClientMessage]: ...
+    async def send(self, command: Command) -> None: ...
+    async def close(self) -> None: ...
+
+
+ClientFactory = Callable[[LocalStore], ClientLike]
+
+
+@dataclass
+class ClientBatch(Message):
+    """Whatever the client yielded since the app last looked: handled together so floods stay cheap."""
+
+    items: list[m.ClientMessage] = field(default_factory=list)
+
+
+@dataclass
+class CacheLoaded(Message):
+    """The local cache, folded into a state off the UI thread."""
+
+    state: TeamState
+
+
+class TriangulateApp(App[None]):
+    """Triangulate's terminal client. Shared by the CLI and the tests: pass a store and a client factory."""
+
+    CSS_PATH = "triangulate.tcss"
+    TITLE = "Triangulate"
+    NOTIFICATION_TIMEOUT = 6
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+t", "toggle_dark", "Light/dark", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        store: LocalStore,
+        client_factory: ClientFactory | None = None,
+        now: Clock = utc_now,
+        share_hint: str | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.client: ClientLike | None = client_factory(store) if client_factory else None
+        self.now = now
+        self.share_hint = share_hint
+        self.state = TeamState()
+        self.board = BoardScreen("connecting" if self.client else "offline")
+        self.auth_error: str | None = None
+        self._cached_head = 0
+        self._live = False
+        self._outgoing: asyncio.Queue[Command] = asyncio.Queue()
+        if theme:
+            self.theme = theme
+
+    @property
+    def caught_up(self) -> bool:
+        """True once the first catch-up is done: from then on, teammates' findings are news."""
+        return self._live
+
+    @classmethod
+    def connect(cls, url: str, token: str, store_path: Path, **kwargs: object) -> TriangulateApp:
+        """The app for one server and token, caching in ``store_path`` (the CLI's way in)."""
+        from tui.client import TeamClient
+
+        store = LocalStore(store_path)
+        return cls(store=store, client_factory=lambda s: TeamClient(url, token, s), **kwargs)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ start-up
+
+    def get_default_screen(self) -> Screen:
+        return self.board
+
+    def on_mount(self) -> None:
+        self.set_interval(60, self._show_title)
+        self._sender()
+        self.call_after_refresh(self._load_cache)  # draw the board first, then read the cache
+
+    @work(thread=True, exclusive=True, group="cache")
+    def _load_cache(self) -> None:
+        """Read the cache in a thread: 20,000 events take a moment to parse, and the screen is already up."""
+        welcome = self.store.welcome
+        # Our own unsent findings need to know who we are; without a welcome they wait for the first one.
+        state = TeamState.build(welcome, self.store.events(), self.store.pending() if welcome else ())
+        self.post_message(CacheLoaded(state))
+
+    def on_cache_loaded(self, message: CacheLoaded) -> None:
+        if not self.is_running:
+            return
+        self.state = message.state
+        self._cached_head = self.state.head
+        self.board.show_state(self.state)
+        self._show_title()
+        self._show_unsent()
+        if self.client is not None:
+            self._run_client()
+
+    def _show_title(self) -> None:
+        inspection = self.state.inspection
+        if inspection is None:
+            self.sub_title = "not connected yet"
+            return
+        self.title = inspection.name
+        tz = zone(inspection.timezone)
+        self.sub_title = f"{day_label(inspection.start_date, self.now(), tz)} · {inspection.framework.label}"
+
+    # ------------------------------------------------------------------ the network
+
+    @work(exclusive=True, group="network")
+    async def _run_client(self) -> None:
+        """Pump client messages into a queue and post them in batches: one Textual message per burst."""
+        client = self.client
+        assert client is not None
+        queue: asyncio.Queue[m.ClientMessage | None] = asyncio.Queue()
+
+        async def pump() -> None:
+            try:
+                async for item in client.messages():
+                    await queue.put(item)
+            finally:
+                await queue.put(None)
+
+        task = asyncio.create_task(pump())
+        try:
+            while True:
+                batch = [await queue.get()]
+                while not queue.empty():
+                    batch.append(queue.get_nowait())
+                items = [item for item in batch if item is not None]
+                if items:
+                    self.post_message(ClientBatch(items))
+                if None in batch:
+                    return
+        finally:
+            task.cancel()
+            await client.close()
+
+    def on_client_batch(self, batch: ClientBatch) -> None:
+        if not self.is_running:
+            return  # shutting down: the screens are going, and the cache already has everything
+        changed: dict[str, FindingView] = {}
+        news: list[FindingView] = []
+        for item in batch.items:
+            match item:
+                case m.EventReceived(event=event):
+                    view = self.state.apply(event)
+                    if view is not None:
+                        changed[view.id] = view
+                        if self._is_news(event.seq, event.actor.id) and event.kind == POSTED:
+                            news.append(view)
+                case m.Connected(welcome=welcome):
+                    first = self.state.me is None
+                    self.state.welcome(welcome)
+                    if first:  # now we know who we are: show our unsent findings, and say so if none
+                        for command in self.store.pending():
+                            self.state.add_pending(command)
+                        self.board.show_state(self.state)
+                    self.board.set_connection("connected")
+                    self.board.show_team()
+                    self._show_title()
+                case m.CaughtUp():
+                    self._live = True
+                case m.Acked(command_id=command_id, seq=seq):
+                    view = self.state.acked(command_id, seq)
+                    if view is not None:
+                        changed[view.id] = view
+                case m.Rejected(error=error):
+                    self._rejected(error.id, error.message, changed)
+                case m.PresenceChanged(online=online):
+                    self.state.presence(online)
+                    self.board.show_team()
+                case m.Disconnected(retry_in=retry_in, reason=reason):
+                    self.board.set_connection("reconnecting", retry_at=time.monotonic() + retry_in, reason=reason)
+                case m.AuthFailed(message=message):
+                    self._auth_failed(message)
+                    return
+                case m.CacheReset():
+                    self._reset()
+                    changed.clear()
+        self._show_changes(changed.values(), news)
+
+    def _is_news(self, seq: int, actor_id: int) -> bool:
+        """A teammate's finding the user has not seen: newer than the cache we opened with, and not history."""
+        me = self.state.me.id if self.state.me else None
+        return actor_id != me and seq > self._cached_head and (self._live or self._cached_head > 0)
+
+    def _show_changes(self, changed: Iterable[FindingView], news: list[FindingView]) -> None:
+        changed = list(changed)
+        if changed and (not self._live or len(changed) > 1000):
+            self.board.show_state(self.state)  # catching up: one O(n) refresh beats many inserts
+        else:
+            for view in changed:
+                self.board.finding_changed(view)
+        if news:
+            self.board.add_unread(view.id for view in news)
+            self._announce(news)
+        self._show_unsent()
+
+    def _announce(self, news: list[FindingView]) -> None:
+        if len(news) > 3:
+            authors = sorted({view.author.name for view in news})
+            self.notify(f"from {', '.join(authors)}", title=f"{len(news)} new findings")
+            return
+        for view in news:
+            f = view.fields
+            self.notify(
+                f"{view.author.name} ({view.author.inspectorate.label}): {view.first_line[:120]}",
+                title=f"New finding · {f.agency.label} · {f.kind.label}",
+            )
+
+    def _rejected(self, command_id: str | None, message: str, changed: dict[str, FindingView]) -> None:
+        view = self.state.rejected(command_id, message) if command_id else None
+        if view is not None:
+            changed[view.id] = view
+        self.notify(message, title="The server refused a change", severity="error", timeout=12)
+
+    def _auth_failed(self, message: str) -> None:
+        self.auth_error = message
+        self.board.set_connection("refused")
+        self.exit(
+            return_code=2,
+            message=f"The server refused this token: {message}. Ask your lead inspector for a new one.",
+        )
+
+    def _reset(self) -> None:
+        """The server's log is not the one we cached: start again from nothing but who we are and the outbox."""
+        old = self.state
+        self.state = TeamState.build(None, (), ())
+        self.state.me, self.state.inspection = old.me, old.inspection
+        self.state.team, self.state.online = dict(old.team), set(old.online)
+        for command in self.store.pending():
+            self.state.add_pending(command)
+        self._cached_head = 0
+        self.board.show_state(self.state)
+
+    def _show_unsent(self) -> None:
+        count = self.client.pending_count if self.client else self.store.pending_count()
+        self.board.set_unsent(count)
+
+    # ------------------------------------------------------------------ our own commands
+
+    @on(BoardScreen.Submitted)
+    def _submitted(self, event: BoardScreen.Submitted) -> None:
+        command = self._command(event.fields, event.finding_id)
+        view = self.state.add_pending(command, at=self.now())
+        if view is not None:
+            self.board.finding_changed(view)
+            if isinstance(command, PostFinding):
+                self.board.findings.select_id(view.id)
+        self._outgoing.put_nowait(command)
+
+    def _command(self, fields: FindingFields, finding_id: str | None) -> Command:
+        values = fields.fields()
+        existing = self.state.findings.get(finding_id) if finding_id else None
+        if existing is not None and existing.version == 0 and existing.status == "rejected":
+            self.state.dismiss(existing.id)  # a refused post never saved: send it again as a new post
+            self.board.finding_gone(existing.id)
+            finding_id = None
+        command_id = uuid.uuid4().hex
+        if finding_id is None:
+            return PostFinding(id=command_id, **values)
+        return AmendFinding(id=command_id, finding_id=finding_id, **values)
+
+    @work(exclusive=True, group="send")
+    async def _sender(self) -> None:
+        """One sender, so commands reach the outbox in the order they were made (a post before its amend)."""
+        while True:
+            command = await self._outgoing.get()
+            try:
+                if self.client is not None:
+                    await self.client.send(command)  # durable in the outbox first, then on the wire
+                else:
+                    await asyncio.to_thread(self.store.enqueue, command)
+            except ValueError as too_big:
+                view = self.state.rejected(command.id, str(too_big))
+                if view is not None:
+                    self.board.finding_changed(view)
+                self.notify(str(too_big), title="Not sent", severity="error")
+            self._show_unsent()
+
+    # ------------------------------------------------------------------ app-wide actions
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.share_hint))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action by name in the command palette (ctrl+p)."""
+        yield from super().get_system_commands(screen)
+        board = self.board
+        yield SystemCommand("Record a finding", "Open the form for a new finding (n)", board.action_record)
+        yield SystemCommand("Amend finding", "Amend the highlighted finding, if it is yours (e)",
+                            board.action_amend)
+        yield SystemCommand("Search", "Search and filter the findings (/)", board.action_search)
+        yield SystemCommand("Filter…", "Choose agency, inspectorate, kind, author or child (f)",
+                            board.action_filters)
+        yield SystemCommand("Clear filter", "Show every finding again (x)", board.action_clear_filter)
+        yield SystemCommand("Mark all read", "Clear the unread marks (r)", board.action_mark_read)
+        yield SystemCommand("Help", "Keys, search words and how a teammate joins (?)", self.action_help)
+        yield SystemCommand("Light or dark", "Switch between the light and dark theme (ctrl+t)",
+                            self.action_toggle_dark)

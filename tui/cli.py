@@ -1,0 +1,210 @@
+"""``triangulate join`` and ``triangulate demo``: start the terminal client.
+
+The server is never imported here: ``demo`` runs it as a subprocess by module name, so the client and the
+server stay separate programs that share only the wire protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from tui.config import Connection, cache_path, forget_connection, load_connection, save_connection
+
+DEMO_START_TIMEOUT = 60.0
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss") or not parts.netloc:
+        raise click.BadParameter(f"{url!r} is not a server address like ws://HOST:PORT", param_hint="URL")
+    return url
+
+
+def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
+    """Open the app; returns its exit code (2 when the server refused the token)."""
+    from tui.app import TriangulateApp  # Textual loads only when a command really runs the app
+
+    app = TriangulateApp.connect(url, token, store_path, **kwargs)
+    try:
+        app.run()
+    finally:
+        app.store.close()
+    return 2 if app.auth_error else (app.return_code or 0)
+
+
+@click.command()
+@click.argument("url", required=False)
+@click.option("--token", envvar="TRIANGULATE_TOKEN", help="Your inspector token (or $TRIANGULATE_TOKEN).")
+@click.option("--temporary", is_flag=True, help="Do not remember this server; keep no cache after exit.")
+@click.option("--light", "theme", flag_value="textual-light", help="Light theme.")
+@click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme (the default).")
+def join(url: str | None, token: str | None, temporary: bool, theme: str | None) -> None:
+    """Join an inspection's team server: triangulate join ws://HOST:PORT --token TOKEN.
+
+    The server and token are remembered, so next time `triangulate join` alone reconnects.
+    """
+    saved = load_connection()
+    if url is None:
+        if saved is None:
+            raise click.UsageError("no server remembered yet: run  triangulate join ws://HOST:PORT --token TOKEN")
+        url = saved.url
+        token = token or saved.token
+    _check_url(url)
+    if token is None:
+        if saved is None or saved.url != url:
+            raise click.UsageError(f"no token remembered for {url}: add --token TOKEN")
+        token = saved.token
+    connection = Connection(url, token)
+    with _cache_dir(temporary) as cache_dir:
+        if not temporary:
+            save_connection(connection)
+        store_path = cache_path(connection, cache_dir)
+        new_cache = not store_path.exists()
+        code = _run_app(url, token, store_path, theme=theme)
+    if code == 2:
+        if new_cache:  # nothing was ever cached for a token that never worked
+            for leftover in (store_path, *store_path.parent.glob(f"{store_path.name}-*")):
+                leftover.unlink(missing_ok=True)
+        if not temporary:
+            # A refused token is not worth remembering; keep the last one that was, if it was different.
+            if saved is not None and saved != connection:
+                save_connection(saved)
+            else:
+                forget_connection()
+    sys.exit(code)
+
+
+@contextmanager
+def _cache_dir(temporary: bool) -> Iterator[Path | None]:
+    if not temporary:
+        yield None
+        return
+    directory = Path(tempfile.mkdtemp(prefix="triangulate-"))
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------- demo
+
+
+class DemoServer:
+    """``python -m server demo`` as a child process: started, its JSON line read, and stopped on exit."""
+
+    def __init__(self, directory: Path, *, simulate: bool = False, port: int = 0) -> None:
+        self.directory = directory
+        self.log_path = directory / "server.log"
+        command = [sys.executable, "-m", "server", "demo", "--db", str(directory / "demo.db"), "--port", str(port)]
+        if simulate:
+            command.append("--simulate")
+        self._log = self.log_path.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True
+        )
+
+    def announcement(self, timeout: float = DEMO_START_TIMEOUT) -> dict[str, Any]:
+        """Wait for the one JSON line; then keep draining stdout so the server never blocks on a full pipe."""
+        lines: queue.Queue[str] = queue.Queue()
+        stdout = self.process.stdout
+        assert stdout is not None
+
+        def drain() -> None:
+            for line in stdout:
+                lines.put(line)
+            lines.put("")
+
+        threading.Thread(target=drain, name="demo-stdout", daemon=True).start()
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            raise click.ClickException(f"the demo server did not start within {timeout:.0f}s") from None
+        if not line:
+            self.process.wait(timeout=5)
+            raise click.ClickException(f"the demo server stopped at once:\n{self._log_tail()}")
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise click.ClickException(f"the demo server printed something unexpected: {line[:200]}") from None
+
+    def _log_tail(self) -> str:
+        self._log.flush()
+        return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def pick_member(members: list[dict[str, Any]], name: str | None) -> dict[str, Any]:
+    """The lead (first) by default, else the member whose name, or a word of it, starts with ``name``."""
+    if not members:
+        raise click.ClickException("the demo server announced no team members")
+    if name is None:
+        return members[0]
+    wanted = name.casefold().strip()
+    for test in (
+        lambda n: n == wanted,
+        lambda n: n.startswith(wanted),
+        lambda n: any(word.startswith(wanted) for word in n.split()),
+    ):
+        found = [m for m in members if test(str(m["name"]).casefold())]
+        if found:
+            return found[0]
+    names = ", ".join(str(m["name"]) for m in members)
+    raise click.BadParameter(f"no team member called {name!r}; the team is {names}", param_hint="--as")
+
+
+def join_lines(url: str, members: list[dict[str, Any]], me: dict[str, Any]) -> str:
+    """The commands that let the rest of the demo team join from other terminals."""
+    lines = []
+    for member in members:
+        if member is me:
+            continue
+        lines.append(f"triangulate join {url} --token {member['token']} --temporary"
+                     f"   # {member['name']} ({member['inspectorate']})")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--as", "as_name", metavar="NAME", help="Join as this team member (name or its start).")
+@click.option("--simulate", is_flag=True, help="The rest of the team posts findings at a steady pace.")
+@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--light", "theme", flag_value="textual-light", help="Light theme.")
+@click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme (the default).")
+def demo(as_name: str | None, simulate: bool, port: int, theme: str | None) -> None:
+    """Try Triangulate on a fictional inspection, served by a demo server started just for this."""
+    directory = Path(tempfile.mkdtemp(prefix="triangulate-demo-"))
+    server = DemoServer(directory, simulate=simulate, port=port)
+    try:
+        info = server.announcement()
+        url, members = str(info["url"]), list(info["members"])
+        me = pick_member(members, as_name)
+        others = join_lines(url, members, me)
+        click.echo(f"Demo server at {url}; you are {me['name']} ({me['inspectorate']}).", err=True)
+        if others:
+            click.echo(f"Another terminal can join as a teammate:\n{others}", err=True)
+        code = _run_app(url, str(me["token"]), directory / "cache.sqlite3", share_hint=others, theme=theme)
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+    sys.exit(code)

@@ -1,0 +1,72 @@
+"""Where the client keeps things between runs: the remembered server and token, and per-inspection caches.
+
+Paths come from platformdirs (app name "triangulate") unless a directory is passed in, so tests and the demo
+never touch the user's real settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "triangulate"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A server and the token that identifies one inspector to it."""
+
+    url: str
+    token: str
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def _settings_file(directory: Path | None) -> Path:
+    return (directory or config_dir()) / "connection.json"
+
+
+def load_connection(directory: Path | None = None) -> Connection | None:
+    """The last server joined, or None if there is none or the file is unreadable."""
+    try:
+        raw = json.loads(_settings_file(directory).read_text(encoding="utf-8"))
+        return Connection(url=str(raw["url"]), token=str(raw["token"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_connection(connection: Connection, directory: Path | None = None) -> Path:
+    """Remember a server and token; the file is private to the user because the token is a credential."""
+    path = _settings_file(directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"url": connection.url, "token": connection.token}, out)
+    os.replace(tmp, path)
+    return path
+
+
+def forget_connection(directory: Path | None = None) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        _settings_file(directory).unlink()
+
+
+def cache_path(connection: Connection, directory: Path | None = None) -> Path:
+    """One cache file per (server, inspector): the token stands for the inspector, hashed so it never shows."""
+    digest = hashlib.sha256(f"{connection.url}\n{connection.token}".encode()).hexdigest()[:24]
+    path = (directory or data_dir()) / "cache" / f"{digest}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

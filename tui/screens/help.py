@@ -1,0 +1,84 @@
+"""The ``?`` screen: every key, the search words, and how a teammate joins this server."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+KEYS: tuple[tuple[str, str], ...] = (
+    ("n", "record a new finding"),
+    ("e", "amend the highlighted finding (your own only)"),
+    ("enter", "read the highlighted finding in the detail pane"),
+    ("/", "search and filter (Esc or Enter returns to the list)"),
+    ("f", "filter with a form"),
+    ("x", "clear the filter"),
+    ("r", "mark every finding read"),
+    ("↑ ↓ PgUp PgDn Home End", "move through the list"),
+    ("tab", "move between list, detail and search"),
+    ("ctrl+p", "command palette: every action by name"),
+    ("ctrl+t", "switch between light and dark"),
+    ("?", "this help"),
+    ("ctrl+q", "quit (unsent findings stay queued and go next time)"),
+)
+
+SEARCH: tuple[tuple[str, str], ...] = (
+    ("police  weakness  cqc", "a bare agency, kind or inspectorate name picks it"),
+    ("agency:police  a:la", "agency (label, short label or prefix)"),
+    ("insp:cqc  i:ofsted", "author's inspectorate"),
+    ("kind:weak  k:good", "kind of finding"),
+    ("by:asha", "author (any part of the name)"),
+    ("child:C-104  c:C-104", "child unique ID (exact)"),
+    ('other words  "police"', "must all appear in the text, criterion or child ID"),
+)
+
+
+def help_content(share_hint: str | None) -> Content:
+    parts: list[str | tuple[str, str]] = []
+    if share_hint:
+        parts.append(("Another team member can join this server from a second terminal with\n", "bold"))
+        parts.append((share_hint, "$text-accent"))
+        parts.append("\n\n")
+    parts.append(("Triangulate — keys\n", "bold"))
+    for key, what in KEYS:
+        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    parts.append(("\nSearch words (combine freely, e.g. 'police weakness by:asha missed visits')\n", "bold"))
+    for word, what in SEARCH:
+        parts += [(f"  {word:<24}", "$text-accent"), f"{what}\n"]
+    parts.append(("\nStatus marks in the list\n", "bold"))
+    parts.append("  ● unread   … sending   ⇡ unsent (offline)   ✗ refused by the server   ✎ amended\n")
+    parts.append(("\nPress Esc or ? to close.", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Read-only; closes on Esc, q or ?."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 92; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, share_hint: str | None = None):
+        super().__init__()
+        self._share_hint = share_hint
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(help_content(self._share_hint))
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
