@@ -14,9 +14,12 @@ from pathlib import Path
 
 import click
 import platformdirs
+from sqlmodel import Session
 
 from server import store
 from server.app import ServerConfig, TeamServer
+from server.meetings import minutes_of
+from shared.meetings import MeetingKind, minutes_markdown
 from shared.vocabulary import Framework, Inspectorate, Role
 
 
@@ -162,10 +165,44 @@ def inspector_revoke(inspector_id: int, db_url: str) -> None:
 
 
 @click.group()
+def kit() -> None:
+    """Keeping-in-touch meeting minutes."""
+
+
+@kit.command("export")
+@click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The meeting's day.")
+@click.option("--kind", type=_choice(MeetingKind), default=MeetingKind.KIT.value, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to a file, not stdout.")
+@db_option
+def kit_export(inspection_id: int, day: object, kind: str, out: str | None, db_url: str) -> None:
+    """Export the minutes of that day's meeting(s) as Markdown."""
+    engine = _engine(db_url)
+    try:
+        inspection_model = store.get_inspection(engine, inspection_id=inspection_id)
+    except store.NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="--inspection") from None
+    with Session(engine) as session:
+        found = minutes_of(
+            session, inspection_id=inspection_id, kind=MeetingKind(kind), day=day.date()  # type: ignore[attr-defined]
+        )
+    if not found:
+        raise click.ClickException(f"no {MeetingKind(kind).label.lower()} on {day:%Y-%m-%d}")
+    text = "\n".join(
+        minutes_markdown(m, inspection_name=inspection_model.name, timezone=inspection_model.timezone) for m in found
+    )
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group()
 def cli() -> None:
     """Triangulate server commands (``python -m server``)."""
 
 
-for _command in (serve, inspection, inspector):
+for _command in (serve, inspection, inspector, kit):
     cli.add_command(_command)
 

@@ -14,10 +14,13 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from server import alerts, deadlines, findings
+from server import alerts, deadlines, enquiries, findings, meetings
 from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
 from shared import alerts as alert_commands
+from shared import enquiries as enquiry_commands
+from shared import meetings as meeting_commands
+from shared import triangulation as link_commands
 from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding
 
 Handler = Callable[..., BaseModel | dict[str, Any]]
@@ -40,6 +43,19 @@ HANDLERS: dict[type[Command], tuple[str, Handler]] = {
     alert_commands.NameDeputy: ("deputy.named", alerts.name_deputy),
     alert_commands.SetDeadlines: ("deadlines.set", alerts.set_deadlines),
     deadlines.FlagOverdue: ("alert.overdue", deadlines.flag_overdue),
+    enquiry_commands.OpenEnquiry: ("enquiry.opened", enquiries.open_enquiry),
+    enquiry_commands.StartEnquiry: ("enquiry.started", enquiries.start_enquiry),
+    enquiry_commands.AnswerEnquiry: ("enquiry.answered", enquiries.answer_enquiry),
+    enquiry_commands.CloseEnquiry: ("enquiry.closed", enquiries.close_enquiry),
+    link_commands.LinkFindings: ("finding.linked", enquiries.link_findings),
+    link_commands.UnlinkFindings: ("finding.unlinked", enquiries.unlink_findings),
+    meeting_commands.OpenMeeting: ("meeting.opened", meetings.open_meeting),
+    meeting_commands.AddAgendaItem: ("agenda.added", meetings.add_item),
+    meeting_commands.MoveAgendaItem: ("agenda.moved", meetings.move_item),
+    meeting_commands.DropAgendaItem: ("agenda.dropped", meetings.drop_item),
+    meeting_commands.RecordEntry: ("meeting.recorded", meetings.record_entry),
+    meeting_commands.AmendEntry: ("meeting.amended", meetings.amend_entry),
+    meeting_commands.CloseMeeting: ("meeting.closed", meetings.close_meeting),
 }
 
 

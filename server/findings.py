@@ -11,7 +11,7 @@ from server.models import FindingRow
 from shared.protocol import AmendFinding, ErrorCode, FindingAmended, FindingPosted, Inspector, PostFinding
 
 
-def _find(session: Session, inspection_id: int, finding_id: str) -> FindingRow | None:
+def find_finding(session: Session, inspection_id: int, finding_id: str) -> FindingRow | None:
     return session.exec(
         select(FindingRow).where(FindingRow.inspection_id == inspection_id, FindingRow.finding_id == finding_id)
     ).first()
@@ -20,7 +20,7 @@ def _find(session: Session, inspection_id: int, finding_id: str) -> FindingRow |
 def post_finding(
     session: Session, *, inspection_id: int, actor: Inspector, command: PostFinding, at: datetime
 ) -> FindingPosted:
-    if _find(session, inspection_id, command.id) is not None:
+    if find_finding(session, inspection_id, command.id) is not None:
         raise CommandRejected(ErrorCode.CONFLICT, "a finding with this id already exists", field="id")
     session.add(
         FindingRow(
@@ -38,7 +38,7 @@ def post_finding(
 def amend_finding(
     session: Session, *, inspection_id: int, actor: Inspector, command: AmendFinding, at: datetime
 ) -> FindingAmended:
-    row = _find(session, inspection_id, command.finding_id)
+    row = find_finding(session, inspection_id, command.finding_id)
     if row is None:
         raise CommandRejected(
             ErrorCode.NOT_FOUND, f"no finding with id {command.finding_id!r}", field="finding_id"

@@ -124,3 +124,51 @@ class AlertSeenRow(SQLModel, table=True):
     alert_row_id: int = Field(foreign_key="alert.id")
     inspector_id: int = Field(foreign_key="inspector.id")
     at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class EnquiryRow(SQLModel, table=True):
+    """Current state of a line of enquiry."""
+
+    __tablename__ = "enquiry"
+    __table_args__ = (UniqueConstraint("inspection_id", "enquiry_id", name="uq_enquiry_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    enquiry_id: str
+    asker_id: int = Field(foreign_key="inspector.id")
+    to_inspectorate: str | None = None
+    to_agency: str | None = None
+    to_inspector: int | None = Field(default=None, foreign_key="inspector.id")
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    status: str
+    needs_la_input: bool = False
+    opened_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class LinkRow(SQLModel, table=True):
+    """A live link between two findings (withdrawn links are deleted here; the log keeps them)."""
+
+    __tablename__ = "finding_link"
+    __table_args__ = (UniqueConstraint("inspection_id", "link_id", name="uq_link_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    link_id: str
+    finding_id: str
+    other_finding_id: str
+    relation: str
+    author_id: int = Field(foreign_key="inspector.id")
+
+
+class MeetingRow(SQLModel, table=True):
+    """A KIT or team meeting; ``minutes`` is shared.meetings.Minutes as JSON, folded by the same rules as clients."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (UniqueConstraint("inspection_id", "meeting_id", name="uq_meeting_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    meeting_id: str
+    kind: str
+    day: date
+    is_open: bool = True
+    opened_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    minutes: str = Field(sa_column=Column(Text, nullable=False))

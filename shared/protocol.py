@@ -325,4 +325,7 @@ def decode_command(raw: str | bytes) -> Command:
 
 # Command families defined in their own modules register on import; importing them here makes
 # decode_command know every command whichever module was imported first.
-import shared.alerts  # noqa: E402, F401
+import shared.alerts  # noqa: E402
+import shared.enquiries  # noqa: E402
+import shared.meetings  # noqa: E402
+import shared.triangulation  # noqa: E402, F401

@@ -1,0 +1,155 @@
+"""Lines of enquiry one inspectorate asks another to test (integrated consultation ¶35–36, ¶48).
+
+Status runs open → in progress → answered → closed. An enquiry is addressed to exactly one of: an inspectorate,
+an agency (meaning the inspectorate that inspects it), or a named inspector. Its *owners* answer it; only its
+*asker* closes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from shared.protocol import CHILD_ID, COMMAND_ID, Command, Inspector
+from shared.vocabulary import Agency, Inspectorate, Labelled
+
+Text = Annotated[str, Field(min_length=1, max_length=4_000)]
+RefId = Annotated[str, Field(pattern=COMMAND_ID)]
+ChildId = Annotated[str, Field(pattern=CHILD_ID)]
+
+INSPECTORATE_OF: dict[Agency, Inspectorate | None] = {
+    Agency.LOCAL_AUTHORITY: Inspectorate.OFSTED,
+    Agency.HEALTH: Inspectorate.CQC,
+    Agency.POLICE: Inspectorate.HMIC,
+    Agency.PROBATION: Inspectorate.HMI_PROBATION,
+    Agency.YOT: Inspectorate.HMI_PROBATION,
+    Agency.CUSTODY: Inspectorate.HMI_PRISONS,
+    Agency.LSCB: None,  # the LSCB is inspected jointly by every inspectorate (¶26, ¶113)
+}
+
+
+class EnquiryStatus(Labelled):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in-progress", "In progress"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Closed"
+
+
+class EnquiryOutcome(Labelled):
+    ANSWERED = "answered", "Answered"
+    NOT_PURSUED = "not-pursued", "Not pursued"
+
+
+def _not_blank(**values: str | None) -> None:
+    for name, value in values.items():
+        if value is not None and not value.strip():
+            raise ValueError(f"{name}: must not be blank")
+
+
+class OpenEnquiry(Command):
+    """``enquiry.open``: the new enquiry's id is this command's id."""
+
+    type: Literal["enquiry.open"] = "enquiry.open"
+    to_inspectorate: Inspectorate | None = None
+    to_agency: Agency | None = None
+    to_inspector: int | None = None
+    question: Text
+    why: Text
+    finding_ids: Annotated[list[RefId], Field(max_length=50)] = []
+    child_ids: Annotated[list[ChildId], Field(max_length=50)] = []
+    needs_la_input: bool = False
+    """Whether the local authority must answer too, which puts it on the next KIT meeting's agenda."""
+
+    @model_validator(mode="after")
+    def _rules(self) -> OpenEnquiry:
+        _not_blank(question=self.question, why=self.why)
+        named = [x for x in (self.to_inspectorate, self.to_agency, self.to_inspector) if x is not None]
+        if len(named) != 1:
+            raise ValueError("to_inspectorate: address the enquiry to exactly one inspectorate, agency or inspector")
+        return self
+
+
+class StartEnquiry(Command):
+    """``enquiry.start``: an owner takes the enquiry on (open → in progress)."""
+
+    type: Literal["enquiry.start"] = "enquiry.start"
+    enquiry_id: RefId
+
+
+class AnswerEnquiry(Command):
+    """``enquiry.answer``: an owner answers, citing the findings that answer it."""
+
+    type: Literal["enquiry.answer"] = "enquiry.answer"
+    enquiry_id: RefId
+    answer: Text
+    finding_ids: Annotated[list[RefId], Field(max_length=50)] = []
+
+    @model_validator(mode="after")
+    def _rules(self) -> AnswerEnquiry:
+        _not_blank(answer=self.answer)
+        return self
+
+
+class CloseEnquiry(Command):
+    """``enquiry.close``: only the asker closes, as answered or not pursued, with a reason."""
+
+    type: Literal["enquiry.close"] = "enquiry.close"
+    enquiry_id: RefId
+    outcome: EnquiryOutcome
+    reason: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> CloseEnquiry:
+        _not_blank(reason=self.reason)
+        return self
+
+
+def is_owner(
+    inspector: Inspector,
+    *,
+    to_inspectorate: Inspectorate | None,
+    to_agency: Agency | None,
+    to_inspector: int | None,
+) -> bool:
+    """Whether ``inspector`` is one of those the enquiry is addressed to."""
+    if to_inspector is not None:
+        return inspector.id == to_inspector
+    if to_inspectorate is not None:
+        return inspector.inspectorate is to_inspectorate
+    if to_agency is not None:
+        wanted = INSPECTORATE_OF[to_agency]
+        return wanted is None or inspector.inspectorate is wanted
+    return False
+
+
+def transition_refusal(status: EnquiryStatus, command: Command) -> str | None:
+    """Why this command cannot move an enquiry in ``status``; None if it can."""
+    if status is EnquiryStatus.CLOSED:
+        return "this enquiry is closed"
+    if isinstance(command, StartEnquiry) and status is not EnquiryStatus.OPEN:
+        return f"this enquiry is already {status.label.lower()}"
+    if isinstance(command, AnswerEnquiry) and status is EnquiryStatus.ANSWERED:
+        return "this enquiry is already answered; the asker can close it"
+    if (
+        isinstance(command, CloseEnquiry)
+        and command.outcome is EnquiryOutcome.ANSWERED
+        and status is not EnquiryStatus.ANSWERED
+    ):
+        return "it has not been answered yet: close it as not pursued, or wait for the answer"
+    return None
+
+
+def mentioned(text: str, team: Iterable[Inspector]) -> set[int]:
+    """Team members named with an ``@``: ``@Asha Patel`` or ``@Asha`` (case-insensitive)."""
+    found: set[int] = set()
+    lowered = text.lower()
+    for member in team:
+        full = member.name.lower()
+        first = full.split()[0] if full.split() else full
+        for name in {full, first}:
+            if re.search(rf"@{re.escape(name)}(?![\w-])", lowered):
+                found.add(member.id)
+    return found

@@ -1,0 +1,371 @@
+"""Keeping-in-touch (KIT) meetings with the Director of Children's Services, and the team's own daily meeting.
+
+CP ¶29–30: the lead keeps the local authority informed of emerging findings and seeks its responses. The agenda
+is drafted from the record; during the meeting the lead records notes, the local authority's responses and
+actions against agenda items; closing freezes the minutes, and later corrections are amendments with history.
+
+``Minutes`` is one pure model folded by the server (to enforce the rules) and by the app (to show them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from shared.protocol import COMMAND_ID, Command, UtcDatetime
+from shared.vocabulary import Agency, FindingKind, Labelled
+
+Text = Annotated[str, Field(min_length=1, max_length=4_000)]
+Title = Annotated[str, Field(min_length=1, max_length=300)]
+RefId = Annotated[str, Field(pattern=COMMAND_ID)]
+
+
+class MeetingKind(Labelled):
+    KIT = "kit", "Keeping-in-touch meeting"
+    TEAM = "team", "Team triangulation meeting"
+
+
+class Section(Labelled):
+    FINDINGS = "findings", "Findings since the last meeting"
+    ALERTS = "alerts", "Open and overdue alerts"
+    ENQUIRIES = "enquiries", "Open lines of enquiry"
+    OTHER = "other", "Other business"
+
+
+class EntryKind(Labelled):
+    NOTE = "note", "Note"
+    LA_RESPONSE = "la-response", "Local authority's response"
+    ACTION = "action", "Action"
+
+
+class MeetingRuleError(ValueError):
+    """A meeting command that the rules refuse; ``field`` names the offending field."""
+
+    def __init__(self, field: str, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.field = field
+        self.code = code
+
+
+# ---------------------------------------------------------------- commands
+
+
+class OpenMeeting(Command):
+    """``meeting.open`` (lead only): the new meeting's id is this command's id; the server drafts its agenda."""
+
+    type: Literal["meeting.open"] = "meeting.open"
+    kind: MeetingKind
+    day: date
+
+
+class AddAgendaItem(Command):
+    """``agenda.add``: the new item's id is this command's id."""
+
+    type: Literal["agenda.add"] = "agenda.add"
+    meeting_id: RefId
+    title: Title
+    position: Annotated[int, Field(ge=0)] | None = None
+
+
+class MoveAgendaItem(Command):
+    type: Literal["agenda.move"] = "agenda.move"
+    meeting_id: RefId
+    item_id: RefId
+    position: Annotated[int, Field(ge=0)]
+
+
+class DropAgendaItem(Command):
+    type: Literal["agenda.drop"] = "agenda.drop"
+    meeting_id: RefId
+    item_id: RefId
+
+
+class RecordEntry(Command):
+    """``meeting.record``: a note, the local authority's response, or an action (owner and due date) on an item."""
+
+    type: Literal["meeting.record"] = "meeting.record"
+    meeting_id: RefId
+    item_id: RefId | None = None
+    entry: EntryKind
+    text: Text
+    owner: Title | None = None
+    due: date | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> RecordEntry:
+        if not self.text.strip():
+            raise ValueError("text: must not be blank")
+        if self.entry is EntryKind.ACTION and (self.owner is None or not self.owner.strip()):
+            raise ValueError("owner: an action needs an owner")
+        if self.entry is EntryKind.ACTION and self.due is None:
+            raise ValueError("due: an action needs a due date")
+        return self
+
+
+class AmendEntry(Command):
+    """``meeting.amend``: correct an entry, before or after closing; every version stays in the log."""
+
+    type: Literal["meeting.amend"] = "meeting.amend"
+    meeting_id: RefId
+    entry_id: RefId
+    text: Text
+    owner: Title | None = None
+    due: date | None = None
+    reason: Annotated[str, Field(max_length=500)] = ""
+
+
+class CloseMeeting(Command):
+    """``meeting.close`` (lead only): freezes the minutes."""
+
+    type: Literal["meeting.close"] = "meeting.close"
+    meeting_id: RefId
+
+
+# ---------------------------------------------------------------- the minutes
+
+
+class AgendaItem(BaseModel):
+    id: str
+    section: Section
+    title: str
+    ref: str | None = None
+    """The finding, alert or enquiry the item is about."""
+    agency: Agency | None = None
+
+
+class EntryVersion(BaseModel):
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    at: UtcDatetime
+    reason: str = ""
+
+
+class Entry(BaseModel):
+    id: str
+    item_id: str | None
+    kind: EntryKind
+    versions: list[EntryVersion]
+
+    @property
+    def current(self) -> EntryVersion:
+        return self.versions[-1]
+
+
+class Minutes(BaseModel):
+    """One meeting: its agenda and what was recorded. Methods apply one command each, or raise MeetingRuleError."""
+
+    id: str
+    kind: MeetingKind
+    day: date
+    opened_at: UtcDatetime
+    closed_at: UtcDatetime | None = None
+    agenda: list[AgendaItem] = []
+    dropped: list[AgendaItem] = []
+    entries: list[Entry] = []
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def _require_open(self) -> None:
+        if not self.is_open:
+            raise MeetingRuleError("meeting_id", "this meeting is closed: its minutes are frozen", code="out_of_order")
+
+    def _index(self, item_id: str) -> int:
+        for index, item in enumerate(self.agenda):
+            if item.id == item_id:
+                return index
+        raise MeetingRuleError("item_id", f"no agenda item {item_id!r} in this meeting", code="not_found")
+
+    def add_item(self, item_id: str, title: str, position: int | None) -> AgendaItem:
+        self._require_open()
+        if any(item.id == item_id for item in self.agenda):
+            raise MeetingRuleError("id", "an agenda item with this id already exists", code="conflict")
+        item = AgendaItem(id=item_id, section=Section.OTHER, title=title.strip())
+        self.agenda.insert(len(self.agenda) if position is None else min(position, len(self.agenda)), item)
+        return item
+
+    def move_item(self, item_id: str, position: int) -> None:
+        self._require_open()
+        item = self.agenda.pop(self._index(item_id))
+        self.agenda.insert(min(position, len(self.agenda)), item)
+
+    def drop_item(self, item_id: str) -> None:
+        self._require_open()
+        if any(entry.item_id == item_id for entry in self.entries):
+            raise MeetingRuleError("item_id", "this item has entries recorded against it; it cannot be dropped")
+        self.dropped.append(self.agenda.pop(self._index(item_id)))
+
+    def record(self, command: RecordEntry, at: datetime) -> Entry:
+        self._require_open()
+        if command.item_id is not None:
+            self._index(command.item_id)
+        if command.entry is EntryKind.LA_RESPONSE and self.kind is MeetingKind.TEAM:
+            raise MeetingRuleError("entry", "the team's own meeting has no local authority responses")
+        if any(entry.id == command.id for entry in self.entries):
+            raise MeetingRuleError("id", "an entry with this id already exists", code="conflict")
+        entry = Entry(
+            id=command.id,
+            item_id=command.item_id,
+            kind=command.entry,
+            versions=[EntryVersion(text=command.text, owner=command.owner, due=command.due, at=at)],
+        )
+        self.entries.append(entry)
+        return entry
+
+    def amend(self, command: AmendEntry, at: datetime) -> Entry:
+        for entry in self.entries:
+            if entry.id == command.entry_id:
+                if entry.kind is EntryKind.ACTION and (not command.owner or command.due is None):
+                    raise MeetingRuleError("owner", "an action keeps an owner and a due date")
+                entry.versions.append(
+                    EntryVersion(text=command.text, owner=command.owner, due=command.due, at=at, reason=command.reason)
+                )
+                return entry
+        raise MeetingRuleError("entry_id", f"no entry {command.entry_id!r} in this meeting", code="not_found")
+
+    def close(self, at: datetime) -> None:
+        self._require_open()
+        self.closed_at = at
+
+
+# ---------------------------------------------------------------- drafting the agenda
+
+
+@dataclass(frozen=True)
+class FindingNote:
+    id: str
+    agency: Agency
+    kind: FindingKind
+    text: str
+    posted_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertNote:
+    id: str
+    agency: Agency
+    summary: str
+    status_label: str
+    significant_harm: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class EnquiryNote:
+    id: str
+    question: str
+    needs_la_input: bool
+    opened_at: datetime
+
+
+KIND_ORDER = {
+    FindingKind.WEAKNESS: 0,
+    FindingKind.AREA_FOR_IMPROVEMENT: 1,
+    FindingKind.STRENGTH: 2,
+    FindingKind.GOOD_PRACTICE: 3,
+    FindingKind.NOTE: 4,
+}
+AGENCY_ORDER = {agency: index for index, agency in enumerate(Agency)}
+
+
+def _first_line(text: str, limit: int = 120) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def draft_agenda(
+    kind: MeetingKind,
+    *,
+    meeting_id: str,
+    since: datetime | None,
+    findings: Iterable[FindingNote],
+    alerts: Iterable[AlertNote],
+    enquiries: Iterable[EnquiryNote],
+) -> list[AgendaItem]:
+    """The drafted agenda: findings since the last meeting of this kind (by agency, weaknesses first), open
+    alerts (overdue and significant harm first), then open lines of enquiry — for a KIT meeting those that need
+    the local authority's input, for the team's meeting the others."""
+    items: list[AgendaItem] = []
+    fresh = [f for f in findings if since is None or f.posted_at > since]
+    fresh.sort(key=lambda f: (AGENCY_ORDER[f.agency], KIND_ORDER[f.kind], f.posted_at, f.id))
+    for finding in fresh:
+        title = f"{finding.agency.label} — {finding.kind.label}: {_first_line(finding.text)}"
+        items.append(AgendaItem(id="", section=Section.FINDINGS, title=title, ref=finding.id, agency=finding.agency))
+    ordered_alerts = sorted(alerts, key=lambda a: (not a.overdue, not a.significant_harm, a.id))
+    for alert in ordered_alerts:
+        flag = "OVERDUE — " if alert.overdue else ""
+        title = f"{flag}{alert.agency.label}: {_first_line(alert.summary)} ({alert.status_label})"
+        items.append(AgendaItem(id="", section=Section.ALERTS, title=title, ref=alert.id, agency=alert.agency))
+    wanted_la = kind is MeetingKind.KIT
+    for enquiry in sorted(enquiries, key=lambda e: (e.opened_at, e.id)):
+        if enquiry.needs_la_input == wanted_la:
+            items.append(
+                AgendaItem(id="", section=Section.ENQUIRIES, title=_first_line(enquiry.question), ref=enquiry.id)
+            )
+    for number, item in enumerate(items, start=1):
+        item.id = f"{meeting_id}.{number}"
+    return items
+
+
+# ---------------------------------------------------------------- minutes as Markdown
+
+
+def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -> str:
+    """The minutes for export: agenda in order, each item's entries with their amendment history."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%d %b %Y %H:%M")
+
+    state = "closed " + local(minutes.closed_at) if minutes.closed_at else "open — draft minutes"
+    lines = [
+        f"# {minutes.kind.label}, {minutes.day.strftime('%A %d %B %Y')}",
+        "",
+        f"{inspection_name} · opened {local(minutes.opened_at)} · {state}",
+        "",
+    ]
+
+    def entry_lines(entry: Entry) -> list[str]:
+        version = entry.current
+        extra = ""
+        if entry.kind is EntryKind.ACTION:
+            extra = f" — owner: {version.owner}; due {version.due.isoformat() if version.due else '?'}"
+        out = [f"- **{entry.kind.label}:** {version.text.strip()}{extra}"]
+        for number, earlier in enumerate(entry.versions[:-1], start=1):
+            out.append(f"  - version {number} ({local(earlier.at)}): {earlier.text.strip()}")
+        if len(entry.versions) > 1:
+            reason = f" — {version.reason}" if version.reason else ""
+            out.append(f"  - amended {local(version.at)}{reason}")
+        return out
+
+    section: Section | None = None
+    for number, item in enumerate(minutes.agenda, start=1):
+        if item.section is not section:
+            section = item.section
+            if lines[-1] != "":
+                lines.append("")
+            lines += [f"## {section.label}", ""]
+        lines.append(f"{number}. {item.title}")
+        for entry in minutes.entries:
+            if entry.item_id == item.id:
+                lines += ["   " + line for line in entry_lines(entry)]
+    general = [entry for entry in minutes.entries if entry.item_id is None]
+    if general:
+        lines += ["", "## General", ""]
+        for entry in general:
+            lines += entry_lines(entry)
+    actions = [entry for entry in minutes.entries if entry.kind is EntryKind.ACTION]
+    if actions:
+        lines += ["", "## Actions", "", "| action | owner | due |", "| --- | --- | --- |"]
+        for entry in actions:
+            v = entry.current
+            lines.append(f"| {v.text.strip()} | {v.owner} | {v.due.isoformat() if v.due else ''} |")
+    return "\n".join(lines) + "\n"
