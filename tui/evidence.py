@@ -1,0 +1,287 @@
+"""The client's view of triangulated evidence: links, lines of enquiry and meetings, folded from events.
+
+Pure (no I/O, no UI), like ``state.py``: the corroboration rule, the meeting rules and the enquiry rules are
+the ones in ``shared/``, so what the app shows is what the server enforces.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from shared.enquiries import EnquiryOutcome, EnquiryStatus, is_owner
+from shared.meetings import AmendEntry, MeetingKind, MeetingRuleError, Minutes, RecordEntry
+from shared.protocol import Event, FindingFields, Inspector
+from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all
+from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
+
+EVIDENCE_PREFIXES = ("enquiry.", "meeting.", "agenda.")
+LINK_KINDS = ("finding.linked", "finding.unlinked")
+
+
+def is_evidence_kind(kind: str) -> bool:
+    """Events this module folds in."""
+    return kind.startswith(EVIDENCE_PREFIXES) or kind in LINK_KINDS
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass
+class EnquiryView:
+    """A line of enquiry with its history, as everyone sees it."""
+
+    id: str
+    asker: Inspector | None
+    to_inspectorate: Inspectorate | None
+    to_agency: Agency | None
+    to_inspector: int | None
+    question: str
+    why: str
+    finding_ids: list[str]
+    child_ids: list[str]
+    needs_la_input: bool
+    opened_at: datetime
+    status: EnquiryStatus = EnquiryStatus.OPEN
+    answer: str | None = None
+    answer_finding_ids: list[str] = field(default_factory=list)
+    outcome: EnquiryOutcome | None = None
+    reason: str | None = None
+    updated_at: datetime | None = None
+    timeline: list[tuple[datetime, Inspector | None, str]] = field(default_factory=list)
+
+    def addressed_to(self, member: Inspector) -> bool:
+        return is_owner(
+            member, to_inspectorate=self.to_inspectorate, to_agency=self.to_agency, to_inspector=self.to_inspector
+        )
+
+
+@dataclass
+class EvidenceBook:
+    """Links, enquiries and meetings of one inspection."""
+
+    links: dict[str, Link] = field(default_factory=dict)
+    enquiries: dict[str, EnquiryView] = field(default_factory=dict)
+    meetings: dict[str, Minutes] = field(default_factory=dict)
+    read_enquiries: set[str] = field(default_factory=set)
+
+    def apply(self, event: Event) -> str | None:
+        """Fold one event in; returns the id of what changed (link, enquiry or meeting), or None."""
+        try:
+            return self._apply(event)
+        except (ValidationError, MeetingRuleError, KeyError, ValueError):
+            return None  # a payload this version cannot read: skip it rather than stop the app
+
+    def _apply(self, event: Event) -> str | None:
+        data, kind, at = event.data, event.kind, _utc(event.at)
+        if kind == "finding.linked":
+            link = Link(data["link_id"], data["finding_id"], data["other_finding_id"], Relation(data["relation"]),
+                        data.get("note", ""))
+            self.links[link.id] = link
+            return link.id
+        if kind == "finding.unlinked":
+            self.links.pop(data["link_id"], None)
+            return data["link_id"]
+        if kind.startswith("enquiry."):
+            return self._enquiry(kind, data, event.actor, at)
+        return self._meeting(kind, data, at)
+
+    def _enquiry(self, kind: str, data: Mapping[str, object], actor: Inspector | None, at: datetime) -> str | None:
+        if kind == "enquiry.opened":
+            enquiry = EnquiryView(
+                id=str(data["enquiry_id"]),
+                asker=actor,
+                to_inspectorate=Inspectorate(data["to_inspectorate"]) if data.get("to_inspectorate") else None,
+                to_agency=Agency(data["to_agency"]) if data.get("to_agency") else None,
+                to_inspector=data.get("to_inspector"),  # type: ignore[arg-type]
+                question=str(data["question"]),
+                why=str(data["why"]),
+                finding_ids=list(data.get("finding_ids") or []),  # type: ignore[call-overload]
+                child_ids=list(data.get("child_ids") or []),  # type: ignore[call-overload]
+                needs_la_input=bool(data.get("needs_la_input")),
+                opened_at=at,
+                updated_at=at,
+            )
+            enquiry.timeline.append((at, actor, "opened"))
+            self.enquiries[enquiry.id] = enquiry
+            return enquiry.id
+        enquiry = self.enquiries[str(data["enquiry_id"])]
+        enquiry.status = EnquiryStatus(data["status"])
+        enquiry.updated_at = at
+        if kind == "enquiry.answered":
+            enquiry.answer = str(data["answer"])
+            enquiry.answer_finding_ids = list(data.get("finding_ids") or [])  # type: ignore[call-overload]
+            enquiry.timeline.append((at, actor, f"answered: {enquiry.answer}"))
+        elif kind == "enquiry.closed":
+            enquiry.outcome = EnquiryOutcome(data["outcome"])
+            enquiry.reason = str(data["reason"])
+            enquiry.timeline.append((at, actor, f"closed ({enquiry.outcome.label.lower()}): {enquiry.reason}"))
+        else:
+            enquiry.timeline.append((at, actor, enquiry.status.label.lower()))
+        return enquiry.id
+
+    def _meeting(self, kind: str, data: Mapping[str, object], at: datetime) -> str | None:
+        if kind == "meeting.opened":
+            minutes = Minutes.model_validate(
+                {"id": data["meeting_id"], "kind": data["kind"], "day": data["day"], "opened_at": at,
+                 "agenda": data.get("agenda") or []}
+            )
+            self.meetings[minutes.id] = minutes
+            return minutes.id
+        minutes = self.meetings[str(data["meeting_id"])]
+        if kind == "agenda.added":
+            minutes.add_item(str(data["item_id"]), str(data["title"]), data.get("position"))  # type: ignore[arg-type]
+        elif kind == "agenda.moved":
+            minutes.move_item(str(data["item_id"]), int(data["position"]))  # type: ignore[call-overload]
+        elif kind == "agenda.dropped":
+            minutes.drop_item(str(data["item_id"]))
+        elif kind == "meeting.recorded":
+            fields = {k: v for k, v in data.items() if k not in ("entry_id", "meeting_id")}
+            minutes.record(RecordEntry.model_validate({"id": data["entry_id"], "meeting_id": minutes.id, **fields}), at)
+        elif kind == "meeting.amended":
+            minutes.amend(AmendEntry.model_validate({"id": "amend", **data}), at)
+        elif kind == "meeting.closed":
+            minutes.close(at)
+        else:
+            return None
+        return minutes.id
+
+    # ------------------------------------------------------------ what the screens ask
+
+    def inbox(self, me: Inspector) -> list[EnquiryView]:
+        """Enquiries addressed to me or my inspectorate that are not closed, newest first."""
+        return sorted(
+            (e for e in self.enquiries.values() if e.status is not EnquiryStatus.CLOSED and e.addressed_to(me)),
+            key=lambda e: e.opened_at,
+            reverse=True,
+        )
+
+    def unread_inbox(self, me: Inspector) -> int:
+        return sum(1 for e in self.inbox(me) if e.id not in self.read_enquiries)
+
+    def asked_by(self, me: Inspector) -> list[EnquiryView]:
+        """My own enquiries that are not closed, newest first."""
+        return sorted(
+            (e for e in self.enquiries.values()
+             if e.status is not EnquiryStatus.CLOSED and e.asker is not None and e.asker.id == me.id),
+            key=lambda e: e.opened_at,
+            reverse=True,
+        )
+
+    def meetings_by_day(self, kind: MeetingKind | None = None) -> list[Minutes]:
+        """Every meeting, newest first, for browsing past minutes by day."""
+        found = [m for m in self.meetings.values() if kind is None or m.kind is kind]
+        return sorted(found, key=lambda m: (m.day, m.opened_at), reverse=True)
+
+    def open_meeting(self, kind: MeetingKind) -> Minutes | None:
+        return next((m for m in self.meetings.values() if m.kind is kind and m.is_open), None)
+
+    def links_of(self, finding_id: str) -> list[Link]:
+        return [link for link in self.links.values() if finding_id in (link.finding_id, link.other_finding_id)]
+
+
+# ---------------------------------------------------------------- corroboration and the triangulation view
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the triangulation view needs to know about a finding."""
+
+    id: str
+    inspectorate: Inspectorate
+    fields: FindingFields
+    at: datetime
+
+
+def corroboration_by_finding(findings: Iterable[Evidence], links: Iterable[Link]) -> dict[str, Corroboration]:
+    sources = {f.id: Source(f.inspectorate, f.fields.evidence_source) for f in findings}
+    return corroboration_of_all(links, sources)
+
+
+STRENGTHS = frozenset({FindingKind.STRENGTH, FindingKind.GOOD_PRACTICE})
+WEAKNESSES = frozenset({FindingKind.WEAKNESS, FindingKind.AREA_FOR_IMPROVEMENT})
+
+
+@dataclass
+class Cell:
+    """One agency × judgement area: how much evidence, which way it points, how well it is supported."""
+
+    findings: int = 0
+    strengths: int = 0
+    weaknesses: int = 0
+    status: Counter[Corroboration] = field(default_factory=Counter)
+
+    @property
+    def thin(self) -> bool:
+        """No finding here is corroborated: the lead should look for more evidence."""
+        return self.findings > 0 and self.status[Corroboration.CORROBORATED] == 0
+
+    @property
+    def in_conflict(self) -> bool:
+        return self.status[Corroboration.CONTESTED] > 0
+
+
+def triangulation_matrix(
+    findings: Iterable[Evidence], links: Iterable[Link]
+) -> dict[tuple[Agency, JudgementArea | None], Cell]:
+    """Agencies × judgement areas (None: findings with no judgement area, e.g. probation's narrative)."""
+    findings = list(findings)
+    status = corroboration_by_finding(findings, links)
+    cells: dict[tuple[Agency, JudgementArea | None], Cell] = {}
+    for finding in findings:
+        cell = cells.setdefault((finding.fields.agency, finding.fields.judgement_area), Cell())
+        cell.findings += 1
+        cell.strengths += finding.fields.kind in STRENGTHS
+        cell.weaknesses += finding.fields.kind in WEAKNESSES
+        cell.status[status[finding.id]] += 1
+    return cells
+
+
+# ---------------------------------------------------------------- a child's journey
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    at: datetime
+    what: str
+    """"finding", "enquiry" or "alert"."""
+    ref: str
+    agency: Agency | None
+    who: str
+    summary: str
+    contested: bool = False
+
+
+def child_journey(
+    child_id: str,
+    findings: Iterable[Evidence],
+    authors: Mapping[str, str],
+    links: Iterable[Link],
+    enquiries: Iterable[EnquiryView],
+    alerts: Iterable[JourneyStep] = (),
+) -> list[JourneyStep]:
+    """Everything recorded about one child, from every inspectorate, in time order; contradictions marked."""
+    wanted = child_id.casefold()
+    findings = list(findings)
+    status = corroboration_by_finding(findings, links)
+    steps = [
+        JourneyStep(
+            f.at, "finding", f.id, f.fields.agency, authors.get(f.id, ""),
+            f"{f.fields.kind.label}: {f.fields.text.strip()}", status[f.id] is Corroboration.CONTESTED,
+        )
+        for f in findings
+        if f.fields.child_id and f.fields.child_id.casefold() == wanted
+    ]
+    steps += [
+        JourneyStep(e.opened_at, "enquiry", e.id, e.to_agency, e.asker.name if e.asker else "",
+                    f"Line of enquiry ({e.status.label.lower()}): {e.question}")
+        for e in enquiries
+        if any(c.casefold() == wanted for c in e.child_ids)
+    ]
+    steps += [a for a in alerts]
+    return sorted(steps, key=lambda s: (s.at, s.what, s.ref))
