@@ -4,7 +4,9 @@
 demo_data), starts the real team server and prints one JSON line with the URL and everyone's token, so a
 client (``triangulate demo``) can join as the lead. Seed findings go through the same command handler as
 live ones, so the demo's log is a real log. With ``--simulate`` the rest of the team connects over real
-WebSockets and keeps posting, so presence and live updates can be seen without a second person.
+WebSockets and keeps posting, so presence and live updates can be seen without a second person; now and
+then someone raises a risk alert instead (an emerging concern, or a significant-harm escalation for the
+lead to act on), and the others confirm they have seen it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import random
 import signal
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,6 +38,7 @@ from server.app import ServerConfig, TeamServer
 from server.commands import apply_command
 from server.demo_data import (
     AGENCIES_BY_INSPECTORATE,
+    ALERT_POOL,
     CHILD_IDS,
     FINDINGS,
     FRAMEWORK,
@@ -42,12 +46,15 @@ from server.demo_data import (
     POOL,
     TEAM,
     TIMEZONE,
+    PoolAlert,
     PoolFinding,
     monday_of,
     seed_times,
 )
+from shared.alerts import AlertLevel, MarkAlertSeen, RaiseAlert
 from shared.protocol import (
     UNAUTHORIZED_CLOSE,
+    Command,
     Error,
     Event,
     FindingFields,
@@ -59,11 +66,15 @@ from shared.protocol import (
     decode_server,
     encode,
 )
-from shared.vocabulary import Role
+from shared.vocabulary import Agency, Role
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 8.0
+ALERT_CHANCE = 0.1
+"""Each simulated contribution is a risk alert rather than a finding with this chance: now and then."""
+SEEN_DELAY = (2.0, 12.0)
+"""Seconds before a simulated member confirms they have seen a teammate's alert."""
 
 
 @dataclass(frozen=True)
@@ -172,9 +183,10 @@ def prepare(db_path: Path, today: date) -> DemoTeam:
 class SimulatedMember:
     """One team member's live connection: stays connected (so presence shows them) and posts on request."""
 
-    def __init__(self, url: str, member: DemoMember) -> None:
+    def __init__(self, url: str, member: DemoMember, on_event: Callable[[SimulatedMember, Event], None] | None = None):
         self.url = url
         self.member = member
+        self.on_event = on_event
         self._ws: ClientConnection | None = None
         self._since = 0
 
@@ -184,10 +196,11 @@ class SimulatedMember:
 
     def may_write(self, entry: PoolFinding) -> bool:
         """Inspectors (not the QA manager) write findings about the agencies their inspectorate covers."""
+        return self.covers(entry.fields.agency)
+
+    def covers(self, agency: Agency) -> bool:
         inspector = self.member.inspector
-        return inspector.role == Role.INSPECTOR and entry.fields.agency in AGENCIES_BY_INSPECTORATE.get(
-            inspector.inspectorate, ()
-        )
+        return inspector.role == Role.INSPECTOR and agency in AGENCIES_BY_INSPECTORATE.get(inspector.inspectorate, ())
 
     async def run(self) -> None:
         """Stay connected until cancelled; reconnect after a drop, give up on a refused token."""
@@ -211,26 +224,38 @@ class SimulatedMember:
             frame = decode_server(raw)
             if isinstance(frame, Event):
                 self._since = frame.seq
+                if self._ws is ws and self.on_event is not None:  # live, not replayed
+                    self.on_event(self, frame)
             elif isinstance(frame, Synced):
                 self._ws = ws
             elif isinstance(frame, Error):
                 log.warning("simulated %s got error: %s", self.member.inspector.name, frame.message)
 
     async def post(self, fields: FindingFields) -> None:
+        await self.send(PostFinding(id=f"sim-{uuid.uuid4().hex}", **fields.fields()))
+
+    async def send(self, command: Command) -> None:
         if self._ws is None:
             return
-        command = PostFinding(id=f"sim-{uuid.uuid4().hex}", **fields.fields())
         with contextlib.suppress(ConnectionClosed):
             await self._ws.send(encode(command))
 
 
 class Simulator:
-    """The rest of the team at work: everyone but the lead online, one new finding every ``interval``s."""
+    """The rest of the team at work: everyone but the lead online, one new finding every ``interval``s.
 
-    def __init__(self, url: str, team: DemoTeam, *, interval: float, rng: random.Random) -> None:
-        self.members = [SimulatedMember(url, m) for m in team.members[1:]]
+    Now and then (``alert_chance``) the contribution is a risk alert instead; whoever did not raise it
+    confirms they have seen it a few seconds later, so the lead watches the "seen by" list fill up.
+    """
+
+    def __init__(
+        self, url: str, team: DemoTeam, *, interval: float, rng: random.Random, alert_chance: float = ALERT_CHANCE
+    ) -> None:
+        self.members = [SimulatedMember(url, m, self._noticed) for m in team.members[1:]]
         self.interval = interval
         self.rng = rng
+        self.alert_chance = alert_chance
+        self._seeing: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
@@ -252,10 +277,52 @@ class Simulator:
             fields = fields.model_copy(update={"child_id": self.rng.choice(CHILD_IDS)})
         return self.rng.choice(authors), fields
 
+    def next_alert(self, queue: list[PoolAlert]) -> tuple[SimulatedMember, RaiseAlert] | None:
+        """Take the next alert from the pool, raised by an online inspector who covers its agency."""
+        if not queue:
+            queue.extend(ALERT_POOL)
+            self.rng.shuffle(queue)
+        entry = queue.pop()
+        authors = [m for m in self.members if m.ready and m.covers(entry.agency)]
+        if not authors:
+            return None
+        command = RaiseAlert(
+            id=f"sim-{uuid.uuid4().hex}",
+            level=AlertLevel.SIGNIFICANT_HARM if entry.harm else AlertLevel.EMERGING_CONCERN,
+            agency=entry.agency,
+            child_id=self.rng.choice(CHILD_IDS) if entry.about_child or entry.harm else None,
+            summary=entry.summary,
+            immediate_action=entry.immediate_action,
+        )
+        return self.rng.choice(authors), command
+
+    def _noticed(self, member: SimulatedMember, event: Event) -> None:
+        """A teammate raised an alert: this member confirms they have seen it, after a moment."""
+        if event.kind not in ("alert.raised", "alert.escalated"):
+            return
+        if event.actor is not None and event.actor.id == member.member.inspector.id:
+            return
+        see = MarkAlertSeen(id=f"sim-{uuid.uuid4().hex}", alert_id=event.data["alert_id"])
+        delay = self.rng.uniform(*SEEN_DELAY) * min(1.0, self.interval / DEFAULT_INTERVAL)
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            await member.send(see)
+
+        task = asyncio.create_task(later())
+        self._seeing.add(task)
+        task.add_done_callback(self._seeing.discard)
+
     async def _post_forever(self) -> None:
         queue: list[PoolFinding] = []
+        alerts: list[PoolAlert] = []
         while True:
             await asyncio.sleep(self.interval * self.rng.uniform(0.75, 1.25))
+            if self.rng.random() < self.alert_chance:
+                raised = self.next_alert(alerts)
+                if raised is not None:
+                    await raised[0].send(raised[1])
+                continue
             chosen = self.next_finding(queue)
             if chosen is not None:
                 author, fields = chosen
@@ -329,7 +396,9 @@ def run_demo(
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
-@click.option("--simulate", is_flag=True, help="Bring the rest of the team online, posting findings.")
+@click.option(
+    "--simulate", is_flag=True, help="Bring the rest of the team online: findings, and now and then a risk alert."
+)
 @click.option(
     "--interval",
     default=DEFAULT_INTERVAL,

@@ -361,6 +361,44 @@ POOL: tuple[PoolFinding, ...] = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PoolAlert:
+    """A risk alert the simulator may raise: an emerging concern, or (with ``immediate_action``) an escalation.
+
+    A child ID is drawn at raise time when ``about_child`` (always for an escalation, which must name one).
+    """
+
+    agency: Agency
+    summary: str
+    immediate_action: str | None = None
+    about_child: bool = False
+
+    @property
+    def harm(self) -> bool:
+        return self.immediate_action is not None
+
+
+ALERT_POOL: tuple[PoolAlert, ...] = (
+    PoolAlert(LA, "Contacts waiting more than 5 working days for screening have risen again since Monday; "
+              "some concern domestic abuse incidents with children present."),
+    PoolAlert(HEALTH, "Two emergency department referrals for infants with bruising were closed without a "
+              "child protection medical.", about_child=True),
+    PoolAlert(POLICE, "Missing episodes for a young person at risk of exploitation not shared with children's "
+              "social care for 4 days.", about_child=True),
+    PoolAlert(YOT, "Young person's exploitation risk noted by the YOT but no referral to children's social care "
+              "on file.", about_child=True),
+    PoolAlert(LA, "Child left at home with a known risk adult after the strategy discussion; the safety plan is "
+              "not being followed.", "Convene a strategy discussion today and confirm where the child is "
+              "sleeping tonight.", about_child=True),
+    PoolAlert(HEALTH, "Health visitor reports an infant on a child protection plan not seen for 6 weeks; family "
+              "not answering.", "Locate and see the infant today; police welfare check if not seen by 17:00.",
+              about_child=True),
+    PoolAlert(CUSTODY, "Young person in custody disclosed self-harm plans; no constant supervision in place on the "
+              "unit.", "Put constant supervision in place now and review the care and support plan today.",
+              about_child=True),
+)  # fmt: skip
+
+
 def member(key: str) -> MemberSpec:
     """The team member a finding's ``author`` key names."""
     for spec in TEAM:

@@ -31,7 +31,7 @@ from shared.meetings import (
     RecordEntry,
     draft_agenda,
 )
-from shared.protocol import ErrorCode, Inspector
+from shared.protocol import ErrorCode, Inspector, utc_text
 from shared.vocabulary import Agency, FindingKind, Role
 
 
@@ -86,7 +86,7 @@ def _agenda_sources(
         informed = as_utc(r.informed_at) if r.informed_at else None
         overdue = any(due <= at for _, due in deadlines_due(status, started, informed, deadlines))
         harm = r.level == AlertLevel.SIGNIFICANT_HARM.value
-        alerts.append(AlertNote(r.alert_id, Agency(r.agency), r.summary, status.label, harm, overdue))
+        alerts.append(AlertNote(r.alert_id, Agency(r.agency), r.summary, status.label, harm, overdue, started))
     enquiries = [
         EnquiryNote(r.enquiry_id, r.question, r.needs_la_input, as_utc(r.opened_at))
         for r in session.exec(
@@ -129,7 +129,7 @@ def open_meeting(
             minutes=minutes.model_dump_json(),
         )
     )
-    return payload(command, meeting_id=command.id, since=since.isoformat() if since else None) | {
+    return payload(command, meeting_id=command.id, since=utc_text(since) if since else None) | {
         "agenda": [item.model_dump(mode="json") for item in agenda]
     }
 

@@ -143,13 +143,25 @@ def transition_refusal(status: EnquiryStatus, command: Command) -> str | None:
 
 
 def mentioned(text: str, team: Iterable[Inspector]) -> set[int]:
-    """Team members named with an ``@``: ``@Asha Patel`` or ``@Asha`` (case-insensitive)."""
-    found: set[int] = set()
+    """Team members named with an ``@``: ``@Asha Patel`` or ``@Asha`` (case-insensitive).
+
+    A full name wins: ``@Asha Patel`` does not also notify another Asha; a bare ``@Asha`` notifies every Asha.
+    """
+    members = list(team)
     lowered = text.lower()
-    for member in team:
-        full = member.name.lower()
-        first = full.split()[0] if full.split() else full
-        for name in {full, first}:
-            if re.search(rf"@{re.escape(name)}(?![\w-])", lowered):
-                found.add(member.id)
+
+    def starts(name: str) -> list[int]:
+        return [m.start() for m in re.finditer(rf"@{re.escape(name)}(?![\w-])", lowered)]
+
+    found: set[int] = set()
+    full_name_at: set[int] = set()
+    for member in members:
+        hits = starts(member.name.lower())
+        if hits:
+            found.add(member.id)
+            full_name_at.update(hits)
+    for member in members:
+        first = member.name.lower().split()[0] if member.name.split() else ""
+        if first and any(at not in full_name_at for at in starts(first)):
+            found.add(member.id)
     return found

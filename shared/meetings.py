@@ -117,6 +117,14 @@ class AmendEntry(Command):
     due: date | None = None
     reason: Annotated[str, Field(max_length=500)] = ""
 
+    @model_validator(mode="after")
+    def _rules(self) -> AmendEntry:
+        if not self.text.strip():
+            raise ValueError("text: must not be blank")
+        if self.owner is not None and not self.owner.strip():
+            raise ValueError("owner: must not be blank")
+        return self
+
 
 class CloseMeeting(Command):
     """``meeting.close`` (lead only): freezes the minutes."""
@@ -221,8 +229,10 @@ class Minutes(BaseModel):
     def amend(self, command: AmendEntry, at: datetime) -> Entry:
         for entry in self.entries:
             if entry.id == command.entry_id:
-                if entry.kind is EntryKind.ACTION and (not command.owner or command.due is None):
-                    raise MeetingRuleError("owner", "an action keeps an owner and a due date")
+                if entry.kind is EntryKind.ACTION and not (command.owner and command.owner.strip()):
+                    raise MeetingRuleError("owner", "an action keeps an owner")
+                if entry.kind is EntryKind.ACTION and command.due is None:
+                    raise MeetingRuleError("due", "an action keeps a due date")
                 entry.versions.append(
                     EntryVersion(text=command.text, owner=command.owner, due=command.due, at=at, reason=command.reason)
                 )
@@ -254,6 +264,7 @@ class AlertNote:
     status_label: str
     significant_harm: bool
     overdue: bool
+    raised_at: datetime
 
 
 @dataclass(frozen=True)
@@ -289,15 +300,15 @@ def draft_agenda(
     enquiries: Iterable[EnquiryNote],
 ) -> list[AgendaItem]:
     """The drafted agenda: findings since the last meeting of this kind (by agency, weaknesses first), open
-    alerts (overdue and significant harm first), then open lines of enquiry — for a KIT meeting those that need
-    the local authority's input, for the team's meeting the others."""
+    alerts (overdue first, then significant harm, each oldest first), then open lines of enquiry — for a KIT
+    meeting those that need the local authority's input, for the team's meeting the others."""
     items: list[AgendaItem] = []
     fresh = [f for f in findings if since is None or f.posted_at > since]
     fresh.sort(key=lambda f: (AGENCY_ORDER[f.agency], KIND_ORDER[f.kind], f.posted_at, f.id))
     for finding in fresh:
         title = f"{finding.agency.label} — {finding.kind.label}: {_first_line(finding.text)}"
         items.append(AgendaItem(id="", section=Section.FINDINGS, title=title, ref=finding.id, agency=finding.agency))
-    ordered_alerts = sorted(alerts, key=lambda a: (not a.overdue, not a.significant_harm, a.id))
+    ordered_alerts = sorted(alerts, key=lambda a: (not a.overdue, not a.significant_harm, a.raised_at, a.id))
     for alert in ordered_alerts:
         flag = "OVERDUE — " if alert.overdue else ""
         title = f"{flag}{alert.agency.label}: {_first_line(alert.summary)} ({alert.status_label})"

@@ -427,3 +427,104 @@ async def event_of(client: WireClient, kind: str, **data: Any) -> Event:
     return await client.recv_until(
         Event, lambda e: e.kind == kind and all(e.data.get(k) == v for k, v in data.items())
     )
+
+
+# ---------------------------------------------------------------- triangulation: enquiries, links, meetings (issue 5)
+
+
+@dataclass
+class TeamRoom:
+    """The lead and two inspectors (CQC, HMIC) of one inspection, all connected from seq 0 and synced."""
+
+    lead: WireClient
+    cqc: WireClient
+    hmic: WireClient
+
+    @property
+    def all(self) -> list[WireClient]:
+        return [self.lead, self.cqc, self.hmic]
+
+    async def everyone_sees(self, seq: int) -> list[Event]:
+        """Wait until every client holds ``seq``; the logs must be identical and gap-free (nothing refused leaked)."""
+        logs = [await client.wait_seq(seq) for client in self.all]
+        for log in logs:
+            assert_gap_free(log)
+        assert logs[0] == logs[1] == logs[2]
+        return logs[0]
+
+
+async def join_team(url: str, team: Team) -> TeamRoom:
+    """Connect every member of ``team`` (lead, CQC, HMIC) from seq 0."""
+    return TeamRoom(
+        lead=await WireClient.join(url, team.lead.token),
+        cqc=await WireClient.join(url, team.cqc.token),
+        hmic=await WireClient.join(url, team.hmic.token),
+    )
+
+
+@pytest.fixture
+async def team_room(server: TeamServer, team: Team) -> AsyncIterator[TeamRoom]:
+    """The default team, all three connected to the running server."""
+    room = await join_team(server.url, team)
+    yield room
+    for client in room.all:
+        await client.close()
+
+
+def enquiry_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid ``enquiry.open`` addressed to CQC; ``name=None`` leaves a field out."""
+    values: dict[str, Any] = {
+        "type": "enquiry.open",
+        "id": command_id or new_id("enq"),
+        "to_inspectorate": "cqc",
+        "question": "Was the health visitor invited to the strategy discussion for this child?",
+        "why": "The LA's case file records a strategy discussion with no health attendance.",
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def enquiry_command(kind: str, enquiry_id: str, command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid ``enquiry.start`` / ``enquiry.answer`` / ``enquiry.close`` on ``enquiry_id``."""
+    defaults: dict[str, dict[str, Any]] = {
+        "enquiry.start": {},
+        "enquiry.answer": {"answer": "Health records show no invitation was received."},
+        "enquiry.close": {"outcome": "answered", "reason": "The answer settles it."},
+    }
+    values: dict[str, Any] = {"type": kind, "id": command_id or new_id(kind.split(".")[1]), "enquiry_id": enquiry_id}
+    values.update(defaults[kind])
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def link_frame(
+    finding_id: str,
+    other_finding_id: str,
+    relation: str = "corroborates",
+    command_id: str | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A valid ``finding.link``."""
+    values: dict[str, Any] = {
+        "type": "finding.link",
+        "id": command_id or new_id("link"),
+        "finding_id": finding_id,
+        "other_finding_id": other_finding_id,
+        "relation": relation,
+        "note": "Same strategy discussion, seen from both sides.",
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def meeting_frame(kind: str = "kit", day: str = "2026-11-18", command_id: str | None = None) -> dict[str, Any]:
+    """A valid ``meeting.open``."""
+    return {"type": "meeting.open", "id": command_id or new_id("meet"), "kind": kind, "day": day}
+
+
+def meeting_command(kind: str, meeting_id: str, command_id: str | None = None, **fields: Any) -> dict[str, Any]:
+    """Any meeting or agenda command (``meeting.record``, ``agenda.add``, …) on ``meeting_id``."""
+    command_id = command_id or new_id(kind.replace(".", "-"))
+    values: dict[str, Any] = {"type": kind, "id": command_id, "meeting_id": meeting_id}
+    values.update(fields)
+    return {k: v for k, v in values.items() if v is not None}
