@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from server import alerts, deadlines, enquiries, findings, meetings
 from server.errors import CommandRejected
@@ -86,14 +87,17 @@ def apply_command(
     kind, handler = HANDLERS[type(command)]
     data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
     payload: dict[str, Any] = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
-    inspection = session.get(InspectionRow, inspection_id, with_for_update=True)
-    assert inspection is not None
-    inspection.head += 1
-    session.add(inspection)
+    # Allocated in the database, in this transaction: the row lock keeps seq gap-free across processes.
+    seq = session.execute(
+        update(InspectionRow)
+        .where(col(InspectionRow.id) == inspection_id)
+        .values(head=col(InspectionRow.head) + 1)
+        .returning(col(InspectionRow.head))
+    ).scalar_one()
     session.add(
         EventRow(
             inspection_id=inspection_id,
-            seq=inspection.head,
+            seq=seq,
             kind=kind,
             actor_id=actor_id,
             at=at,
@@ -101,5 +105,5 @@ def apply_command(
             command_id=command.id,
         )
     )
-    event = Event(seq=inspection.head, kind=kind, actor=actor, at=at, data=payload)
-    return Applied(seq=inspection.head, event=event)
+    event = Event(seq=seq, kind=kind, actor=actor, at=at, data=payload)
+    return Applied(seq=seq, event=event)

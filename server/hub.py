@@ -1,7 +1,8 @@
 """Rooms and fan-out: every connection of an inspection gets its events, and nobody else does.
 
-Each connection has a bounded queue drained by its own task, so one slow reader never delays the
-others; a connection whose queue overflows is closed and catches up from the log on reconnect.
+A frame goes straight into a connection's transport while it keeps up; past a write limit, frames wait in
+a bounded per-connection backlog drained by its own task, so one slow reader never delays the others. A
+connection whose backlog overflows is closed and catches up from the log on reconnect.
 """
 
 from __future__ import annotations
@@ -9,39 +10,59 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 
-from websockets.asyncio.server import ServerConnection
+from websockets.asyncio.server import ServerConnection, broadcast
 
 from shared.protocol import Event, Frame, Inspector, Presence, encode
 
 log = logging.getLogger(__name__)
 
 OVERFLOW_CLOSE = 1008
+WRITE_LIMIT = 64 * 1024
+"""Bytes a socket may hold unsent before further frames wait in its backlog."""
+DRAIN_POLL = 0.005
 CLOSE_GRACE = 2.0
 """Seconds a dropped slow reader gets to take its close frame before the TCP connection is cut."""
 
 
 class Connection:
-    """One inspector's live socket, with its outgoing queue."""
+    """One inspector's live socket, with its backlog of frames not yet written.
+
+    While the socket keeps up, a frame is written straight into its transport (no task switch per frame);
+    once the transport holds more than ``WRITE_LIMIT`` bytes, frames wait in a bounded backlog that the
+    pump drains in order. A backlog that overflows means this reader is too slow, so it is let go.
+    """
 
     def __init__(self, websocket: ServerConnection, inspector: Inspector, inspection_id: int, queue_size: int):
         self.websocket = websocket
         self.inspector = inspector
         self.inspection_id = inspection_id
-        self._queue: asyncio.Queue[tuple[int | None, str]] = asyncio.Queue(queue_size)
+        self._limit = queue_size
+        self._backlog: deque[tuple[int | None, str]] = deque()
+        self._wake = asyncio.Event()
+        self._replayed_upto: int | None = None  # None until catch-up is sent: everything waits till then
         self._closing = False
 
     def offer(self, text: str, seq: int | None = None) -> None:
-        """Queue a frame without waiting; overflow means this reader is too slow, so let it go."""
+        """Send a frame without waiting: now if the socket keeps up, else after those already waiting."""
         if self._closing:
             return
-        try:
-            self._queue.put_nowait((seq, text))
-        except asyncio.QueueFull:
+        if self._replayed_upto is not None and not self._backlog and self._writable():
+            if seq is None or seq > self._replayed_upto:
+                broadcast([self.websocket], text)
+            return
+        if len(self._backlog) >= self._limit:
             self._closing = True
             log.warning("closing connection of inspector %s: send queue overflow", self.inspector.id)
             asyncio.get_running_loop().create_task(self._drop())
+            return
+        self._backlog.append((seq, text))
+        self._wake.set()
+
+    def _writable(self) -> bool:
+        transport = self.websocket.transport
+        return transport is not None and transport.get_write_buffer_size() < WRITE_LIMIT
 
     async def _drop(self) -> None:
         """Close politely if the reader takes the close frame; a reader that never reads is cut off.
@@ -59,12 +80,18 @@ class Connection:
         self.offer(encode(frame))
 
     async def pump(self, replayed_upto: int) -> None:
-        """Send queued frames in order, skipping events the replay already delivered."""
+        """After catch-up: send the backlog in order, skipping events the replay already delivered."""
+        self._replayed_upto = replayed_upto
         while True:
-            seq, text = await self._queue.get()
-            if seq is not None and seq <= replayed_upto:
-                continue
-            await self.websocket.send(text)
+            while self._backlog:
+                if not self._writable():
+                    await asyncio.sleep(DRAIN_POLL)  # the frame stays queued, so nothing overtakes it
+                    continue
+                seq, text = self._backlog.popleft()
+                if seq is None or seq > replayed_upto:
+                    broadcast([self.websocket], text)
+            self._wake.clear()
+            await self._wake.wait()
 
 
 class Hub:
