@@ -1,7 +1,8 @@
 """The Textual app: wires the network client to the team board.
 
 The client runs in an async worker and its messages arrive here as batches of Textual messages; this module
-folds them into TeamState and tells the board what changed. Widgets never touch the socket.
+folds them into TeamState and tells the board what changed. Widgets never touch the socket. Risk alerts
+(the bar, the bell, the alerts screen) are handled by AlertsMixin, called from a few hooks here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from textual.screen import Screen
 
 from shared.protocol import AmendFinding, Command, FindingFields, PostFinding
 from tui import messages as m
+from tui.app_alerts import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
+from tui.client import RESEND_AFTER
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.state import POSTED, FindingView, TeamState
@@ -56,7 +59,7 @@ class CacheLoaded(Message):
     state: TeamState
 
 
-class TriangulateApp(App[None]):
+class TriangulateApp(AlertsMixin, App[None]):
     """Triangulate's terminal client. Shared by the CLI and the tests: pass a store and a client factory."""
 
     CSS_PATH = "triangulate.tcss"
@@ -65,6 +68,7 @@ class TriangulateApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+t", "toggle_dark", "Light/dark", show=False),
+        *ALERT_BINDINGS,
     ]
 
     def __init__(
@@ -75,6 +79,8 @@ class TriangulateApp(App[None]):
         now: Clock = utc_now,
         share_hint: str | None = None,
         theme: str | None = None,
+        alert_confirm_after: float = CONFIRM_AFTER,
+        nag_every: float | None = NAG_EVERY,
     ) -> None:
         super().__init__()
         self.store = store
@@ -87,6 +93,7 @@ class TriangulateApp(App[None]):
         self._cached_head = 0
         self._live = False
         self._outgoing: asyncio.Queue[Command] = asyncio.Queue()
+        self._alerts_init(alert_confirm_after, nag_every)
         if theme:
             self.theme = theme
 
@@ -96,12 +103,18 @@ class TriangulateApp(App[None]):
         return self._live
 
     @classmethod
-    def connect(cls, url: str, token: str, store_path: Path, **kwargs: object) -> TriangulateApp:
+    def connect(
+        cls, url: str, token: str, store_path: Path, *, resend_after: float | None = RESEND_AFTER, **kwargs: object
+    ) -> TriangulateApp:
         """The app for one server and token, caching in ``store_path`` (the CLI's way in)."""
         from tui.client import TeamClient
 
         store = LocalStore(store_path)
-        return cls(store=store, client_factory=lambda s: TeamClient(url, token, s), **kwargs)  # type: ignore[arg-type]
+
+        def client(s: LocalStore) -> TeamClient:
+            return TeamClient(url, token, s, resend_after=resend_after)
+
+        return cls(store=store, client_factory=client, **kwargs)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ start-up
 
@@ -111,6 +124,7 @@ class TriangulateApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(60, self._show_title)
         self._sender()
+        self._alerts_mount()
         self.call_after_refresh(self._load_cache)  # draw the board first, then read the cache
 
     @work(thread=True, exclusive=True, group="cache")
@@ -127,6 +141,7 @@ class TriangulateApp(App[None]):
         self.state = message.state
         self._cached_head = self.state.head
         self.board.show_state(self.state)
+        self._alerts_loaded()
         self._show_title()
         self._show_unsent()
         if self.client is not None:
@@ -183,7 +198,7 @@ class TriangulateApp(App[None]):
                     view = self.state.apply(event)
                     if view is not None:
                         changed[view.id] = view
-                        if self._is_news(event.seq, event.actor.id) and event.kind == POSTED:
+                        if event.kind == POSTED and event.actor and self._is_news(event.seq, event.actor.id):
                             news.append(view)
                 case m.Connected(welcome=welcome):
                     first = self.state.me is None
@@ -193,10 +208,12 @@ class TriangulateApp(App[None]):
                             self.state.add_pending(command)
                         self.board.show_state(self.state)
                     self.board.set_connection("connected")
+                    self._alerts_connected()
                     self.board.show_team()
                     self._show_title()
                 case m.CaughtUp():
                     self._live = True
+                    self._alerts_caught_up()
                 case m.Acked(command_id=command_id, seq=seq):
                     view = self.state.acked(command_id, seq)
                     if view is not None:
@@ -215,6 +232,7 @@ class TriangulateApp(App[None]):
                     self._reset()
                     changed.clear()
         self._show_changes(changed.values(), news)
+        self._alerts_after_batch()
 
     def _is_news(self, seq: int, actor_id: int) -> bool:
         """A teammate's finding the user has not seen: newer than the cache we opened with, and not history."""
@@ -269,6 +287,7 @@ class TriangulateApp(App[None]):
             self.state.add_pending(command)
         self._cached_head = 0
         self.board.show_state(self.state)
+        self._alerts_loaded()
 
     def _show_unsent(self) -> None:
         count = self.client.pending_count if self.client else self.store.pending_count()
@@ -336,6 +355,11 @@ class TriangulateApp(App[None]):
                             board.action_filters)
         yield SystemCommand("Clear filter", "Show every finding again (x)", board.action_clear_filter)
         yield SystemCommand("Mark all read", "Clear the unread marks (r)", board.action_mark_read)
+        yield SystemCommand("Raise a risk alert", "An emerging concern or a significant-harm escalation (!)",
+                            self.action_raise_alert)
+        yield SystemCommand("Alerts", "Open and closed alerts, their timelines and next steps (a)", self.action_alerts)
+        yield SystemCommand("I've seen the alerts", "Confirm you have seen what the alert bar shows (s)",
+                            self.action_see_alerts)
         yield SystemCommand("Help", "Keys, search words and how a teammate joins (?)", self.action_help)
         yield SystemCommand("Light or dark", "Switch between the light and dark theme (ctrl+t)",
                             self.action_toggle_dark)

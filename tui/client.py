@@ -5,7 +5,8 @@ last seq cached, ``welcome`` (checking the log is still the one we cached), repl
 frames; on any failure it reports ``Disconnected`` and tries again with exponential backoff and jitter,
 forever, except when the server refuses the token. Every event is in the local store before it is
 yielded, and every command is in the outbox before it is sent, so a crash loses nothing and a resend
-(same command id) can never post twice.
+(same command id) can never post twice. A command still unacked ``resend_after`` seconds after it went
+out on a live connection is sent again, for the same reason: a risk alert must not sit unconfirmed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import contextlib
 import random
 import ssl
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -58,6 +60,9 @@ MAX_FRAME_BYTES = 64 * 1024
 CATCH_UP_BATCH = 500
 """Replayed events are stored this many per transaction, so catching up costs few fsyncs."""
 
+RESEND_AFTER = 5.0
+"""Seconds without an ack before a command is sent again on the same connection (same id: idempotent)."""
+
 
 def backoff_delay(attempt: int, base: float, cap: float, jitter: Callable[[], float]) -> float:
     """Seconds to wait before retry ``attempt`` (0 first): exponential up to ``cap``, with "equal jitter".
@@ -92,6 +97,7 @@ class TeamClient:
         max_size: int = MAX_FRAME_BYTES,
         open_timeout: float = 10.0,
         proxy: str | bool | None = True,
+        resend_after: float | None = RESEND_AFTER,
     ) -> None:
         self.url = url
         self._token = token
@@ -102,10 +108,11 @@ class TeamClient:
         self._max_size = max_size
         self._open_timeout = open_timeout
         self._proxy = proxy
+        self._resend_after = resend_after
         self._ws: ClientConnection | None = None
         self._connected = False
         self._live = False  # past ``synced``: commands go out as soon as they are made
-        self._sent: set[str] = set()  # command ids already sent on this connection
+        self._sent: dict[str, float] = {}  # command id -> when (monotonic) it last went out on this connection
         self._closed = False
         self._stop = asyncio.Event()
         self._running = False
@@ -134,7 +141,7 @@ class TeamClient:
         ws = self._ws
         if ws is None or not self._live or command.id in self._sent:
             return
-        self._sent.add(command.id)
+        self._sent[command.id] = time.monotonic()
         with contextlib.suppress(ConnectionClosed):  # it stays in the outbox and goes after the reconnect
             await ws.send(text)
 
@@ -256,6 +263,19 @@ class TeamClient:
 
         head = since
         replayed: list[Event] = []
+        retrying: asyncio.Task[None] | None = None
+        try:
+            async with contextlib.aclosing(self._frames(ws, head, replayed)) as frames:
+                async for message in frames:
+                    if isinstance(message, CaughtUp) and retrying is None and self._resend_after:
+                        retrying = asyncio.create_task(self._resend_unacked(ws, self._resend_after))
+                    yield message
+        finally:
+            if retrying is not None:
+                retrying.cancel()
+
+    async def _frames(self, ws: ClientConnection, head: int, replayed: list[Event]) -> AsyncIterator[ClientMessage]:
+        """Replay, ``synced`` and live frames after the welcome, as client messages."""
         while True:
             frame = _decode(await ws.recv())
             if isinstance(frame, Event):
@@ -279,6 +299,7 @@ class TeamClient:
                 await self._resend(ws)
                 yield CaughtUp(frame.head)
             elif isinstance(frame, Ack):
+                self._sent.pop(frame.id, None)
                 await self._run(self._store.remove, frame.id)
                 yield Acked(frame.id, frame.seq)
             elif isinstance(frame, Error):
@@ -286,6 +307,7 @@ class TeamClient:
                     yield AuthFailed(frame.message)
                     return
                 if frame.id is not None:
+                    self._sent.pop(frame.id, None)
                     await self._run(self._store.remove, frame.id)
                 yield Rejected(frame)
             elif isinstance(frame, Presence):
@@ -302,8 +324,29 @@ class TeamClient:
         for command in await self._run(self._store.pending):
             if command.id in self._sent:
                 continue
-            self._sent.add(command.id)
+            self._sent[command.id] = time.monotonic()
             await ws.send(encode(command))
+
+    async def _resend_unacked(self, ws: ClientConnection, after: float) -> None:
+        """Send again whatever is still in the outbox ``after`` seconds after it went out on this socket.
+
+        A slow or lost answer must not leave a command (a significant-harm escalation above all) silently
+        unconfirmed; the same id makes the repeat harmless, since the server acks it without a new event.
+        """
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await asyncio.sleep(after / 2)
+                now = time.monotonic()
+                stale = {cid for cid, at in self._sent.items() if now - at >= after}
+                if not stale:
+                    continue
+                pending = await self._run(self._store.pending)
+                for cid in stale - {command.id for command in pending}:
+                    self._sent.pop(cid, None)  # acked or refused meanwhile
+                for command in pending:
+                    if command.id in stale and command.id in self._sent:
+                        self._sent[command.id] = time.monotonic()
+                        await ws.send(encode(command))
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         """Store calls wait on fsync; run them off the event loop so the UI stays responsive."""
@@ -333,4 +376,4 @@ def _closed_reason(lost: ConnectionClosed) -> str:
     return f"server closed the connection ({lost.rcvd.code}{detail})"
 
 
-__all__ = ["CATCH_UP_BATCH", "MAX_FRAME_BYTES", "TeamClient", "backoff_delay"]
+__all__ = ["CATCH_UP_BATCH", "MAX_FRAME_BYTES", "RESEND_AFTER", "TeamClient", "backoff_delay"]

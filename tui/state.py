@@ -26,6 +26,7 @@ from shared.protocol import (
     Welcome,
 )
 from shared.vocabulary import Agency, FindingKind, Inspectorate
+from tui.alerts import AlertBook, is_alert_kind
 
 Status = Literal["saved", "sending", "unsent", "rejected"]
 
@@ -104,6 +105,8 @@ class TeamState:
     inspection: Inspection | None = None
     me: Inspector | None = None
     head: int = 0
+    alerts: AlertBook = field(default_factory=AlertBook)
+    """Risk alerts, folded from the same events (tui.alerts)."""
     _saved: dict[str, FindingView] = field(default_factory=dict, repr=False)
     _pending: dict[str, _Pending] = field(default_factory=dict, repr=False)
     _awaiting: dict[str, int] = field(default_factory=dict, repr=False)  # acked command id -> its seq
@@ -140,7 +143,8 @@ class TeamState:
         if event.seq <= self.head:
             return None
         self.head = event.seq
-        self.team.setdefault(event.actor.id, event.actor)
+        if event.actor is not None:  # null for what the server records itself (alert.overdue)
+            self.team.setdefault(event.actor.id, event.actor)
         changed = self._apply_kind(event)
         touched = {changed} if changed else set()
         for command_id, seq in list(self._awaiting.items()):
@@ -154,6 +158,9 @@ class TeamState:
         return self._refresh(changed) if changed else None
 
     def _apply_kind(self, event: Event) -> str | None:
+        if is_alert_kind(event.kind):
+            self.alerts.apply(event)
+            return None
         at = as_utc(event.at)
         try:
             if event.kind == POSTED:
@@ -195,7 +202,10 @@ class TeamState:
         """Show a command's effect at once (status "sending") until the server acks or refuses it.
 
         A post made before any welcome (cache just reset) is kept and shown once ``welcome`` names its author.
+        Alert commands are tracked by ``alerts`` instead.
         """
+        if self.alerts.add_pending(command):
+            return None
         if not isinstance(command, PostFinding | AmendFinding):
             return None
         self._pending[command.id] = _Pending(command, as_utc(at or datetime.now(UTC)))
@@ -204,6 +214,7 @@ class TeamState:
 
     def acked(self, command_id: str, seq: int | None = None) -> FindingView | None:
         """The server committed the command. Given its ``seq``, the edit stays shown until that event arrives."""
+        self.alerts.settle(command_id)
         pending = self._pending.get(command_id)
         if pending is None:
             return None
@@ -215,6 +226,7 @@ class TeamState:
 
     def rejected(self, command_id: str, message: str | None = None) -> FindingView | None:
         """The server refused the command: drop the edit, mark the finding "rejected", keep what was typed."""
+        self.alerts.settle(command_id)
         pending = self._pending.get(command_id)
         if pending is None:
             return None

@@ -1,4 +1,4 @@
-"""Snapshots of the board, the form and the help screen at 100×30.
+"""Snapshots of the board, the form, the help screen and the alerts screen at 100×30.
 
 Deterministic: a fixed clock, a seeded cache and no network (the status line says offline), no cursor blink.
 Regenerate with ``pytest tests/tui/test_snapshots.py --snapshot-update`` only after looking at the report.
@@ -13,8 +13,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from tui.app import TriangulateApp
+from tui.screens.alerts import AlertsScreen
 
-from .app_data import NOW, seeded_store
+from .alerts_data import alert_log
+from .app_data import NOW, seed_events, seeded_store
 from .app_server import wait_for
 
 SIZE = (100, 30)
@@ -73,3 +75,19 @@ def test_help(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(seeded_app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_alerts_screen(snap_compare: Any, tmp_path: Path) -> None:
+    """An acknowledged escalation overdue for informing (the bar nags), an open concern and a closed one."""
+    store = seeded_store(tmp_path / "cache.sqlite3")
+    store.append(alert_log(first_seq=len(seed_events()) + 1))
+    app = TriangulateApp(store=store, now=lambda: NOW, share_hint=SHARE)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AlertsScreen) and app.screen.highlighted is not None,
+                       "the alerts screen")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -38,7 +38,7 @@ class BoardScreen(Screen[None]):
         Binding("e", "amend", "Amend"),
         Binding("slash", "search", "Search"),
         Binding("f", "filters", "Filter"),
-        Binding("x", "clear_filter", "Clear filter"),
+        Binding("x", "clear_filter", "Clear"),
         Binding("r", "mark_read", "Mark read", show=False),
     ]
 

@@ -1,4 +1,4 @@
-"""The ``?`` screen: every key, the search words, and how a teammate joins this server."""
+"""The ``?`` screen: every key, the search words, the alert keys, and how a teammate joins this server."""
 
 from __future__ import annotations
 
@@ -19,12 +19,24 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("f", "filter with a form"),
     ("x", "clear the filter"),
     ("r", "mark every finding read"),
+    ("!", "raise a risk alert, from any screen"),
+    ("a", "alerts: open and closed, timelines, clocks, next steps"),
+    ("s", "confirm you have seen what the alert bar shows"),
     ("↑ ↓ PgUp PgDn Home End", "move through the list"),
     ("tab", "move between list, detail and search"),
     ("ctrl+p", "command palette: every action by name"),
     ("ctrl+t", "switch between light and dark"),
     ("?", "this help"),
     ("ctrl+q", "quit (unsent findings stay queued and go next time)"),
+)
+
+ALERT_KEYS: tuple[tuple[str, str], ...] = (
+    ("s  u", "I have seen it · add an update (anyone)"),
+    ("k  i", "acknowledge · senior manager informed (lead, deputy)"),
+    ("w  v", "written confirmation · resolve (lead, deputy)"),
+    ("l", "the local authority's response (anyone)"),
+    ("o  e  c", "a concern: note · escalate · close with a reason"),
+    ("d  t", "name a deputy · set the deadlines (lead)"),
 )
 
 SEARCH: tuple[tuple[str, str], ...] = (
@@ -46,6 +58,9 @@ def help_content(share_hint: str | None) -> Content:
         parts.append("\n\n")
     parts.append(("Triangulate — keys\n", "bold"))
     for key, what in KEYS:
+        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    parts.append(("\nOn the alerts screen (only the steps you may take now are offered)\n", "bold"))
+    for key, what in ALERT_KEYS:
         parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
     parts.append(("\nSearch words (combine freely, e.g. 'police weakness by:asha missed visits')\n", "bold"))
     for word, what in SEARCH:

@@ -1,0 +1,92 @@
+"""The client sends an unacked command again, same id, on the live connection, until the server answers.
+
+The server here is a stand-in that speaks the real protocol but ignores the first copy of each command:
+the one edge the real server cannot be made to show on demand (a lost or unanswered frame).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from pathlib import Path
+
+from websockets.asyncio.server import ServerConnection, serve
+
+from shared.alerts import RaiseAlert
+from shared.protocol import Ack, Synced, decode_command, encode
+from tui.client import TeamClient
+from tui.messages import Acked, CaughtUp
+from tui.store import LocalStore
+
+from .app_data import welcome
+
+TIMEOUT = 10.0
+
+
+class ForgetfulServer:
+    """Answers hello with welcome and synced, then acks a command only the ``answer_on``-th time it arrives."""
+
+    def __init__(self, answer_on: int = 2) -> None:
+        self.answer_on = answer_on
+        self.received: Counter[str] = Counter()
+
+    async def handle(self, ws: ServerConnection) -> None:
+        await ws.recv()  # hello
+        await ws.send(encode(welcome().model_copy(update={"head": 0})))
+        await ws.send(encode(Synced(head=0)))
+        async for raw in ws:
+            command = decode_command(raw)
+            self.received[command.id] += 1
+            if self.received[command.id] == self.answer_on:
+                await ws.send(encode(Ack(id=command.id, seq=1)))
+
+
+async def test_an_unanswered_command_is_sent_again_with_the_same_id(tmp_path: Path) -> None:
+    fake = ForgetfulServer(answer_on=2)
+    async with serve(fake.handle, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        store = LocalStore(tmp_path / "c.sqlite3")
+        client = TeamClient(f"ws://127.0.0.1:{port}", "t", store, proxy=None, resend_after=0.2)
+        command = RaiseAlert(id="alert-1", level="significant-harm", agency="health", child_id="NM-10234",
+                             summary="Infant not seen for 6 weeks.", immediate_action="See the infant today.")
+
+        async def run() -> None:
+            async for message in client.messages():
+                if isinstance(message, CaughtUp):
+                    await client.send(command)
+                if isinstance(message, Acked):
+                    return
+
+        try:
+            await asyncio.wait_for(run(), TIMEOUT)
+        finally:
+            await client.close()
+            store.close()
+    assert fake.received["alert-1"] == 2  # sent once, ignored, sent again with the same id, acked
+    assert LocalStore(tmp_path / "c.sqlite3").pending() == []
+
+
+async def test_an_acked_command_is_not_sent_again(tmp_path: Path) -> None:
+    fake = ForgetfulServer(answer_on=1)
+    async with serve(fake.handle, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        store = LocalStore(tmp_path / "c.sqlite3")
+        client = TeamClient(f"ws://127.0.0.1:{port}", "t", store, proxy=None, resend_after=0.1)
+        command = RaiseAlert(id="alert-2", level="emerging-concern", agency="police", summary="Missing episodes.")
+
+        async def run() -> None:
+            async for message in client.messages():
+                if isinstance(message, CaughtUp):
+                    await client.send(command)
+                if isinstance(message, Acked):
+                    await asyncio.sleep(0.5)  # several resend periods
+                    return
+
+        try:
+            await asyncio.wait_for(run(), TIMEOUT)
+        finally:
+            with contextlib.suppress(Exception):
+                await client.close()
+            store.close()
+    assert fake.received["alert-2"] == 1

@@ -1,0 +1,223 @@
+"""The alert reducer on its own: events to views, what each person may do, the bar, clocks, the letter's facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.alerts import AcknowledgeAlert, AlertLevel, AlertStatus, MarkAlertSeen, RaiseAlert
+from shared.confirmation import written_confirmation
+from shared.protocol import PostFinding
+from tui.alerts import (
+    AlertBook,
+    ago,
+    available_actions,
+    bar_lines,
+    confirmation_facts,
+    elapsed,
+    news_of,
+    unseen_by,
+)
+from tui.dialogs.alert_form import parse_time
+from tui.dialogs.alert_forms import minutes_to_seconds
+from tui.state import TeamState
+from tui.timefmt import zone
+
+from .alerts_data import CLOSED_ID, CONCERN_ID, HARM_ID, RAISED_AT, alert_log, event, raised_concern, raised_harm
+from .app_data import ASHA, BEN, CARA, DEV, NORTHMOOR, NOW, TEAM, welcome
+
+TZ = zone("Europe/London")
+
+
+def book_of(*events: object) -> AlertBook:
+    book = AlertBook()
+    for e in events:
+        book.apply(e)  # type: ignore[arg-type]
+    return book
+
+
+def test_a_log_folds_into_views_with_timelines_seen_and_overdue() -> None:
+    book = book_of(*alert_log())
+    harm = book.alerts[HARM_ID]
+    assert harm.level is AlertLevel.SIGNIFICANT_HARM and harm.status is AlertStatus.ACKNOWLEDGED
+    assert harm.raised_by == BEN and harm.raised_at == RAISED_AT and harm.child_id == "NM-10234"
+    assert [entry.kind for entry in harm.timeline] == [
+        "alert.raised", "alert.acknowledged", "alert.updated", "alert.overdue"
+    ]
+    assert harm.timeline[-1].actor is None  # the server flagged it
+    assert harm.seen_by == {CARA.id}
+    assert [step for step, _ in harm.overdue_outstanding] == [AlertStatus.INFORMED]
+    assert harm.needs_attention and not harm.awaiting_acknowledgement
+    assert book.alerts[CLOSED_ID].status is AlertStatus.CLOSED and not book.alerts[CLOSED_ID].is_open
+    assert book.deadlines.acknowledge == timedelta(minutes=15)
+    # Open first, those needing attention first; the closed concern last.
+    assert [a.id for a in book.ordered()] == [HARM_ID, CONCERN_ID, CLOSED_ID]
+    assert [a.id for a in book.needing_attention()] == [HARM_ID]
+
+
+def test_taking_the_overdue_step_stops_the_nagging_but_keeps_the_record() -> None:
+    book = book_of(*alert_log())
+    book.apply(event(50, "alert.informed", ASHA, NOW, alert_id=HARM_ID, informed_name="Dana Whitfield",
+                     informed_role="Director of Children's Services", method="phone",
+                     informed_at="2026-11-18T10:20:00.000Z", status="informed"))
+    harm = book.alerts[HARM_ID]
+    assert harm.overdue_outstanding == [] and harm.overdue  # still on the record
+    assert harm.informed is not None and harm.informed.name == "Dana Whitfield"
+    assert not book.needing_attention()
+
+
+def test_an_escalated_concern_starts_the_duty_clock_when_escalated() -> None:
+    later = RAISED_AT + timedelta(hours=2)
+    book = book_of(
+        raised_concern(1, RAISED_AT),
+        event(2, "alert.escalated", CARA, later, alert_id=CONCERN_ID, child_id="NM-10777",
+              immediate_action="Visit today.", status="raised", level="significant-harm"),
+    )
+    alert = book.alerts[CONCERN_ID]
+    assert alert.is_escalation and alert.awaiting_acknowledgement
+    assert alert.escalated_at == later and alert.since == later and alert.child_id == "NM-10777"
+
+
+def test_teamstate_routes_alert_events_and_tolerates_a_null_actor() -> None:
+    state = TeamState()
+    state.welcome(welcome())
+    for e in alert_log():
+        assert state.apply(e) is None  # no finding changed
+    assert state.head == len(alert_log())
+    assert HARM_ID in state.alerts.alerts and not state.findings
+
+
+def test_our_alert_commands_are_pending_until_acked_or_refused() -> None:
+    state = TeamState()
+    state.welcome(welcome(me=BEN))
+    raise_ = RaiseAlert(id="r1", level="significant-harm", agency="health", child_id="NM-1", summary="s",
+                        immediate_action="a")
+    assert state.add_pending(raise_) is None
+    state.add_pending(PostFinding(id="f1", agency="health", kind="note", evidence_source="observation", text="x"))
+    assert list(state.alerts.pending) == ["r1"] and "f1" in state.pending_ids
+    assert state.alerts.pending_raises() == [raise_]
+    state.acked("r1", 5)
+    state.add_pending(MarkAlertSeen(id="s1", alert_id=HARM_ID))
+    assert state.alerts.pending_see(HARM_ID)
+    state.rejected("s1", "conflict")
+    assert not state.alerts.pending
+
+
+@pytest.mark.parametrize(
+    ("me", "deputy", "expected"),
+    [
+        (ASHA, None, {"inform", "update"}),  # acknowledging it showed she had seen it
+        (BEN, None, {"update"}),  # Ben raised it (so has seen it) and is not the lead
+        (CARA, None, {"update"}),  # Cara has confirmed she saw it
+        (DEV, None, {"update", "see"}),
+        (DEV, DEV.id, {"update", "see", "inform"}),  # the named deputy may take duty steps
+    ],
+)
+def test_duty_steps_only_for_the_lead_or_deputy(me: object, deputy: int | None, expected: set[str]) -> None:
+    book = book_of(*alert_log())
+    assert available_actions(book.alerts[HARM_ID], me, deputy) == expected  # type: ignore[arg-type]
+
+
+def test_anyone_may_record_the_response_and_concerns_offer_note_escalate_close() -> None:
+    book = book_of(*alert_log())
+    for kind, status in (("alert.informed", "informed"), ("alert.confirmed", "confirmed")):
+        data = {"alert_id": HARM_ID, "status": status}
+        if kind == "alert.informed":
+            data |= {"informed_name": "D", "informed_role": "DCS", "method": "video",
+                     "informed_at": "2026-11-18T10:00:00Z"}
+        else:
+            data |= {"sent_at": "2026-11-18T10:10:00Z", "reference": "R1"}
+        book.apply(event(40 + len(data), kind, ASHA, NOW, **data))
+    assert "respond" in available_actions(book.alerts[HARM_ID], DEV, None)
+    assert available_actions(book.alerts[CONCERN_ID], DEV, None) == {"see", "update", "note", "escalate", "close"}
+    assert available_actions(book.alerts[CLOSED_ID], DEV, None) == {"see", "update"}
+
+
+def test_who_has_not_seen_it() -> None:
+    harm = book_of(*alert_log()).alerts[HARM_ID]
+    # Cara confirmed; Ben raised it and Asha acknowledged it, which shows they have seen it too.
+    assert [m.name for m in unseen_by(harm, TEAM)] == ["Dev Sharma", "Ella Brown"]
+
+
+def test_the_bar_says_what_needs_doing_and_who_must_do_it() -> None:
+    book = book_of(raised_harm(1, RAISED_AT))
+    lead = bar_lines(book, ASHA, NOW, TZ)
+    assert len(lead) == 1 and lead[0].severity == "harm"
+    assert "SIGNIFICANT HARM" in lead[0].text and "NM-10234" in lead[0].text and "acknowledge it now" in lead[0].text
+    other = bar_lines(book, DEV, NOW, TZ)[0].text
+    assert "waiting for the lead" in other and "s: I have seen it" in other
+    book.apply(event(2, "alert.seen", DEV, NOW, alert_id=HARM_ID))
+    assert "✓ you have seen it" in bar_lines(book, DEV, NOW, TZ)[0].text
+    book.apply(event(3, "alert.acknowledged", ASHA, NOW, alert_id=HARM_ID, status="acknowledged"))
+    assert bar_lines(book, DEV, NOW, TZ) == []  # the bar clears on the lead's acknowledgement
+    book.apply(event(4, "alert.overdue", None, NOW, alert_id=HARM_ID, step="informed",
+                     due_at="2026-11-18T09:55:00Z"))
+    overdue = bar_lines(book, DEV, NOW, TZ)
+    assert [line.severity for line in overdue] == ["overdue"]
+    assert "record that the senior manager was informed" in overdue[0].text and "18 Nov 09:55" in overdue[0].text
+
+
+def test_the_bar_names_our_unconfirmed_commands() -> None:
+    book = book_of(raised_harm(1, RAISED_AT))
+    book.add_pending(AcknowledgeAlert(id="ack-1", alert_id=HARM_ID))
+    lines = bar_lines(book, ASHA, NOW, TZ, unconfirmed=["ack-1"])
+    assert lines[-1].severity == "unconfirmed"
+    assert "NOT YET CONFIRMED BY THE SERVER" in lines[-1].text and "NM-10234" in lines[-1].text
+
+
+def test_news_rings_for_escalations_and_overdue_only_live() -> None:
+    book = book_of(*alert_log())
+    news = [news_of(change) for change in book.drain()]
+    assert news == [None, "concern", "step", "escalation", None, "step", "step", "overdue", "concern"]
+    assert book.drain() == []
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "just now"), (4, "4 min"), (125, "2 h 05 min"), (60 * 24 * 3 + 250, "3 d 4 h"), (-5, "just now")],
+)
+def test_clocks(minutes: int, text: str) -> None:
+    assert elapsed(NOW, NOW + timedelta(minutes=minutes)) == text
+    assert ago(NOW, NOW + timedelta(minutes=4)) == "4 min ago"
+
+
+def test_confirmation_facts_come_from_the_record_and_name_no_child() -> None:
+    book = book_of(*alert_log())
+    harm = book.alerts[HARM_ID]
+    assert confirmation_facts(harm, NORTHMOOR, TEAM) is None  # not informed yet
+    book.apply(event(50, "alert.informed", ASHA, NOW, alert_id=HARM_ID, informed_name="Dana Whitfield",
+                     informed_role="Director of Children's Services", method="phone",
+                     informed_at="2026-11-18T10:20:00.000Z", status="informed"))
+    facts = confirmation_facts(book.alerts[HARM_ID], NORTHMOOR, TEAM)
+    assert facts is not None and facts.lead_name == "Asha Patel" and facts.child_id == "NM-10234"
+    letter = written_confirmation(facts)
+    assert "Child unique ID: NM-10234" in letter and "Dear Dana Whitfield" in letter
+    assert "Wednesday 18 November 2026 at 10:20" in letter
+
+
+def test_unreadable_alert_events_are_skipped() -> None:
+    book = AlertBook()
+    assert book.apply(event(1, "alert.raised", BEN, NOW, alert_id="x", level="nonsense")) is None
+    assert book.apply(event(2, "alert.acknowledged", ASHA, NOW, alert_id="unknown", status="acknowledged")) is None
+    assert not book.alerts
+
+
+@pytest.mark.parametrize(("typed", "seconds"), [("15", 900), ("0.5", 30), ("10080", 604_800)])
+def test_deadlines_are_typed_in_minutes(typed: str, seconds: int) -> None:
+    assert minutes_to_seconds(typed) == seconds
+
+
+@pytest.mark.parametrize("typed", ["0", "-5", "10081", "soon"])
+def test_impossible_deadlines_are_refused_in_minutes(typed: str) -> None:
+    with pytest.raises(ValueError, match="minutes"):
+        minutes_to_seconds(typed)
+
+
+def test_local_times_are_read_in_the_inspection_zone() -> None:
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert parse_time("10:52", TZ, summer) == datetime(2026, 7, 1, 9, 52, tzinfo=UTC)  # BST
+    assert parse_time("2026-11-18 10:52", TZ, summer) == datetime(2026, 11, 18, 10, 52, tzinfo=UTC)  # GMT
+    assert parse_time("18/11/2026 10:52", TZ, summer) == datetime(2026, 11, 18, 10, 52, tzinfo=UTC)
+    with pytest.raises(ValueError, match="local time"):
+        parse_time("half ten", TZ, summer)

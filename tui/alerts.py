@@ -1,0 +1,496 @@
+"""The client's view of risk alerts: a pure reducer over alert events, plus the rules the screens ask about.
+
+No Textual and no I/O. TeamState routes every alert event (and our own unsent alert commands) here; the
+alert bar, the alerts screen and the app's bell all read from it, so "what needs attention now" is decided
+once and unit-tested on its own. The lifecycle rules themselves come from shared.alerts, the same code the
+server enforces, so the app offers only what the server would accept (and still shows the server's error
+if its view was stale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from shared.alerts import (
+    CLOSED_STATUSES,
+    DUTY_STEPS,
+    ESCALATION_STEPS,
+    STEP_NAMES,
+    AlertLevel,
+    AlertOverdue,
+    AlertStatus,
+    Deadlines,
+    InformMethod,
+    RaiseAlert,
+    concern_refusal,
+    may_take_duty_step,
+    next_step,
+    step_refusal,
+)
+from shared.confirmation import ConfirmationFacts
+from shared.protocol import Command, Event, Inspection, Inspector
+from shared.vocabulary import Agency, Role
+from tui.timefmt import short_time
+
+RAISED = "alert.raised"
+ESCALATED = "alert.escalated"
+OVERDUE = "alert.overdue"
+SEEN = "alert.seen"
+DEPUTY_NAMED = "deputy.named"
+DEADLINES_SET = "deadlines.set"
+
+
+def is_alert_kind(kind: str) -> bool:
+    """Events this module folds in: every ``alert.*`` plus the lead's deputy and deadlines."""
+    return kind.startswith("alert.") or kind in (DEPUTY_NAMED, DEADLINES_SET)
+
+
+def is_alert_command(command: Command) -> bool:
+    """Commands whose outcome this module tracks (raise, every step, seen, deputy and deadlines)."""
+    return str(getattr(command, "type", "")) in COMMAND_WORDS
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- views
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One event in an alert's life, as the timeline shows it; ``actor`` is None for the server's own."""
+
+    at: datetime
+    actor: Inspector | None
+    kind: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Informed:
+    """Who the lead told, how and when: what the written confirmation must repeat."""
+
+    name: str
+    role: str
+    method: InformMethod
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """One alert as the screens show it, rebuilt from its events alone."""
+
+    id: str
+    level: AlertLevel
+    status: AlertStatus
+    agency: Agency
+    child_id: str | None
+    summary: str
+    immediate_action: str | None
+    raised_by: Inspector | None
+    raised_at: datetime
+    escalated_at: datetime | None = None
+    """When the duty's clocks started: raised as an escalation, or escalated from a concern."""
+    timeline: tuple[TimelineEntry, ...] = ()
+    seen_by: frozenset[int] = frozenset()
+    overdue: tuple[tuple[AlertStatus, datetime], ...] = ()
+    """Steps the server flagged overdue, with when each fell due (kept after the step is taken, for the record)."""
+    informed: Informed | None = None
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.level is AlertLevel.SIGNIFICANT_HARM
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+    @property
+    def awaiting_acknowledgement(self) -> bool:
+        """The bar stays until the lead (or deputy) acknowledges."""
+        return self.is_escalation and self.status is AlertStatus.RAISED
+
+    @property
+    def overdue_outstanding(self) -> list[tuple[AlertStatus, datetime]]:
+        """Flagged steps not yet taken: the app nags about these until their event arrives."""
+        if not self.is_escalation or self.status not in ESCALATION_STEPS:
+            return []
+        taken = ESCALATION_STEPS.index(self.status)
+        return [(step, due) for step, due in self.overdue if ESCALATION_STEPS.index(step) > taken]
+
+    def has_seen(self, inspector_id: int) -> bool:
+        """Confirmed as seen, or took part: whoever raised it or took a step on it has plainly seen it."""
+        return inspector_id in self.seen_by or any(
+            entry.actor is not None and entry.actor.id == inspector_id for entry in self.timeline
+        )
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.awaiting_acknowledgement or bool(self.overdue_outstanding)
+
+    @property
+    def next_step(self) -> AlertStatus | None:
+        return next_step(self.status) if self.is_escalation else None
+
+    @property
+    def since(self) -> datetime:
+        """When the current status began (the clock the screen shows as "in this step for …")."""
+        changes = [entry.at for entry in self.timeline if entry.kind not in _NO_STATUS]
+        return changes[-1] if changes else self.raised_at
+
+
+_NO_STATUS = frozenset({"alert.updated", OVERDUE})
+
+
+@dataclass(frozen=True, slots=True)
+class AlertChange:
+    """An alert event folded in, with the alert as it now stands (None for deputy and deadline events)."""
+
+    event: Event
+    alert: AlertView | None
+
+
+News = Literal["escalation", "overdue", "concern", "step"]
+
+
+def news_of(change: AlertChange) -> News | None:
+    """How loudly to announce a change: escalations and overdue steps ring the bell; the rest is a toast."""
+    kind, alert = change.event.kind, change.alert
+    if alert is None or kind == SEEN:
+        return None
+    if kind == ESCALATED or (kind == RAISED and alert.is_escalation):
+        return "escalation"
+    if kind == OVERDUE:
+        return "overdue" if alert.overdue_outstanding else None
+    if kind == RAISED:
+        return "concern"
+    return "step"
+
+
+# ---------------------------------------------------------------- the reducer
+
+
+@dataclass
+class AlertBook:
+    """Every alert of the inspection, the lead's deputy and deadlines, and our alert commands not yet acked."""
+
+    alerts: dict[str, AlertView] = field(default_factory=dict)
+    deputy_id: int | None = None
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    pending: dict[str, Command] = field(default_factory=dict)
+    _changes: list[AlertChange] = field(default_factory=list, repr=False)
+
+    def apply(self, event: Event) -> AlertView | None:
+        """Fold in one alert event; an event this version cannot read is skipped rather than stop the app."""
+        try:
+            alert = self._apply(event)
+        except (ValidationError, ValueError, KeyError, TypeError):
+            return None
+        if alert is not None:
+            self.alerts[alert.id] = alert
+        if alert is not None or event.kind in (DEPUTY_NAMED, DEADLINES_SET):
+            self._changes.append(AlertChange(event, alert))
+        return alert
+
+    def _apply(self, event: Event) -> AlertView | None:
+        data, kind, at = event.data, event.kind, _utc(event.at)
+        if kind == DEPUTY_NAMED:
+            self.deputy_id = data.get("inspector_id")
+            return None
+        if kind == DEADLINES_SET:
+            self.deadlines = Deadlines(
+                acknowledge=timedelta(seconds=data["acknowledge_seconds"]),
+                inform=timedelta(seconds=data["inform_seconds"]),
+                confirm=timedelta(seconds=data["confirm_seconds"]),
+            )
+            return None
+        entry = TimelineEntry(at, event.actor, kind, _details(data))
+        if kind == RAISED:
+            level = AlertLevel(data["level"])
+            return AlertView(
+                id=data["alert_id"],
+                level=level,
+                status=AlertStatus(data["status"]),
+                agency=Agency(data["agency"]),
+                child_id=data.get("child_id"),
+                summary=data["summary"],
+                immediate_action=data.get("immediate_action"),
+                raised_by=event.actor,
+                raised_at=at,
+                escalated_at=at if level is AlertLevel.SIGNIFICANT_HARM else None,
+                timeline=(entry,),
+            )
+        alert = self.alerts.get(data.get("alert_id", ""))
+        if alert is None:
+            return None
+        if kind == SEEN:
+            return alert if event.actor is None else replace(alert, seen_by=alert.seen_by | {event.actor.id})
+        if kind == OVERDUE:
+            flagged = AlertOverdue.model_validate(data)
+            overdue = (*alert.overdue, (flagged.step, _utc(flagged.due_at)))
+            return replace(alert, overdue=overdue, timeline=(*alert.timeline, entry))
+        changes: dict[str, Any] = {"timeline": (*alert.timeline, entry)}
+        if "status" in data:
+            changes["status"] = AlertStatus(data["status"])
+        if kind == ESCALATED:
+            changes |= {
+                "level": AlertLevel.SIGNIFICANT_HARM,
+                "child_id": data["child_id"],
+                "immediate_action": data["immediate_action"],
+                "escalated_at": at,
+            }
+        if kind == "alert.informed":
+            changes["informed"] = Informed(
+                data["informed_name"], data["informed_role"], InformMethod(data["method"]),
+                _utc(datetime.fromisoformat(data["informed_at"])),
+            )
+        return replace(alert, **changes)
+
+    # ------------------------------------------------------------ our own commands
+
+    def add_pending(self, command: Command) -> bool:
+        """Track an alert command until the server acks or refuses it; False if it is not an alert command."""
+        if not is_alert_command(command):
+            return False
+        self.pending[command.id] = command
+        return True
+
+    def settle(self, command_id: str) -> Command | None:
+        """The server acked or refused it: it is no longer ours to worry about."""
+        return self.pending.pop(command_id, None)
+
+    def pending_see(self, alert_id: str) -> bool:
+        return any(getattr(c, "type", "") == "alert.see" and getattr(c, "alert_id", None) == alert_id
+                   for c in self.pending.values())
+
+    def pending_raises(self) -> list[RaiseAlert]:
+        return [c for c in self.pending.values() if isinstance(c, RaiseAlert)]
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self._changes)
+
+    def drain(self) -> list[AlertChange]:
+        """Changes since the last drain, oldest first: the app announces them (or not, during catch-up)."""
+        changes, self._changes = self._changes, []
+        return changes
+
+    def ordered(self) -> list[AlertView]:
+        """Open alerts first (those needing attention, then escalations, newest first), then closed ones."""
+        def key(alert: AlertView) -> tuple[bool, bool, bool, float]:
+            return (not alert.is_open, not alert.needs_attention, not alert.is_escalation,
+                    -alert.raised_at.timestamp())
+
+        return sorted(self.alerts.values(), key=key)
+
+    def needing_attention(self) -> list[AlertView]:
+        return [alert for alert in self.ordered() if alert.is_open and alert.needs_attention]
+
+
+def _details(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What an event adds to the timeline, without what every alert event repeats."""
+    return {k: v for k, v in data.items() if k not in ("alert_id", "status", "level") and v is not None}
+
+
+# ---------------------------------------------------------------- what may be done
+
+Action = Literal[
+    "see", "update", "note", "escalate", "close", "acknowledge", "inform", "confirm", "respond", "resolve"
+]
+
+STEP_ACTIONS: dict[AlertStatus, Action] = {
+    AlertStatus.ACKNOWLEDGED: "acknowledge",
+    AlertStatus.INFORMED: "inform",
+    AlertStatus.CONFIRMED: "confirm",
+    AlertStatus.RESPONDED: "respond",
+    AlertStatus.RESOLVED: "resolve",
+}
+
+
+def available_actions(alert: AlertView, me: Inspector | None, deputy_id: int | None) -> frozenset[Action]:
+    """What to offer ``me`` on ``alert``, by the same rules the server applies (it still has the last word)."""
+    if me is None:
+        return frozenset()
+    actions: set[Action] = {"update"}
+    if not alert.has_seen(me.id):
+        actions.add("see")
+    if alert.level is AlertLevel.EMERGING_CONCERN:
+        for action, word in (("note", "noted"), ("escalate", "escalated"), ("close", "closed")):
+            if concern_refusal(alert.level, alert.status, word) is None:
+                actions.add(action)  # type: ignore[arg-type]
+        return frozenset(actions)
+    step = alert.next_step
+    allowed = step is not None and step_refusal(alert.level, alert.status, step) is None
+    if allowed and step is not None and (step not in DUTY_STEPS or may_take_duty_step(me, deputy_id)):
+        actions.add(STEP_ACTIONS[step])
+    return frozenset(actions)
+
+
+def may_take_duty(me: Inspector | None, deputy_id: int | None) -> bool:
+    return me is not None and may_take_duty_step(me, deputy_id)
+
+
+def is_lead(me: Inspector | None) -> bool:
+    return me is not None and me.role is Role.LEAD
+
+
+def unseen_by(alert: AlertView, team: Iterable[Inspector]) -> list[Inspector]:
+    """Team members who have not yet confirmed they saw the alert, by name."""
+    return sorted((m for m in team if not alert.has_seen(m.id)), key=lambda m: m.name)
+
+
+def team_lead(team: Iterable[Inspector]) -> Inspector | None:
+    return next((m for m in team if m.role is Role.LEAD), None)
+
+
+def confirmation_facts(alert: AlertView, inspection: Inspection, team: Iterable[Inspector]) -> ConfirmationFacts | None:
+    """The facts for the written confirmation, once the senior manager has been informed; None before."""
+    if alert.informed is None or alert.child_id is None or alert.immediate_action is None:
+        return None
+    lead = team_lead(team)
+    lead_name = lead.name if lead is not None else "The lead inspector"
+    return ConfirmationFacts(
+        inspection_name=inspection.name,
+        timezone=inspection.timezone,
+        child_id=alert.child_id,
+        agency=alert.agency,
+        summary=alert.summary,
+        immediate_action=alert.immediate_action,
+        raised_at=alert.escalated_at or alert.raised_at,
+        informed_name=alert.informed.name,
+        informed_role=alert.informed.role,
+        informed_at=alert.informed.at,
+        method=alert.informed.method,
+        lead_name=lead_name,
+        contact=f"{lead_name}, lead inspector, through the inspection team on site",
+    )
+
+
+# ---------------------------------------------------------------- words
+
+
+def elapsed(since: datetime, now: datetime) -> str:
+    """A clock reading for people: 'just now', '4 min', '2 h 05 min', '3 d 4 h' (never negative)."""
+    seconds = max(0, int((_utc(now) - _utc(since)).total_seconds()))
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86_400
+    if minutes < 1:
+        return "just now"
+    if hours < 1:
+        return f"{minutes} min"
+    if days < 1:
+        return f"{hours} h {minutes % 60:02d} min"
+    return f"{days} d {hours % 24} h"
+
+
+def ago(since: datetime, now: datetime) -> str:
+    text = elapsed(since, now)
+    return text if text == "just now" else f"{text} ago"
+
+
+def level_name(level: AlertLevel) -> str:
+    return "Significant harm" if level is AlertLevel.SIGNIFICANT_HARM else "Emerging concern"
+
+
+def about(alert: AlertView) -> str:
+    """'child NM-10234 · Local authority': what an alert is about, never a name."""
+    child = f"child {alert.child_id} · " if alert.child_id else ""
+    return f"{child}{alert.agency.label}"
+
+
+def headline(alert: AlertView) -> str:
+    """'Significant harm · child NM-10234 · Local authority': how the bar and list name an alert."""
+    return f"{level_name(alert.level)} · {about(alert)}"
+
+
+COMMAND_WORDS = {
+    "alert.raise": "raising",
+    "alert.note": "noting",
+    "alert.escalate": "escalating",
+    "alert.close": "closing",
+    "alert.acknowledge": "acknowledging",
+    "alert.inform": "recording the informing of",
+    "alert.confirm": "recording the written confirmation of",
+    "alert.respond": "recording the response to",
+    "alert.resolve": "resolving",
+    "alert.update": "an update to",
+    "alert.see": "marking as seen",
+    "deputy.name": "naming a deputy",
+    "deadlines.set": "changing the deadlines",
+}
+
+
+def describe_command(command: Command, book: AlertBook) -> str:
+    """Our unconfirmed command in words: 'raising a significant-harm escalation (child NM-10234)'."""
+    kind = str(getattr(command, "type", "command"))
+    if isinstance(command, RaiseAlert):
+        child = f" (child {command.child_id})" if command.child_id else ""
+        article = "an" if command.level is AlertLevel.EMERGING_CONCERN else "a"
+        return f"raising {article} {command.level.label.lower()}{child}"
+    words = COMMAND_WORDS.get(kind, kind)
+    alert = book.alerts.get(str(getattr(command, "alert_id", "")))
+    if alert is None:
+        return words
+    child = f" (child {alert.child_id})" if alert.child_id else ""
+    return f"{words} the {alert.level.label.lower()}{child}"
+
+
+# ---------------------------------------------------------------- the bar
+
+Severity = Literal["harm", "overdue", "unconfirmed"]
+
+
+@dataclass(frozen=True, slots=True)
+class BarLine:
+    """One line of the full-width alert bar."""
+
+    text: str
+    severity: Severity
+
+
+def bar_lines(
+    book: AlertBook,
+    me: Inspector | None,
+    now: datetime,
+    tz: tzinfo,
+    unconfirmed: Iterable[str] = (),
+) -> list[BarLine]:
+    """What the bar must say now: unacknowledged escalations, overdue steps, and our unconfirmed commands.
+
+    Derived from state alone, so it is the same on every screen and after a restart, and it clears by itself
+    when the step it nags about is taken.
+    """
+    lines: list[BarLine] = []
+    duty = may_take_duty(me, book.deputy_id)
+    for alert in book.needing_attention():
+        if alert.awaiting_acknowledgement:
+            if duty:
+                call = "acknowledge it now: a, then k"
+            else:
+                seen = (me is not None and alert.has_seen(me.id)) or book.pending_see(alert.id)
+                call = "waiting for the lead · " + ("✓ you have seen it" if seen else "s: I have seen it")
+            who = alert.raised_by.name if alert.raised_by else "someone"
+            lines.append(BarLine(
+                f"⚠ SIGNIFICANT HARM — {call} · {about(alert)} · raised by {who} {ago(alert.since, now)}", "harm"
+            ))
+        for step, due in alert.overdue_outstanding:
+            act = " · a: open alerts" if duty else ""
+            lines.append(BarLine(
+                f"⚠ OVERDUE — {STEP_NAMES[step]} was due {short_time(due, tz)} ({ago(due, now)}){act} · "
+                f"{headline(alert)}", "overdue",
+            ))
+    for command_id in unconfirmed:
+        command = book.pending.get(command_id)
+        if command is not None:
+            lines.append(BarLine(
+                f"⇡ NOT YET CONFIRMED BY THE SERVER — {describe_command(command, book)} · still retrying",
+                "unconfirmed",
+            ))
+    return lines

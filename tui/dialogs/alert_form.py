@@ -1,0 +1,250 @@
+"""One small form per alert command, checked with the command's own pydantic model before it is sent.
+
+The server validates with the same models (shared.alerts), so an error shown here inline is the error the
+server would give; times are typed in the inspection's local time and sent in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any, ClassVar, Literal
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from shared.protocol import Command, field_errors
+from tui.timefmt import to_local
+
+Kind = Literal["line", "text", "choice", "time"]
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%H:%M")
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of an alert form; ``name`` is the command field it fills."""
+
+    name: str
+    label: str
+    kind: Kind = "line"
+    value: Any = None
+    choices: Sequence[tuple[str, Any]] = ()
+    placeholder: str = ""
+    convert: Callable[[Any], Any] | None = None
+    """Turns what was typed or chosen into the command's value; raise ValueError to show an inline error."""
+
+
+def time_text(moment: datetime, tz: tzinfo) -> str:
+    """How a time is shown for editing: local, to the minute."""
+    return to_local(moment, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def parse_time(text: str, tz: tzinfo, today: datetime) -> datetime:
+    """A local time typed as '2026-11-18 10:52', '18/11/2026 10:52' or '10:52' (today), as UTC."""
+    text = text.strip()
+    for pattern in TIME_FORMATS:
+        try:
+            parsed = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        if pattern == "%H:%M":
+            local_day = to_local(today, tz).date()
+            parsed = datetime.combine(local_day, parsed.time())
+        return parsed.replace(tzinfo=tz).astimezone(UTC)
+    raise ValueError("give a local time like 2026-11-18 10:52, or 10:52 for today")
+
+
+class AlertForm(ModalScreen[Command | None]):
+    """Returns the validated command, or None if cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Send", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    AlertForm { align: center middle; }
+    AlertForm > #alert-form {
+        width: 92; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $error; background: $surface; padding: 0 1;
+    }
+    AlertForm #alert-form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
+    AlertForm #alert-form-intro { color: $text-muted; margin-bottom: 1; }
+    AlertForm .row { height: auto; }
+    AlertForm .row > Label.name { width: 22; color: $text-muted; }
+    AlertForm .row > Select, AlertForm .row > Input { width: 1fr; }
+    AlertForm .text-label { color: $text-muted; margin-top: 1; }
+    AlertForm TextArea.field { height: 4; }
+    AlertForm .field-error { color: $text-error; padding-left: 22; display: none; height: auto; }
+    AlertForm .field-error.-shown { display: block; }
+    AlertForm #form-error { padding-left: 0; }
+    AlertForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    AlertForm #buttons > Button { margin-left: 2; }
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        command_type: type[Command],
+        command_id: str,
+        fields: Sequence[FormField] = (),
+        fixed: dict[str, Any] | None = None,
+        intro: str = "",
+        timezone: tzinfo = UTC,
+        now: datetime | None = None,
+        send_label: str = "Send",
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._type = command_type
+        self._id = command_id
+        self._fields = tuple(fields)
+        self._fixed = dict(fixed or {})
+        self._intro = intro
+        self._tz = timezone
+        self._now = now or datetime.now(UTC)
+        self._send_label = send_label
+
+    @property
+    def command_id(self) -> str:
+        """The id the command will carry (for a raise, the new alert's id)."""
+        return self._id
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="alert-form"):
+            yield Label(self._title, id="alert-form-title")
+            if self._intro:
+                yield Static(self._intro, id="alert-form-intro")
+            yield from self.compose_extra()
+            for spec in self._fields:
+                yield from self._field(spec)
+            yield Label("", classes="field-error", id="form-error")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(f"{self._send_label}  ctrl+s", id="send", variant="error", compact=True)
+        yield Footer()
+
+    def compose_extra(self) -> ComposeResult:
+        """Above the fields: for subclasses (the written confirmation shows its letter here)."""
+        yield from ()
+
+    def _field(self, spec: FormField) -> ComposeResult:
+        widget_id = f"field-{spec.name}"
+        if spec.kind == "text":
+            yield Label(spec.label, classes="text-label")
+            area = TextArea(str(spec.value or ""), id=widget_id, classes="field", soft_wrap=True,
+                            show_line_numbers=False)
+            if spec.placeholder:
+                area.placeholder = spec.placeholder
+            yield area
+        else:
+            widget: Widget
+            if spec.kind == "choice":
+                widget = Select(list(spec.choices), prompt=spec.placeholder or "Choose", compact=True, id=widget_id,
+                                value=spec.value if spec.value is not None else Select.NULL)
+            else:
+                value = time_text(spec.value, self._tz) if isinstance(spec.value, datetime) else spec.value
+                widget = Input(str(value or ""), placeholder=spec.placeholder, compact=True, id=widget_id)
+            with Horizontal(classes="row"):
+                yield Label(spec.label, classes="name")
+                yield widget
+        yield Label("", classes="field-error", id=f"error-{spec.name}")
+
+    def on_mount(self) -> None:
+        first = next((spec for spec in self._fields if spec.value in (None, "")), None)
+        target = first or (self._fields[0] if self._fields else None)
+        if target is not None:
+            self.query_one(f"#field-{target.name}").focus()
+        else:
+            self.query_one("#send").focus()
+
+    # ------------------------------------------------------------------ behaviour
+
+    def raw(self, spec: FormField) -> Any:
+        widget = self.query_one(f"#field-{spec.name}")
+        if isinstance(widget, Select):
+            return widget.selection
+        if isinstance(widget, TextArea):
+            return widget.text if widget.text.strip() else None
+        assert isinstance(widget, Input)
+        return widget.value.strip() or None
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The command's values from the form, and errors from converting them (bad times, numbers)."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for spec in self._fields:
+            raw = self.raw(spec)
+            if raw is None:
+                continue  # left out, so a required field reads "is required"
+            try:
+                if spec.kind == "time":
+                    values[spec.name] = parse_time(raw, self._tz, self._now)
+                else:
+                    values[spec.name] = spec.convert(raw) if spec.convert else raw
+            except ValueError as bad:
+                errors[spec.name] = str(bad)
+        return values, errors
+
+    def build(self) -> tuple[Command | None, dict[str, str]]:
+        """The command, or the errors to show (the model's own rules, as the server would apply them)."""
+        values, errors = self.values()
+        if errors:
+            return None, errors
+        try:
+            return self._type.model_validate({"id": self._id, **self._fixed, **values}), {}
+        except ValidationError as exc:
+            return None, field_errors(exc)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        names = {spec.name for spec in self._fields}
+        for spec in self._fields:
+            self._show_error(f"error-{spec.name}", errors.get(spec.name, ""))
+        other = "; ".join(f"{name}: {message}" for name, message in errors.items() if name not in names)
+        self._show_error("form-error", other)
+
+    def _show_error(self, label_id: str, message: str) -> None:
+        label = self.query_one(f"#{label_id}", Label)
+        label.update(f"↑ {message}" if message and label_id != "form-error" else message)
+        label.set_class(bool(message), "-shown")
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _clear_error(self, event: Select.Changed | Input.Changed | TextArea.Changed) -> None:
+        widget_id = event.control.id if event.control is not None else None
+        if widget_id and widget_id.startswith("field-"):
+            for label in self.query(f"#error-{widget_id.removeprefix('field-')}"):
+                assert isinstance(label, Label)
+                label.set_class(False, "-shown")
+
+    def action_submit(self) -> None:
+        command, errors = self.build()
+        self._show_errors(errors)
+        if command is None:
+            first = next((spec.name for spec in self._fields if spec.name in errors), None)
+            if first is not None:
+                self.query_one(f"#field-{first}").focus()
+            return
+        self.dismiss(command)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#send")
+    def _send(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
