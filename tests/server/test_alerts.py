@@ -8,21 +8,19 @@ that a refused command left no trace in anyone's event stream.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from server.app import TeamServer
-from shared.protocol import Ack, ErrorCode, Event, Synced, utc_text
+from shared.protocol import Ack, ErrorCode, Synced, utc_text
 from tests.server.conftest import (
     ESCALATION_STEP_TYPES,
     Team,
+    TeamRoom,
     WireClient,
     accepted,
     alert_command,
-    assert_gap_free,
     concern_frame,
     event_of,
     harm_frame,
@@ -57,37 +55,13 @@ EVENT_KIND = {
 }
 
 
-@dataclass
-class Room:
-    """The lead and two inspectors of one inspection, all connected and synced."""
-
-    lead: WireClient
-    cqc: WireClient
-    hmic: WireClient
-
-    @property
-    def all(self) -> list[WireClient]:
-        return [self.lead, self.cqc, self.hmic]
-
-    async def everyone_sees(self, seq: int) -> list[Event]:
-        """Wait until every client holds ``seq``; the logs must be identical and gap-free (nothing refused leaked)."""
-        logs = [await client.wait_seq(seq) for client in self.all]
-        for log in logs:
-            assert_gap_free(log)
-        assert logs[0] == logs[1] == logs[2]
-        return logs[0]
+Room = TeamRoom
 
 
 @pytest.fixture
-async def room(server: TeamServer, team: Team) -> AsyncIterator[Room]:
-    clients = Room(
-        lead=await WireClient.join(server.url, team.lead.token),
-        cqc=await WireClient.join(server.url, team.cqc.token),
-        hmic=await WireClient.join(server.url, team.hmic.token),
-    )
-    yield clients
-    for client in clients.all:
-        await client.close()
+async def room(team_room: TeamRoom) -> TeamRoom:
+    """The lead and two inspectors, connected and synced (the shared ``team_room``)."""
+    return team_room
 
 
 async def raised(room: Room, frame: dict[str, object] | None = None) -> tuple[str, Ack]:
