@@ -6,7 +6,8 @@ client (``triangulate demo``) can join as the lead. Seed findings go through the
 live ones, so the demo's log is a real log. With ``--simulate`` the rest of the team connects over real
 WebSockets and keeps posting, so presence and live updates can be seen without a second person; now and
 then someone raises a risk alert instead (an emerging concern, or a significant-harm escalation for the
-lead to act on), and the others confirm they have seen it.
+lead to act on), and the others confirm they have seen it; or opens a line of enquiry, or links two
+findings. The seed also holds lines of enquiry, links and yesterday's closed KIT meeting (demo_seed).
 """
 
 from __future__ import annotations
@@ -35,23 +36,25 @@ from websockets.exceptions import ConnectionClosed
 
 from server import store
 from server.app import ServerConfig, TeamServer
-from server.commands import apply_command
 from server.demo_data import (
     AGENCIES_BY_INSPECTORATE,
     ALERT_POOL,
     CHILD_IDS,
-    FINDINGS,
+    ENQUIRY_POOL,
     FRAMEWORK,
     INSPECTION_NAME,
     POOL,
     TEAM,
     TIMEZONE,
     PoolAlert,
+    PoolEnquiry,
     PoolFinding,
     monday_of,
-    seed_times,
 )
+from server.demo_seed import apply_plan, plan
+from server.demo_triangulation import SeenRecord, choose_enquiry, choose_link
 from shared.alerts import AlertLevel, MarkAlertSeen, RaiseAlert
+from shared.enquiries import OpenEnquiry
 from shared.protocol import (
     UNAUTHORIZED_CLOSE,
     Command,
@@ -66,6 +69,7 @@ from shared.protocol import (
     decode_server,
     encode,
 )
+from shared.triangulation import LinkFindings
 from shared.vocabulary import Agency, Role
 
 log = logging.getLogger(__name__)
@@ -73,6 +77,10 @@ log = logging.getLogger(__name__)
 DEFAULT_INTERVAL = 8.0
 ALERT_CHANCE = 0.1
 """Each simulated contribution is a risk alert rather than a finding with this chance: now and then."""
+ENQUIRY_CHANCE = 0.07
+"""...or a new line of enquiry, with this chance..."""
+LINK_CHANCE = 0.1
+"""...or a link between two findings from different inspectorates, with this one."""
 SEEN_DELAY = (2.0, 12.0)
 """Seconds before a simulated member confirms they have seen a teammate's alert."""
 
@@ -116,7 +124,11 @@ class DemoTeam:
 
 
 def seed(engine: Engine, today: date, *, now: datetime | None = None) -> DemoTeam:
-    """Create the demo inspection, its team and its findings-so-far; fieldwork began this Monday."""
+    """Create the demo inspection, its team and its record so far; fieldwork began this Monday.
+
+    The record: the findings, four lines of enquiry, five links and yesterday's closed KIT meeting (see
+    demo_data and demo_seed).
+    """
     inspection = store.create_inspection(
         engine, name=INSPECTION_NAME, framework=FRAMEWORK, start_date=monday_of(today), timezone=TIMEZONE
     )
@@ -126,17 +138,12 @@ def seed(engine: Engine, today: date, *, now: datetime | None = None) -> DemoTea
             engine, inspection_id=inspection.id, name=spec.name, inspectorate=spec.inspectorate, role=spec.role
         )
         members[spec.key] = DemoMember(inspector, token)
-    times = seed_times(today, now or datetime.now(UTC))
-    # One transaction through the real handler: the findings are ordinary events, dated when written.
+    # One transaction through the real handler: findings, enquiries, links and meetings are ordinary events,
+    # each dated when it happened and applied in that order (server.demo_seed).
+    steps = plan(today, now or datetime.now(UTC))
     with Session(engine) as session:
-        for number, (finding, at) in enumerate(zip(FINDINGS, times, strict=True), start=1):
-            apply_command(
-                session,
-                inspection_id=inspection.id,
-                actor=members[finding.author].inspector,
-                command=PostFinding(id=f"seed-{number:03d}", **finding.fields.fields()),
-                at=at,
-            )
+        apply_plan(session, inspection_id=inspection.id, members={k: m.inspector for k, m in members.items()},
+                   steps=steps)
         session.commit()
     return DemoTeam(inspection, [members[spec.key] for spec in TEAM])
 
@@ -183,16 +190,29 @@ def prepare(db_path: Path, today: date) -> DemoTeam:
 class SimulatedMember:
     """One team member's live connection: stays connected (so presence shows them) and posts on request."""
 
-    def __init__(self, url: str, member: DemoMember, on_event: Callable[[SimulatedMember, Event], None] | None = None):
+    def __init__(
+        self,
+        url: str,
+        member: DemoMember,
+        on_event: Callable[[SimulatedMember, Event], None] | None = None,
+        on_record: Callable[[Event], None] | None = None,
+    ):
         self.url = url
         self.member = member
         self.on_event = on_event
+        """Called for each live event (not the replay)."""
+        self.on_record = on_record
+        """Called for every event, replayed or live: what this member has read of the record."""
         self._ws: ClientConnection | None = None
         self._since = 0
 
     @property
     def ready(self) -> bool:
         return self._ws is not None
+
+    @property
+    def inspector(self) -> Inspector:
+        return self.member.inspector
 
     def may_write(self, entry: PoolFinding) -> bool:
         """Inspectors (not the QA manager) write findings about the agencies their inspectorate covers."""
@@ -224,6 +244,8 @@ class SimulatedMember:
             frame = decode_server(raw)
             if isinstance(frame, Event):
                 self._since = frame.seq
+                if self.on_record is not None:
+                    self.on_record(frame)
                 if self._ws is ws and self.on_event is not None:  # live, not replayed
                     self.on_event(self, frame)
             elif isinstance(frame, Synced):
@@ -245,16 +267,29 @@ class Simulator:
     """The rest of the team at work: everyone but the lead online, one new finding every ``interval``s.
 
     Now and then (``alert_chance``) the contribution is a risk alert instead; whoever did not raise it
-    confirms they have seen it a few seconds later, so the lead watches the "seen by" list fill up.
+    confirms they have seen it a few seconds later, so the lead watches the "seen by" list fill up. Now and
+    then, too, someone opens a line of enquiry (``enquiry_chance``) or links two findings from different
+    inspectorates (``link_chance``), so the triangulation views change while the lead watches.
     """
 
     def __init__(
-        self, url: str, team: DemoTeam, *, interval: float, rng: random.Random, alert_chance: float = ALERT_CHANCE
+        self,
+        url: str,
+        team: DemoTeam,
+        *,
+        interval: float,
+        rng: random.Random,
+        alert_chance: float = ALERT_CHANCE,
+        enquiry_chance: float = ENQUIRY_CHANCE,
+        link_chance: float = LINK_CHANCE,
     ) -> None:
-        self.members = [SimulatedMember(url, m, self._noticed) for m in team.members[1:]]
+        self.record = SeenRecord()
+        self.members = [SimulatedMember(url, m, self._noticed, self.record.witness) for m in team.members[1:]]
         self.interval = interval
         self.rng = rng
         self.alert_chance = alert_chance
+        self.enquiry_chance = enquiry_chance
+        self.link_chance = link_chance
         self._seeing: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
@@ -296,6 +331,17 @@ class Simulator:
         )
         return self.rng.choice(authors), command
 
+    def next_enquiry(self, queue: list[PoolEnquiry]) -> tuple[SimulatedMember, OpenEnquiry] | None:
+        """Take the next line of enquiry from the pool, asked by an online member it is not addressed to."""
+        if not queue:
+            queue.extend(ENQUIRY_POOL)
+            self.rng.shuffle(queue)
+        return choose_enquiry(self.rng, queue.pop(), self.record, self.members)
+
+    def next_link(self) -> tuple[SimulatedMember, LinkFindings] | None:
+        """Link a finding to a related one from another inspectorate (same child, or same judgement area)."""
+        return choose_link(self.rng, self.record, self.members)
+
     def _noticed(self, member: SimulatedMember, event: Event) -> None:
         """A teammate raised an alert: this member confirms they have seen it, after a moment."""
         if event.kind not in ("alert.raised", "alert.escalated"):
@@ -316,17 +362,25 @@ class Simulator:
     async def _post_forever(self) -> None:
         queue: list[PoolFinding] = []
         alerts: list[PoolAlert] = []
+        enquiries: list[PoolEnquiry] = []
         while True:
             await asyncio.sleep(self.interval * self.rng.uniform(0.75, 1.25))
-            if self.rng.random() < self.alert_chance:
-                raised = self.next_alert(alerts)
-                if raised is not None:
-                    await raised[0].send(raised[1])
+            draw = self.rng.random()
+            other: tuple[SimulatedMember, Command] | None
+            if draw < self.alert_chance:
+                other = self.next_alert(alerts)
+            elif draw < self.alert_chance + self.enquiry_chance:
+                other = self.next_enquiry(enquiries)
+            elif draw < self.alert_chance + self.enquiry_chance + self.link_chance:
+                other = self.next_link()
+            else:
+                chosen = self.next_finding(queue)
+                if chosen is not None:
+                    author, fields = chosen
+                    await author.post(fields)
                 continue
-            chosen = self.next_finding(queue)
-            if chosen is not None:
-                author, fields = chosen
-                await author.post(fields)
+            if other is not None:
+                await other[0].send(other[1])
 
 
 # ---------------------------------------------------------------- running
@@ -397,7 +451,9 @@ def run_demo(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option(
-    "--simulate", is_flag=True, help="Bring the rest of the team online: findings, and now and then a risk alert."
+    "--simulate",
+    is_flag=True,
+    help="Bring the rest of the team online: findings, and now and then a risk alert, a line of enquiry or a link.",
 )
 @click.option(
     "--interval",

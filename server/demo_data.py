@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from shared.meetings import EntryKind
 from shared.protocol import FindingFields
+from shared.triangulation import Relation
 from shared.vocabulary import (
     Agency,
     EvidenceSource,
@@ -437,3 +439,229 @@ def seed_times(today: date, now: datetime, tz: str = TIMEZONE) -> list[datetime]
         day, into = divmod(offset * scale, WORKING_DAY)
         moments.append((window(int(day)) + into).astimezone(UTC))
     return moments
+
+
+# ---------------------------------------------------------------- triangulation: enquiries, links, a past KIT
+
+
+def seed_finding_id(number: int) -> str:
+    """The id of the ``number``-th seed finding (from 1): the id of the command that posted it."""
+    return f"seed-{number:03d}"
+
+
+def finding_ref(text_start: str) -> str:
+    """The seed finding whose text starts with ``text_start``, by id: checked at import, so a typo fails loudly."""
+    found = [n for n, f in enumerate(FINDINGS, start=1) if f.fields.text.startswith(text_start)]
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} seed findings start with {text_start!r}")
+    return seed_finding_id(found[0])
+
+
+def finding_number(finding_id: str) -> int:
+    return int(finding_id.removeprefix("seed-"))
+
+
+@dataclass(frozen=True)
+class SeedAnswer:
+    """How a seed enquiry moved on: who started or answered it, and (for the asker) how it was closed."""
+
+    by: str
+    text: str | None = None
+    """None: only started ("I'm on it")."""
+    finding_ids: tuple[str, ...] = ()
+    close_reason: str | None = None
+    """Set: the asker closed it as answered, with this reason."""
+
+
+@dataclass(frozen=True)
+class SeedEnquiry:
+    """A line of enquiry on the record, addressed to exactly one inspectorate, agency or member (by key).
+
+    It is opened a little after the findings it is about, and moves on after ``progress_after``.
+    """
+
+    key: str
+    asker: str
+    question: str
+    why: str
+    about: tuple[str, ...]
+    to_inspectorate: Inspectorate | None = None
+    to_agency: Agency | None = None
+    to_member: str | None = None
+    child_ids: tuple[str, ...] = ()
+    needs_la_input: bool = False
+    progress: SeedAnswer | None = None
+    progress_after: str | None = None
+    """The finding after which it was started or answered (an answer cites what the owner found)."""
+
+
+ENQUIRIES: tuple[SeedEnquiry, ...] = (
+    SeedEnquiry(
+        "iha-consent", "cqc",
+        "Why does the local authority's consent paperwork for initial health assessments take so long to "
+        "reach health?",
+        "48% of initial health assessments are late and health attribute the delay to consent forms; we need "
+        "the local authority's own account and data before we attribute the weakness.",
+        about=(finding_ref("Initial health assessments completed within 20 working days"),),
+        to_agency=LA, needs_la_input=True,
+    ),
+    SeedEnquiry(
+        "exploitation-sharing", "hmic",
+        "Did health share the exploitation risk for NM-10937 with the police missing coordinator?",
+        "Police records show six missing episodes with no link to the exploitation risk; we need to know "
+        "whether the gap is in health's sharing or within the police.",
+        about=(finding_ref("Young person reported missing 6 times"),),
+        to_inspectorate=Inspectorate.CQC, child_ids=("NM-10937",),
+        progress=SeedAnswer(
+            "cqc",
+            "Yes. The school nurse's referral set out the exploitation risk and went to the exploitation "
+            "meeting, which a police officer attended; the missing coordinator was not on its circulation list.",
+            finding_ids=(finding_ref("School nurse identified indicators of sexual exploitation"),),
+            close_reason="The information reached the police at the exploitation meeting: the gap is within "
+            "the police, between the meeting and the missing coordinator.",
+        ),
+        progress_after=finding_ref("School nurse identified indicators of sexual exploitation"),
+    ),
+    SeedEnquiry(
+        "police-mash-data", "lead",
+        "Do police senior leaders receive any data on how quickly the MASH completes police checks?",
+        "The contact backlog at the front door may be partly a wait for police checks; if leaders see no data "
+        "they cannot act on it.",
+        about=(finding_ref("Annex A data received 10:15"),),
+        to_member="hmic",
+        progress=SeedAnswer(
+            "hmic",
+            "No. Public protection unit managers were unaware of the backlog and no timeliness data on police "
+            "checks reaches senior leaders.",
+            finding_ids=(finding_ref("Public protection unit managers unaware of the MASH backlog"),),
+        ),
+        progress_after=finding_ref("Public protection unit managers unaware of the MASH backlog"),
+    ),
+    SeedEnquiry(
+        "lscb-probation", "probation",
+        "Has the LSCB challenged probation providers about their attendance at its sub-groups?",
+        "Partner contribution bears on the shared LSCB judgement; the board's minutes should show whether "
+        "the low attendance was noticed and challenged.",
+        about=(finding_ref("NPS/CRC attended 4 of 10 LSCB sub-group meetings"),),
+        to_agency=LSCB,
+        progress=SeedAnswer("lead"),
+        progress_after=finding_ref("NPS/CRC attended 4 of 10 LSCB sub-group meetings"),
+    ),
+)  # fmt: skip
+"""Four lines of enquiry: to an agency (needing the local authority's input, still open), to an
+inspectorate (answered and closed), to a named inspector (answered), and to the LSCB (in progress)."""
+
+
+@dataclass(frozen=True)
+class SeedLink:
+    author: str
+    finding: str
+    other: str
+    relation: Relation
+    note: str
+
+
+LINKS: tuple[SeedLink, ...] = (
+    SeedLink("cqc", finding_ref("Health visitor attended the strategy discussion"),
+             finding_ref("Strategy discussion held within 24 hours of referral"), Relation.CORROBORATES,
+             "Health's record of the same strategy discussion for NM-10234 agrees."),
+    SeedLink("hmic", finding_ref("Section 47 joint investigation"),
+             finding_ref("Strategy discussion held within 24 hours of referral"), Relation.CORROBORATES,
+             "Police records confirm they attended and shared intelligence the same day."),
+    SeedLink("hmic", finding_ref("Young person reported missing 6 times"),
+             finding_ref("School nurse identified indicators of sexual exploitation"), Relation.CONTRADICTS,
+             "Health say the exploitation risk was shared; police found no link made to the missing episodes."),
+    SeedLink("ofsted", finding_ref("Domestic abuse notifications reach children's social care in batches"),
+             finding_ref("Annex A data received 10:15"), Relation.RELATES_TO,
+             "Batched police notifications add to the front-door backlog."),
+    SeedLink("lead", finding_ref("Triangulation: delayed police domestic abuse notifications"),
+             finding_ref("Domestic abuse notifications reach children's social care in batches"),
+             Relation.CORROBORATES, "Seen from the front door: the same delay, counted in the contact records."),
+)  # fmt: skip
+"""Corroboration across inspectorates (health and police support the LA's strategy discussion), one
+contradiction (health and police on sharing the exploitation risk) and one relates-to."""
+
+
+@dataclass(frozen=True)
+class SeedEntry:
+    kind: EntryKind
+    text: str
+    about: str | None = None
+    """The seed finding whose agenda item it is recorded against; None for a general entry."""
+    owner: str | None = None
+    due_in_days: int | None = None
+    """Working days after the meeting."""
+
+
+PAST_KIT_ENTRIES: tuple[SeedEntry, ...] = (
+    SeedEntry(EntryKind.NOTE, "Shared the front-door backlog and how long children wait for screening; the "
+              "DCS accepted the figures.", about=finding_ref("Annex A data received 10:15")),
+    SeedEntry(EntryKind.LA_RESPONSE, "Four agency social workers start on Monday and a daily screening huddle "
+              "began this week; backlog figures will go to the Lead Member weekly.",
+              about=finding_ref("Annex A data received 10:15")),
+    SeedEntry(EntryKind.ACTION, "Send the front-door recovery plan with weekly targets.",
+              about=finding_ref("Annex A data received 10:15"), owner="Head of Service, Safeguarding",
+              due_in_days=2),
+    SeedEntry(EntryKind.NOTE, "Next KIT at the same time tomorrow; the DCS will bring the draft placement "
+              "sufficiency strategy."),
+)  # fmt: skip
+"""What the lead recorded at yesterday's KIT meeting with the DCS, which was then closed."""
+
+PAST_KIT_AMENDMENT = (
+    "Send the front-door recovery plan with weekly targets and the first week's figures.",
+    1,
+    "The DCS asked for one more working day so the plan can include the first week's figures.",
+)
+"""The action as amended the next morning: new text, working days added to its due date, and the reason."""
+
+
+@dataclass(frozen=True)
+class PoolEnquiry:
+    """A line of enquiry the simulator may open; the asker is someone it is not addressed to."""
+
+    question: str
+    why: str
+    to_agency: Agency | None = None
+    to_inspectorate: Inspectorate | None = None
+    needs_la_input: bool = False
+    about_child: bool = False
+
+
+ENQUIRY_POOL: tuple[PoolEnquiry, ...] = (
+    PoolEnquiry("Was the GP asked for a report before the initial child protection conference?",
+                "Health records show no request; the LA's file may show one that never arrived.",
+                to_agency=LA, needs_la_input=True, about_child=True),
+    PoolEnquiry("Does the emergency department check the child protection information system for every "
+                "injured infant?", "Two referrals we sampled were made without the check.", to_agency=HEALTH),
+    PoolEnquiry("How are return home interviews shared with the police missing coordinator?",
+                "Missing episodes and exploitation risk are not being connected.", to_agency=POLICE,
+                about_child=True),
+    PoolEnquiry("Do offender managers check with children's social care when an offender moves household?",
+                "We found one case where the new partner's children were not considered.", to_agency=PROBATION),
+    PoolEnquiry("Is the YOT invited to core groups for young people on child protection plans?",
+                "Case managers contribute by email; the LA's invitations will show why.",
+                to_inspectorate=Inspectorate.OFSTED),
+    PoolEnquiry("Does the LSCB's audit programme include cases from custody?",
+                "Young people in custody seem absent from the board's learning.", to_agency=LSCB),
+    PoolEnquiry("What does the local authority know about delays in initial health assessments for this child?",
+                "The health record shows the assessment 7 weeks late.", to_agency=LA, needs_la_input=True,
+                about_child=True),
+)  # fmt: skip
+
+LINK_NOTES: dict[Relation, tuple[str, ...]] = {
+    Relation.CORROBORATES: (
+        "Same picture from our side.",
+        "Our records show the same thing for this child.",
+        "Consistent with what staff told us.",
+    ),
+    Relation.CONTRADICTS: (
+        "Our records say otherwise: needs settling before the KIT.",
+        "The family's account differs from this.",
+    ),
+    Relation.RELATES_TO: (
+        "Same child, different part of the system.",
+        "Background to this finding.",
+        "Worth reading together.",
+    ),
+}
+"""Short notes the simulated team writes on the links it makes."""

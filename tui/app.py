@@ -2,7 +2,8 @@
 
 The client runs in an async worker and its messages arrive here as batches of Textual messages; this module
 folds them into TeamState and tells the board what changed. Widgets never touch the socket. Risk alerts
-(the bar, the bell, the alerts screen) are handled by AlertsMixin, called from a few hooks here.
+(the bar, the bell, the alerts screen) are handled by AlertsMixin, lines of enquiry, links, the triangulation
+view and a child's journey by EvidenceMixin, and meetings by MeetingsMixin, each called from a few hooks here.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from textual.screen import Screen
 
 from shared.protocol import AmendFinding, Command, FindingFields, PostFinding
 from tui import messages as m
+from tui.alerts import is_alert_command
 from tui.app_alerts import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
+from tui.app_evidence import EVIDENCE_BINDINGS, EvidenceMixin
+from tui.app_meetings import MEETING_BINDINGS, MeetingsMixin
 from tui.client import RESEND_AFTER
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
@@ -59,7 +63,7 @@ class CacheLoaded(Message):
     state: TeamState
 
 
-class TriangulateApp(AlertsMixin, App[None]):
+class TriangulateApp(AlertsMixin, EvidenceMixin, MeetingsMixin, App[None]):
     """Triangulate's terminal client. Shared by the CLI and the tests: pass a store and a client factory."""
 
     CSS_PATH = "triangulate.tcss"
@@ -69,6 +73,8 @@ class TriangulateApp(AlertsMixin, App[None]):
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+t", "toggle_dark", "Light/dark", show=False),
         *ALERT_BINDINGS,
+        *EVIDENCE_BINDINGS,
+        *MEETING_BINDINGS,
     ]
 
     def __init__(
@@ -94,6 +100,7 @@ class TriangulateApp(AlertsMixin, App[None]):
         self._live = False
         self._outgoing: asyncio.Queue[Command] = asyncio.Queue()
         self._alerts_init(alert_confirm_after, nag_every)
+        self._evidence_init()
         if theme:
             self.theme = theme
 
@@ -142,6 +149,7 @@ class TriangulateApp(AlertsMixin, App[None]):
         self._cached_head = self.state.head
         self.board.show_state(self.state)
         self._alerts_loaded()
+        self._evidence_loaded()
         self._show_title()
         self._show_unsent()
         if self.client is not None:
@@ -200,6 +208,7 @@ class TriangulateApp(AlertsMixin, App[None]):
                         changed[view.id] = view
                         if event.kind == POSTED and event.actor and self._is_news(event.seq, event.actor.id):
                             news.append(view)
+                    self._evidence_event(event)
                 case m.Connected(welcome=welcome):
                     first = self.state.me is None
                     self.state.welcome(welcome)
@@ -231,8 +240,10 @@ class TriangulateApp(AlertsMixin, App[None]):
                 case m.CacheReset():
                     self._reset()
                     changed.clear()
+        changed.update((view.id, view) for view in self.state.take_side_changes())  # a link repaints both ends
         self._show_changes(changed.values(), news)
         self._alerts_after_batch()
+        self._evidence_after_batch(bool(changed))
 
     def _is_news(self, seq: int, actor_id: int) -> bool:
         """A teammate's finding the user has not seen: newer than the cache we opened with, and not history."""
@@ -288,6 +299,7 @@ class TriangulateApp(AlertsMixin, App[None]):
         self._cached_head = 0
         self.board.show_state(self.state)
         self._alerts_loaded()
+        self._evidence_loaded()
 
     def _show_unsent(self) -> None:
         count = self.client.pending_count if self.client else self.store.pending_count()
@@ -316,6 +328,17 @@ class TriangulateApp(AlertsMixin, App[None]):
         if finding_id is None:
             return PostFinding(id=command_id, **values)
         return AmendFinding(id=command_id, finding_id=finding_id, **values)
+
+    def send_command(self, command: Command) -> None:
+        """Any command (an enquiry step, a link, a meeting's): shown as ours at once, then queued to the outbox."""
+        if is_alert_command(command):
+            self.send_alert_command(command)
+            return
+        view = self.state.add_pending(command, at=self.now())
+        if view is not None:
+            self.board.finding_changed(view)
+        self._outgoing.put_nowait(command)
+        self._evidence_after_batch()
 
     @work(exclusive=True, group="send")
     async def _sender(self) -> None:
@@ -360,6 +383,7 @@ class TriangulateApp(AlertsMixin, App[None]):
         yield SystemCommand("Alerts", "Open and closed alerts, their timelines and next steps (a)", self.action_alerts)
         yield SystemCommand("I've seen the alerts", "Confirm you have seen what the alert bar shows (s)",
                             self.action_see_alerts)
+        yield from self._evidence_commands()
         yield SystemCommand("Help", "Keys, search words and how a teammate joins (?)", self.action_help)
         yield SystemCommand("Light or dark", "Switch between the light and dark theme (ctrl+t)",
                             self.action_toggle_dark)

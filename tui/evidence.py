@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from shared.enquiries import EnquiryOutcome, EnquiryStatus, is_owner
+from shared.enquiries import INSPECTORATE_OF, EnquiryOutcome, EnquiryStatus, is_owner
 from shared.meetings import AmendEntry, MeetingKind, MeetingRuleError, Minutes, RecordEntry
-from shared.protocol import Event, FindingFields, Inspector
+from shared.protocol import Command, Event, FindingFields, Inspector
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 
@@ -26,6 +26,12 @@ LINK_KINDS = ("finding.linked", "finding.unlinked")
 def is_evidence_kind(kind: str) -> bool:
     """Events this module folds in."""
     return kind.startswith(EVIDENCE_PREFIXES) or kind in LINK_KINDS
+
+
+def is_evidence_command(command: Command) -> bool:
+    """Our own commands whose fate the book tracks until their event arrives (links, enquiries, meetings)."""
+    kind = str(getattr(command, "type", ""))
+    return kind.startswith(EVIDENCE_PREFIXES) or kind in ("finding.link", "finding.unlink")
 
 
 def _utc(moment: datetime) -> datetime:
@@ -60,6 +66,24 @@ class EnquiryView:
             member, to_inspectorate=self.to_inspectorate, to_agency=self.to_agency, to_inspector=self.to_inspector
         )
 
+    def addressee(self, team: Mapping[int, Inspector]) -> str:
+        """Who it is addressed to, in words: 'Health (CQC)', 'Ben Okafor (CQC)', 'HMIC'."""
+        if self.to_inspector is not None:
+            member = team.get(self.to_inspector)
+            return f"{member.name} ({member.inspectorate.label})" if member else f"inspector {self.to_inspector}"
+        if self.to_agency is not None:
+            answers = INSPECTORATE_OF[self.to_agency]
+            return f"{self.to_agency.label} ({answers.label if answers else 'every inspectorate'})"
+        return self.to_inspectorate.label if self.to_inspectorate else "—"
+
+
+@dataclass(frozen=True)
+class LinkMade:
+    """Who made a link and when: only its author (or the lead) may withdraw it."""
+
+    by: Inspector | None
+    at: datetime
+
 
 @dataclass
 class EvidenceBook:
@@ -69,6 +93,11 @@ class EvidenceBook:
     enquiries: dict[str, EnquiryView] = field(default_factory=dict)
     meetings: dict[str, Minutes] = field(default_factory=dict)
     read_enquiries: set[str] = field(default_factory=set)
+    made: dict[str, LinkMade] = field(default_factory=dict)
+    """Each live link's author and time."""
+    pending: dict[str, Command] = field(default_factory=dict)
+    """Our own evidence commands not yet settled (acked and their event arrived, or refused)."""
+    _by_finding: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def apply(self, event: Event) -> str | None:
         """Fold one event in; returns the id of what changed (link, enquiry or meeting), or None."""
@@ -83,9 +112,16 @@ class EvidenceBook:
             link = Link(data["link_id"], data["finding_id"], data["other_finding_id"], Relation(data["relation"]),
                         data.get("note", ""))
             self.links[link.id] = link
+            self.made[link.id] = LinkMade(event.actor, at)
+            for end in (link.finding_id, link.other_finding_id):
+                self._by_finding.setdefault(end, set()).add(link.id)
             return link.id
         if kind == "finding.unlinked":
-            self.links.pop(data["link_id"], None)
+            gone = self.links.pop(data["link_id"], None)
+            self.made.pop(data["link_id"], None)
+            if gone is not None:
+                for end in (gone.finding_id, gone.other_finding_id):
+                    self._by_finding.get(end, set()).discard(gone.id)
             return data["link_id"]
         if kind.startswith("enquiry."):
             return self._enquiry(kind, data, event.actor, at)
@@ -182,7 +218,39 @@ class EvidenceBook:
         return next((m for m in self.meetings.values() if m.kind is kind and m.is_open), None)
 
     def links_of(self, finding_id: str) -> list[Link]:
-        return [link for link in self.links.values() if finding_id in (link.finding_id, link.other_finding_id)]
+        """The live links touching a finding, oldest first (an index, so the board can ask for every row)."""
+        return sorted((self.links[i] for i in self._by_finding.get(finding_id, ())),
+                      key=lambda link: (self.made[link.id].at, link.id))
+
+    def link_ends(self, event: Event) -> tuple[str, ...]:
+        """The findings a link event touches (call before applying an unlink, while the link is known)."""
+        if event.kind == "finding.linked":
+            return (str(event.data.get("finding_id")), str(event.data.get("other_finding_id")))
+        link = self.links.get(str(event.data.get("link_id"))) if event.kind == "finding.unlinked" else None
+        return (link.finding_id, link.other_finding_id) if link is not None else ()
+
+    # ------------------------------------------------------------ our own commands
+
+    def add_pending(self, command: Command) -> bool:
+        """Track one of our evidence commands; False if it is not one."""
+        if not is_evidence_command(command):
+            return False
+        self.pending[command.id] = command
+        return True
+
+    def settle(self, command_id: str) -> Command | None:
+        return self.pending.pop(command_id, None)
+
+    def pending_on(self, enquiry_id: str) -> list[Command]:
+        """Our unsettled commands on one enquiry (so a second press does not send the same step twice)."""
+        return [c for c in self.pending.values() if getattr(c, "enquiry_id", None) == enquiry_id]
+
+    def mark_read(self, enquiry_id: str) -> bool:
+        """Returns True if it was unread."""
+        if enquiry_id in self.read_enquiries:
+            return False
+        self.read_enquiries.add(enquiry_id)
+        return True
 
 
 # ---------------------------------------------------------------- corroboration and the triangulation view

@@ -25,8 +25,10 @@ from shared.protocol import (
     PostFinding,
     Welcome,
 )
-from shared.vocabulary import Agency, FindingKind, Inspectorate
+from shared.triangulation import Corroboration, Source, corroboration
+from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 from tui.alerts import AlertBook, is_alert_kind
+from tui.evidence import EvidenceBook, is_evidence_kind
 
 Status = Literal["saved", "sending", "unsent", "rejected"]
 
@@ -64,6 +66,8 @@ class FindingView:
     """Why the server refused our last command on this finding (status "rejected")."""
     refused: FindingFields | None = None
     """The fields the server refused, so the app can offer them back for editing."""
+    support: Corroboration = Corroboration.SINGLE_SOURCE
+    """How well the saved finding is supported by its links (shared.triangulation's rule)."""
 
     @property
     def first_line(self) -> str:
@@ -107,10 +111,13 @@ class TeamState:
     head: int = 0
     alerts: AlertBook = field(default_factory=AlertBook)
     """Risk alerts, folded from the same events (tui.alerts)."""
+    evidence: EvidenceBook = field(default_factory=EvidenceBook)
+    """Links, lines of enquiry and meetings, folded from the same events (tui.evidence)."""
     _saved: dict[str, FindingView] = field(default_factory=dict, repr=False)
     _pending: dict[str, _Pending] = field(default_factory=dict, repr=False)
     _awaiting: dict[str, int] = field(default_factory=dict, repr=False)  # acked command id -> its seq
     _refusals: dict[str, _Refusal] = field(default_factory=dict, repr=False)
+    _side: dict[str, None] = field(default_factory=dict, repr=False)  # an ordered set of finding ids
 
     @classmethod
     def build(cls, welcome: Welcome | None, events: Iterable[Event] = (), pending: Iterable[Command] = ()) -> TeamState:
@@ -145,21 +152,41 @@ class TeamState:
         self.head = event.seq
         if event.actor is not None:  # null for what the server records itself (alert.overdue)
             self.team.setdefault(event.actor.id, event.actor)
-        changed = self._apply_kind(event)
-        touched = {changed} if changed else set()
+        side: set[str] = set()
+        changed = self._apply_kind(event, side)
+        touched = ({changed} if changed else set()) | side
         for command_id, seq in list(self._awaiting.items()):
             if seq <= self.head:
                 del self._awaiting[command_id]
+                self.evidence.settle(command_id)
                 gone = self._pending.pop(command_id, None)
                 if gone is not None:
                     touched.add(_target(gone.command))
         for finding_id in touched - {changed}:
-            self._refresh(finding_id)
+            if self._refresh(finding_id) is not None:
+                self._side[finding_id] = None
         return self._refresh(changed) if changed else None
 
-    def _apply_kind(self, event: Event) -> str | None:
+    def take_side_changes(self) -> list[FindingView]:
+        """Findings changed by an event about something else since the last call (a link changes both ends).
+
+        ``apply`` returns the finding an event is about; a link, or an amendment that changes a finding's kind
+        of evidence, also changes how well its linked findings are supported, and the board must repaint them.
+        """
+        side, self._side = self._side, {}
+        return [self.findings[finding_id] for finding_id in side if finding_id in self.findings]
+
+    def _apply_kind(self, event: Event, side: set[str]) -> str | None:
         if is_alert_kind(event.kind):
             self.alerts.apply(event)
+            return None
+        if is_evidence_kind(event.kind):
+            ends = self.evidence.link_ends(event)
+            self.evidence.apply(event)
+            side.update(end for end in ends if end in self._saved)
+            enquiry_id = event.data.get("enquiry_id")
+            if enquiry_id and event.actor is not None and self.me is not None and event.actor.id == self.me.id:
+                self.evidence.mark_read(str(enquiry_id))  # we asked or worked on it: nothing there to read
             return None
         at = as_utc(event.at)
         try:
@@ -184,6 +211,8 @@ class TeamState:
                 if saved is None:
                     return None
                 fields = fields_of(amended)
+                if fields.evidence_source != saved.fields.evidence_source:  # its links may now count differently
+                    side.update(self._neighbours(amended.finding_id))
                 self._saved[amended.finding_id] = replace(
                     saved,
                     fields=fields,
@@ -202,9 +231,9 @@ class TeamState:
         """Show a command's effect at once (status "sending") until the server acks or refuses it.
 
         A post made before any welcome (cache just reset) is kept and shown once ``welcome`` names its author.
-        Alert commands are tracked by ``alerts`` instead.
+        Alert commands are tracked by ``alerts``, and links, enquiries and meetings by ``evidence``, instead.
         """
-        if self.alerts.add_pending(command):
+        if self.alerts.add_pending(command) or self.evidence.add_pending(command):
             return None
         if not isinstance(command, PostFinding | AmendFinding):
             return None
@@ -215,6 +244,11 @@ class TeamState:
     def acked(self, command_id: str, seq: int | None = None) -> FindingView | None:
         """The server committed the command. Given its ``seq``, the edit stays shown until that event arrives."""
         self.alerts.settle(command_id)
+        if command_id in self.evidence.pending:  # shown as ours until its event arrives, so it never blinks out
+            if seq is not None and seq > self.head:
+                self._awaiting[command_id] = seq
+            else:
+                self.evidence.settle(command_id)
         pending = self._pending.get(command_id)
         if pending is None:
             return None
@@ -227,6 +261,7 @@ class TeamState:
     def rejected(self, command_id: str, message: str | None = None) -> FindingView | None:
         """The server refused the command: drop the edit, mark the finding "rejected", keep what was typed."""
         self.alerts.settle(command_id)
+        self.evidence.settle(command_id)
         pending = self._pending.get(command_id)
         if pending is None:
             return None
@@ -249,6 +284,29 @@ class TeamState:
     def pending_ids(self) -> set[str]:
         """Ids of commands not yet acked or refused."""
         return set(self._pending) - set(self._awaiting)
+
+    # ------------------------------------------------------------ corroboration
+
+    def saved_findings(self) -> list[FindingView]:
+        """Findings as the server holds them (no unsent edits): what triangulation and the journey count."""
+        return list(self._saved.values())
+
+    def source_of(self, finding_id: str) -> Source | None:
+        """What the corroboration rule needs of a saved finding: its author's inspectorate, its evidence source."""
+        view = self._saved.get(finding_id)
+        return Source(view.author.inspectorate, view.fields.evidence_source) if view is not None else None
+
+    def _neighbours(self, finding_id: str) -> set[str]:
+        return {end for link in self.evidence.links_of(finding_id)
+                for end in (link.finding_id, link.other_finding_id) if end != finding_id}
+
+    def _support(self, finding_id: str) -> Corroboration:
+        links = self.evidence.links_of(finding_id)
+        if not links:
+            return Corroboration.SINGLE_SOURCE
+        sources = {fid: source for fid in {finding_id, *self._neighbours(finding_id)}
+                   if (source := self.source_of(fid)) is not None}
+        return corroboration(finding_id, links, sources)
 
     # ------------------------------------------------------------ views
 
@@ -289,6 +347,7 @@ class TeamState:
             status=status,
             error=refusal.message if refusal else None,
             refused=refusal.fields if refusal else None,
+            support=self._support(finding_id),
         )
 
 
@@ -305,12 +364,16 @@ class FindingFilter:
     author_id: int | None = None
     child_id: str | None = None
     text: str | None = None
+    judgement_area: JudgementArea | Literal["none"] | None = None
+    """An area, or "none" for findings with no judgement area (as the triangulation view's last column)."""
+    support: Corroboration | None = None
 
     @property
     def active(self) -> bool:
         return any(
             value not in (None, "")
-            for value in (self.agency, self.inspectorate, self.kind, self.author_id, self.child_id, self.text)
+            for value in (self.agency, self.inspectorate, self.kind, self.author_id, self.child_id, self.text,
+                          self.judgement_area, self.support)
         )
 
     def matches(self, view: FindingView) -> bool:
@@ -324,6 +387,10 @@ class FindingFilter:
         if self.author_id is not None and view.author.id != self.author_id:
             return False
         if self.child_id and (f.child_id or "").casefold() != self.child_id.strip().casefold():
+            return False
+        if self.judgement_area is not None and (f.judgement_area or "none") != self.judgement_area:
+            return False
+        if self.support is not None and view.support is not self.support:
             return False
         if self.text:
             haystack = " ".join(filter(None, (f.text, f.criterion, f.child_id))).casefold()

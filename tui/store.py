@@ -1,4 +1,5 @@
-"""The client's local SQLite file: the cached event log (so the app opens offline) and the outbox.
+"""The client's local SQLite file: the cached event log (so the app opens offline), the outbox, and which lines
+of enquiry this user has read.
 
 The outbox is what makes a command survive a crash: a command is committed here (WAL, synchronous=FULL)
 before it is sent, and leaves only when the server acks or refuses it. Methods are blocking and
@@ -7,6 +8,7 @@ thread-safe, so the async client can run them in a worker thread and keep the ev
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -120,6 +122,17 @@ class LocalStore:
         with self._tx() as db:
             db.execute("DELETE FROM events")
             db.execute("DELETE FROM meta WHERE key IN ('welcome', 'epoch')")
+
+    # ------------------------------------------------------------ what this user has read
+
+    def read_marks(self) -> set[str]:
+        """Ids of the lines of enquiry this user has opened, so the unread count survives a restart."""
+        raw = self._meta("read_enquiries")
+        return set(json.loads(raw)) if raw else set()
+
+    def save_read_marks(self, ids: Iterable[str]) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('read_enquiries', ?)", (json.dumps(sorted(ids)),))
 
     # ------------------------------------------------------------ the outbox
 

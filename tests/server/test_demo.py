@@ -16,6 +16,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,15 +26,23 @@ from server.demo_data import (
     AGENCIES_BY_INSPECTORATE,
     CHILD_ID_PATTERN,
     CHILD_IDS,
+    ENQUIRIES,
+    ENQUIRY_POOL,
     FINDINGS,
     POOL,
     TEAM,
+    TIMEZONE,
+    finding_ref,
     member,
     monday_of,
     seed_times,
 )
-from shared.protocol import Event, FindingPosted, Presence
-from shared.vocabulary import Inspectorate, Role, judgement_areas_for
+from server.demo_seed import SeedContext, plan
+from shared.enquiries import is_owner
+from shared.meetings import OpenMeeting
+from shared.protocol import Event, FindingPosted, Inspector, Presence
+from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all
+from shared.vocabulary import Agency, EvidenceSource, Inspectorate, Role, judgement_areas_for
 from tests.server.conftest import TIMEOUT, WireClient
 
 REPO = Path(__file__).resolve().parents[2]
@@ -111,26 +120,105 @@ def test_seed_times_are_in_order_in_the_past_and_in_this_week(today: date, now: 
     assert times[-1] < datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC)
 
 
-def test_seed_uses_the_real_command_path(tmp_path: Path) -> None:
+def seeded_log(tmp_path: Path, today: date, now: datetime) -> tuple[DemoTeam, list[Event]]:
     engine = store.connect(f"sqlite:///{tmp_path / 'seed.db'}")
     try:
-        team = seed(engine, date(2026, 11, 19), now=datetime(2026, 11, 19, 15, 0, tzinfo=UTC))
-        assert team.inspection.start_date == date(2026, 11, 16)
-        assert [m.inspector.name for m in team.members] == [s.name for s in TEAM]
-        assert store.log_position(engine, inspection_id=team.inspection.id)[1] == len(FINDINGS)
+        team = seed(engine, today, now=now)
+        head = store.log_position(engine, inspection_id=team.inspection.id)[1]
+        pages = store.events_between(engine, inspection_id=team.inspection.id, after=0, upto=head)
+        return team, [e for page in pages for e in page]
+    finally:
+        engine.dispose()
+
+
+def test_seed_uses_the_real_command_path(tmp_path: Path) -> None:
+    team, events = seeded_log(tmp_path, date(2026, 11, 19), datetime(2026, 11, 19, 15, 0, tzinfo=UTC))
+    assert team.inspection.start_date == date(2026, 11, 16)
+    assert [m.inspector.name for m in team.members] == [s.name for s in TEAM]
+    engine = store.connect(f"sqlite:///{tmp_path / 'seed.db'}")
+    try:
         for m in team.members:
             found = store.authenticate(engine, token=m.token)
             assert found is not None and found[0] == m.inspector
-        events = [
-            e
-            for page in store.events_between(engine, inspection_id=team.inspection.id, after=0, upto=len(FINDINGS))
-            for e in page
-        ]
-        assert [e.kind for e in events] == ["finding.posted"] * len(FINDINGS)
-        assert [e.data["text"] for e in events] == [f.fields.text for f in FINDINGS]
-        assert events[-1].at <= datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
     finally:
         engine.dispose()
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    posted = [e for e in events if e.kind == "finding.posted"]
+    assert [e.data["text"] for e in posted] == [f.fields.text for f in FINDINGS]
+    assert [e.at for e in events] == sorted(e.at for e in events), "each step dated after the one before"
+    assert events[-1].at <= datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
+
+
+def test_seed_holds_enquiries_links_and_yesterdays_closed_kit_meeting(tmp_path: Path) -> None:
+    """Thursday afternoon: four lines of enquiry, five links and Wednesday's KIT meeting are on the record."""
+    team, events = seeded_log(tmp_path, date(2026, 11, 19), datetime(2026, 11, 19, 15, 0, tzinfo=UTC))
+    by_kind: dict[str, list[Event]] = {}
+    for event in events:
+        by_kind.setdefault(event.kind, []).append(event)
+
+    opened = {e.data["enquiry_id"]: e.data for e in by_kind["enquiry.opened"]}
+    assert len(opened) == len(ENQUIRIES) == 4
+    ways = ("to_inspectorate", "to_agency", "to_inspector")
+    addressed = [next(way for way in ways if data[way]) for data in opened.values()]
+    assert set(addressed) == {"to_inspectorate", "to_agency", "to_inspector"}
+    status = {e.data["enquiry_id"]: e.data["status"] for e in events if e.kind.startswith("enquiry.")}
+    assert sorted(status.values()) == ["answered", "closed", "in-progress", "open"]
+    waiting = [i for i, s in status.items() if s == "open"]
+    assert opened[waiting[0]]["needs_la_input"], "the open one needs the local authority's input"
+
+    sources = {e.data["finding_id"]: Source(e.actor.inspectorate, EvidenceSource(e.data["evidence_source"]))
+               for e in by_kind["finding.posted"]}
+    links = [Link(e.data["link_id"], e.data["finding_id"], e.data["other_finding_id"], Relation(e.data["relation"]))
+             for e in by_kind["finding.linked"]]
+    assert {link.relation for link in links} == set(Relation)
+    for link in links:
+        if link.relation is Relation.CORROBORATES:
+            assert sources[link.finding_id].inspectorate != sources[link.other_finding_id].inspectorate
+    statuses = corroboration_of_all(links, sources)
+    assert statuses[finding_ref("Strategy discussion held within 24 hours")] is Corroboration.CORROBORATED
+    assert statuses[finding_ref("School nurse identified indicators")] is Corroboration.CONTESTED
+
+    (meeting,) = by_kind["meeting.opened"]
+    assert meeting.data["kind"] == "kit" and meeting.data["day"] == "2026-11-18"
+    assert meeting.at.astimezone(ZoneInfo(TIMEZONE)).date() == date(2026, 11, 18)
+    agenda = meeting.data["agenda"]
+    assert agenda[0]["ref"] == finding_ref("Annex A data received")  # the LA's weaknesses come first
+    posted_before = {e.data["finding_id"] for e in by_kind["finding.posted"] if e.seq < meeting.seq}
+    assert {item["ref"] for item in agenda if item["section"] == "findings"} == posted_before
+    recorded = [e.data for e in by_kind["meeting.recorded"]]
+    assert {r["entry"] for r in recorded} == {"note", "la-response", "action"}
+    assert all(r["item_id"] in (agenda[0]["id"], None) for r in recorded)
+    (action,) = [r for r in recorded if r["entry"] == "action"]
+    assert action["owner"] and action["due"] == "2026-11-20"
+    (closed,) = by_kind["meeting.closed"]
+    (amended,) = by_kind["meeting.amended"]
+    assert closed.seq < amended.seq and amended.data["entry_id"] == action["entry_id"]
+    assert amended.data["reason"] and amended.data["due"] == "2026-11-23"  # Friday + one working day
+    assert {e.actor.id for e in events if e.kind.startswith(("meeting.", "agenda."))} == {team.lead.inspector.id}
+
+
+@pytest.mark.parametrize(
+    ("today", "now", "kit_day"),
+    [
+        (date(2026, 11, 16), datetime(2026, 11, 16, 6, 0, tzinfo=UTC), date(2026, 11, 16)),  # Monday, early
+        (date(2026, 11, 16), datetime(2026, 11, 16, 10, 0, tzinfo=UTC), date(2026, 11, 16)),  # Monday morning
+        (date(2026, 11, 17), datetime(2026, 11, 17, 7, 0, tzinfo=UTC), date(2026, 11, 16)),  # Tuesday, early
+        (date(2026, 11, 20), datetime(2026, 11, 20, 23, 0, tzinfo=UTC), date(2026, 11, 19)),  # Friday night
+        (date(2026, 11, 22), datetime(2026, 11, 22, 22, 0, tzinfo=UTC), date(2026, 11, 20)),  # Sunday: Friday's
+        (date(2026, 11, 18), datetime(2026, 12, 1, 9, 0, tzinfo=UTC), date(2026, 11, 17)),  # a past date
+    ],
+)
+def test_the_seed_plan_is_in_order_in_the_past_with_the_kit_on_the_previous_fieldwork_day(
+    today: date, now: datetime, kit_day: date
+) -> None:
+    steps = plan(today, now)
+    assert [s.at for s in steps] == sorted(s.at for s in steps) and steps[-1].at <= now
+    members = {spec.key: Inspector(id=n, name=spec.name, inspectorate=spec.inspectorate, role=spec.role)
+               for n, spec in enumerate(TEAM, start=1)}
+    context = SeedContext(members)
+    commands = [step.build(context) for step in steps]
+    (meeting,) = [c for c in commands if isinstance(c, OpenMeeting)]
+    assert meeting.day == kit_day
 
 
 def test_prepare_reuses_an_earlier_demo_database(tmp_path: Path) -> None:
@@ -156,9 +244,64 @@ def test_simulator_picks_authors_who_cover_the_agency() -> None:
         assert fields.child_id is None or fields.child_id in CHILD_IDS
 
 
+def test_simulated_links_join_related_findings_from_different_inspectorates() -> None:
+    simulator = _online_simulator(seed=5)
+    _witness_seed(simulator)
+    made = []
+    for _ in range(40):
+        chosen = simulator.next_link()
+        if chosen is None:
+            continue
+        author, command = chosen
+        seen = simulator.record.findings
+        first, other = seen[command.finding_id], seen[command.other_finding_id]
+        assert first.inspectorate != other.inspectorate
+        assert author.inspector.inspectorate == first.inspectorate, "an inspector links their own finding"
+        assert (first.child_id and first.child_id == other.child_id) or (first.area and first.area == other.area)
+        made.append((command.finding_id, command.other_finding_id, command.relation, command.note))
+    assert len(made) >= 30 and {relation for _, _, relation, _ in made} == set(Relation)
+    again = _online_simulator(seed=5)
+    _witness_seed(again)
+    repeat = [c for c in (again.next_link() for _ in range(40)) if c is not None]
+    assert [(c.finding_id, c.other_finding_id, c.relation, c.note) for _, c in repeat] == made
+
+
+def test_simulated_enquiries_are_asked_by_someone_they_are_not_addressed_to() -> None:
+    simulator = _online_simulator(seed=3)
+    _witness_seed(simulator)
+    queue: list[Any] = []
+    for _ in range(2 * len(ENQUIRY_POOL)):
+        chosen = simulator.next_enquiry(queue)
+        assert chosen is not None
+        asker, command = chosen
+        if command.to_agency is not Agency.LSCB:
+            assert not is_owner(asker.inspector, to_inspectorate=command.to_inspectorate,
+                                to_agency=command.to_agency, to_inspector=None)
+        assert all(re.fullmatch(CHILD_ID_PATTERN, child) for child in command.child_ids)
+        for finding_id in command.finding_ids:
+            assert simulator.record.findings[finding_id].agency == command.to_agency
+
+
+def _online_simulator(seed: int) -> Simulator:
+    simulator = Simulator("ws://unused", _fake_team(), interval=1.0, rng=random.Random(seed))
+    for simulated in simulator.members:
+        simulated._ws = object()  # type: ignore[assignment]  # pretend everyone is online
+    return simulator
+
+
+def _witness_seed(simulator: Simulator) -> None:
+    """Feed the simulator the seed findings as if replayed to it."""
+    team = _fake_team()
+    authors = {spec.key: m.inspector for spec, m in zip(TEAM, team.members, strict=True)}
+    for number, seeded in enumerate(FINDINGS, start=1):
+        simulator.record.witness(Event(seq=number, kind="finding.posted", actor=authors[seeded.author],
+                                       at=datetime(2026, 11, 16, tzinfo=UTC),
+                                       data={"finding_id": f"seed-{number:03d}", **seeded.fields.fields()}))
+
+
 def _fake_team() -> DemoTeam:
     from server.demo import DemoMember
-    from shared.protocol import Inspection, Inspector
+    from shared.protocol import Inspection
     from shared.vocabulary import Framework
 
     members = [
@@ -196,6 +339,9 @@ async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -
             assert {m.inspectorate for m in client.welcome.team} == set(Inspectorate)
             seeded = [e for e in client.replay if e.kind == "finding.posted"]
             assert len(seeded) >= 30
+            kinds = {e.kind for e in client.replay}
+            assert {"enquiry.opened", "enquiry.answered", "enquiry.closed", "finding.linked"} <= kinds
+            assert {"meeting.opened", "meeting.recorded", "meeting.closed", "meeting.amended"} <= kinds
             for event in seeded:
                 posted = FindingPosted.model_validate(event.data)  # agency/area rules re-checked here
                 assert posted.child_id is None or re.fullmatch(CHILD_ID_PATTERN, posted.child_id)
@@ -206,6 +352,11 @@ async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -
                 Event, lambda e: e.seq > head and e.kind == "finding.posted" and e.actor.id != lead_id
             )
             assert FindingPosted.model_validate(live.data).finding_id.startswith("sim-")
+            def triangulated(e: Event) -> bool:
+                made = e.data.get("enquiry_id") or e.data.get("link_id") or ""
+                return e.kind in ("enquiry.opened", "finding.linked") and made.startswith("sim-")
+
+            await client.recv_until(Event, triangulated, timeout=3 * TIMEOUT)  # the team triangulates too
             others = {m["id"] for m in members[1:]}
             await client.recv_until(Presence, lambda p: others <= set(p.online), timeout=TIMEOUT)
         finally:

@@ -20,10 +20,12 @@ async def test_palette_lists_every_action_and_help_shows_the_join_command(tmp_pa
         await wait_for(pilot, lambda: app.board.findings.row_count == 8, "the cache")
         titles = {command.title for command in app.get_system_commands(app.screen)}
         for title in ("Record a finding", "Amend finding", "Search", "Filter…", "Clear filter", "Mark all read",
-                      "Help", "Light or dark"):
+                      "Help", "Light or dark", "Open a line of enquiry", "Lines of enquiry", "Link findings",
+                      "Remove a link", "Triangulation view", "Child's journey"):
             assert title in titles
         visible = {binding.key for (_, binding, enabled, _) in app.screen.active_bindings.values() if binding.show}
-        assert {"n", "e", "slash", "f", "question_mark"} <= visible
+        assert {"n", "e", "f", "question_mark", "i", "t"} <= visible
+        assert "/ search" in str(app.board.query_one("#search").placeholder)  # "/" is on the search bar itself
 
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

@@ -1,4 +1,4 @@
-"""Snapshots of the board, the form, the help screen and the alerts screen at 100×30.
+"""Snapshots of the board, the form, the help screen, the alerts screen and the meetings screen at 100×30.
 
 Deterministic: a fixed clock, a seeded cache and no network (the status line says offline), no cursor blink.
 Regenerate with ``pytest tests/tui/test_snapshots.py --snapshot-update`` only after looking at the report.
@@ -14,10 +14,12 @@ from textual.widgets import Input, TextArea
 
 from tui.app import TriangulateApp
 from tui.screens.alerts import AlertsScreen
+from tui.screens.meetings import MeetingsScreen
 
 from .alerts_data import alert_log
 from .app_data import NOW, seed_events, seeded_store
 from .app_server import wait_for
+from .meetings_data import meeting_log
 
 SIZE = (100, 30)
 SHARE = "triangulate join ws://127.0.0.1:8765 --token demo-token-ben --temporary   # Ben Okafor (cqc)"
@@ -88,6 +90,23 @@ def test_alerts_screen(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AlertsScreen) and app.screen.highlighted is not None,
                        "the alerts screen")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_meetings_screen(snap_compare: Any, tmp_path: Path) -> None:
+    """Today's open KIT meeting (a note, the LA's response, an amended action), yesterday's closed one beside it."""
+    store = seeded_store(tmp_path / "cache.sqlite3")
+    store.append(meeting_log(first_seq=len(seed_events()) + 1))
+    app = TriangulateApp(store=store, now=lambda: NOW, share_hint=SHARE)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MeetingsScreen) and app.screen.row.item is not None,
+                       "the meetings screen")
+        await pilot.press("down", "down")  # onto the police item's note
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -87,6 +87,7 @@ class AlertForm(ModalScreen[Command | None]):
     AlertForm #form-error { padding-left: 0; }
     AlertForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
     AlertForm #buttons > Button { margin-left: 2; }
+    AlertForm.-calm > #alert-form { border: thick $primary; }
     """
 
     def __init__(
@@ -101,8 +102,10 @@ class AlertForm(ModalScreen[Command | None]):
         timezone: tzinfo = UTC,
         now: datetime | None = None,
         send_label: str = "Send",
+        calm: bool = False,
     ) -> None:
-        super().__init__()
+        """``calm``: a blue frame and button, for forms that are not about risk (lines of enquiry)."""
+        super().__init__(classes="-calm" if calm else None)
         self._title = title
         self._type = command_type
         self._id = command_id
@@ -112,6 +115,7 @@ class AlertForm(ModalScreen[Command | None]):
         self._tz = timezone
         self._now = now or datetime.now(UTC)
         self._send_label = send_label
+        self._calm = calm
 
     @property
     def command_id(self) -> str:
@@ -131,7 +135,8 @@ class AlertForm(ModalScreen[Command | None]):
             yield Label("", classes="field-error", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
-                yield Button(f"{self._send_label}  ctrl+s", id="send", variant="error", compact=True)
+                yield Button(f"{self._send_label}  ctrl+s", id="send", variant="primary" if self._calm else "error",
+                             compact=True)
         yield Footer()
 
     def compose_extra(self) -> ComposeResult:

@@ -28,6 +28,7 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.finding_list import FindingList
 from tui.widgets.roster import Roster
 from tui.widgets.status_line import StatusLine
+from tui.widgets.support import describe_support, support_badge
 
 
 class BoardScreen(Screen[None]):
@@ -36,9 +37,9 @@ class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record", "New finding"),
         Binding("e", "amend", "Amend"),
-        Binding("slash", "search", "Search"),
+        Binding("slash", "search", "Search", show=False),
         Binding("f", "filters", "Filter"),
-        Binding("x", "clear_filter", "Clear"),
+        Binding("x", "clear_filter", "Clear", show=False),
         Binding("r", "mark_read", "Mark read", show=False),
     ]
 
@@ -56,6 +57,7 @@ class BoardScreen(Screen[None]):
         self.filter = FindingFilter()
         self.unread: set[str] = set()
         self.connected = False
+        self._select_after: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,7 +67,8 @@ class BoardScreen(Screen[None]):
             yield FindingDetail(id="detail")
             yield Roster(id="roster")
         yield StatusLine(id="status")
-        yield Footer()
+        # Many keys: compact, and "/" (the search bar says it) and ctrl+p (help says it) are left out.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.findings.empty_message = "Opening the local cache…"
@@ -160,6 +163,9 @@ class BoardScreen(Screen[None]):
         if event.parsed.filter != self.filter:
             self.filter = event.parsed.filter
             self._refilter()
+        if self._select_after is not None:
+            self.findings.select_id(self._select_after)
+            self._select_after = None
 
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
@@ -181,8 +187,12 @@ class BoardScreen(Screen[None]):
         self.detail.focus()
 
     def _show_detail(self, view: FindingView | None) -> None:
-        status = shown_status(view, self.connected) if view is not None else "saved"
-        self.detail.show(view, status, self._me_id())
+        if view is None:
+            self.detail.show(None)
+            return
+        tz = zone(self.state.inspection.timezone if self.state.inspection else None)
+        self.detail.show(view, shown_status(view, self.connected), self._me_id(), support_badge(view),
+                         describe_support(view, self.state, tz))
 
     # ------------------------------------------------------------------ actions
 
@@ -223,6 +233,23 @@ class BoardScreen(Screen[None]):
     def _amended(self, finding_id: str, fields: FindingFields | None) -> None:
         if fields is not None:
             self.post_message(self.Submitted(fields, finding_id))
+
+    def set_query(self, query: str, select: str | None = None) -> None:
+        """Filter the board as if ``query`` had been typed in the search box, then highlight ``select``.
+
+        For the triangulation view's drill-in and the journey's "on the board"; the filter applies when the
+        search box says it changed, so the finding to highlight waits for that too.
+        """
+        self._select_after = select
+        self.query_one("#filter-bar", FilterBar).set_query(query)
+        if select is not None:
+            self.findings.select_id(select)
+        self.findings.focus()
+
+    def refresh_detail(self) -> None:
+        """Redraw the detail pane: the shown finding's links or lines of enquiry may have changed."""
+        if self.is_mounted and self.detail.shown_id in self.state.findings:
+            self._show_detail(self.state.findings[self.detail.shown_id])
 
     def action_search(self) -> None:
         self.query_one("#filter-bar", FilterBar).focus_search()

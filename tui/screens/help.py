@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from tui.screens.meetings import MEETING_KEYS
+
 KEYS: tuple[tuple[str, str], ...] = (
     ("n", "record a new finding"),
     ("e", "amend the highlighted finding (your own only)"),
@@ -22,12 +24,23 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("!", "raise a risk alert, from any screen"),
     ("a", "alerts: open and closed, timelines, clocks, next steps"),
     ("s", "confirm you have seen what the alert bar shows"),
+    ("o", "open a line of enquiry about the highlighted finding"),
+    ("i", "lines of enquiry: your inbox, the ones you asked, the team's"),
+    ("l  u", "link the highlighted finding to another · remove your link"),
+    ("t", "triangulation view: agencies × judgement areas"),
+    ("c", "a child's journey (the highlighted finding's child)"),
+    ("m", "KIT and team meetings: agenda, minutes, actions, past days"),
     ("↑ ↓ PgUp PgDn Home End", "move through the list"),
     ("tab", "move between list, detail and search"),
     ("ctrl+p", "command palette: every action by name"),
     ("ctrl+t", "switch between light and dark"),
     ("?", "this help"),
     ("ctrl+q", "quit (unsent findings stay queued and go next time)"),
+)
+
+ENQUIRY_KEYS: tuple[tuple[str, str], ...] = (
+    ("k  w", "take it on · answer it, citing findings (its owners)"),
+    ("d  p", "close as answered · as not pursued, with a reason (the asker)"),
 )
 
 ALERT_KEYS: tuple[tuple[str, str], ...] = (
@@ -46,6 +59,8 @@ SEARCH: tuple[tuple[str, str], ...] = (
     ("kind:weak  k:good", "kind of finding"),
     ("by:asha", "author (any part of the name)"),
     ("child:C-104  c:C-104", "child unique ID (exact)"),
+    ("area:leadership  area:none", "judgement area (none: narrative agencies)"),
+    ("tri:contested  corroborated", "corroboration status"),
     ('other words  "police"', "must all appear in the text, criterion or child ID"),
 )
 
@@ -62,11 +77,22 @@ def help_content(share_hint: str | None) -> Content:
     parts.append(("\nOn the alerts screen (only the steps you may take now are offered)\n", "bold"))
     for key, what in ALERT_KEYS:
         parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    parts.append(("\nOn the lines-of-enquiry screen (only the steps you may take now are offered)\n", "bold"))
+    for key, what in ENQUIRY_KEYS:
+        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    parts.append(("\nOn the meetings screen (only what you may do now is offered)\n", "bold"))
+    for key, what in MEETING_KEYS:
+        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
     parts.append(("\nSearch words (combine freely, e.g. 'police weakness by:asha missed visits')\n", "bold"))
+    width = max(len(word) for word, _ in SEARCH) + 2
     for word, what in SEARCH:
-        parts += [(f"  {word:<24}", "$text-accent"), f"{what}\n"]
+        parts += [(f"  {word:<{width}}", "$text-accent"), f"{what}\n"]
     parts.append(("\nStatus marks in the list\n", "bold"))
     parts.append("  ● unread   … sending   ⇡ unsent (offline)   ✗ refused by the server   ✎ amended\n")
+    parts.append("  column ✓:  ✓ corroborated   ≠ contested   · single source\n")
+    parts.append(("  Corroborated: supported by a finding from another inspectorate or another kind of evidence.\n"
+                  "  Contested: a finding contradicts it. @Name in any text notifies that team member.\n",
+                  "$text-muted"))
     parts.append(("\nPress Esc or ? to close.", "$text-muted"))
     return Content.assemble(*parts)
 

@@ -1,7 +1,9 @@
-"""The detail pane: one finding in full — text, evidence source, who and when, and its amendment history."""
+"""The detail pane: one finding in full — text, evidence source, who and when, how well it is supported (its
+corroboration status, links and lines of enquiry, given by the board) and its amendment history."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -41,14 +43,23 @@ def changes(before: FindingFields, after: FindingFields) -> list[str]:
     return said
 
 
-def describe(view: Any, tz: tzinfo, status: str, me_id: int | None) -> Content:
-    """The whole pane's content for one finding (a tui.state.FindingView)."""
+Parts = Sequence[str | tuple[str, str]]
+
+
+def describe(
+    view: Any, tz: tzinfo, status: str, me_id: int | None, badge: Parts = (), support: Parts = ()
+) -> Content:
+    """The whole pane's content for one finding (a tui.state.FindingView).
+
+    ``badge`` follows the heading (the corroboration status); ``support`` follows the text (links, enquiries).
+    """
     f = view.fields
     author = view.author
     mine = " (you)" if me_id is not None and author.id == me_id else ""
     parts: list[str | tuple[str, str]] = [
         (f"{f.kind.label}", "bold"),
         (f" · {f.agency.label}", "bold"),
+        *badge,
         ("\n", ""),
         (f"{author.name}{mine} · {author.inspectorate.label} · {long_time(view.posted_at, tz)}", "$text-muted"),
         "\n",
@@ -64,6 +75,7 @@ def describe(view: Any, tz: tzinfo, status: str, me_id: int | None) -> Content:
         if getattr(view, "error", None):
             parts += [(f" — {view.error}", style), ("  (e: edit and send again)", "$text-muted")]
     parts += ["\n\n", f.text, "\n"]
+    parts += support
     parts += _history(view, tz)
     return Content.assemble(*parts)
 
@@ -103,7 +115,14 @@ class FindingDetail(VerticalScroll, can_focus=True):
     def set_timezone(self, name: str | None) -> None:
         self._tz = zone(name)
 
-    def show(self, view: Any | None, status: str = "saved", me_id: int | None = None) -> None:
+    def show(
+        self,
+        view: Any | None,
+        status: str = "saved",
+        me_id: int | None = None,
+        badge: Parts = (),
+        support: Parts = (),
+    ) -> None:
         body = self.query_one("#detail-body", Static)
         if view is None:
             self.shown_id = None
@@ -112,4 +131,4 @@ class FindingDetail(VerticalScroll, can_focus=True):
         if view.id != self.shown_id:
             self.scroll_home(animate=False)
         self.shown_id = view.id
-        body.update(describe(view, self._tz, status, me_id))
+        body.update(describe(view, self._tz, status, me_id, badge, support))

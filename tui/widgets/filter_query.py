@@ -1,9 +1,10 @@
 """The search box's little language: ``police weakness by:asha child:C-104 missed visits``.
 
-``key:value`` words pick agency, inspectorate, kind, author or child; a value matches a label, a wire value or
-a short label by prefix, case-insensitively. A bare word that is exactly an agency, kind or inspectorate
-(``police``, ``weakness``, ``cqc``) picks it too; other words, or any word in double quotes, are free
-text. One string is the single source of truth for the filter, so the filter dialog writes words into it.
+``key:value`` words pick agency, inspectorate, kind, author, child, judgement area (``area:leadership``,
+``area:none``) or corroboration (``tri:contested``); a value matches a label, a wire value or a short label by
+prefix, case-insensitively. A bare word that is exactly an agency, kind, inspectorate or corroboration status
+(``police``, ``weakness``, ``cqc``, ``contested``) picks it too; other words, or any word in double quotes,
+are free text. One string is the single source of truth for the filter, so the filter dialog writes words into it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from enum import Enum
 from typing import TypeVar
 
 from shared.protocol import Inspector
-from shared.vocabulary import Agency, FindingKind, Inspectorate
+from shared.triangulation import Corroboration
+from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 from tui.state import FindingFilter
-from tui.widgets.labels import AGENCY_SHORT, INSPECTORATE_SHORT, KIND_SHORT
+from tui.widgets.labels import AGENCY_SHORT, AREA_SHORT, INSPECTORATE_SHORT, KIND_SHORT, SUPPORT_SHORT
 
 E = TypeVar("E", bound=Enum)
 
@@ -32,7 +34,13 @@ KEYS: dict[str, str] = {
     "author": "author",
     "child": "child",
     "c": "child",
+    "area": "judgement_area",
+    "tri": "support",
+    "support": "support",
 }
+
+NO_AREA = "none"
+"""``area:none``: findings with no judgement area (probation, YOT and custody are narrative only)."""
 
 
 @dataclass
@@ -87,6 +95,7 @@ def exact_word(word: str) -> tuple[str, str] | None:
         ("agency", Agency, AGENCY_SHORT),
         ("kind", FindingKind, KIND_SHORT),
         ("inspectorate", Inspectorate, INSPECTORATE_SHORT),
+        ("support", Corroboration, SUPPORT_SHORT),
     ):
         for member in cls:
             if wanted in {_norm(member.value), _norm(member.label), _norm(shorts.get(member, ""))}:
@@ -123,6 +132,12 @@ def parse_query(query: str, team: Iterable[Inspector]) -> ParsedQuery:
         elif target == "kind":
             found = match_enum(FindingKind, value, KIND_SHORT)
             chip = f"kind: {found.label}" if found else ""
+        elif target == "judgement_area":
+            found = NO_AREA if _norm(value) == NO_AREA else match_enum(JudgementArea, value, AREA_SHORT)
+            chip = f"area: {getattr(found, 'label', 'none')}" if found else ""
+        elif target == "support":
+            found = match_enum(Corroboration, value, SUPPORT_SHORT)
+            chip = f"tri: {found.label.lower()}" if found else ""
         elif target == "author":
             member = match_author(team, value)
             found = member.id if member else None
@@ -150,6 +165,8 @@ def build_query(
     author: Inspector | None = None,
     child: str | None = None,
     text: str | None = None,
+    area: str | None = None,
+    support: str | None = None,
 ) -> str:
     """The query words for structured choices (from the filter dialog); parse_query reads them back."""
     words = []
@@ -163,6 +180,10 @@ def build_query(
         words.append(f"by:{author.name.replace(' ', '_')}")
     if child:
         words.append(f"child:{child}")
+    if area:
+        words.append(f"area:{area}")
+    if support:
+        words.append(f"tri:{support}")
     if text:
         words.append(text)
     return " ".join(words)

@@ -36,6 +36,12 @@ _KIND_COMPONENT = {
     "area-for-improvement": "finding-list--improvement",
 }
 
+_SUPPORT_COMPONENT = {
+    "corroborated": "finding-list--corroborated",
+    "contested": "finding-list--contested",
+    "single-source": "finding-list--dim",
+}
+
 
 def sort_key(view: Any) -> SortKey:
     """Oldest first by (posted_at, id); the list shows it reversed, matching tui.state.filter_findings."""
@@ -69,6 +75,8 @@ class FindingList(ScrollView, can_focus=True):
         "finding-list--improvement",
         "finding-list--dim",
         "finding-list--empty",
+        "finding-list--corroborated",
+        "finding-list--contested",
     }
 
     DEFAULT_CSS = """
@@ -87,6 +95,8 @@ class FindingList(ScrollView, can_focus=True):
         & > .finding-list--improvement { color: $text-warning; }
         & > .finding-list--dim { color: $text-muted; }
         & > .finding-list--empty { color: $text-muted; text-style: italic; }
+        & > .finding-list--corroborated { color: $text-success; text-style: bold; }
+        & > .finding-list--contested { color: $text-error; text-style: bold; }
     }
     FindingList:focus > .finding-list--cursor {
         background: $block-cursor-background;
@@ -335,7 +345,8 @@ class FindingList(ScrollView, can_focus=True):
         selected = index == self.cursor
         unread = view.id in self._unread
         status = self._status(view)
-        cache_key = (view.id, len(view.history), status, view.updated_at, width, selected, unread, self.has_focus)
+        cache_key = (view.id, len(view.history), status, view.updated_at, getattr(view, "support", None), width,
+                     selected, unread, self.has_focus)
         strip = self._cache.get(cache_key)
         if strip is None:
             strip = self._render_row(view, status, columns, width, selected, unread)
@@ -359,10 +370,13 @@ class FindingList(ScrollView, can_focus=True):
             base += self.get_component_rich_style("finding-list--cursor")
         kind_style = None if selected else self._style(_KIND_COMPONENT.get(str(view.fields.kind)))
         dim = None if selected else self._style("finding-list--dim")
+        support = None if selected else self._style(_SUPPORT_COMPONENT.get(str(getattr(view, "support", ""))))
 
         def style_for(key: str) -> Style | None:
             if key == "kind":
                 return kind_style
+            if key == "support":
+                return support
             if key in ("time", "criterion"):
                 return dim
             return None

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from tui.timefmt import short_time
-from tui.widgets.labels import AGENCY_SHORT, INSPECTORATE_SHORT, KIND_SHORT, STATUS_MARK, short
+from tui.widgets.labels import AGENCY_SHORT, INSPECTORATE_SHORT, KIND_SHORT, STATUS_MARK, SUPPORT_MARK, short
 
 TEXT_MIN = 16
 """The finding's first line never shrinks below this; lesser columns drop out first on a narrow terminal."""
@@ -36,6 +36,7 @@ AUTHOR_WIDTH = 12
 
 COLUMNS: tuple[Column, ...] = (
     Column("mark", "", 2, 0),
+    Column("support", "✓", 1, 2),
     Column("time", "Time", 12, 1),
     Column("inspectorate", "Insp.", 8, 5),
     Column("agency", "Agency", 9, 2),
@@ -80,6 +81,7 @@ def cells(view: Any, tz: tzinfo, unread: bool, status: str | None = None) -> dic
     mark = ("●" if unread else " ") + ("✎" if amended and status == " " else status)
     return {
         "mark": mark,
+        "support": SUPPORT_MARK.get(str(getattr(view, "support", "")), ""),
         "time": short_time(view.posted_at, tz),
         "inspectorate": short(INSPECTORATE_SHORT, view.author.inspectorate),
         "agency": short(AGENCY_SHORT, fields.agency),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shared.vocabulary import Agency, FindingKind, Inspectorate
+from shared.triangulation import Corroboration
+from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 
 INSPECTORATE_SHORT: dict[str, str] = {
     Inspectorate.OFSTED: "Ofsted",
@@ -29,6 +30,26 @@ KIND_SHORT: dict[str, str] = {
     FindingKind.GOOD_PRACTICE: "Good pract.",
     FindingKind.NOTE: "Note",
 }
+
+AREA_SHORT: dict[str, str] = {
+    JudgementArea.HELP_AND_PROTECTION: "Help/protection",
+    JudgementArea.LOOKED_AFTER: "Looked after",
+    JudgementArea.LEADERSHIP: "Leadership",
+    JudgementArea.LSCB_EFFECTIVENESS: "LSCB",
+}
+
+SUPPORT_SHORT: dict[str, str] = {
+    Corroboration.SINGLE_SOURCE: "single source",
+    Corroboration.CORROBORATED: "corroborated",
+    Corroboration.CONTESTED: "contested",
+}
+
+SUPPORT_MARK: dict[str, str] = {
+    Corroboration.SINGLE_SOURCE: "·",
+    Corroboration.CORROBORATED: "✓",
+    Corroboration.CONTESTED: "≠",
+}
+"""One character per corroboration status, in the board's "✓" column: single source, corroborated, contested."""
 
 STATUS_MARK: dict[str, str] = {"saved": " ", "sending": "…", "unsent": "⇡", "rejected": "✗"}
 """One character per finding status, so a glance at the list shows what has not reached the server."""

@@ -1,4 +1,5 @@
-"""The status line: connection state, commands still in the outbox, unread findings and what the filter shows."""
+"""The status line: connection state, commands still in the outbox, unread findings and lines of enquiry, and
+what the filter shows."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ class Status:
     unread: int = 0
     shown: int = 0
     total: int = 0
+    enquiries: int = 0
+    """Unread lines of enquiry in my inbox (addressed to me or my inspectorate)."""
 
 
 def connection_text(status: Status, now: float) -> tuple[str, str]:
@@ -83,6 +86,12 @@ class StatusLine(Static):
         parts.append((f"{s.unsent} unsent", "$text-warning bold") if s.unsent else ("all sent", "$text-muted"))
         parts.append("  ·  ")
         parts.append((f"{s.unread} unread", "bold") if s.unread else ("0 unread", "$text-muted"))
+        parts.append("  ·  ")
+        if s.enquiries:
+            plural = "y" if s.enquiries == 1 else "ies"
+            parts.append((f"✉ {s.enquiries} new enquir{plural} (i)", "bold $text-accent"))
+        else:
+            parts.append(("no new enquiries", "$text-muted"))
         parts.append("  ·  ")
         shown = f"{s.total:,} findings" if s.shown == s.total else f"{s.shown:,} of {s.total:,} shown"
         parts.append((shown, "$text-muted"))
