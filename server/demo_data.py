@@ -94,8 +94,10 @@ class PoolFinding:
 
 
 def monday_of(today: date) -> date:
-    """Fieldwork starts on the Monday of the current week, so the demo always looks in progress."""
-    return today - timedelta(days=today.weekday())
+    """Fieldwork began on a Monday at least three days ago, so the demo always has a record behind it
+    (run just after midnight on a Monday, it is the previous week's Monday, not a day with nothing done)."""
+    started = today - timedelta(days=3)
+    return started - timedelta(days=started.weekday())
 
 
 LA, HEALTH, POLICE = Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE

@@ -70,10 +70,15 @@ def working_days_after(day: date, count: int) -> date:
 
 
 def previous_fieldwork_day(today: date) -> date | None:
-    """Yesterday, if it was a fieldwork day; at the weekend the Friday; None on Monday (fieldwork began today)."""
-    if today.weekday() == 0:
+    """The last fieldwork day before today: yesterday on a weekday, the Friday after a weekend; None if
+    fieldwork began today."""
+    start = monday_of(today)
+    if today <= start:
         return None
-    return min(today - timedelta(days=1), monday_of(today) + timedelta(days=FIELDWORK_DAYS - 1))
+    day = min(today - timedelta(days=1), start + timedelta(days=FIELDWORK_DAYS - 1))
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
 
 
 def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:

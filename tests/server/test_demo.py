@@ -28,6 +28,7 @@ from server.demo_data import (
     CHILD_IDS,
     ENQUIRIES,
     ENQUIRY_POOL,
+    FIELDWORK_DAYS,
     FINDINGS,
     POOL,
     TEAM,
@@ -200,12 +201,13 @@ def test_seed_holds_enquiries_links_and_yesterdays_closed_kit_meeting(tmp_path: 
 @pytest.mark.parametrize(
     ("today", "now", "kit_day"),
     [
-        (date(2026, 11, 16), datetime(2026, 11, 16, 6, 0, tzinfo=UTC), date(2026, 11, 16)),  # Monday, early
-        (date(2026, 11, 16), datetime(2026, 11, 16, 10, 0, tzinfo=UTC), date(2026, 11, 16)),  # Monday morning
-        (date(2026, 11, 17), datetime(2026, 11, 17, 7, 0, tzinfo=UTC), date(2026, 11, 16)),  # Tuesday, early
+        # Early in a week, fieldwork began the week before: the KIT is on its last seeded day, the Friday.
+        (date(2026, 11, 16), datetime(2026, 11, 16, 0, 10, tzinfo=UTC), date(2026, 11, 13)),  # Monday, 00:10
+        (date(2026, 11, 16), datetime(2026, 11, 16, 10, 0, tzinfo=UTC), date(2026, 11, 13)),  # Monday morning
+        (date(2026, 11, 17), datetime(2026, 11, 17, 7, 0, tzinfo=UTC), date(2026, 11, 13)),  # Tuesday, early
         (date(2026, 11, 20), datetime(2026, 11, 20, 23, 0, tzinfo=UTC), date(2026, 11, 19)),  # Friday night
         (date(2026, 11, 22), datetime(2026, 11, 22, 22, 0, tzinfo=UTC), date(2026, 11, 20)),  # Sunday: Friday's
-        (date(2026, 11, 18), datetime(2026, 12, 1, 9, 0, tzinfo=UTC), date(2026, 11, 17)),  # a past date
+        (date(2026, 11, 18), datetime(2026, 12, 1, 9, 0, tzinfo=UTC), date(2026, 11, 13)),  # a past date
     ],
 )
 def test_the_seed_plan_is_in_order_in_the_past_with_the_kit_on_the_previous_fieldwork_day(
@@ -371,3 +373,12 @@ async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def test_just_after_midnight_on_a_monday_the_record_still_spans_the_days_of_fieldwork() -> None:
+    """Seen in the demo: fieldwork that 'began today' squeezed every seeded finding into a few minutes."""
+    today = date(2026, 11, 23)  # a Monday
+    times = seed_times(today, datetime(2026, 11, 23, 0, 10, tzinfo=UTC))
+    assert monday_of(today) == date(2026, 11, 16)
+    assert max(times) - min(times) > timedelta(days=3)
+    assert len({t.date() for t in times}) == FIELDWORK_DAYS
