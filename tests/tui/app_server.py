@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, Select, TextArea
 
 from server import store
 from server.app import ServerConfig, TeamServer
 from shared.vocabulary import Framework, Inspectorate, Role
 from tui.app import TriangulateApp
+from tui.dialogs.alert_form import AlertForm
 
 from .app_data import NOW
 
@@ -82,3 +85,33 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
+
+
+# ---------------------------------------------------------------- Pilot helpers shared by the app tests
+
+
+def offered(screen: Screen[Any]) -> set[str]:
+    """The actions the footer offers on this screen now."""
+    return {active.binding.action for active in screen.active_bindings.values()
+            if active.binding.show and active.enabled}
+
+
+def notified(app: TriangulateApp, words: str) -> bool:
+    return any(words in f"{n.title} {n.message}" for n in app._notifications)
+
+
+async def live(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, TriangulateApp)
+    await wait_for(pilot, lambda: app.caught_up and app.board.connected, "the app live")
+
+
+async def fill(pilot: Pilot[Any], form: AlertForm, **values: str) -> None:
+    for name, value in values.items():
+        widget = form.query_one(f"#field-{name}")
+        if isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            assert isinstance(widget, Select | Input)
+            widget.value = value
+    await pilot.pause()

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input
 
 from server import store
 from shared.alerts import AcknowledgeAlert, AlertStatus
@@ -27,7 +26,7 @@ from tui.widgets.alert_bar import AlertBar
 
 from .alerts_data import alert_log
 from .app_data import NOW, seed_events, seeded_store
-from .app_server import make_app, running_server, wait_for
+from .app_server import fill, live, make_app, notified, offered, running_server, wait_for
 
 SIZE = (100, 30)
 CHILD = "NM-10234"
@@ -57,33 +56,6 @@ def add_member(db_url: str, name: str, inspectorate: Inspectorate = Inspectorate
                                    role=Role.INSPECTOR)[1]
     finally:
         engine.dispose()
-
-
-def offered(screen: Screen[Any]) -> set[str]:
-    """The actions the footer offers on this screen now."""
-    return {active.binding.action for active in screen.active_bindings.values()
-            if active.binding.show and active.enabled}
-
-
-def notified(app: TriangulateApp, words: str) -> bool:
-    return any(words in f"{n.title} {n.message}" for n in app._notifications)
-
-
-async def live(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    assert isinstance(app, TriangulateApp)
-    await wait_for(pilot, lambda: app.caught_up and app.board.connected, "the app live")
-
-
-async def fill(pilot: Pilot[Any], form: AlertForm, **values: str) -> None:
-    for name, value in values.items():
-        widget = form.query_one(f"#field-{name}")
-        if isinstance(widget, TextArea):
-            widget.text = value
-        else:
-            assert isinstance(widget, Select | Input)
-            widget.value = value
-    await pilot.pause()
 
 
 async def raise_escalation(pilot: Pilot[Any], child: str = CHILD) -> str:

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input
 
 from shared.meetings import (
     AgendaItem,
@@ -28,14 +27,13 @@ from shared.meetings import (
 from shared.protocol import FindingFields
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tui.app import TriangulateApp
-from tui.dialogs.alert_form import AlertForm
 from tui.dialogs.meeting_close import CloseMeetingDialog
 from tui.dialogs.meeting_forms import MeetingForm
 from tui.screens.board import BoardScreen
 from tui.screens.meetings import LEAD_ACTIONS, MeetingsScreen, Row, may
 
 from .app_data import ASHA, BEN, NOW, seeded_store
-from .app_server import make_app, running_server, wait_for
+from .app_server import fill, live, make_app, notified, offered, running_server, wait_for
 from .meetings_data import TODAY_KIT, meeting_log
 
 SIZE = (100, 30)
@@ -46,33 +44,6 @@ FINDINGS = [
     FindingFields(agency=Agency.HEALTH, kind=FindingKind.STRENGTH, evidence_source=EvidenceSource.OBSERVATION,
                   text="Named nurse's supervision of health visitors is regular and reflective."),
 ]
-
-
-def offered(screen: Screen[Any]) -> set[str]:
-    """The actions the footer offers on this screen now."""
-    return {active.binding.action for active in screen.active_bindings.values()
-            if active.binding.show and active.enabled}
-
-
-def notified(app: TriangulateApp, words: str) -> bool:
-    return any(words in f"{n.title} {n.message}" for n in app._notifications)
-
-
-async def live(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    assert isinstance(app, TriangulateApp)
-    await wait_for(pilot, lambda: app.caught_up and app.board.connected, "the app live")
-
-
-async def fill(pilot: Pilot[Any], form: AlertForm, **values: str) -> None:
-    for name, value in values.items():
-        widget = form.query_one(f"#field-{name}")
-        if isinstance(widget, TextArea):
-            widget.text = value
-        else:
-            assert isinstance(widget, Select | Input)
-            widget.value = value
-    await pilot.pause()
 
 
 async def submit(pilot: Pilot[Any], key: str, **values: str) -> None:
