@@ -44,9 +44,15 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+_FIELD_NAMES = tuple(FindingFields.model_fields)
+
+
 def fields_of(source: FindingFields) -> FindingFields:
-    """Just the finding's fields, from a command or an event payload."""
-    return FindingFields.model_validate(source.fields())
+    """Just the finding's fields, from a command or an event payload that was already validated.
+
+    Built without validating again: folding a 20,000-event cache at start-up spent a third of its time here.
+    """
+    return FindingFields.model_construct(**{name: getattr(source, name) for name in _FIELD_NAMES})
 
 
 @dataclass(frozen=True, slots=True)
