@@ -15,11 +15,12 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server import alerts, deadlines, enquiries, findings, meetings
+from server import alerts, deadlines, enquiries, findings, grades, meetings
 from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
 from shared import alerts as alert_commands
 from shared import enquiries as enquiry_commands
+from shared import grades as grade_commands
 from shared import meetings as meeting_commands
 from shared import triangulation as link_commands
 from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding
@@ -57,6 +58,10 @@ HANDLERS: dict[type[Command], tuple[str, Handler]] = {
     meeting_commands.RecordEntry: ("meeting.recorded", meetings.record_entry),
     meeting_commands.AmendEntry: ("meeting.amended", meetings.amend_entry),
     meeting_commands.CloseMeeting: ("meeting.closed", meetings.close_meeting),
+    grade_commands.ProposeGrade: ("grade.proposed", grades.propose_grade),
+    grade_commands.AgreeGrade: ("grade.agreed", grades.agree_grade),
+    grade_commands.ChallengeGrade: ("grade.challenged", grades.challenge_grade),
+    grade_commands.SignOffGrade: ("grade.signed-off", grades.sign_off_grade),
 }
 
 

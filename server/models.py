@@ -172,3 +172,25 @@ class MeetingRow(SQLModel, table=True):
     is_open: bool = True
     opened_at: datetime = Field(sa_column=_utc_column(nullable=False))
     minutes: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class GradeRow(SQLModel, table=True):
+    """Current grade of one cell of the board (agency × judgement); every proposal, agreement, challenge and
+    sign-off stays in the event log. ``*_findings`` are JSON lists of cited finding ids."""
+
+    __tablename__ = "grade"
+    __table_args__ = (UniqueConstraint("inspection_id", "agency", "judgement", name="uq_grade_cell"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    agency: str
+    judgement: str
+    proposed_grade: str | None = None
+    proposed_by: int | None = Field(default=None, foreign_key="inspector.id")
+    proposed_findings: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    agreed_grade: str | None = None
+    agreed_by: int | None = Field(default=None, foreign_key="inspector.id")
+    agreed_findings: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    challenges: int = 0
+    signed_off: bool = False
+    signed_off_by: int | None = Field(default=None, foreign_key="inspector.id")
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))

@@ -327,5 +327,6 @@ def decode_command(raw: str | bytes) -> Command:
 # decode_command know every command whichever module was imported first.
 import shared.alerts  # noqa: E402
 import shared.enquiries  # noqa: E402
+import shared.grades  # noqa: E402
 import shared.meetings  # noqa: E402
 import shared.triangulation  # noqa: E402, F401

@@ -1,0 +1,177 @@
+"""Command handlers for the grade board: permissions, the framework's scale and cited findings checked here.
+
+Each handler refuses with CommandRejected before changing anything, so a refused command leaves no trace. The
+rules' warnings (shared.grades) are computed here and sent in the event data, so every client shows the same.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from server.errors import CommandRejected
+from server.findings import find_finding
+from server.models import FindingRow, GradeRow, InspectionRow, InspectorRow, LinkRow
+from shared.criteria import Grade
+from shared.grades import (
+    AgreeGrade,
+    ChallengeGrade,
+    ProposeGrade,
+    SignOffGrade,
+    grade_warnings,
+    judgement_label,
+    judgement_refusal,
+    may_agree,
+    may_quality_assure,
+    propose_refusal,
+    scale_refusal,
+)
+from shared.protocol import Command, ErrorCode, Inspector
+from shared.triangulation import Link, Relation, Source
+from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate
+
+
+def payload(command: Command, **extra: Any) -> dict[str, Any]:
+    return command.model_dump(mode="json", exclude={"id", "type"}) | extra
+
+
+def _cell(session: Session, inspection_id: int, agency: Agency, judgement: str) -> GradeRow | None:
+    return session.exec(
+        select(GradeRow).where(
+            GradeRow.inspection_id == inspection_id, GradeRow.agency == agency.value, GradeRow.judgement == judgement
+        )
+    ).first()
+
+
+def _check_grade(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> None:
+    """Narrative-only and applicability (also checked on decode), the framework's scale, and cited findings."""
+    refusal = judgement_refusal(command.agency, command.judgement)
+    if refusal is not None:
+        raise CommandRejected(ErrorCode.INVALID, refusal[1], field=refusal[0])
+    inspection = session.get(InspectionRow, inspection_id)
+    assert inspection is not None
+    why = scale_refusal(Framework(inspection.framework), command.grade)
+    if why is not None:
+        raise CommandRejected(ErrorCode.INVALID, why, field="grade")
+    for finding_id in command.finding_ids:
+        if find_finding(session, inspection_id, finding_id) is None:
+            raise CommandRejected(ErrorCode.NOT_FOUND, f"no finding with id {finding_id!r}", field="finding_ids")
+
+
+def _warnings(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> list[dict[str, Any]]:
+    """The rules' warnings on this grade, against the board (agreed grades over proposed) and the live links."""
+    grades: dict[str, Grade] = {}
+    for row in session.exec(
+        select(GradeRow).where(GradeRow.inspection_id == inspection_id, GradeRow.agency == command.agency.value)
+    ).all():
+        current = row.agreed_grade or row.proposed_grade
+        if current is not None:
+            grades[row.judgement] = Grade(current)
+    inspectorates = {
+        row.id: Inspectorate(row.inspectorate)
+        for row in session.exec(select(InspectorRow).where(InspectorRow.inspection_id == inspection_id)).all()
+    }
+    sources = {
+        row.finding_id: Source(inspectorates[row.author_id], EvidenceSource(row.evidence_source))
+        for row in session.exec(select(FindingRow).where(FindingRow.inspection_id == inspection_id)).all()
+    }
+    links = [
+        Link(row.link_id, row.finding_id, row.other_finding_id, Relation(row.relation))
+        for row in session.exec(select(LinkRow).where(LinkRow.inspection_id == inspection_id)).all()
+    ]
+    found = grade_warnings(
+        command.agency, command.judgement, command.grade, command.finding_ids, grades, links, sources
+    )
+    return [w.model_dump(mode="json") for w in found]
+
+
+def propose_grade(
+    session: Session, *, inspection_id: int, actor: Inspector, command: ProposeGrade, at: datetime
+) -> dict[str, Any]:
+    why = propose_refusal(actor, command.agency)
+    if why is not None:
+        raise CommandRejected(ErrorCode.FORBIDDEN, why)
+    _check_grade(session, inspection_id, command)
+    warnings = _warnings(session, inspection_id, command)
+    row = _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
+        inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
+    )
+    row.proposed_grade = command.grade.value
+    row.proposed_by = actor.id
+    row.proposed_findings = json.dumps(command.finding_ids)
+    row.updated_at = at
+    session.add(row)
+    return payload(command, warnings=warnings)
+
+
+def agree_grade(
+    session: Session, *, inspection_id: int, actor: Inspector, command: AgreeGrade, at: datetime
+) -> dict[str, Any]:
+    if not may_agree(actor):
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may record the agreed grade")
+    _check_grade(session, inspection_id, command)
+    warnings = _warnings(session, inspection_id, command)
+    row = _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
+        inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
+    )
+    # A newly agreed grade needs signing off again.
+    sign_off_withdrawn = row.signed_off
+    row.agreed_grade = command.grade.value
+    row.agreed_by = actor.id
+    row.agreed_findings = json.dumps(command.finding_ids)
+    row.signed_off = False
+    row.signed_off_by = None
+    row.updated_at = at
+    session.add(row)
+    return payload(command, warnings=warnings, sign_off_withdrawn=sign_off_withdrawn)
+
+
+def _graded_cell(session: Session, inspection_id: int, command: ChallengeGrade | SignOffGrade) -> GradeRow | None:
+    refusal = judgement_refusal(command.agency, command.judgement)
+    if refusal is not None:
+        raise CommandRejected(ErrorCode.INVALID, refusal[1], field=refusal[0])
+    return _cell(session, inspection_id, command.agency, command.judgement)
+
+
+def _name(command: ChallengeGrade | SignOffGrade) -> str:
+    return f"{command.agency.label.lower()}: {judgement_label(command.judgement).lower()}"
+
+
+def challenge_grade(
+    session: Session, *, inspection_id: int, actor: Inspector, command: ChallengeGrade, at: datetime
+) -> dict[str, Any]:
+    if not may_quality_assure(actor):
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the QA manager may challenge a grade")
+    row = _graded_cell(session, inspection_id, command)
+    if row is None:
+        raise CommandRejected(
+            ErrorCode.NOT_FOUND, f"no grade proposed or agreed yet for {_name(command)}", field="judgement"
+        )
+    row.challenges += 1
+    row.updated_at = at
+    session.add(row)
+    return payload(command, proposed_grade=row.proposed_grade, agreed_grade=row.agreed_grade)
+
+
+def sign_off_grade(
+    session: Session, *, inspection_id: int, actor: Inspector, command: SignOffGrade, at: datetime
+) -> dict[str, Any]:
+    if not may_quality_assure(actor):
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the QA manager may sign off a grade")
+    row = _graded_cell(session, inspection_id, command)
+    if row is None or row.agreed_grade is None:
+        raise CommandRejected(
+            ErrorCode.OUT_OF_ORDER,
+            f"no agreed grade yet for {_name(command)}: the lead records it at the final meeting first",
+            field="judgement",
+        )
+    if row.signed_off:
+        raise CommandRejected(ErrorCode.CONFLICT, f"the agreed grade for {_name(command)} is already signed off")
+    row.signed_off = True
+    row.signed_off_by = actor.id
+    row.updated_at = at
+    session.add(row)
+    return payload(command, grade=row.agreed_grade)

@@ -1,0 +1,272 @@
+"""The grade board: which agencies are graded on what, who may grade, and the rules that warn the team.
+
+Integrated consultation ¶29, ¶41, ¶59, ¶74: the local authority, health and the police each get an *overall
+effectiveness* judgement plus the judgements that feed it; the LSCB gets one shared judgement from every
+inspectorate (¶26, ¶113–118); probation, youth offending teams and custody get a narrative, never a grade
+(¶82–107). The scale belongs to the framework in use (``shared.criteria.GRADE_SCALES``).
+
+The rules here return **warnings**, not refusals: the team may still agree a grade the rules question, but every
+client shows the same warnings because the server computes them and puts them in the event data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from shared.criteria import GRADE_SCALES, Grade
+from shared.enquiries import INSPECTORATE_OF
+from shared.protocol import Command, Frame, Inspector
+from shared.triangulation import Corroboration, FindingId, Link, Source, corroboration_of_all
+from shared.vocabulary import Agency, Framework, JudgementArea, Labelled, Role, judgement_areas_for
+
+LONG_TEXT = 4_000
+MAX_CITED = 200
+
+OVERALL = "overall"
+"""The wire value of overall effectiveness (it is not a JudgementArea: no finding is tagged with it)."""
+
+Judgement = Literal["overall"] | JudgementArea
+"""What a grade is for: ``"overall"`` or a JudgementArea value."""
+
+NARRATIVE_ONLY: tuple[Agency, ...] = (Agency.PROBATION, Agency.YOT, Agency.CUSTODY)
+GRADED_AGENCIES: tuple[Agency, ...] = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.LSCB)
+
+CASCADE_PARAGRAPHS = "integrated ¶67, ¶79"
+
+Text = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
+Cited = Annotated[list[FindingId], Field(max_length=MAX_CITED)]
+
+
+def judgement_label(judgement: Judgement | str) -> str:
+    return "Overall effectiveness" if judgement == OVERALL else JudgementArea(judgement).label
+
+
+def judgements_for(agency: Agency) -> tuple[Judgement, ...]:
+    """The graded judgements of an agency's row on the board, overall effectiveness first; () if narrative-only."""
+    if agency in NARRATIVE_ONLY:
+        return ()
+    areas = judgement_areas_for(agency)
+    if agency is Agency.LSCB:
+        return areas  # one shared judgement, no separate overall effectiveness
+    return (OVERALL, *areas)
+
+
+def contributing(agency: Agency) -> tuple[JudgementArea, ...]:
+    """The judgements overall effectiveness is derived from (¶41, ¶59, ¶74); () for the LSCB and narratives."""
+    if agency is Agency.LSCB or agency in NARRATIVE_ONLY:
+        return ()
+    return judgement_areas_for(agency)
+
+
+def board_cells() -> list[tuple[Agency, Judgement]]:
+    """Every graded cell of the board, in display order."""
+    return [(agency, judgement) for agency in GRADED_AGENCIES for judgement in judgements_for(agency)]
+
+
+def judgement_refusal(agency: Agency, judgement: Judgement) -> tuple[str, str] | None:
+    """(field, why) if this agency cannot be graded on this judgement; None if it can."""
+    if agency in NARRATIVE_ONLY:
+        return (
+            "agency",
+            f"{agency.label} is not graded: it gets a narrative of strengths and weaknesses against the published "
+            "criteria (integrated ¶29, ¶82–107); record findings instead",
+        )
+    if judgement not in judgements_for(agency):
+        allowed = ", ".join(str(j) for j in judgements_for(agency))
+        return (
+            "judgement",
+            f"{agency.label} is not graded on {judgement_label(judgement).lower()} (its judgements: {allowed})",
+        )
+    return None
+
+
+def scale_refusal(framework: Framework, grade: Grade) -> str | None:
+    """Why this grade is not on the framework's scale; None if it is."""
+    scale = GRADE_SCALES[framework]
+    if grade in scale:
+        return None
+    words = ", ".join(g.label.lower() for g in scale)
+    return f"{grade.label.lower()} is not a grade of the {framework.label.lower()} (its scale: {words})"
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def may_propose(actor: Inspector, agency: Agency) -> bool:
+    """The lead, or an inspector of the agency's inspectorate (any inspectorate for the shared LSCB judgement)."""
+    if actor.role is Role.LEAD:
+        return True
+    if actor.role is not Role.INSPECTOR:
+        return False
+    wanted = INSPECTORATE_OF[agency]
+    return wanted is None or actor.inspectorate is wanted
+
+
+def propose_refusal(actor: Inspector, agency: Agency) -> str | None:
+    if may_propose(actor, agency):
+        return None
+    wanted = INSPECTORATE_OF[agency]
+    who = f"an inspector from {wanted.label}" if wanted is not None else "an inspector"
+    return f"only {who} or the lead inspector may propose a grade for {agency.label.lower()}"
+
+
+def may_agree(actor: Inspector) -> bool:
+    return actor.role is Role.LEAD
+
+
+def may_quality_assure(actor: Inspector) -> bool:
+    """Challenge and sign-off are the QA manager's."""
+    return actor.role is Role.QA_MANAGER
+
+
+# ---------------------------------------------------------------- commands
+
+
+class _GradeFields(Command):
+    agency: Agency
+    judgement: Judgement
+    grade: Grade
+    rationale: Text
+    finding_ids: Cited = []
+
+    @model_validator(mode="after")
+    def _rules(self) -> _GradeFields:
+        if not self.rationale.strip():
+            raise ValueError("rationale: must not be blank")
+        refusal = judgement_refusal(self.agency, self.judgement)
+        if refusal is not None:
+            raise ValueError(f"{refusal[0]}: {refusal[1]}")
+        if len(set(self.finding_ids)) != len(self.finding_ids):
+            raise ValueError("finding_ids: a finding is cited twice")
+        return self
+
+
+class ProposeGrade(_GradeFields):
+    """``grade.propose``: an inspector of the responsible inspectorate (or the lead) proposes a grade."""
+
+    type: Literal["grade.propose"] = "grade.propose"
+
+
+class AgreeGrade(_GradeFields):
+    """``grade.agree``: the lead records the grade the team agreed at the final meeting."""
+
+    type: Literal["grade.agree"] = "grade.agree"
+
+
+class _Cell(Command):
+    agency: Agency
+    judgement: Judgement
+
+    @model_validator(mode="after")
+    def _cell(self) -> _Cell:
+        refusal = judgement_refusal(self.agency, self.judgement)
+        if refusal is not None:
+            raise ValueError(f"{refusal[0]}: {refusal[1]}")
+        return self
+
+
+class ChallengeGrade(_Cell):
+    """``grade.challenge``: the QA manager comments on a proposed or agreed grade."""
+
+    type: Literal["grade.challenge"] = "grade.challenge"
+    comment: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> ChallengeGrade:
+        if not self.comment.strip():
+            raise ValueError("comment: must not be blank")
+        return self
+
+
+class SignOffGrade(_Cell):
+    """``grade.sign-off``: the QA manager signs off an agreed grade."""
+
+    type: Literal["grade.sign-off"] = "grade.sign-off"
+
+
+# ---------------------------------------------------------------- warnings
+
+
+class WarningCode(Labelled):
+    OVERALL_LIKELY_INADEQUATE = "overall-likely-inadequate", "Overall effectiveness likely inadequate"
+    UNCORROBORATED = "uncorroborated", "Rests only on single-source or contested evidence"
+    NO_CITED_FINDINGS = "no-cited-findings", "No findings cited"
+
+
+class GradeWarning(Frame):
+    """One warning on a grade, as the server puts it in event data and the board shows it."""
+
+    code: WarningCode
+    message: str
+    finding_ids: list[str] = []
+
+
+def cascade_warning(agency: Agency, grades: Mapping[str, Grade]) -> GradeWarning | None:
+    """Overall effectiveness is likely inadequate if any contributing judgement is inadequate (¶67, ¶79).
+
+    ``grades`` is the agency's current grade per judgement (``"overall"`` and JudgementArea values). Warns when
+    a contributing judgement is inadequate and overall effectiveness is ungraded or graded better.
+    """
+    failing = [area for area in contributing(agency) if grades.get(area) is Grade.INADEQUATE]
+    if not failing:
+        return None
+    overall = grades.get(OVERALL)
+    if overall is Grade.INADEQUATE:
+        return None
+    names = " and ".join(area.label.lower() for area in failing)
+    now = "not yet graded" if overall is None else f"graded {overall.label.lower()}"
+    return GradeWarning(
+        code=WarningCode.OVERALL_LIKELY_INADEQUATE,
+        message=(
+            f"{agency.label}: overall effectiveness ({now}) is likely inadequate because {names} "
+            f"{'is' if len(failing) == 1 else 'are'} inadequate ({CASCADE_PARAGRAPHS})"
+        ),
+    )
+
+
+def evidence_warning(
+    finding_ids: Sequence[str], links: Iterable[Link], sources: Mapping[str, Source]
+) -> GradeWarning | None:
+    """No cited findings, or cited findings none of which is corroborated (shared.triangulation's rule)."""
+    if not finding_ids:
+        return GradeWarning(
+            code=WarningCode.NO_CITED_FINDINGS, message="no findings are cited: a grade should rest on evidence"
+        )
+    status = corroboration_of_all(links, sources)
+    if any(status.get(fid) is Corroboration.CORROBORATED for fid in finding_ids):
+        return None
+    contested = [fid for fid in finding_ids if status.get(fid) is Corroboration.CONTESTED]
+    detail = f" ({len(contested)} contested)" if contested else ""
+    return GradeWarning(
+        code=WarningCode.UNCORROBORATED,
+        message=f"rests only on single-source or contested evidence{detail}: no cited finding is corroborated",
+        finding_ids=list(finding_ids),
+    )
+
+
+def grade_warnings(
+    agency: Agency,
+    judgement: Judgement,
+    grade: Grade,
+    finding_ids: Sequence[str],
+    grades: Mapping[str, Grade],
+    links: Iterable[Link],
+    sources: Mapping[str, Source],
+) -> list[GradeWarning]:
+    """Every warning on one grade of the board.
+
+    ``grades`` holds the agency's other current grades; this one is put in place of whatever its cell held. The
+    cascade warning is given on overall effectiveness and on an inadequate contributing judgement.
+    """
+    warnings: list[GradeWarning] = []
+    board = {**grades, str(judgement): grade}
+    cascade = cascade_warning(agency, board)
+    if cascade is not None and (judgement == OVERALL or grade is Grade.INADEQUATE):
+        warnings.append(cascade)
+    evidence = evidence_warning(finding_ids, links, sources)
+    if evidence is not None:
+        warnings.append(evidence)
+    return warnings
