@@ -115,3 +115,17 @@ async def fill(pilot: Pilot[Any], form: AlertForm, **values: str) -> None:
             assert isinstance(widget, Select | Input)
             widget.value = value
     await pilot.pause()
+
+
+@asynccontextmanager
+async def lead_and_inspector(
+    tmp_path: Path, size: tuple[int, int]
+) -> AsyncIterator[tuple[TriangulateApp, Pilot[Any], TriangulateApp, Pilot[Any]]]:
+    """A real server and two live apps on it: Asha (lead, Ofsted) and Ben (CQC), each synced."""
+    async with running_server(tmp_path) as server:
+        asha = make_app(tmp_path, server.url, server.tokens["asha"], name="asha")
+        ben = make_app(tmp_path, server.url, server.tokens["ben"], name="ben")
+        async with asha.run_test(size=size) as pa, ben.run_test(size=size) as pb:
+            await live(pa)
+            await live(pb)
+            yield asha, pa, ben, pb

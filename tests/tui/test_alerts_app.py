@@ -26,7 +26,7 @@ from tui.widgets.alert_bar import AlertBar
 
 from .alerts_data import alert_log
 from .app_data import NOW, seed_events, seeded_store
-from .app_server import fill, live, make_app, notified, offered, running_server, wait_for
+from .app_server import fill, lead_and_inspector, live, make_app, notified, offered, running_server, wait_for
 
 SIZE = (100, 30)
 CHILD = "NM-10234"
@@ -120,120 +120,110 @@ async def test_an_escalation_reaches_every_screen_rings_and_clears_on_acknowledg
 
 
 async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_screen(tmp_path: Path) -> None:
-    async with running_server(tmp_path) as server:
-        asha = make_app(tmp_path, server.url, server.tokens["asha"], name="asha")
-        ben = make_app(tmp_path, server.url, server.tokens["ben"], name="ben")
-        async with asha.run_test(size=SIZE) as pa, ben.run_test(size=SIZE) as pb:
-            await live(pa)
-            await live(pb)
-            alert_id = await raise_escalation(pb)
-            await wait_for(pa, lambda: alert_id in asha.state.alerts.alerts, "the escalation at the lead")
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+        alert_id = await raise_escalation(pb)
+        await wait_for(pa, lambda: alert_id in asha.state.alerts.alerts, "the escalation at the lead")
 
-            def status() -> AlertStatus:
-                return asha.state.alerts.alerts[alert_id].status
+        def status() -> AlertStatus:
+            return asha.state.alerts.alerts[alert_id].status
 
-            await pa.press("a")
-            screen = asha.screen
-            assert isinstance(screen, AlertsScreen) and screen.highlighted is not None
-            assert screen.highlighted.id == alert_id
+        await pa.press("a")
+        screen = asha.screen
+        assert isinstance(screen, AlertsScreen) and screen.highlighted is not None
+        assert screen.highlighted.id == alert_id
 
-            await pa.press("k")
-            await wait_for(pa, lambda: status() is AlertStatus.ACKNOWLEDGED, "acknowledged")
+        await pa.press("k")
+        await wait_for(pa, lambda: status() is AlertStatus.ACKNOWLEDGED, "acknowledged")
 
-            await pa.press("i")
-            form = asha.screen
-            assert isinstance(form, AlertForm)
-            assert form.query_one("#field-informed_role", Input).value == "Director of Children's Services"
-            assert form.query_one("#field-informed_at", Input).value == "2026-11-18 10:30"  # now, local time
-            await fill(pa, form, informed_name="Dana Whitfield", method="phone")
-            await pa.press("ctrl+s")
-            await wait_for(pa, lambda: status() is AlertStatus.INFORMED, "informed")
+        await pa.press("i")
+        form = asha.screen
+        assert isinstance(form, AlertForm)
+        assert form.query_one("#field-informed_role", Input).value == "Director of Children's Services"
+        assert form.query_one("#field-informed_at", Input).value == "2026-11-18 10:30"  # now, local time
+        await fill(pa, form, informed_name="Dana Whitfield", method="phone")
+        await pa.press("ctrl+s")
+        await wait_for(pa, lambda: status() is AlertStatus.INFORMED, "informed")
 
-            await pa.press("w")
-            letter = asha.screen
-            assert isinstance(letter, LetterDialog)
-            text = letter.letter_text
-            assert f"Child unique ID: {CHILD}" in text and "Dear Dana Whitfield" in text
-            assert "by telephone on Wednesday 18 November 2026 at 10:30" in text
-            assert "Yours sincerely,\nAsha Patel\nLead inspector" in text
-            await pa.press("ctrl+y")
-            assert asha.clipboard == text
-            await pa.press("ctrl+s")
-            assert asha.screen is letter, "the reference is required"
-            await fill(pa, letter, reference="NM-2026-014")
-            await pa.press("ctrl+s")
-            await wait_for(pa, lambda: status() is AlertStatus.CONFIRMED, "confirmed")
+        await pa.press("w")
+        letter = asha.screen
+        assert isinstance(letter, LetterDialog)
+        text = letter.letter_text
+        assert f"Child unique ID: {CHILD}" in text and "Dear Dana Whitfield" in text
+        assert "by telephone on Wednesday 18 November 2026 at 10:30" in text
+        assert "Yours sincerely,\nAsha Patel\nLead inspector" in text
+        await pa.press("ctrl+y")
+        assert asha.clipboard == text
+        await pa.press("ctrl+s")
+        assert asha.screen is letter, "the reference is required"
+        await fill(pa, letter, reference="NM-2026-014")
+        await pa.press("ctrl+s")
+        await wait_for(pa, lambda: status() is AlertStatus.CONFIRMED, "confirmed")
 
-            await pb.press("a", "l")  # anyone may record the local authority's response
-            response = ben.screen
-            assert isinstance(response, AlertForm)
-            await fill(pb, response, response="Strategy discussion held at 14:00; child placed with grandparent.")
-            await pb.press("ctrl+s")
-            await wait_for(pa, lambda: status() is AlertStatus.RESPONDED, "responded")
+        await pb.press("a", "l")  # anyone may record the local authority's response
+        response = ben.screen
+        assert isinstance(response, AlertForm)
+        await fill(pb, response, response="Strategy discussion held at 14:00; child placed with grandparent.")
+        await pb.press("ctrl+s")
+        await wait_for(pa, lambda: status() is AlertStatus.RESPONDED, "responded")
 
-            await pa.press("v")
-            resolve = asha.screen
-            assert isinstance(resolve, AlertForm)
-            await fill(pa, resolve, outcome="Child safe; case stepped up to a child protection enquiry.")
-            await pa.press("ctrl+s")
-            await wait_for(pa, lambda: status() is AlertStatus.RESOLVED, "resolved")
+        await pa.press("v")
+        resolve = asha.screen
+        assert isinstance(resolve, AlertForm)
+        await fill(pa, resolve, outcome="Child safe; case stepped up to a child protection enquiry.")
+        await pa.press("ctrl+s")
+        await wait_for(pa, lambda: status() is AlertStatus.RESOLVED, "resolved")
 
-            detail = screen.detail.text
-            for words in ("acknowledged · Asha Patel", "senior manager informed · Asha Patel",
-                          "Dana Whitfield (Director of Children's Services), telephone",
-                          "written confirmation sent", "reference NM-2026-014",
-                          "local authority's response · Ben Okafor", "resolved · Asha Patel"):
-                assert words in detail, words
-            assert "Status: Resolved" in detail
-            assert screen.check_action("update", ()) and not screen.check_action("resolve", ())
+        detail = screen.detail.text
+        for words in ("acknowledged · Asha Patel", "senior manager informed · Asha Patel",
+                      "Dana Whitfield (Director of Children's Services), telephone",
+                      "written confirmation sent", "reference NM-2026-014",
+                      "local authority's response · Ben Okafor", "resolved · Asha Patel"):
+            assert words in detail, words
+        assert "Status: Resolved" in detail
+        assert screen.check_action("update", ()) and not screen.check_action("resolve", ())
 
 
 async def test_a_non_lead_is_not_offered_duty_steps_and_the_server_refuses_them(tmp_path: Path) -> None:
-    async with running_server(tmp_path) as server:
-        asha = make_app(tmp_path, server.url, server.tokens["asha"], name="asha")
-        ben = make_app(tmp_path, server.url, server.tokens["ben"], name="ben")
-        async with asha.run_test(size=SIZE) as pa, ben.run_test(size=SIZE) as pb:
-            await live(pa)
-            await live(pb)
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
 
-            # The raise form shows the server's rules inline before anything is sent.
-            await pb.press("exclamation_mark")
-            form = ben.screen
-            assert isinstance(form, AlertForm)
-            await fill(pb, form, level="significant-harm", agency="health", child_id="Jane Smith", summary="x")
-            await pb.press("ctrl+s")
-            assert ben.screen is form
-            assert "never a name" in str(form.query_one("#error-child_id").render())
-            await pb.press("escape")
+        # The raise form shows the server's rules inline before anything is sent.
+        await pb.press("exclamation_mark")
+        form = ben.screen
+        assert isinstance(form, AlertForm)
+        await fill(pb, form, level="significant-harm", agency="health", child_id="Jane Smith", summary="x")
+        await pb.press("ctrl+s")
+        assert ben.screen is form
+        assert "never a name" in str(form.query_one("#error-child_id").render())
+        await pb.press("escape")
 
-            alert_id = await raise_escalation(pb)
-            await wait_for(pb, lambda: alert_id in ben.state.alerts.alerts, "the escalation at Ben")
-            await pb.press("a")
-            screen = ben.screen
-            assert isinstance(screen, AlertsScreen)
-            for duty in ("acknowledge", "inform", "confirm", "resolve", "deputy", "deadlines"):
-                assert not screen.check_action(duty, ()), duty
-            assert "acknowledge" not in offered(screen) and "update" in offered(screen)
-            await pb.press("k")
-            assert not ben.state.alerts.pending and ben.store.pending() == []  # nothing was sent
+        alert_id = await raise_escalation(pb)
+        await wait_for(pb, lambda: alert_id in ben.state.alerts.alerts, "the escalation at Ben")
+        await pb.press("a")
+        screen = ben.screen
+        assert isinstance(screen, AlertsScreen)
+        for duty in ("acknowledge", "inform", "confirm", "resolve", "deputy", "deadlines"):
+            assert not screen.check_action(duty, ()), duty
+        assert "acknowledge" not in offered(screen) and "update" in offered(screen)
+        await pb.press("k")
+        assert not ben.state.alerts.pending and ben.store.pending() == []  # nothing was sent
 
-            # If Ben's view were stale, the server would still refuse, and the app says so in its words.
-            ben.send_alert_command(AcknowledgeAlert(id="ben-ack", alert_id=alert_id))
-            await wait_for(pb, lambda: notified(ben, "only the lead inspector or their named deputy"), "refusal")
-            assert ben.state.alerts.alerts[alert_id].status is AlertStatus.RAISED
+        # If Ben's view were stale, the server would still refuse, and the app says so in its words.
+        ben.send_alert_command(AcknowledgeAlert(id="ben-ack", alert_id=alert_id))
+        await wait_for(pb, lambda: notified(ben, "only the lead inspector or their named deputy"), "refusal")
+        assert ben.state.alerts.alerts[alert_id].status is AlertStatus.RAISED
 
-            # The lead names Ben as deputy: now he is offered the acknowledgement.
-            await pa.press("a", "d")
-            deputy = asha.screen
-            assert isinstance(deputy, AlertForm)
-            await fill(pa, deputy, inspector_id="2")
-            await pa.press("ctrl+s")
-            await wait_for(pb, lambda: ben.state.alerts.deputy_id == 2, "the deputy named")
-            await pb.pause()
-            assert screen.check_action("acknowledge", ())
-            await pb.press("k")
-            await wait_for(pa, lambda: asha.state.alerts.alerts[alert_id].status is AlertStatus.ACKNOWLEDGED,
-                           "the deputy's acknowledgement")
+        # The lead names Ben as deputy: now he is offered the acknowledgement.
+        await pa.press("a", "d")
+        deputy = asha.screen
+        assert isinstance(deputy, AlertForm)
+        await fill(pa, deputy, inspector_id="2")
+        await pa.press("ctrl+s")
+        await wait_for(pb, lambda: ben.state.alerts.deputy_id == 2, "the deputy named")
+        await pb.pause()
+        assert screen.check_action("acknowledge", ())
+        await pb.press("k")
+        await wait_for(pa, lambda: asha.state.alerts.alerts[alert_id].status is AlertStatus.ACKNOWLEDGED,
+                       "the deputy's acknowledgement")
 
 
 async def test_an_offline_client_shows_open_escalations_first_when_it_reconnects(tmp_path: Path) -> None:

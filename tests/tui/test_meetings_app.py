@@ -33,7 +33,7 @@ from tui.screens.board import BoardScreen
 from tui.screens.meetings import LEAD_ACTIONS, MeetingsScreen, Row, may
 
 from .app_data import ASHA, BEN, NOW, seeded_store
-from .app_server import fill, live, make_app, notified, offered, running_server, wait_for
+from .app_server import fill, lead_and_inspector, live, make_app, notified, offered, running_server, wait_for
 from .meetings_data import TODAY_KIT, meeting_log
 
 SIZE = (100, 30)
@@ -68,108 +68,103 @@ def highlight(screen: MeetingsScreen, option_id: str) -> None:
 
 
 async def test_the_lead_runs_a_kit_meeting_from_open_to_frozen_amended_minutes(tmp_path: Path) -> None:
-    async with running_server(tmp_path) as server:
-        asha = make_app(tmp_path, server.url, server.tokens["asha"], name="asha")
-        ben = make_app(tmp_path, server.url, server.tokens["ben"], name="ben")
-        async with asha.run_test(size=SIZE) as pa, ben.run_test(size=SIZE) as pb:
-            await live(pa)
-            await live(pb)
-            for fields in FINDINGS:  # Ben records two findings, as the board's form would
-                ben.board.post_message(BoardScreen.Submitted(fields))
-            await wait_for(pa, lambda: len(asha.state.findings) == 2, "Ben's findings at the lead")
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+        for fields in FINDINGS:  # Ben records two findings, as the board's form would
+            ben.board.post_message(BoardScreen.Submitted(fields))
+        await wait_for(pa, lambda: len(asha.state.findings) == 2, "Ben's findings at the lead")
 
-            await pb.press("m")  # Ben follows the meetings screen: nothing yet, and nothing for him to do
-            assert "The lead inspector opens the day's KIT" in meetings_screen(ben).title_text
-            assert not offered(ben.screen) & LEAD_ACTIONS
+        await pb.press("m")  # Ben follows the meetings screen: nothing yet, and nothing for him to do
+        assert "The lead inspector opens the day's KIT" in meetings_screen(ben).title_text
+        assert not offered(ben.screen) & LEAD_ACTIONS
 
-            # The lead opens today's KIT meeting; the server drafts the agenda from the findings.
-            await pa.press("m")
-            screen = meetings_screen(asha)
-            assert "No meetings yet" in screen.title_text and "open_meeting" in offered(screen)
-            await submit(pa, "b")
-            await wait_for(pa, lambda: screen.minutes is not None, "the meeting open at the lead")
-            minutes = screen.minutes
-            assert minutes is not None and minutes.kind is MeetingKind.KIT and minutes.is_open
-            assert minutes.day.isoformat() == "2026-11-18"  # today in London at the fixed clock
-            assert "Keeping-in-touch meeting · Wednesday 18 November 2026" in screen.title_text
-            assert "Findings since the last meeting" in screen.minutes_text
-            assert "1. Health — Weakness: No record of the health visitor" in screen.minutes_text
-            assert "2. Health — Strength: Named nurse's supervision" in screen.minutes_text
-            await wait_for(pb, lambda: "No record of the health visitor" in meetings_screen(ben).minutes_text,
-                           "the agenda at Ben's")
-            assert notified(ben, "Asha Patel opened the KIT meeting") and not notified(asha, "opened the KIT")
+        # The lead opens today's KIT meeting; the server drafts the agenda from the findings.
+        await pa.press("m")
+        screen = meetings_screen(asha)
+        assert "No meetings yet" in screen.title_text and "open_meeting" in offered(screen)
+        await submit(pa, "b")
+        await wait_for(pa, lambda: screen.minutes is not None, "the meeting open at the lead")
+        minutes = screen.minutes
+        assert minutes is not None and minutes.kind is MeetingKind.KIT and minutes.is_open
+        assert minutes.day.isoformat() == "2026-11-18"  # today in London at the fixed clock
+        assert "Keeping-in-touch meeting · Wednesday 18 November 2026" in screen.title_text
+        assert "Findings since the last meeting" in screen.minutes_text
+        assert "1. Health — Weakness: No record of the health visitor" in screen.minutes_text
+        assert "2. Health — Strength: Named nurse's supervision" in screen.minutes_text
+        await wait_for(pb, lambda: "No record of the health visitor" in meetings_screen(ben).minutes_text,
+                       "the agenda at Ben's")
+        assert notified(ben, "Asha Patel opened the KIT meeting") and not notified(asha, "opened the KIT")
 
-            # An item of other business, added last, then moved up above the strength.
-            assert screen.row.item == screen.minutes.agenda[0]  # type: ignore[union-attr]  # the first item
-            await pa.press("plus")
-            form = asha.screen
-            assert isinstance(form, MeetingForm)
-            assert form.query_one("#field-position", Input).value == "2", "offered just after the highlighted item"
-            await fill(pa, form, title="Health visitor capacity", position="")  # but this one goes last
-            await pa.press("ctrl+s")
-            await wait_for(pa, lambda: len(screen.minutes.agenda) == 3, "the added item")  # type: ignore[union-attr]
-            added = screen.minutes.agenda[-1]  # type: ignore[union-attr]
-            assert added.title == "Health visitor capacity" and screen.row.item == added, "the new item highlighted"
-            assert {"move_up", "drop_item"} <= offered(screen) and "move_down" not in offered(screen)
-            await pa.press("shift+up")
-            await wait_for(pa, lambda: screen.minutes.agenda[1].id == added.id, "the item moved up")  # type: ignore[union-attr]
-            assert "2. Health visitor capacity" in screen.minutes_text
-            assert screen.row.item is not None and screen.row.item.id == added.id, "still highlighted after moving"
+        # An item of other business, added last, then moved up above the strength.
+        assert screen.row.item == screen.minutes.agenda[0]  # type: ignore[union-attr]  # the first item
+        await pa.press("plus")
+        form = asha.screen
+        assert isinstance(form, MeetingForm)
+        assert form.query_one("#field-position", Input).value == "2", "offered just after the highlighted item"
+        await fill(pa, form, title="Health visitor capacity", position="")  # but this one goes last
+        await pa.press("ctrl+s")
+        await wait_for(pa, lambda: len(screen.minutes.agenda) == 3, "the added item")  # type: ignore[union-attr]
+        added = screen.minutes.agenda[-1]  # type: ignore[union-attr]
+        assert added.title == "Health visitor capacity" and screen.row.item == added, "the new item highlighted"
+        assert {"move_up", "drop_item"} <= offered(screen) and "move_down" not in offered(screen)
+        await pa.press("shift+up")
+        await wait_for(pa, lambda: screen.minutes.agenda[1].id == added.id, "the item moved up")  # type: ignore[union-attr]
+        assert "2. Health visitor capacity" in screen.minutes_text
+        assert screen.row.item is not None and screen.row.item.id == added.id, "still highlighted after moving"
 
-            # Against it: a note, the local authority's response and an action.
-            await submit(pa, "n", text="Two health visitors for 900 families in the north locality.")
-            await submit(pa, "r", text="The DCS will raise capacity with the CCG at Friday's board.")
-            await submit(pa, "p", text="Send the health visiting caseload figures.", owner="Head of Service",
-                         due="20/11/2026")
-            await wait_for(pa, lambda: len(screen.minutes.entries) == 3, "three entries")  # type: ignore[union-attr]
-            minutes = screen.minutes
-            assert minutes is not None
-            assert [e.kind for e in minutes.entries] == [EntryKind.NOTE, EntryKind.LA_RESPONSE, EntryKind.ACTION]
-            assert {e.item_id for e in minutes.entries} == {added.id}
-            assert "drop_item" not in offered(screen), "an item with entries cannot be dropped"
-            text = screen.minutes_text
-            assert "• Local authority's response: The DCS will raise capacity" in text
-            assert "• Action: Send the health visiting caseload figures. — owner: Head of Service; due Fri 20 Nov" \
-                in text
+        # Against it: a note, the local authority's response and an action.
+        await submit(pa, "n", text="Two health visitors for 900 families in the north locality.")
+        await submit(pa, "r", text="The DCS will raise capacity with the CCG at Friday's board.")
+        await submit(pa, "p", text="Send the health visiting caseload figures.", owner="Head of Service",
+                     due="20/11/2026")
+        await wait_for(pa, lambda: len(screen.minutes.entries) == 3, "three entries")  # type: ignore[union-attr]
+        minutes = screen.minutes
+        assert minutes is not None
+        assert [e.kind for e in minutes.entries] == [EntryKind.NOTE, EntryKind.LA_RESPONSE, EntryKind.ACTION]
+        assert {e.item_id for e in minutes.entries} == {added.id}
+        assert "drop_item" not in offered(screen), "an item with entries cannot be dropped"
+        text = screen.minutes_text
+        assert "• Local authority's response: The DCS will raise capacity" in text
+        assert "• Action: Send the health visiting caseload figures. — owner: Head of Service; due Fri 20 Nov" \
+            in text
 
-            # Ben sees it all live, and is offered none of it.
-            watching = meetings_screen(ben)
-            await wait_for(pb, lambda: "caseload figures" in watching.minutes_text, "the entries at Ben's")
-            assert "Read-only: the lead inspector runs meetings." in watching.title_text
-            highlight(watching, f"item:{added.id}")
-            await pb.pause()
-            assert not offered(watching) & LEAD_ACTIONS and "export" in offered(watching)
-            await pb.press("n")  # a key that is not his does nothing
-            assert watching is ben.screen
+        # Ben sees it all live, and is offered none of it.
+        watching = meetings_screen(ben)
+        await wait_for(pb, lambda: "caseload figures" in watching.minutes_text, "the entries at Ben's")
+        assert "Read-only: the lead inspector runs meetings." in watching.title_text
+        highlight(watching, f"item:{added.id}")
+        await pb.pause()
+        assert not offered(watching) & LEAD_ACTIONS and "export" in offered(watching)
+        await pb.press("n")  # a key that is not his does nothing
+        assert watching is ben.screen
 
-            # Close, after confirming: the minutes freeze.
-            await pa.press("f")
-            assert isinstance(asha.screen, CloseMeetingDialog)
-            await pa.press("y")
-            await wait_for(pa, lambda: not screen.minutes.is_open, "the meeting closed")  # type: ignore[union-attr]
-            assert "✓ Closed 18 Nov" in screen.title_text and "the minutes are frozen" in screen.title_text
-            assert not offered(screen) & {"add_item", "note", "la_response", "record_action", "close_meeting",
-                                          "move_up", "move_down", "drop_item"}
-            assert "open_meeting" in offered(screen), "tomorrow's (or the team's) meeting can be opened"
+        # Close, after confirming: the minutes freeze.
+        await pa.press("f")
+        assert isinstance(asha.screen, CloseMeetingDialog)
+        await pa.press("y")
+        await wait_for(pa, lambda: not screen.minutes.is_open, "the meeting closed")  # type: ignore[union-attr]
+        assert "✓ Closed 18 Nov" in screen.title_text and "the minutes are frozen" in screen.title_text
+        assert not offered(screen) & {"add_item", "note", "la_response", "record_action", "close_meeting",
+                                      "move_up", "move_down", "drop_item"}
+        assert "open_meeting" in offered(screen), "tomorrow's (or the team's) meeting can be opened"
 
-            # A correction after closing is an amendment, with its reason and the earlier version shown.
-            action = minutes.entries[2]
-            highlight(screen, f"entry:{action.id}")
-            await pa.pause()
-            assert "amend" in offered(screen)
-            await pa.press("e")
-            form = asha.screen
-            assert isinstance(form, MeetingForm)
-            assert form.query_one("#field-due", Input).value == "2026-11-20"
-            await fill(pa, form, due="2026-11-23", reason="The DCS asked for Monday.")
-            await pa.press("ctrl+s")
-            await wait_for(pa, lambda: len(screen.minutes.entries[2].versions) == 2, "the amendment")  # type: ignore[union-attr]
-            text = screen.minutes_text
-            assert "due Mon 23 Nov  ✎" in text
-            assert "✎ amended 18 Nov" in text and "The DCS asked for Monday." in text
-            assert "before (18 Nov" in text and "due Fri 20 Nov" in text
-            await wait_for(pb, lambda: "The DCS asked for Monday." in watching.minutes_text, "history at Ben's")
-            assert "✓ Closed" in watching.title_text
+        # A correction after closing is an amendment, with its reason and the earlier version shown.
+        action = minutes.entries[2]
+        highlight(screen, f"entry:{action.id}")
+        await pa.pause()
+        assert "amend" in offered(screen)
+        await pa.press("e")
+        form = asha.screen
+        assert isinstance(form, MeetingForm)
+        assert form.query_one("#field-due", Input).value == "2026-11-20"
+        await fill(pa, form, due="2026-11-23", reason="The DCS asked for Monday.")
+        await pa.press("ctrl+s")
+        await wait_for(pa, lambda: len(screen.minutes.entries[2].versions) == 2, "the amendment")  # type: ignore[union-attr]
+        text = screen.minutes_text
+        assert "due Mon 23 Nov  ✎" in text
+        assert "✎ amended 18 Nov" in text and "The DCS asked for Monday." in text
+        assert "before (18 Nov" in text and "due Fri 20 Nov" in text
+        await wait_for(pb, lambda: "The DCS asked for Monday." in watching.minutes_text, "history at Ben's")
+        assert "✓ Closed" in watching.title_text
 
 
 async def test_the_server_refuses_a_meeting_command_from_someone_else_and_the_app_says_so(tmp_path: Path) -> None:
