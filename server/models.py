@@ -24,6 +24,7 @@ class InspectionRow(SQLModel, table=True):
     name: str
     framework: str
     start_date: date | None = None
+    end_date: date | None = None  # last day of fieldwork: the reporting clock starts here
     timezone: str = "Europe/London"
     epoch: str
     head: int = 0  # last seq allocated; bumped in the same transaction as each event
@@ -92,6 +93,9 @@ class FindingRow(SQLModel, table=True):
     version: int = 1
     posted_at: datetime = Field(sa_column=_utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    withdrawn_by: int | None = Field(default=None, foreign_key="inspector.id")
+    withdrawn_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class AlertRow(SQLModel, table=True):

@@ -70,6 +70,7 @@ def inspection_model(row: InspectionRow) -> Inspection:
         name=row.name,
         framework=Framework(row.framework),
         start_date=row.start_date,
+        end_date=row.end_date,
         timezone=row.timezone,
     )
 

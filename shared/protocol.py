@@ -33,6 +33,7 @@ from shared.vocabulary import (
 )
 
 MAX_TEXT = 10_000
+MAX_REASON = 2_000
 COMMAND_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
 CHILD_ID = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$"
 CRITERION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
@@ -83,6 +84,8 @@ class Inspection(Frame):
     name: str
     framework: Framework
     start_date: date | None = None
+    end_date: date | None = None
+    """The last day of fieldwork; the reporting clock counts from it (integrated ¶45–48)."""
     timezone: str = "Europe/London"
 
 
@@ -156,6 +159,21 @@ class AmendFinding(Command, FindingFields):
     finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
 
 
+class WithdrawFinding(Command):
+    """``finding.withdraw``: the author or the lead takes a finding out of the evidence, with a reason.
+
+    The finding stays in the log and its history; reports, coverage and grades no longer count it.
+    """
+
+    type: Literal["finding.withdraw"] = "finding.withdraw"
+    finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
+
+    @model_validator(mode="after")
+    def _rules(self) -> WithdrawFinding:
+        if not self.reason.strip():
+            raise ValueError("reason: must not be blank")
+        return self
 
 
 # ---------------------------------------------------------------- server → client
@@ -227,6 +245,13 @@ class FindingAmended(FindingFields):
 
     finding_id: str
     version: int
+
+
+class FindingWithdrawn(Frame):
+    """Data of ``finding.withdrawn``."""
+
+    finding_id: str
+    reason: str
 
 
 # ---------------------------------------------------------------- encoding and decoding
