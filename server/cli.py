@@ -9,7 +9,7 @@ import asyncio
 import logging
 import os
 import signal
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -19,6 +19,7 @@ from sqlmodel import Session
 from server import store
 from server.app import ServerConfig, TeamServer
 from server.meetings import minutes_of
+from server.report import FORMATS, render_report
 from shared.meetings import MeetingKind, minutes_markdown
 from shared.vocabulary import Framework, Inspectorate, Role
 
@@ -84,14 +85,22 @@ def inspection() -> None:
 @click.argument("name")
 @click.option("--framework", type=_choice(Framework), default=Framework.INTEGRATED.value, show_default=True)
 @click.option("--start", "start_date", type=click.DateTime(["%Y-%m-%d"]), help="First day of fieldwork.")
+@click.option("--end", "end_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day of fieldwork: the reporting clock counts from it.")
 @click.option("--timezone", default="Europe/London", show_default=True)
 @db_option
-def inspection_create(name: str, framework: str, start_date: object, timezone: str, db_url: str) -> None:
+def inspection_create(
+    name: str, framework: str, start_date: object, end_date: object, timezone: str, db_url: str
+) -> None:
     """Create an inspection called NAME and print its id."""
-    day: date | None = start_date.date() if start_date is not None else None  # type: ignore[attr-defined]
+    first: date | None = start_date.date() if start_date is not None else None  # type: ignore[attr-defined]
+    last: date | None = end_date.date() if end_date is not None else None  # type: ignore[attr-defined]
+    if first is not None and last is not None and last < first:
+        raise click.BadParameter(f"{last} is before the first day of fieldwork ({first})", param_hint="--end")
     try:
         created = store.create_inspection(
-            _engine(db_url), name=name, framework=Framework(framework), start_date=day, timezone=timezone
+            _engine(db_url), name=name, framework=Framework(framework), start_date=first, end_date=last,
+            timezone=timezone,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
@@ -104,7 +113,8 @@ def inspection_list(db_url: str) -> None:
     """List inspections."""
     for item in store.list_inspections(_engine(db_url)):
         start = item.start_date.isoformat() if item.start_date else "-"
-        click.echo(f"{item.id}\t{item.name}\t{item.framework.value}\t{start}")
+        end = item.end_date.isoformat() if item.end_date else "-"
+        click.echo(f"{item.id}\t{item.name}\t{item.framework.value}\t{start}\t{end}")
 
 
 @click.group()
@@ -198,11 +208,32 @@ def kit_export(inspection_id: int, day: object, kind: str, out: str | None, db_u
         click.echo(text, nl=False)
 
 
+@click.command()
+@click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
+              help="Markdown, or one print-ready HTML file.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to a file, not stdout.")
+@db_option
+def report(inspection_id: int, fmt: str, out: str | None, db_url: str) -> None:
+    """The published report: summary, agency and LSCB reports in one document, every statement cited."""
+    engine = _engine(db_url)
+    try:
+        with Session(engine) as session:
+            text = render_report(session, inspection_id=inspection_id, fmt=fmt, generated_at=datetime.now(UTC))
+    except store.NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="--inspection") from None
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @click.group()
 def cli() -> None:
     """Triangulate server commands (``python -m server``)."""
 
 
-for _command in (serve, inspection, inspector, kit):
+for _command in (serve, inspection, inspector, kit, report):
     cli.add_command(_command)
 

@@ -15,15 +15,17 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server import alerts, deadlines, enquiries, findings, grades, meetings
+from server import alerts, cases, deadlines, enquiries, fieldwork, findings, grades, meetings, personal_data
 from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
 from shared import alerts as alert_commands
+from shared import cases as case_commands
 from shared import enquiries as enquiry_commands
+from shared import fieldwork as fieldwork_commands
 from shared import grades as grade_commands
 from shared import meetings as meeting_commands
 from shared import triangulation as link_commands
-from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding
+from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding, WithdrawFinding
 
 Handler = Callable[..., BaseModel | dict[str, Any]]
 
@@ -31,6 +33,7 @@ Handler = Callable[..., BaseModel | dict[str, Any]]
 HANDLERS: dict[type[Command], tuple[str, Handler]] = {
     PostFinding: ("finding.posted", findings.post_finding),
     AmendFinding: ("finding.amended", findings.amend_finding),
+    WithdrawFinding: ("finding.withdrawn", findings.withdraw_finding),
     alert_commands.RaiseAlert: ("alert.raised", alerts.raise_alert),
     alert_commands.NoteAlert: ("alert.noted", alerts.note_alert),
     alert_commands.EscalateAlert: ("alert.escalated", alerts.escalate_alert),
@@ -62,6 +65,13 @@ HANDLERS: dict[type[Command], tuple[str, Handler]] = {
     grade_commands.AgreeGrade: ("grade.agreed", grades.agree_grade),
     grade_commands.ChallengeGrade: ("grade.challenged", grades.challenge_grade),
     grade_commands.SignOffGrade: ("grade.signed-off", grades.sign_off_grade),
+    fieldwork_commands.SetFieldwork: (fieldwork_commands.EVENT_KIND, fieldwork.set_fieldwork),
+    case_commands.ImportCases: ("cases.imported", cases.import_cases),
+    case_commands.DrawSample: ("sample.drawn", cases.draw),
+    case_commands.AddToSample: ("sample.added", cases.add),
+    case_commands.AllocateCase: ("case.allocated", cases.allocate),
+    case_commands.RecordCaseProgress: ("case.progressed", cases.progress),
+    case_commands.SetPersonalDataPolicy: ("personal-data.set", cases.set_policy),
 }
 
 
@@ -89,9 +99,13 @@ def apply_command(
             raise CommandRejected(ErrorCode.CONFLICT, "this command id was already used", field="id")
         return Applied(seq=earlier.seq, event=None)
 
+    # Every command's free text passes the personal-data guard before its handler (refused, or recorded masked).
+    found = personal_data.guard(session, inspection_id=inspection_id, command=command, at=at)
     kind, handler = HANDLERS[type(command)]
     data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
     payload: dict[str, Any] = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    if found:
+        payload = {**payload, "personal_data": [record.model_dump(mode="json") for record in found]}
     # Allocated in the database, in this transaction: the row lock keeps seq gap-free across processes.
     seq = session.execute(
         update(InspectionRow)

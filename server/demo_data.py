@@ -4,7 +4,8 @@ Everything here is invented. Children appear only as child unique IDs (``NM-`` +
 LA's Annex A list) and adults only by relationship ("mother", "the offender"), because inspection records
 never name the people in them [CP ¶51]. Several children recur across agencies so the demo shows what the
 product is for: one child's case seen from the LA, health, police and probation side by side.
-Criteria use the consultation's paragraph + letter (``68r`` = health help and protection, criterion r).
+Criteria are catalogue ids (shared/criteria.json) that fit each finding's agency and judgement area
+(``I68r`` = integrated ¶68r, health × help and protection); the server refuses any other.
 """
 
 from __future__ import annotations
@@ -155,102 +156,102 @@ FINDINGS: tuple[SeedFinding, ...] = (
     _seed("ofsted", 1, "09:50", LA, HP, None, WEAKNESS, CASE,
           "Child protection plan outcomes not specific or measurable; plan lists services rather than what "
           "must change for the child. Core group last met 9 weeks ago.", "NM-10412"),
-    _seed("cqc", 1, "10:30", HEALTH, HP, "68r", STRENGTH, MAM,
+    _seed("cqc", 1, "10:30", HEALTH, HP, "I68r", STRENGTH, MAM,
           "Health visitor attended the strategy discussion and initial child protection conference; "
           "contributed growth and development history. Health plan actions linked to the CP plan.",
           "NM-10234"),
     _seed("ofsted", 1, "11:15", LA, HP, None, AFI, CASE,
           "Assessment completed within 45 working days but father's history of domestic abuse not "
           "analysed; risk to the child not explicit. Manager signed off without comment.", "NM-10588"),
-    _seed("cqc", 1, "12:45", HEALTH, HP, "68n", WEAKNESS, CASE,
+    _seed("cqc", 1, "12:45", HEALTH, HP, "I68n", WEAKNESS, CASE,
           "Referrals from the emergency department lack analysis of risk: 4 of 7 sampled describe the "
           "injury but not why it is a safeguarding concern."),
     _seed("ofsted", 1, "14:00", LA, HP, None, GOOD, FAMILY,
           "Met mother with the social worker. Mother described the worker as consistent and honest; direct "
           "work with the child recorded in the child's own words and shaped the plan.", "NM-10611"),
-    _seed("cqc", 1, "15:15", HEALTH, LAC, "69b", WEAKNESS, DATA,
+    _seed("cqc", 1, "15:15", HEALTH, LAC, "I69b", WEAKNESS, DATA,
           "Initial health assessments completed within 20 working days for 48% of children entering care "
           "last quarter. Delay mostly in consent paperwork from the LA: test with Ofsted colleagues."),
-    _seed("lead", 1, "15:30", LSCB, LSCB_EFF, "115k", WEAKNESS, DATA,
+    _seed("lead", 1, "15:30", LSCB, LSCB_EFF, "I115k", WEAKNESS, DATA,
           "LSCB annual report describes activity but does not evaluate impact; no analysis of why repeat "
           "child protection plans have risen to 22%."),
     _seed("ofsted", 1, "16:20", LA, LAC, None, STRENGTH, CASE,
           "Young person in a stable foster placement for 2 years; pathway plan written with them and "
           "reflects their wish to attend college. Personal adviser visits monthly.", "NM-10795"),
     # ---- Wednesday: HMIC and HMI Probation join.
-    _seed("hmic", 2, "09:30", POLICE, HP, "80h", STRENGTH, CASE,
+    _seed("hmic", 2, "09:30", POLICE, HP, "I80h", STRENGTH, CASE,
           "Section 47 joint investigation: ABE interview of the child within 48 hours with the social worker "
           "present; bail conditions shared with children's social care the same day.", "NM-10234"),
-    _seed("cqc", 2, "09:40", HEALTH, LAC, "69f", AFI, STAFF,
+    _seed("cqc", 2, "09:40", HEALTH, LAC, "I69f", AFI, STAFF,
           "CAMHS wait for children looked after is 18 weeks with no fast-track pathway. Social workers and "
           "foster carers describe escalating distress while children wait."),
-    _seed("probation", 2, "10:00", PROBATION, None, "84c", WEAKNESS, CASE,
+    _seed("probation", 2, "10:00", PROBATION, None, "I84c", WEAKNESS, CASE,
           "Checks with children's social care not made at start of sentence in 3 of 6 cases where the "
           "offender has contact with children."),
     _seed("ofsted", 2, "10:10", LA, LAC, None, WEAKNESS, DATA,
           "14% of children looked after had three or more placements in the last year, above statistical "
           "neighbours. Placement sufficiency strategy still in draft."),
-    _seed("hmic", 2, "11:40", POLICE, HP, "80l", WEAKNESS, CASE,
+    _seed("hmic", 2, "11:40", POLICE, HP, "I80l", WEAKNESS, CASE,
           "Young person reported missing 6 times in 8 weeks. Return home interviews for 2 episodes only; no "
           "link made to the exploitation risk known to health. Missing coordinator not informed.",
           "NM-10937"),
-    _seed("cqc", 2, "11:50", HEALTH, HP, "68u", GOOD, CASE,
+    _seed("cqc", 2, "11:50", HEALTH, HP, "I68u", GOOD, CASE,
           "School nurse identified indicators of sexual exploitation, referred promptly with a clear risk "
           "analysis and attended the exploitation meeting. Young person now engaging with specialist "
           "service.", "NM-10937"),
-    _seed("probation", 2, "13:15", PROBATION, None, "85b", STRENGTH, CASE,
+    _seed("probation", 2, "13:15", PROBATION, None, "I85b", STRENGTH, CASE,
           "Offender manager alerted children's social care the same day on learning the offender's new "
           "partner has a child; joint home visit completed within the week.", "NM-11302"),
     _seed("ofsted", 2, "13:30", LA, LAC, None, AFI, CASE,
           "Permanence plan of adoption agreed at second review but family finding not started 5 months on. "
           "No IRO escalation recorded.", "NM-10853"),
-    _seed("hmic", 2, "14:10", POLICE, HP, "80k", AFI, DATA,
+    _seed("hmic", 2, "14:10", POLICE, HP, "I80k", AFI, DATA,
           "Domestic abuse notifications reach children's social care in batches, up to 5 days after the "
           "incident. Children present at 31% of sampled incidents; risk to the child not assessed."),
-    _seed("cqc", 2, "14:20", HEALTH, LEAD_MG, "70l", STRENGTH, DATA,
+    _seed("cqc", 2, "14:20", HEALTH, LEAD_MG, "I70l", STRENGTH, DATA,
           "Level 3 safeguarding training compliance 94% across the acute trust; named nurse audits "
           "supervision quarterly and reports findings to the trust board."),
     _seed("lead", 2, "15:40", LA, LEAD_MG, None, STRENGTH, STAFF,
           "Social workers report manageable caseloads (average 17) and regular reflective supervision. "
           "Supervision records seen in 6 of 8 sampled cases; actions clear and followed up."),
-    _seed("ofsted", 2, "16:00", LSCB, LSCB_EFF, "115j", STRENGTH, DATA,
+    _seed("ofsted", 2, "16:00", LSCB, LSCB_EFF, "I115j", STRENGTH, DATA,
           "Multi-agency training well attended; 3-month evaluation shows practitioners using the neglect "
           "toolkit. Health and police take-up good."),
-    _seed("hmic", 2, "16:30", POLICE, HP, "80u", STRENGTH, OBS,
+    _seed("hmic", 2, "16:30", POLICE, HP, "I80u", STRENGTH, OBS,
           "Custody suite observation: appropriate adult arrived within 2 hours for a 15-year-old; detention "
           "reviewed hourly; the young person was not held overnight."),
     # ---- Thursday: HMI Prisons at the young offender institution; lines of enquiry tested.
-    _seed("probation", 3, "09:45", YOT, None, "92b", STRENGTH, CASE,
+    _seed("probation", 3, "09:45", YOT, None, "I92b", STRENGTH, CASE,
           "YOT assessment clearly sets out the young person's vulnerability to criminal exploitation; "
           "referral to children's social care made and chased after 5 days.", "NM-11479"),
-    _seed("cqc", 3, "10:00", HEALTH, HP, "68c", WEAKNESS, CASE,
+    _seed("cqc", 3, "10:00", HEALTH, HP, "I68c", WEAKNESS, CASE,
           "GP not invited to the child protection conference and no GP report on file; mother's mental "
           "health history known to the practice was not shared.", "NM-10412"),
-    _seed("hmic", 3, "10:20", POLICE, LEAD_MG, "81a", WEAKNESS, STAFF,
+    _seed("hmic", 3, "10:20", POLICE, LEAD_MG, "I81a", WEAKNESS, STAFF,
           "Public protection unit managers unaware of the MASH backlog; no data on timeliness of police "
           "checks reaches senior leaders."),
-    _seed("prisons", 3, "10:30", CUSTODY, None, "106a", STRENGTH, OBS,
+    _seed("prisons", 3, "10:30", CUSTODY, None, "I106a", STRENGTH, OBS,
           "Care and support plans for young people at risk of self-harm are detailed, written with the young "
           "person, and name a key worker and deputy."),
     _seed("lead", 3, "11:00", LA, LEAD_MG, None, WEAKNESS, DATA,
           "Performance reports to the Lead Member cover timeliness only; no audit findings on quality of "
           "practice. Self-evaluation overstates progress at the front door."),
-    _seed("hmic", 3, "13:00", POLICE, HP, "80j", GOOD, MAM,
+    _seed("hmic", 3, "13:00", POLICE, HP, "I80j", GOOD, MAM,
           "Observed MARAC: police chair ensured the children in each household were discussed; actions "
           "allocated with owners and timescales; minutes circulated within 24 hours."),
-    _seed("lead", 3, "13:30", LSCB, LSCB_EFF, "115g", AFI, MAM,
+    _seed("lead", 3, "13:30", LSCB, LSCB_EFF, "I115g", AFI, MAM,
           "Observed the missing and exploitation sub-group. Partners share lists of children missing but "
           "there is no analysis of patterns or locations; actions lack owners."),
-    _seed("prisons", 3, "14:00", CUSTODY, None, "107c", WEAKNESS, CASE,
+    _seed("prisons", 3, "14:00", CUSTODY, None, "I107c", WEAKNESS, CASE,
           "Looked-after young person received into custody; home local authority not informed for 9 days "
           "and no statutory review held.", "NM-11520"),
-    _seed("probation", 3, "14:30", YOT, None, "95b", AFI, STAFF,
+    _seed("probation", 3, "14:30", YOT, None, "I95b", AFI, STAFF,
           "YOT case managers do not routinely attend core groups for young people on child protection "
           "plans; contribution is by email. Managers aware; no action plan."),
     _seed("ofsted", 3, "14:45", LA, HP, None, WEAKNESS, CASE,
           "Privately fostered child: notification received but no statutory visits recorded for 10 weeks. "
           "Raised with the team manager for immediate follow-up.", "NM-11020"),
-    _seed("cqc", 3, "15:30", HEALTH, LAC, "69c", WEAKNESS, FAMILY,
+    _seed("cqc", 3, "15:30", HEALTH, LAC, "I69c", WEAKNESS, FAMILY,
           "Care leaver told us they had not been given their health history before leaving care and did "
           "not know how to register with a GP in their new area.", "NM-10795"),
     _seed("lead", 3, "16:10", LA, HP, None, NOTE, CASE,
@@ -258,16 +259,16 @@ FINDINGS: tuple[SeedFinding, ...] = (
           "Service informed 15:50; confirmed in writing to DCS 16:05. Strategy discussion set for 09:00.",
           "NM-11146"),
     # ---- Friday: follow-ups, triangulation, QA challenge.
-    _seed("prisons", 4, "09:30", CUSTODY, None, "105e", AFI, DATA,
+    _seed("prisons", 4, "09:30", CUSTODY, None, "I105e", AFI, DATA,
           "Cell-sharing risk assessments completed on reception but not reviewed: 5 of 12 checked were more "
           "than 4 weeks old."),
     _seed("ofsted", 4, "10:30", LA, HP, None, NOTE, MAM,
           "Follow-up to Thursday's escalation: strategy discussion held 09:00; contact suspended pending "
           "assessment; safety plan agreed with mother. Escalation resolved.", "NM-11146"),
-    _seed("probation", 4, "10:45", PROBATION, None, "90b", NOTE, DATA,
+    _seed("probation", 4, "10:45", PROBATION, None, "I90b", NOTE, DATA,
           "NPS/CRC attended 4 of 10 LSCB sub-group meetings in the last year. Line of enquiry for the LSCB "
           "judgement: partner contribution."),
-    _seed("lead", 4, "11:20", LSCB, LSCB_EFF, "115e", GOOD, STAFF,
+    _seed("lead", 4, "11:20", LSCB, LSCB_EFF, "I115e", GOOD, STAFF,
           "Learning from the last serious case review is embedded: practitioners in every agency could "
           "describe the 'think family' checklist; audit shows better consideration of fathers."),
     _seed("lead", 4, "13:00", LA, HP, None, WEAKNESS, STAFF,
@@ -301,66 +302,66 @@ POOL: tuple[PoolFinding, ...] = (
     PoolFinding(_fields(LA, HP, None, WEAKNESS, FAMILY,
         "Three social workers in 6 months; mother said she had to repeat her story to each one."),
         about_child=True),
-    PoolFinding(_fields(LSCB, LSCB_EFF, "115d", AFI, DATA,
+    PoolFinding(_fields(LSCB, LSCB_EFF, "I115d", AFI, DATA,
         "Section 11 audit returns received from all statutory partners; challenge sessions held but "
         "actions not tracked to completion.")),
-    PoolFinding(_fields(LSCB, LSCB_EFF, "115c", GOOD, DATA,
+    PoolFinding(_fields(LSCB, LSCB_EFF, "I115c", GOOD, DATA,
         "LSCB chair wrote to the CCG challenging delays in initial health assessments; response received "
         "and monitored at the board.")),
-    PoolFinding(_fields(LSCB, LSCB_EFF, "115h", STRENGTH, DATA,
+    PoolFinding(_fields(LSCB, LSCB_EFF, "I115h", STRENGTH, DATA,
         "Multi-agency case audit on neglect found weak use of chronologies; learning briefing issued to "
         "all partners.")),
-    PoolFinding(_fields(HEALTH, HP, "68n", STRENGTH, CASE,
+    PoolFinding(_fields(HEALTH, HP, "I68n", STRENGTH, CASE,
         "Midwife referred at 20 weeks with a clear account of the risk from parental substance misuse."),
         about_child=True),
-    PoolFinding(_fields(HEALTH, LAC, "69b", WEAKNESS, CASE,
+    PoolFinding(_fields(HEALTH, LAC, "I69b", WEAKNESS, CASE,
         "Review health assessment on time but health plan actions not followed up by the looked-after "
         "children's nurse."), about_child=True),
-    PoolFinding(_fields(HEALTH, HP, "68p", STRENGTH, CASE,
+    PoolFinding(_fields(HEALTH, HP, "I68p", STRENGTH, CASE,
         "Out-of-hours paediatric advice available and used appropriately for a child protection medical."),
         about_child=True),
-    PoolFinding(_fields(HEALTH, HP, "68q", WEAKNESS, CASE,
+    PoolFinding(_fields(HEALTH, HP, "I68q", WEAKNESS, CASE,
         "Health visitor caseload above recommended level; two of four core contacts missed for the baby "
         "on a child protection plan."), about_child=True),
-    PoolFinding(_fields(HEALTH, LEAD_MG, "70l", STRENGTH, STAFF,
+    PoolFinding(_fields(HEALTH, LEAD_MG, "I70l", STRENGTH, STAFF,
         "Named GP for safeguarding runs quarterly training; GPs spoken to were clear about local "
         "thresholds.")),
-    PoolFinding(_fields(HEALTH, HP, "68k", WEAKNESS, CASE,
+    PoolFinding(_fields(HEALTH, HP, "I68k", WEAKNESS, CASE,
         "Adult mental health service did not consider the impact of the parent's illness on the child; "
         "no 'think family' screening recorded."), about_child=True),
-    PoolFinding(_fields(POLICE, HP, "80a", GOOD, CASE,
+    PoolFinding(_fields(POLICE, HP, "I80a", GOOD, CASE,
         "Officer attending the domestic abuse incident spoke to the child separately and recorded the "
         "child's account."), about_child=True),
-    PoolFinding(_fields(POLICE, HP, "80q", STRENGTH, CASE,
+    PoolFinding(_fields(POLICE, HP, "I80q", STRENGTH, CASE,
         "Registered sex offender risk management plan reviewed on time; visit recorded and information "
         "shared with the school.")),
-    PoolFinding(_fields(POLICE, HP, "80j", WEAKNESS, DATA,
+    PoolFinding(_fields(POLICE, HP, "I80j", WEAKNESS, DATA,
         "No police representation at 2 of 5 initial child protection conferences in the audit period.")),
-    PoolFinding(_fields(POLICE, HP, "80t", WEAKNESS, CASE,
+    PoolFinding(_fields(POLICE, HP, "I80t", WEAKNESS, CASE,
         "Young person held overnight in custody under section 136; no health-based place of safety "
         "available."), about_child=True),
-    PoolFinding(_fields(POLICE, LEAD_MG, "81e", STRENGTH, DATA,
+    PoolFinding(_fields(POLICE, LEAD_MG, "I81e", STRENGTH, DATA,
         "Public protection strategy includes child exploitation; performance board reviews missing "
         "episodes monthly.")),
-    PoolFinding(_fields(PROBATION, None, "88c", STRENGTH, MAM,
+    PoolFinding(_fields(PROBATION, None, "I88c", STRENGTH, MAM,
         "Offender manager attended the core group with a clear update on licence conditions restricting "
         "contact with children."), about_child=True),
-    PoolFinding(_fields(PROBATION, None, "85e", WEAKNESS, CASE,
+    PoolFinding(_fields(PROBATION, None, "I85e", WEAKNESS, CASE,
         "Risk assessment not reviewed after the offender moved in with a partner who has two children.")),
-    PoolFinding(_fields(YOT, None, "93d", GOOD, CASE,
+    PoolFinding(_fields(YOT, None, "I93d", GOOD, CASE,
         "YOT worker escalated to the team manager when children's social care had not responded to a "
         "referral within 10 days."), about_child=True),
-    PoolFinding(_fields(YOT, None, "94c", STRENGTH, FAMILY,
+    PoolFinding(_fields(YOT, None, "I94c", STRENGTH, FAMILY,
         "Home visit completed and the parent's view included in the YOT plan."), about_child=True),
-    PoolFinding(_fields(CUSTODY, None, "105a", STRENGTH, FAMILY,
+    PoolFinding(_fields(CUSTODY, None, "I105a", STRENGTH, FAMILY,
         "Young people we spoke to said they feel safe on the unit and know how to report bullying.")),
-    PoolFinding(_fields(CUSTODY, None, "104a", WEAKNESS, DATA,
+    PoolFinding(_fields(CUSTODY, None, "I104a", WEAKNESS, DATA,
         "Use of force on a 16-year-old not referred to the local authority designated officer."),
         about_child=True),
-    PoolFinding(_fields(CUSTODY, None, "103a", STRENGTH, STAFF,
+    PoolFinding(_fields(CUSTODY, None, "I103a", STRENGTH, STAFF,
         "Safeguarding lead attends the LSCB quarterly and reports the establishment's child protection "
         "referrals.")),
-    PoolFinding(_fields(CUSTODY, None, "106h", AFI, STAFF,
+    PoolFinding(_fields(CUSTODY, None, "I106h", AFI, STAFF,
         "Night staff not all trained in suicide prevention; refresher programme planned but not dated.")),
 )  # fmt: skip
 

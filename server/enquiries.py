@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from server.alerts import payload
 from server.errors import CommandRejected
-from server.findings import find_finding
+from server.findings import find_finding, require_live
 from server.models import EnquiryRow, InspectorRow, LinkRow
 from shared.enquiries import (
     AnswerEnquiry,
@@ -118,8 +118,8 @@ def close_enquiry(
 def link_findings(
     session: Session, *, inspection_id: int, actor: Inspector, command: LinkFindings, at: datetime
 ) -> dict[str, Any]:
-    _require_findings(session, inspection_id, [command.finding_id], "finding_id")
-    _require_findings(session, inspection_id, [command.other_finding_id], "other_finding_id")
+    require_live(session, inspection_id, command.finding_id, "finding_id")  # a withdrawn finding is not evidence
+    require_live(session, inspection_id, command.other_finding_id, "other_finding_id")
     pair = {command.finding_id, command.other_finding_id}
     for existing in session.exec(select(LinkRow).where(LinkRow.inspection_id == inspection_id)).all():
         if existing.link_id == command.id:

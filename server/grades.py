@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from server.errors import CommandRejected
-from server.findings import find_finding
+from server.findings import require_live
 from server.models import FindingRow, GradeRow, InspectionRow, InspectorRow, LinkRow
 from shared.criteria import Grade
 from shared.grades import (
@@ -31,7 +31,7 @@ from shared.grades import (
 )
 from shared.protocol import Command, ErrorCode, Inspector
 from shared.triangulation import Link, Relation, Source
-from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate
+from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea
 
 
 def payload(command: Command, **extra: Any) -> dict[str, Any]:
@@ -57,19 +57,21 @@ def _check_grade(session: Session, inspection_id: int, command: ProposeGrade | A
     if why is not None:
         raise CommandRejected(ErrorCode.INVALID, why, field="grade")
     for finding_id in command.finding_ids:
-        if find_finding(session, inspection_id, finding_id) is None:
-            raise CommandRejected(ErrorCode.NOT_FOUND, f"no finding with id {finding_id!r}", field="finding_ids")
+        require_live(session, inspection_id, finding_id, "finding_ids")  # unknown: not_found; withdrawn: conflict
 
 
 def _warnings(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> list[dict[str, Any]]:
     """The rules' warnings on this grade, against the board (agreed grades over proposed) and the live links."""
     grades: dict[str, Grade] = {}
+    understands = command.leaders_understand_failure  # the leadership cell's flag (¶70, ¶81), kept with its grade
     for row in session.exec(
         select(GradeRow).where(GradeRow.inspection_id == inspection_id, GradeRow.agency == command.agency.value)
     ).all():
         current = row.agreed_grade or row.proposed_grade
         if current is not None:
             grades[row.judgement] = Grade(current)
+        if row.judgement == JudgementArea.LEADERSHIP and command.judgement != JudgementArea.LEADERSHIP:
+            understands = row.agreed_leaders_understand if row.agreed_grade else row.proposed_leaders_understand
     inspectorates = {
         row.id: Inspectorate(row.inspectorate)
         for row in session.exec(select(InspectorRow).where(InspectorRow.inspection_id == inspection_id)).all()
@@ -77,13 +79,22 @@ def _warnings(session: Session, inspection_id: int, command: ProposeGrade | Agre
     sources = {
         row.finding_id: Source(inspectorates[row.author_id], EvidenceSource(row.evidence_source))
         for row in session.exec(select(FindingRow).where(FindingRow.inspection_id == inspection_id)).all()
+        if row.withdrawn_at is None  # withdrawn evidence corroborates nothing
     }
     links = [
         Link(row.link_id, row.finding_id, row.other_finding_id, Relation(row.relation))
         for row in session.exec(select(LinkRow).where(LinkRow.inspection_id == inspection_id)).all()
+        if row.finding_id in sources and row.other_finding_id in sources  # nor does it contradict anything
     ]
     found = grade_warnings(
-        command.agency, command.judgement, command.grade, command.finding_ids, grades, links, sources
+        command.agency,
+        command.judgement,
+        command.grade,
+        command.finding_ids,
+        grades,
+        links,
+        sources,
+        leaders_understand_failure=understands,
     )
     return [w.model_dump(mode="json") for w in found]
 
@@ -102,6 +113,7 @@ def propose_grade(
     row.proposed_grade = command.grade.value
     row.proposed_by = actor.id
     row.proposed_findings = json.dumps(command.finding_ids)
+    row.proposed_leaders_understand = command.leaders_understand_failure
     row.updated_at = at
     session.add(row)
     return payload(command, warnings=warnings)
@@ -122,6 +134,7 @@ def agree_grade(
     row.agreed_grade = command.grade.value
     row.agreed_by = actor.id
     row.agreed_findings = json.dumps(command.finding_ids)
+    row.agreed_leaders_understand = command.leaders_understand_failure
     row.signed_off = False
     row.signed_off_by = None
     row.updated_at = at

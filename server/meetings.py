@@ -1,7 +1,12 @@
-"""Command handlers for KIT and team meetings: the lead runs them; the rules live in shared.meetings.Minutes."""
+"""Command handlers for KIT, team and final meetings: the lead runs them; the rules live in shared.meetings.Minutes.
+
+A final meeting's agenda reads the grade board (folded from the ``grade.*`` events with shared.grade_board, the
+same fold the app shows), and closing it records the agreed grades as they stood, in the event and the minutes.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -11,18 +16,23 @@ from sqlmodel import Session, col, select
 from server.alerts import payload
 from server.deadlines import deadlines_of
 from server.errors import CommandRejected
-from server.models import AlertRow, EnquiryRow, FindingRow, InspectionRow, MeetingRow
+from server.models import AlertRow, EnquiryRow, EventRow, FindingRow, GradeRow, InspectionRow, MeetingRow
 from server.store import as_utc
 from shared.alerts import AlertLevel, AlertStatus, deadlines_due
+from shared.criteria import Grade
 from shared.enquiries import EnquiryStatus
+from shared.grade_board import GRADE_KINDS, GradeBoard
+from shared.grades import board_cells
 from shared.meetings import (
     AddAgendaItem,
+    AgreedGrade,
     AlertNote,
     AmendEntry,
     CloseMeeting,
     DropAgendaItem,
     EnquiryNote,
     FindingNote,
+    GradeNote,
     MeetingKind,
     MeetingRuleError,
     Minutes,
@@ -49,9 +59,7 @@ def _meeting(session: Session, inspection_id: int, meeting_id: str) -> MeetingRo
     return row
 
 
-def _change(
-    session: Session, row: MeetingRow, change: Callable[[Minutes], object], at: datetime
-) -> Minutes:
+def _change(session: Session, row: MeetingRow, change: Callable[[Minutes], object], at: datetime) -> Minutes:
     minutes = Minutes.model_validate_json(row.minutes)
     try:
         change(minutes)
@@ -66,7 +74,7 @@ def _change(
 def _agenda_sources(
     session: Session, inspection_id: int, since: datetime | None, at: datetime
 ) -> tuple[list[FindingNote], list[AlertNote], list[EnquiryNote]]:
-    query = select(FindingRow).where(FindingRow.inspection_id == inspection_id)
+    query = select(FindingRow).where(FindingRow.inspection_id == inspection_id, col(FindingRow.withdrawn_at).is_(None))
     if since is not None:
         query = query.where(FindingRow.posted_at > since)
     findings = [
@@ -98,6 +106,44 @@ def _agenda_sources(
     return findings, alerts, enquiries
 
 
+def _grade_notes(session: Session, inspection_id: int) -> list[GradeNote]:
+    """Each graded cell's proposed and agreed grade and its warnings, folded from the log as the app folds it."""
+    board = GradeBoard()
+    for row in session.exec(
+        select(EventRow)
+        .where(EventRow.inspection_id == inspection_id, col(EventRow.kind).in_(GRADE_KINDS))
+        .order_by(col(EventRow.seq))
+    ).all():
+        board.apply(row.kind, json.loads(row.data), as_utc(row.at), row.actor_id)
+    return [
+        GradeNote(
+            agency,
+            judgement,
+            proposed=cell.proposed.grade if cell.proposed else None,
+            agreed=cell.agreed.grade if cell.agreed else None,
+            warnings=len(cell.warnings),
+        )
+        for agency, judgement, cell in board.rows()
+        if cell is not None
+    ]
+
+
+def _agreed_grades(session: Session, inspection_id: int) -> list[AgreedGrade]:
+    """Every graded cell's agreed grade (or none) and sign-off, in board order: what the final meeting closed on."""
+    rows = {
+        (row.agency, row.judgement): row
+        for row in session.exec(select(GradeRow).where(GradeRow.inspection_id == inspection_id)).all()
+    }
+    agreed = []
+    for agency, judgement in board_cells():
+        row = rows.get((agency.value, str(judgement)))
+        grade = Grade(row.agreed_grade) if row is not None and row.agreed_grade else None
+        agreed.append(
+            AgreedGrade(agency=agency, judgement=judgement, grade=grade, signed_off=bool(row and row.signed_off))
+        )
+    return agreed
+
+
 def open_meeting(
     session: Session, *, inspection_id: int, actor: Inspector, command: OpenMeeting, at: datetime
 ) -> dict[str, Any]:
@@ -114,9 +160,18 @@ def open_meeting(
             ErrorCode.OUT_OF_ORDER, f"a {command.kind.label.lower()} is already open: close it first", field="kind"
         )
     since = as_utc(same_kind[0].opened_at) if same_kind else None
-    findings, alerts, enquiries = _agenda_sources(session, inspection_id, since, at)
+    final = command.kind is MeetingKind.FINAL
+    # A final meeting counts every finding for the narratives, not those since the last final meeting.
+    findings, alerts, enquiries = _agenda_sources(session, inspection_id, None if final else since, at)
+    grades = _grade_notes(session, inspection_id) if final else []
     agenda = draft_agenda(
-        command.kind, meeting_id=command.id, since=since, findings=findings, alerts=alerts, enquiries=enquiries
+        command.kind,
+        meeting_id=command.id,
+        since=since,
+        findings=findings,
+        alerts=alerts,
+        enquiries=enquiries,
+        grades=grades,
     )
     minutes = Minutes(id=command.id, kind=command.kind, day=command.day, opened_at=at, agenda=agenda)
     session.add(
@@ -184,8 +239,12 @@ def close_meeting(
 ) -> dict[str, Any]:
     _lead_only(actor, "close a meeting")
     row = _meeting(session, inspection_id, command.meeting_id)
-    _change(session, row, lambda m: m.close(at), at)
-    return payload(command)
+    if row.kind != MeetingKind.FINAL.value:
+        _change(session, row, lambda m: m.close(at), at)
+        return payload(command)
+    agreed = _agreed_grades(session, inspection_id)
+    _change(session, row, lambda m: m.close(at, agreed), at)
+    return payload(command, agreed_grades=[grade.model_dump(mode="json") for grade in agreed])
 
 
 def minutes_of(session: Session, *, inspection_id: int, kind: MeetingKind, day: Any) -> list[Minutes]:

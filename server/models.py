@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -26,6 +27,8 @@ class InspectionRow(SQLModel, table=True):
     start_date: date | None = None
     end_date: date | None = None  # last day of fieldwork: the reporting clock starts here
     timezone: str = "Europe/London"
+    personal_data_policy: str = "refuse"
+    case_salt: str = Field(default_factory=lambda: secrets.token_hex(16))  # worker pseudonyms, name index
     epoch: str
     head: int = 0  # last seq allocated; bumped in the same transaction as each event
     deputy_id: int | None = None  # who may act for the lead on escalations
@@ -191,10 +194,59 @@ class GradeRow(SQLModel, table=True):
     proposed_grade: str | None = None
     proposed_by: int | None = Field(default=None, foreign_key="inspector.id")
     proposed_findings: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    proposed_leaders_understand: bool = False  # leaders_understand_failure (¶70, ¶81) with the proposal
     agreed_grade: str | None = None
     agreed_by: int | None = Field(default=None, foreign_key="inspector.id")
     agreed_findings: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    agreed_leaders_understand: bool = False  # … and with the agreed grade
     challenges: int = 0
     signed_off: bool = False
     signed_off_by: int | None = Field(default=None, foreign_key="inspector.id")
     updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class CaseRow(SQLModel, table=True):
+    """One child on the imported Annex A list and, once sampled, who tracks the case and how far they have got.
+
+    ``record`` is the minimised shared.annex_a.CaseRecord as JSON: no date of birth, no names (CP ¶51).
+    ``selection`` is null until the case is in the sample (shared.sampling.Selection otherwise).
+    """
+
+    __tablename__ = "case_record"  # "case" is an SQL keyword
+    __table_args__ = (UniqueConstraint("inspection_id", "child_id", name="uq_case_child"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    child_id: str
+    record: str = Field(sa_column=Column(Text, nullable=False))
+    selection: str | None = None
+    meet_child_or_family: bool = False
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # a line of enquiry's
+    enquiry_id: str | None = None
+    allocated_to: int | None = Field(default=None, foreign_key="inspector.id")
+    status: str = "not-started"  # shared.cases.TrackingStatus
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class NameDigestRow(SQLModel, table=True):
+    """The personal-data guard's salted hashes of imported worker names; the names themselves are never stored."""
+
+    __tablename__ = "name_digest"
+    __table_args__ = (UniqueConstraint("inspection_id", "digest", name="uq_name_digest"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    digest: str
+
+
+class CaseSampleRow(SQLModel, table=True):
+    """The latest draw's parameters, so the random part of the sample can be reproduced from the same list."""
+
+    __tablename__ = "case_sample"
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", unique=True)
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    size: int
+    drawn_on: date  # the inspection's local date: eligibility (closed in the last three months) counts from it
+    eligible: int
+    meet_fraction: float
+    good_practice: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of child IDs
+    drawn_at: datetime = Field(sa_column=_utc_column(nullable=False))

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from server.models import EventRow, InspectionRow, InspectorRow, TokenRow, utcnow
+from shared.fieldwork import end_before_start
 from shared.protocol import Event, Inspection, Inspector
 from shared.vocabulary import Framework, Inspectorate, Role
 
@@ -72,6 +73,8 @@ def inspection_model(row: InspectionRow) -> Inspection:
         start_date=row.start_date,
         end_date=row.end_date,
         timezone=row.timezone,
+        personal_data_policy="warn" if row.personal_data_policy == "warn" else "refuse",
+        case_salt=row.case_salt,
     )
 
 
@@ -95,15 +98,20 @@ def create_inspection(
     name: str,
     framework: Framework = Framework.INTEGRATED,
     start_date: date | None = None,
+    end_date: date | None = None,
     timezone: str = "Europe/London",
 ) -> Inspection:
     if not name.strip():
         raise ValueError("inspection name must not be blank")
+    why = end_before_start(start_date, end_date)
+    if why is not None:
+        raise ValueError(why)
     with Session(engine) as session:
         row = InspectionRow(
             name=name.strip(),
             framework=Framework(framework).value,
             start_date=start_date,
+            end_date=end_date,
             timezone=timezone,
             epoch=secrets.token_hex(8),
         )

@@ -162,3 +162,73 @@ def search(
         if all(word in haystack for word in words):
             found.append(item)
     return found
+
+
+# ---------------------------------------------------------------- which criteria a finding may cite
+
+
+def fits(item: Criterion, agency: Agency, judgement_area: JudgementArea | None, framework: Framework) -> bool:
+    """Whether a finding about ``agency`` (under ``judgement_area``) in a ``framework`` inspection may cite it.
+
+    Areas only clash when both have one: a finding with no area may cite any of its agency's criteria, and an
+    overall-effectiveness descriptor (no area) fits a finding in any of the agency's areas.
+    """
+    return (
+        item.framework == framework
+        and item.agency == agency
+        and (item.judgement_area is None or judgement_area is None or item.judgement_area == judgement_area)
+    )
+
+
+def fitting(agency: Agency, judgement_area: JudgementArea | None, framework: Framework) -> list[Criterion]:
+    """What the finding form offers: the criteria ``criterion_refusal`` accepts, the area's own first."""
+    found = [item for item in _catalogue().values() if fits(item, agency, judgement_area, framework)]
+    return sorted(found, key=lambda item: item.judgement_area is None)  # stable: document order within each
+
+
+_FRAMEWORK_NAME = {
+    Framework.INTEGRATED: "integrated framework",
+    Framework.CHILD_PROTECTION: "child-protection framework",
+}
+
+
+def _what_fits(agency: Agency, judgement_area: JudgementArea | None, framework: Framework) -> str:
+    where = agency.label + (f" × {judgement_area.label.lower()}" if judgement_area is not None else "")
+    found = fitting(agency, judgement_area, framework)
+    if not found:
+        return f"the {_FRAMEWORK_NAME[framework]} has no criteria for {where}, so leave the criterion empty"
+    examples = ", ".join(item.id for item in found[:3])
+    return f"{len(found)} criteria fit {where} under the {_FRAMEWORK_NAME[framework]}, e.g. {examples}"
+
+
+def _did_you_mean(criterion_id: str, agency: Agency, judgement_area: JudgementArea | None,
+                  framework: Framework) -> str | None:
+    """'68c' or 'i68c' for I68c: the old paragraph-and-letter codes, or the right id in the wrong case."""
+    wanted = {criterion_id.casefold(), f"{_PREFIX[framework]}{criterion_id}".casefold()}
+    return next((item.id for item in fitting(agency, judgement_area, framework) if item.id.casefold() in wanted),
+                None)
+
+
+def criterion_refusal(
+    criterion_id: str, agency: Agency, judgement_area: JudgementArea | None, framework: Framework
+) -> str | None:
+    """Why a finding may not cite this criterion, or None if it may; shared so the form and server agree.
+
+    The message names the problem and what would fit, so the inspector can correct it without the catalogue.
+    """
+    item = _catalogue().get(criterion_id)
+    if item is None:
+        near = _did_you_mean(criterion_id, agency, judgement_area, framework)
+        if near is not None:
+            return f"unknown criterion {criterion_id!r}: did you mean {near!r}?"
+        return f"unknown criterion {criterion_id!r}; {_what_fits(agency, judgement_area, framework)}"
+    hint = _what_fits(agency, judgement_area, framework)
+    if item.framework != framework:
+        return (f"{item.id} {item.citation} is from the {_FRAMEWORK_NAME[item.framework]}, but this inspection "
+                f"uses the {_FRAMEWORK_NAME[framework]}; {hint}")
+    if item.agency != agency:
+        return f"{item.id} {item.citation} is a criterion for {item.agency.label}, not {agency.label}; {hint}"
+    if item.judgement_area is not None and judgement_area is not None and item.judgement_area != judgement_area:
+        return (f"{item.id} {item.citation} is about {item.judgement_area.label.lower()}, not "
+                f"{judgement_area.label.lower()}; {hint}")
+    return None

@@ -36,6 +36,14 @@ GRADED_AGENCIES: tuple[Agency, ...] = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Ag
 
 CASCADE_PARAGRAPHS = "integrated ¶67, ¶79"
 
+MAIN_JUDGEMENTS: dict[Agency, tuple[JudgementArea, ...]] = {
+    Agency.HEALTH: (JudgementArea.HELP_AND_PROTECTION, JudgementArea.LOOKED_AFTER),
+    Agency.POLICE: (JudgementArea.HELP_AND_PROTECTION,),
+}
+"""The main judgements whose failure makes leadership likely inadequate (health ¶70: either of the two; police
+¶81: help and protection). The consultation states no such rule for the other agencies."""
+LEADERSHIP_PARAGRAPH = {Agency.HEALTH: "integrated ¶70", Agency.POLICE: "integrated ¶81"}
+
 Text = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
 Cited = Annotated[list[FindingId], Field(max_length=MAX_CITED)]
 
@@ -131,6 +139,9 @@ class _GradeFields(Command):
     grade: Grade
     rationale: Text
     finding_ids: Cited = []
+    leaders_understand_failure: bool = False
+    """Leaders and managers have demonstrated sufficient understanding of the failure (¶70, ¶81): the input
+    the leadership rule needs that the grades alone do not give. Only meaningful on a leadership grade."""
 
     @model_validator(mode="after")
     def _rules(self) -> _GradeFields:
@@ -139,6 +150,11 @@ class _GradeFields(Command):
         refusal = judgement_refusal(self.agency, self.judgement)
         if refusal is not None:
             raise ValueError(f"{refusal[0]}: {refusal[1]}")
+        if self.leaders_understand_failure and self.judgement != JudgementArea.LEADERSHIP:
+            raise ValueError(
+                "leaders_understand_failure: only a leadership, management and governance grade records whether "
+                "leaders understand the failure (integrated ¶70, ¶81)"
+            )
         if len(set(self.finding_ids)) != len(self.finding_ids):
             raise ValueError("finding_ids: a finding is cited twice")
         return self
@@ -192,6 +208,7 @@ class SignOffGrade(_Cell):
 
 class WarningCode(Labelled):
     OVERALL_LIKELY_INADEQUATE = "overall-likely-inadequate", "Overall effectiveness likely inadequate"
+    LEADERSHIP_LIKELY_INADEQUATE = "leadership-likely-inadequate", "Leadership likely inadequate"
     UNCORROBORATED = "uncorroborated", "Rests only on single-source or contested evidence"
     NO_CITED_FINDINGS = "no-cited-findings", "No findings cited"
 
@@ -227,6 +244,33 @@ def cascade_warning(agency: Agency, grades: Mapping[str, Grade]) -> GradeWarning
     )
 
 
+def leadership_warning(
+    agency: Agency, grades: Mapping[str, Grade], *, leaders_understand_failure: bool = False
+) -> GradeWarning | None:
+    """Leadership is likely inadequate if a main judgement is inadequate and leaders and managers have not
+    demonstrated sufficient understanding of the failure (health ¶70, police ¶81).
+
+    ``grades`` as for cascade_warning; ``leaders_understand_failure`` is the flag recorded with the leadership
+    grade. Warns when a main judgement is inadequate and leadership is ungraded or graded better without it.
+    """
+    failing = [area for area in MAIN_JUDGEMENTS.get(agency, ()) if grades.get(area) is Grade.INADEQUATE]
+    if not failing or leaders_understand_failure:
+        return None
+    leadership = grades.get(JudgementArea.LEADERSHIP)
+    if leadership is Grade.INADEQUATE:
+        return None
+    names = " and ".join(area.label.lower() for area in failing)
+    now = "not yet graded" if leadership is None else f"graded {leadership.label.lower()}"
+    return GradeWarning(
+        code=WarningCode.LEADERSHIP_LIKELY_INADEQUATE,
+        message=(
+            f"{agency.label}: leadership, management and governance ({now}) is likely inadequate because {names} "
+            f"{'is' if len(failing) == 1 else 'are'} inadequate and leaders have not been recorded as "
+            f"understanding the failure ({LEADERSHIP_PARAGRAPH[agency]})"
+        ),
+    )
+
+
 def evidence_warning(
     finding_ids: Sequence[str], links: Iterable[Link], sources: Mapping[str, Source]
 ) -> GradeWarning | None:
@@ -255,17 +299,25 @@ def grade_warnings(
     grades: Mapping[str, Grade],
     links: Iterable[Link],
     sources: Mapping[str, Source],
+    *,
+    leaders_understand_failure: bool = False,
 ) -> list[GradeWarning]:
     """Every warning on one grade of the board.
 
     ``grades`` holds the agency's other current grades; this one is put in place of whatever its cell held. The
-    cascade warning is given on overall effectiveness and on an inadequate contributing judgement.
+    cascade warning is given on overall effectiveness and on an inadequate contributing judgement; the leadership
+    warning on leadership and on an inadequate main judgement. ``leaders_understand_failure`` is the leadership
+    cell's flag: this grade's own when it is the leadership grade, else the one recorded with leadership's.
     """
     warnings: list[GradeWarning] = []
     board = {**grades, str(judgement): grade}
     cascade = cascade_warning(agency, board)
     if cascade is not None and (judgement == OVERALL or grade is Grade.INADEQUATE):
         warnings.append(cascade)
+    leadership = leadership_warning(agency, board, leaders_understand_failure=leaders_understand_failure)
+    failing_main = grade is Grade.INADEQUATE and judgement in MAIN_JUDGEMENTS.get(agency, ())
+    if leadership is not None and (judgement == JudgementArea.LEADERSHIP or failing_main):
+        warnings.append(leadership)
     evidence = evidence_warning(finding_ids, links, sources)
     if evidence is not None:
         warnings.append(evidence)

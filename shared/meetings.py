@@ -1,21 +1,25 @@
-"""Keeping-in-touch (KIT) meetings with the Director of Children's Services, and the team's own daily meeting.
+"""Keeping-in-touch (KIT) meetings with the Director of Children's Services, the team's own daily meeting, and
+the final team meeting on the last day of fieldwork.
 
-CP ¶29–30: the lead keeps the local authority informed of emerging findings and seeks its responses. The agenda
-is drafted from the record; during the meeting the lead records notes, the local authority's responses and
-actions against agenda items; closing freezes the minutes, and later corrections are amendments with history.
+CP ¶29–30: the lead keeps the local authority informed of emerging findings and seeks its responses. CP ¶31: the
+final meeting secures the judgements and agrees the grades (the DCS is invited). The agenda is drafted from the
+record; during the meeting the lead records notes, the local authority's responses and actions against agenda
+items; closing freezes the minutes, and later corrections are amendments with history.
 
 ``Minutes`` is one pure model folded by the server (to enforce the rules) and by the app (to show them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from shared import grades as board  # a module, not names: shared.protocol imports both, grades first
+from shared.criteria import Grade
 from shared.protocol import COMMAND_ID, Command, UtcDatetime
 from shared.vocabulary import Agency, FindingKind, Labelled
 
@@ -27,9 +31,12 @@ RefId = Annotated[str, Field(pattern=COMMAND_ID)]
 class MeetingKind(Labelled):
     KIT = "kit", "Keeping-in-touch meeting"
     TEAM = "team", "Team triangulation meeting"
+    FINAL = "final", "Final team meeting"
 
 
 class Section(Labelled):
+    GRADES = "grades", "Judgements to agree"
+    NARRATIVES = "narratives", "Narratives to agree (not graded)"
     FINDINGS = "findings", "Findings since the last meeting"
     ALERTS = "alerts", "Open and overdue alerts"
     ENQUIRIES = "enquiries", "Open lines of enquiry"
@@ -141,8 +148,17 @@ class AgendaItem(BaseModel):
     section: Section
     title: str
     ref: str | None = None
-    """The finding, alert or enquiry the item is about."""
+    """The finding, alert or enquiry the item is about; for a judgement to agree, ``agency/judgement``."""
     agency: Agency | None = None
+
+
+class AgreedGrade(BaseModel):
+    """One cell of the grade board as it stood when the final meeting closed (null grade: not agreed)."""
+
+    agency: Agency
+    judgement: str
+    grade: Grade | None = None
+    signed_off: bool = False
 
 
 class EntryVersion(BaseModel):
@@ -175,6 +191,8 @@ class Minutes(BaseModel):
     agenda: list[AgendaItem] = []
     dropped: list[AgendaItem] = []
     entries: list[Entry] = []
+    agreed_grades: list[AgreedGrade] = []
+    """A final meeting's record of the agreed grades at close (from the ``meeting.closed`` event's data)."""
 
     @property
     def is_open(self) -> bool:
@@ -239,9 +257,12 @@ class Minutes(BaseModel):
                 return entry
         raise MeetingRuleError("entry_id", f"no entry {command.entry_id!r} in this meeting", code="not_found")
 
-    def close(self, at: datetime) -> None:
+    def close(self, at: datetime, agreed_grades: Iterable[AgreedGrade | Mapping[str, object]] = ()) -> None:
+        """Freeze the minutes; a final meeting keeps the agreed grades as they stood (ignored for other kinds)."""
         self._require_open()
         self.closed_at = at
+        if self.kind is MeetingKind.FINAL:
+            self.agreed_grades = [AgreedGrade.model_validate(grade) for grade in agreed_grades]
 
 
 # ---------------------------------------------------------------- drafting the agenda
@@ -275,6 +296,18 @@ class EnquiryNote:
     opened_at: datetime
 
 
+@dataclass(frozen=True)
+class GradeNote:
+    """One cell of the grade board as the final meeting's agenda needs it: what is proposed, what is agreed,
+    and how many warnings the board shows on it."""
+
+    agency: Agency
+    judgement: str
+    proposed: Grade | None
+    agreed: Grade | None = None
+    warnings: int = 0
+
+
 KIND_ORDER = {
     FindingKind.WEAKNESS: 0,
     FindingKind.AREA_FOR_IMPROVEMENT: 1,
@@ -290,6 +323,46 @@ def _first_line(text: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"no {noun}s" if number == 0 else f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def grade_title(agency: Agency, judgement: str, note: GradeNote | None) -> str:
+    """``Health — Overall effectiveness: proposed good, 1 warning``, or ``…: not yet proposed``."""
+    head = f"{agency.label} — {board.judgement_label(judgement)}"
+    if note is None or (note.proposed is None and note.agreed is None):
+        return f"{head}: not yet proposed"
+    parts = [f"proposed {note.proposed.label.lower()}" if note.proposed else "not yet proposed"]
+    if note.agreed is not None:
+        parts.append(f"agreed {note.agreed.label.lower()}")
+    parts.append(_count(note.warnings, "warning"))
+    return f"{head}: {', '.join(parts)}"
+
+
+def _final_items(findings: Iterable[FindingNote], grades: Iterable[GradeNote]) -> list[AgendaItem]:
+    """Every graded cell of the board in board order, then each narrative-only agency (CP ¶31: the final meeting
+    secures every judgement, so a cell with nothing proposed is listed too — that gap is the point)."""
+    notes = {(note.agency, str(note.judgement)): note for note in grades}
+    items = [
+        AgendaItem(
+            id="",
+            section=Section.GRADES,
+            title=grade_title(agency, judgement, notes.get((agency, judgement))),
+            ref=f"{agency.value}/{judgement}",
+            agency=agency,
+        )
+        for agency, judgement in board.board_cells()
+    ]
+    counts = {agency: 0 for agency in board.NARRATIVE_ONLY}
+    for finding in findings:
+        if finding.agency in counts:
+            counts[finding.agency] += 1
+    for agency, count in counts.items():
+        title = f"{agency.label} — the narrative of strengths and weaknesses ({_count(count, 'finding')})"
+        items.append(AgendaItem(id="", section=Section.NARRATIVES, title=title, agency=agency))
+    return items
+
+
 def draft_agenda(
     kind: MeetingKind,
     *,
@@ -298,16 +371,26 @@ def draft_agenda(
     findings: Iterable[FindingNote],
     alerts: Iterable[AlertNote],
     enquiries: Iterable[EnquiryNote],
+    grades: Iterable[GradeNote] = (),
 ) -> list[AgendaItem]:
     """The drafted agenda: findings since the last meeting of this kind (by agency, weaknesses first), open
     alerts (overdue first, then significant harm, each oldest first), then open lines of enquiry — for a KIT
-    meeting those that need the local authority's input, for the team's meeting the others."""
+    meeting those that need the local authority's input, for the team's meeting the others.
+
+    A final meeting lists instead every judgement to agree (``grades``: the board's cells) and each narrative-only
+    agency with its number of ``findings`` (all given, ``since`` aside), then the open alerts and every open
+    line of enquiry: anything still open at the end of fieldwork may bear on a judgement."""
     items: list[AgendaItem] = []
-    fresh = [f for f in findings if since is None or f.posted_at > since]
-    fresh.sort(key=lambda f: (AGENCY_ORDER[f.agency], KIND_ORDER[f.kind], f.posted_at, f.id))
-    for finding in fresh:
-        title = f"{finding.agency.label} — {finding.kind.label}: {_first_line(finding.text)}"
-        items.append(AgendaItem(id="", section=Section.FINDINGS, title=title, ref=finding.id, agency=finding.agency))
+    if kind is MeetingKind.FINAL:
+        items += _final_items(findings, grades)
+    else:
+        fresh = [f for f in findings if since is None or f.posted_at > since]
+        fresh.sort(key=lambda f: (AGENCY_ORDER[f.agency], KIND_ORDER[f.kind], f.posted_at, f.id))
+        for finding in fresh:
+            title = f"{finding.agency.label} — {finding.kind.label}: {_first_line(finding.text)}"
+            items.append(
+                AgendaItem(id="", section=Section.FINDINGS, title=title, ref=finding.id, agency=finding.agency)
+            )
     ordered_alerts = sorted(alerts, key=lambda a: (not a.overdue, not a.significant_harm, a.raised_at, a.id))
     for alert in ordered_alerts:
         flag = "OVERDUE — " if alert.overdue else ""
@@ -315,7 +398,7 @@ def draft_agenda(
         items.append(AgendaItem(id="", section=Section.ALERTS, title=title, ref=alert.id, agency=alert.agency))
     wanted_la = kind is MeetingKind.KIT
     for enquiry in sorted(enquiries, key=lambda e: (e.opened_at, e.id)):
-        if enquiry.needs_la_input == wanted_la:
+        if kind is MeetingKind.FINAL or enquiry.needs_la_input == wanted_la:
             items.append(
                 AgendaItem(id="", section=Section.ENQUIRIES, title=_first_line(enquiry.question), ref=enquiry.id)
             )
@@ -379,4 +462,22 @@ def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -
         for entry in actions:
             v = entry.current
             lines.append(f"| {v.text.strip()} | {v.owner} | {v.due.isoformat() if v.due else ''} |")
+    lines += _agreed_grades_lines(minutes)
     return "\n".join(lines) + "\n"
+
+
+def _agreed_grades_lines(minutes: Minutes) -> list[str]:
+    """A final meeting's agreed grades as they stood at close: the record of what the meeting agreed."""
+    if minutes.kind is not MeetingKind.FINAL:
+        return []
+    if minutes.is_open:
+        return ["", "## Agreed grades", "", "Recorded when the meeting closes."]
+    if not minutes.agreed_grades:
+        return []
+    lines = ["", "## Agreed grades at close", "", "| agency | judgement | agreed grade | signed off |"]
+    lines.append("| --- | --- | --- | --- |")
+    for cell in minutes.agreed_grades:
+        grade = cell.grade.label if cell.grade else "not agreed"
+        signed = "yes" if cell.signed_off else "no"
+        lines.append(f"| {cell.agency.label} | {board.judgement_label(cell.judgement)} | {grade} | {signed} |")
+    return lines

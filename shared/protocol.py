@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from shared.vocabulary import (
+    CHILD_ID,
     Agency,
     EvidenceSource,
     FindingKind,
@@ -35,7 +36,6 @@ from shared.vocabulary import (
 MAX_TEXT = 10_000
 MAX_REASON = 2_000
 COMMAND_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
-CHILD_ID = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$"
 CRITERION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 
 def utc_text(moment: datetime) -> str:
@@ -61,6 +61,7 @@ class ErrorCode:
     OUT_OF_ORDER = "out_of_order"
     UNAUTHORIZED = "unauthorized"
     INTERNAL = "internal"
+    PERSONAL_DATA = "personal_data"
 
 
 class Frame(BaseModel):
@@ -85,8 +86,12 @@ class Inspection(Frame):
     framework: Framework
     start_date: date | None = None
     end_date: date | None = None
-    """The last day of fieldwork; the reporting clock counts from it (integrated ¶45–48)."""
+    """The last day of fieldwork; the reporting clock counts from it (CP ¶45–48, shared.reporting_clock)."""
     timezone: str = "Europe/London"
+    personal_data_policy: Literal["warn", "refuse"] = "refuse"
+    """What the server does with a text that looks like personal data (shared.personal_data.PersonalDataPolicy)."""
+    case_salt: str | None = None
+    """Hex salt for worker pseudonyms and the name index, so an import made in the app matches one made by CLI."""
 
 
 # ---------------------------------------------------------------- finding fields
@@ -234,10 +239,29 @@ _server_frames: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
 # ---------------------------------------------------------------- event payloads
 
 
+class PersonalDataFound(Frame):
+    """One suspected item of personal data in a field, as events record it under the ``warn`` policy.
+
+    Masked: the record says *that* something looked like an NHS number, never the number.
+    """
+
+    field: str
+    kind: str
+    masked: str
+    reason: str
+
+
+PersonalDataRecords = Annotated[list[PersonalDataFound], Field(default_factory=list, exclude=True)]
+"""``personal_data`` in an event's data: present only when the server accepted a text that looked like personal
+data (policy ``warn``, or any alert). Parsed so that strict payload models still read such events; never dumped by
+them, because the server adds it after the handler (server.personal_data)."""
+
+
 class FindingPosted(FindingFields):
     """Data of ``finding.posted``."""
 
     finding_id: str
+    personal_data: PersonalDataRecords
 
 
 class FindingAmended(FindingFields):
@@ -245,6 +269,7 @@ class FindingAmended(FindingFields):
 
     finding_id: str
     version: int
+    personal_data: PersonalDataRecords
 
 
 class FindingWithdrawn(Frame):
@@ -252,6 +277,7 @@ class FindingWithdrawn(Frame):
 
     finding_id: str
     reason: str
+    personal_data: PersonalDataRecords
 
 
 # ---------------------------------------------------------------- encoding and decoding
@@ -351,7 +377,9 @@ def decode_command(raw: str | bytes) -> Command:
 # Command families defined in their own modules register on import; importing them here makes
 # decode_command know every command whichever module was imported first.
 import shared.alerts  # noqa: E402
+import shared.cases  # noqa: E402
 import shared.enquiries  # noqa: E402
+import shared.fieldwork  # noqa: E402
 import shared.grades  # noqa: E402
 import shared.meetings  # noqa: E402
 import shared.triangulation  # noqa: E402, F401

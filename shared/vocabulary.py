@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+CHILD_ID = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$"
+"""The local authority's child unique ID: how a finding names a child, never by name (CP ¶51).
+
+Here, not in shared.protocol, so the Annex A import can use it without importing every command family."""
+
 
 class Labelled(StrEnum):
     """A StrEnum whose members carry a human label (the second tuple item)."""

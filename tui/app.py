@@ -3,7 +3,9 @@
 The client runs in an async worker and its messages arrive here as batches of Textual messages; this module
 folds them into TeamState and tells the board what changed. Widgets never touch the socket. Risk alerts
 (the bar, the bell, the alerts screen) are handled by AlertsMixin, lines of enquiry, links, the triangulation
-view and a child's journey by EvidenceMixin, and meetings by MeetingsMixin, each called from a few hooks here.
+view and a child's journey by EvidenceMixin, meetings by MeetingsMixin, the grade board by GradesMixin, the case
+sample by CasesMixin, the fieldwork dates and reporting clock by ClockMixin, and the report preview by ReportMixin,
+each called from a few hooks here.
 """
 
 from __future__ import annotations
@@ -26,14 +28,19 @@ from shared.protocol import AmendFinding, Command, FindingFields, PostFinding
 from tui import messages as m
 from tui.alerts import is_alert_command
 from tui.app_alerts import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
+from tui.app_cases import CASE_BINDINGS, CasesMixin
+from tui.app_clock import ClockMixin
 from tui.app_evidence import EVIDENCE_BINDINGS, EvidenceMixin
+from tui.app_grades import GRADE_BINDINGS, GradesMixin
 from tui.app_meetings import MEETING_BINDINGS, MeetingsMixin
+from tui.app_report import REPORT_BINDINGS, ReportMixin
 from tui.client import RESEND_AFTER
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.state import POSTED, FindingView, TeamState
 from tui.store import LocalStore
-from tui.timefmt import Clock, day_label, utc_now, zone
+from tui.timefmt import Clock, utc_now
+from tui.widgets.reporting_clock import fieldwork_label
 
 
 class ClientLike(Protocol):
@@ -63,7 +70,9 @@ class CacheLoaded(Message):
     state: TeamState
 
 
-class TriangulateApp(AlertsMixin, EvidenceMixin, MeetingsMixin, App[None]):
+class TriangulateApp(
+    AlertsMixin, EvidenceMixin, MeetingsMixin, GradesMixin, CasesMixin, ClockMixin, ReportMixin, App[None]
+):
     """Triangulate's terminal client. Shared by the CLI and the tests: pass a store and a client factory."""
 
     CSS_PATH = "triangulate.tcss"
@@ -75,6 +84,9 @@ class TriangulateApp(AlertsMixin, EvidenceMixin, MeetingsMixin, App[None]):
         *ALERT_BINDINGS,
         *EVIDENCE_BINDINGS,
         *MEETING_BINDINGS,
+        *GRADE_BINDINGS,
+        *CASE_BINDINGS,
+        *REPORT_BINDINGS,
     ]
 
     def __init__(
@@ -161,8 +173,7 @@ class TriangulateApp(AlertsMixin, EvidenceMixin, MeetingsMixin, App[None]):
             self.sub_title = "not connected yet"
             return
         self.title = inspection.name
-        tz = zone(inspection.timezone)
-        self.sub_title = f"{day_label(inspection.start_date, self.now(), tz)} · {inspection.framework.label}"
+        self.sub_title = f"{fieldwork_label(inspection, self.now())} · {inspection.framework.label}"
 
     # ------------------------------------------------------------------ the network
 
@@ -317,6 +328,10 @@ class TriangulateApp(AlertsMixin, EvidenceMixin, MeetingsMixin, App[None]):
                 self.board.findings.select_id(view.id)
         self._outgoing.put_nowait(command)
 
+    @on(BoardScreen.Withdraw)
+    def _withdraw(self, event: BoardScreen.Withdraw) -> None:
+        self.send_command(event.command)
+
     def _command(self, fields: FindingFields, finding_id: str | None) -> Command:
         values = fields.fields()
         existing = self.state.findings.get(finding_id) if finding_id else None
@@ -373,6 +388,8 @@ class TriangulateApp(AlertsMixin, EvidenceMixin, MeetingsMixin, App[None]):
         yield SystemCommand("Record a finding", "Open the form for a new finding (n)", board.action_record)
         yield SystemCommand("Amend finding", "Amend the highlighted finding, if it is yours (e)",
                             board.action_amend)
+        yield SystemCommand("Withdraw finding", "Take the highlighted finding out of the evidence, with a reason "
+                            "(w; its author or the lead)", board.action_withdraw)
         yield SystemCommand("Search", "Search and filter the findings (/)", board.action_search)
         yield SystemCommand("Filter…", "Choose agency, inspectorate, kind, author or child (f)",
                             board.action_filters)

@@ -216,7 +216,7 @@ class EvidenceMixin(_Base):
     def on_triangulation_screen_drill(self, message: TriangulationScreen.Drill) -> None:
         area = message.area.value if message.area is not None else NO_AREA
         self._back_to_board()
-        self.board.set_query(build_query(agency=message.agency.value, area=area))
+        self.board.set_query(build_query(agency=message.agency.value, area=area, text=message.criterion))
 
     def on_journey_screen_show_finding(self, message: JourneyScreen.ShowFinding) -> None:
         self._back_to_board()

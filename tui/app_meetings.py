@@ -1,4 +1,4 @@
-"""The app's side of KIT and team meetings: the meetings screen, our meeting commands, and exporting minutes.
+"""The app's side of KIT, team and final meetings: the meetings screen, our meeting commands, and exporting minutes.
 
 A mixin for TriangulateApp. It needs no hook in app.py: Textual calls a message handler on every class of
 the app's MRO, so this mixin's ``on_client_batch`` and ``on_cache_loaded`` run right after the app's own
@@ -56,6 +56,8 @@ def export_name(minutes: Minutes, inspection_name: str, same_day: int, timezone:
 
 
 MEETING_PREFIXES = ("meeting.", "agenda.")
+OPENED_NAMES = {MeetingKind.KIT: "KIT meeting", MeetingKind.TEAM: "team meeting", MeetingKind.FINAL: "final meeting"}
+"""How a notification names a meeting someone opened."""
 
 
 def is_meeting_kind(kind: str) -> bool:
@@ -110,7 +112,7 @@ class MeetingsMixin(_Base):
         if event.actor is not None and me is not None and event.actor.id == me.id:
             return
         who = event.actor.name if event.actor else "The lead"
-        kind = "KIT meeting" if event.data.get("kind") == MeetingKind.KIT.value else "team meeting"
+        kind = OPENED_NAMES.get(str(event.data.get("kind")), "meeting")
         self.notify(f"{who} opened the {kind}: press m to follow it.", title="Meeting open")
 
     # ------------------------------------------------------------------ the screen

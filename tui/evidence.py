@@ -182,7 +182,7 @@ class EvidenceBook:
         elif kind == "meeting.amended":
             minutes.amend(AmendEntry.model_validate({"id": "amend", **data}), at)
         elif kind == "meeting.closed":
-            minutes.close(at)
+            minutes.close(at, data.get("agreed_grades") or ())  # type: ignore[arg-type]  # final: grades at close
         else:
             return None
         return minutes.id
@@ -268,7 +268,9 @@ class Evidence:
 
 def corroboration_by_finding(findings: Iterable[Evidence], links: Iterable[Link]) -> dict[str, Corroboration]:
     sources = {f.id: Source(f.inspectorate, f.fields.evidence_source) for f in findings}
-    return corroboration_of_all(links, sources)
+    # A link to a finding not given (withdrawn) neither corroborates nor contests, as TeamState and the server count.
+    live = [link for link in links if link.finding_id in sources and link.other_finding_id in sources]
+    return corroboration_of_all(live, sources)
 
 
 STRENGTHS = frozenset({FindingKind.STRENGTH, FindingKind.GOOD_PRACTICE})

@@ -13,6 +13,9 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from shared.fieldwork import EVENT_KIND as FIELDWORK_SET
+from shared.fieldwork import FieldworkSet
+from shared.grade_board import is_grade_kind
 from shared.protocol import (
     AmendFinding,
     Command,
@@ -20,20 +23,25 @@ from shared.protocol import (
     FindingAmended,
     FindingFields,
     FindingPosted,
+    FindingWithdrawn,
     Inspection,
     Inspector,
     PostFinding,
     Welcome,
+    WithdrawFinding,
 )
 from shared.triangulation import Corroboration, Source, corroboration
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 from tui.alerts import AlertBook, is_alert_kind
+from tui.cases import CaseBook, is_case_kind
 from tui.evidence import EvidenceBook, is_evidence_kind
+from tui.grades import GradeBook
 
 Status = Literal["saved", "sending", "unsent", "rejected"]
 
 POSTED = "finding.posted"
 AMENDED = "finding.amended"
+WITHDRAWN = "finding.withdrawn"
 
 Version = tuple[int, datetime, FindingFields]
 """One entry of a finding's history: (version, when, fields); version 1 is the original post."""
@@ -56,6 +64,15 @@ def fields_of(source: FindingFields) -> FindingFields:
 
 
 @dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """Why and when a finding was taken out of the evidence; the finding itself stays in the history."""
+
+    reason: str
+    at: datetime
+    by: Inspector | None
+
+
+@dataclass(frozen=True, slots=True)
 class FindingView:
     """A finding as the screen shows it: the saved version overlaid with our own unsent edits."""
 
@@ -74,6 +91,10 @@ class FindingView:
     """The fields the server refused, so the app can offer them back for editing."""
     support: Corroboration = Corroboration.SINGLE_SOURCE
     """How well the saved finding is supported by its links (shared.triangulation's rule)."""
+    withdrawn: Withdrawal | None = None
+    """Set once the server has recorded the withdrawal: the board hides it unless asked, nothing counts it."""
+    withdrawing: str | None = None
+    """The reason of our own withdrawal not yet recorded (status "sending"), so the detail can say so."""
 
     @property
     def first_line(self) -> str:
@@ -96,13 +117,13 @@ class _Pending:
 
 @dataclass(frozen=True, slots=True)
 class _Refusal:
-    fields: FindingFields
+    fields: FindingFields | None  # None for a refused withdrawal: there is nothing to edit and send again
     message: str | None
     unsaved: FindingView | None  # the refused post itself, when it never reached the log
 
 
 def _target(command: Command) -> str:
-    return command.finding_id if isinstance(command, AmendFinding) else command.id
+    return command.finding_id if isinstance(command, AmendFinding | WithdrawFinding) else command.id
 
 
 @dataclass
@@ -119,6 +140,12 @@ class TeamState:
     """Risk alerts, folded from the same events (tui.alerts)."""
     evidence: EvidenceBook = field(default_factory=EvidenceBook)
     """Links, lines of enquiry and meetings, folded from the same events (tui.evidence)."""
+    withdrawn_ids: set[str] = field(default_factory=set)
+    """Findings withdrawn, so the board can count what it hides without a pass over every finding."""
+    grades: GradeBook = field(default_factory=GradeBook)
+    """The grade board, folded from the same events (shared.grade_board), with our grade commands in flight."""
+    cases: CaseBook = field(default_factory=CaseBook)
+    """The Annex A list, the case sample and its tracking (tui.cases), with our case commands in flight."""
     _saved: dict[str, FindingView] = field(default_factory=dict, repr=False)
     _pending: dict[str, _Pending] = field(default_factory=dict, repr=False)
     _awaiting: dict[str, int] = field(default_factory=dict, repr=False)  # acked command id -> its seq
@@ -165,6 +192,8 @@ class TeamState:
             if seq <= self.head:
                 del self._awaiting[command_id]
                 self.evidence.settle(command_id)
+                self.grades.settle(command_id)
+                self.cases.settle(command_id)
                 gone = self._pending.pop(command_id, None)
                 if gone is not None:
                     touched.add(_target(gone.command))
@@ -182,7 +211,28 @@ class TeamState:
         side, self._side = self._side, {}
         return [self.findings[finding_id] for finding_id in side if finding_id in self.findings]
 
+    def _set_fieldwork(self, event: Event) -> None:
+        """The lead changed the fieldwork dates: the reporting clock and the day count follow."""
+        if self.inspection is None:
+            return  # folded before any welcome (a reset cache); the next welcome carries the dates
+        try:
+            dates = FieldworkSet.model_validate(event.data)
+        except ValidationError:
+            return
+        self.inspection = self.inspection.model_copy(
+            update={"start_date": dates.start_date, "end_date": dates.end_date}
+        )
+
     def _apply_kind(self, event: Event, side: set[str]) -> str | None:
+        if is_grade_kind(event.kind):
+            self.grades.apply(event.kind, event.data, as_utc(event.at), event.actor.id if event.actor else None)
+            return None
+        if is_case_kind(event.kind):
+            self.cases.apply(event.kind, event.data)
+            return None
+        if event.kind == FIELDWORK_SET:
+            self._set_fieldwork(event)
+            return None
         if is_alert_kind(event.kind):
             self.alerts.apply(event)
             return None
@@ -227,6 +277,17 @@ class TeamState:
                     version=amended.version,
                 )
                 return amended.finding_id
+            if event.kind == WITHDRAWN:
+                withdrawn = FindingWithdrawn.model_validate(event.data)
+                saved = self._saved.get(withdrawn.finding_id)
+                if saved is None:
+                    return None
+                self._saved[withdrawn.finding_id] = replace(
+                    saved, withdrawn=Withdrawal(withdrawn.reason, at, event.actor), updated_at=at
+                )
+                side.update(self._neighbours(withdrawn.finding_id))  # it no longer supports or contests them
+                self.withdrawn_ids.add(withdrawn.finding_id)
+                return withdrawn.finding_id
         except ValidationError:
             return None  # a payload this version cannot read: skip it rather than stop the app
         return None  # a kind this version does not know
@@ -237,11 +298,13 @@ class TeamState:
         """Show a command's effect at once (status "sending") until the server acks or refuses it.
 
         A post made before any welcome (cache just reset) is kept and shown once ``welcome`` names its author.
-        Alert commands are tracked by ``alerts``, and links, enquiries and meetings by ``evidence``, instead.
+        Alert commands are tracked by ``alerts``, links, enquiries and meetings by ``evidence``, grades by
+        ``grades``, and case commands by ``cases``, instead.
         """
-        if self.alerts.add_pending(command) or self.evidence.add_pending(command):
+        if (self.alerts.add_pending(command) or self.evidence.add_pending(command) or self.grades.add_pending(command)
+                or self.cases.add_pending(command)):
             return None
-        if not isinstance(command, PostFinding | AmendFinding):
+        if not isinstance(command, PostFinding | AmendFinding | WithdrawFinding):
             return None
         self._pending[command.id] = _Pending(command, as_utc(at or datetime.now(UTC)))
         self._refusals.pop(_target(command), None)
@@ -250,11 +313,15 @@ class TeamState:
     def acked(self, command_id: str, seq: int | None = None) -> FindingView | None:
         """The server committed the command. Given its ``seq``, the edit stays shown until that event arrives."""
         self.alerts.settle(command_id)
-        if command_id in self.evidence.pending:  # shown as ours until its event arrives, so it never blinks out
+        books = (self.evidence.pending, self.grades.pending, self.cases.pending)
+        if any(command_id in pending for pending in books):  # shown as ours until its event arrives, so it never
+            # blinks out
             if seq is not None and seq > self.head:
                 self._awaiting[command_id] = seq
             else:
                 self.evidence.settle(command_id)
+                self.grades.settle(command_id)
+                self.cases.settle(command_id)
         pending = self._pending.get(command_id)
         if pending is None:
             return None
@@ -268,6 +335,8 @@ class TeamState:
         """The server refused the command: drop the edit, mark the finding "rejected", keep what was typed."""
         self.alerts.settle(command_id)
         self.evidence.settle(command_id)
+        self.grades.refuse(command_id, message)
+        self.cases.refuse(command_id, message)
         pending = self._pending.get(command_id)
         if pending is None:
             return None
@@ -278,7 +347,8 @@ class TeamState:
         unsaved = None
         if isinstance(pending.command, PostFinding) and finding_id not in self._saved and before is not None:
             unsaved = before
-        self._refusals[finding_id] = _Refusal(fields_of(pending.command), message, unsaved)
+        refused = None if isinstance(pending.command, WithdrawFinding) else fields_of(pending.command)
+        self._refusals[finding_id] = _Refusal(refused, message, unsaved)
         return self._refresh(finding_id)
 
     def dismiss(self, finding_id: str) -> FindingView | None:
@@ -294,8 +364,12 @@ class TeamState:
     # ------------------------------------------------------------ corroboration
 
     def saved_findings(self) -> list[FindingView]:
-        """Findings as the server holds them (no unsent edits): what triangulation and the journey count."""
-        return list(self._saved.values())
+        """Findings as the server holds them, less withdrawn ones and unsent edits: what triangulation counts."""
+        return [view for view in self._saved.values() if view.withdrawn is None]
+
+    def _is_live(self, finding_id: str) -> bool:
+        view = self._saved.get(finding_id)
+        return view is not None and view.withdrawn is None
 
     def source_of(self, finding_id: str) -> Source | None:
         """What the corroboration rule needs of a saved finding: its author's inspectorate, its evidence source."""
@@ -307,7 +381,9 @@ class TeamState:
                 for end in (link.finding_id, link.other_finding_id) if end != finding_id}
 
     def _support(self, finding_id: str) -> Corroboration:
-        links = self.evidence.links_of(finding_id)
+        # A withdrawn finding neither corroborates nor contests: its links count as if gone (so the server's too).
+        links = [link for link in self.evidence.links_of(finding_id)
+                 if all(self._is_live(end) for end in (link.finding_id, link.other_finding_id) if end != finding_id)]
         if not links:
             return Corroboration.SINGLE_SOURCE
         sources = {fid: source for fid in {finding_id, *self._neighbours(finding_id)}
@@ -337,10 +413,12 @@ class TeamState:
                 view = refusal.unsaved
             else:
                 return None
-        fields, updated_at = view.fields, view.updated_at
+        fields, updated_at, withdrawing = view.fields, view.updated_at, None
         for p in mine:
             if isinstance(p.command, AmendFinding):
                 fields, updated_at = fields_of(p.command), max(updated_at, p.at)
+            elif isinstance(p.command, WithdrawFinding):
+                withdrawing = p.command.reason
         status: Status = "saved"
         if refusal is not None:
             status = "rejected"
@@ -354,6 +432,7 @@ class TeamState:
             error=refusal.message if refusal else None,
             refused=refusal.fields if refusal else None,
             support=self._support(finding_id),
+            withdrawing=withdrawing,
         )
 
 
@@ -373,10 +452,12 @@ class FindingFilter:
     judgement_area: JudgementArea | Literal["none"] | None = None
     """An area, or "none" for findings with no judgement area (as the triangulation view's last column)."""
     support: Corroboration | None = None
+    withdrawn: bool = False
+    """Show withdrawn findings too (the query word ``withdrawn``); by default they are hidden."""
 
     @property
     def active(self) -> bool:
-        return any(
+        return self.withdrawn or any(
             value not in (None, "")
             for value in (self.agency, self.inspectorate, self.kind, self.author_id, self.child_id, self.text,
                           self.judgement_area, self.support)
@@ -384,6 +465,8 @@ class FindingFilter:
 
     def matches(self, view: FindingView) -> bool:
         f = view.fields
+        if view.withdrawn is not None and not self.withdrawn:
+            return False
         if self.agency is not None and f.agency != self.agency:
             return False
         if self.inspectorate is not None and view.author.inspectorate != self.inspectorate:

@@ -58,7 +58,7 @@ def finding(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "agency": "local-authority",
         "judgement_area": "help-and-protection",
-        "criterion": "1.2",
+        "criterion": None,  # the integrated framework has no criteria for the local authority
         "kind": "strength",
         "evidence_source": "case-file",
         "text": "Strategy meetings are held promptly and the right agencies attend.",

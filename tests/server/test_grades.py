@@ -239,8 +239,10 @@ async def test_the_server_puts_the_rules_warnings_in_the_event_data(team_room: T
         grade_frame(agency="police", judgement="help-and-protection", grade="inadequate", finding_ids=[police_a]),
     )
     event = await room.lead.recv_until(Event, lambda e: e.seq == ack.seq)
-    [warning] = event.data["warnings"]
-    assert warning["code"] == "overall-likely-inadequate" and "graded good" in warning["message"]
+    cascade, leadership = event.data["warnings"]
+    assert cascade["code"] == "overall-likely-inadequate" and "graded good" in cascade["message"]
+    # leadership was proposed good without leaders_understand_failure (¶81): tests/server/test_leadership_rule.py
+    assert leadership["code"] == "leadership-likely-inadequate"
 
     # contested evidence is flagged, and overall good now carries the cascade warning too
     await accepted(room.hmic, link_frame(police_a, lone, "contradicts"))

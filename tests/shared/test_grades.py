@@ -185,12 +185,21 @@ def test_grade_warnings_put_the_new_grade_on_the_board_and_cascade_only_where_it
         grade_warnings(Agency.POLICE, HP, Grade.GOOD, ["f1"], board | {OVERALL: Grade.GOOD}, corroborated, SOURCES)
         == []
     )
-    # an inadequate contributing judgement warns that overall (good) is likely inadequate
+    # an inadequate contributing judgement warns that overall (good) is likely inadequate — and, for a main
+    # judgement, that leadership (ungraded here) is too (¶81; tests/shared/test_leadership_rule.py)
     hp = grade_warnings(Agency.POLICE, HP, Grade.INADEQUATE, [], {OVERALL: Grade.GOOD}, [], SOURCES)
-    assert [w.code for w in hp] == [WarningCode.OVERALL_LIKELY_INADEQUATE, WarningCode.NO_CITED_FINDINGS]
-    # a good leadership grade is not itself warned about the cascade
+    assert [w.code for w in hp] == [
+        WarningCode.OVERALL_LIKELY_INADEQUATE,
+        WarningCode.LEADERSHIP_LIKELY_INADEQUATE,
+        WarningCode.NO_CITED_FINDINGS,
+    ]
+    # a good leadership grade is not itself warned about the cascade, only about the leadership rule
     lead = grade_warnings(Agency.POLICE, LEAD, Grade.GOOD, ["f1"], board, corroborated, SOURCES)
-    assert lead == []
+    assert [w.code for w in lead] == [WarningCode.LEADERSHIP_LIKELY_INADEQUATE]
+    understood = grade_warnings(
+        Agency.POLICE, LEAD, Grade.GOOD, ["f1"], board, corroborated, SOURCES, leaders_understand_failure=True
+    )
+    assert understood == []
 
 
 # ---------------------------------------------------------------- the protocol doc

@@ -13,13 +13,16 @@ from typing import Any
 
 import pytest
 
+from shared.criteria import Grade
 from shared.meetings import (
     AgendaItem,
+    AgreedGrade,
     AlertNote,
     AmendEntry,
     EnquiryNote,
     EntryKind,
     FindingNote,
+    GradeNote,
     MeetingKind,
     MeetingRuleError,
     Minutes,
@@ -416,4 +419,93 @@ def test_open_minutes_are_marked_draft_and_times_are_local() -> None:
     )
     assert minutes_markdown(summer, inspection_name="N", timezone="Europe/London") == (
         "# Team triangulation meeting, Monday 01 June 2026\n\nN · opened 01 Jun 2026 16:30 · open — draft minutes\n\n"
+    )
+
+
+# ---------------------------------------------------------------- the final team meeting (CP ¶31)
+
+
+GRADES = [
+    GradeNote(Agency.HEALTH, "overall", Grade.GOOD, warnings=1),
+    GradeNote(Agency.HEALTH, "help-and-protection", Grade.INADEQUATE, warnings=2),
+    GradeNote(Agency.POLICE, "leadership", Grade.REQUIRES_IMPROVEMENT, agreed=Grade.INADEQUATE),
+    GradeNote(Agency.LSCB, "lscb-effectiveness", None, agreed=Grade.GOOD, warnings=1),
+]
+
+
+def test_the_drafted_final_agenda_exactly() -> None:
+    """Every graded cell in board order, then the narratives, then every open alert and enquiry; no findings."""
+    agenda = draft_agenda(
+        MeetingKind.FINAL, meeting_id="f", since=at(10), findings=FINDINGS, alerts=ALERTS[3:], enquiries=ENQUIRIES,
+        grades=GRADES,
+    )  # fmt: skip
+    assert rows(agenda) == [
+        ("f.1", "grades", "Local authority — Overall effectiveness: not yet proposed", "local-authority/overall",
+         "local-authority"),
+        ("f.2", "grades", "Local authority — Children who need help and protection: not yet proposed",
+         "local-authority/help-and-protection", "local-authority"),
+        ("f.3", "grades", "Local authority — Children looked after and care leavers: not yet proposed",
+         "local-authority/looked-after", "local-authority"),
+        ("f.4", "grades", "Local authority — Leadership, management and governance: not yet proposed",
+         "local-authority/leadership", "local-authority"),
+        ("f.5", "grades", "Health — Overall effectiveness: proposed good, 1 warning", "health/overall", "health"),
+        ("f.6", "grades", "Health — Children who need help and protection: proposed inadequate, 2 warnings",
+         "health/help-and-protection", "health"),
+        ("f.7", "grades", "Health — Children looked after and care leavers: not yet proposed", "health/looked-after",
+         "health"),
+        ("f.8", "grades", "Health — Leadership, management and governance: not yet proposed", "health/leadership",
+         "health"),
+        ("f.9", "grades", "Police — Overall effectiveness: not yet proposed", "police/overall", "police"),
+        ("f.10", "grades", "Police — Children who need help and protection: not yet proposed",
+         "police/help-and-protection", "police"),
+        ("f.11", "grades", "Police — Leadership, management and governance: proposed requires improvement, "
+         "agreed inadequate, no warnings", "police/leadership", "police"),
+        ("f.12", "grades", "LSCB — Effectiveness of the LSCB: not yet proposed, agreed good, 1 warning",
+         "lscb/lscb-effectiveness", "lscb"),
+        ("f.13", "narratives", "Probation — the narrative of strengths and weaknesses (no findings)", None,
+         "probation"),
+        ("f.14", "narratives", "Youth offending team — the narrative of strengths and weaknesses (1 finding)", None,
+         "yot"),
+        ("f.15", "narratives", "Custody — the narrative of strengths and weaknesses (no findings)", None, "custody"),
+        ("f.16", "alerts", "OVERDUE — Local authority: Child with risk adult. (Raised)", "y-late", "local-authority"),
+        ("f.17", "enquiries", "Why no health at strategy discussions?", "q-la-1", None),
+        ("f.18", "enquiries", "Do case files show GP input?", "q-team-1", None),
+        ("f.19", "enquiries", "Has the audit been shared?", "q-la-2", None),
+        ("f.20", "enquiries", "Are notifications checked daily?", "q-team-2", None),
+    ]  # fmt: skip
+
+
+def test_a_final_meeting_with_nothing_graded_still_lists_every_judgement_to_agree() -> None:
+    agenda = draft_agenda(MeetingKind.FINAL, meeting_id="f", since=None, findings=[], alerts=[], enquiries=[])
+    assert [i.section for i in agenda] == [Section.GRADES] * 12 + [Section.NARRATIVES] * 3
+    assert all(i.title.endswith("not yet proposed") for i in agenda[:12])
+
+
+def test_the_final_meeting_hears_the_local_authority_and_keeps_the_agreed_grades_at_close() -> None:
+    final = meeting(MeetingKind.FINAL)
+    final.record(record("r1", "m.1", "la-response", text="The DCS accepts the findings."), at(1))  # DCS invited
+    final.close(at(30), [{"agency": "health", "judgement": "overall", "grade": "good", "signed_off": True},
+                         AgreedGrade(agency=Agency.POLICE, judgement="leadership")])  # fmt: skip
+    assert final.agreed_grades == [
+        AgreedGrade(agency=Agency.HEALTH, judgement="overall", grade=Grade.GOOD, signed_off=True),
+        AgreedGrade(agency=Agency.POLICE, judgement="leadership", grade=None),
+    ]
+    assert Minutes.model_validate_json(final.model_dump_json()) == final
+    kit = meeting(MeetingKind.KIT)
+    kit.close(at(30), [{"agency": "health", "judgement": "overall", "grade": "good"}])
+    assert kit.agreed_grades == []  # only a final meeting records grades
+
+
+def test_final_minutes_end_with_the_agreed_grades_at_close() -> None:
+    final = meeting(MeetingKind.FINAL, items=1)
+    draft = minutes_markdown(final, inspection_name="N", timezone="Europe/London")
+    assert draft.endswith("## Agreed grades\n\nRecorded when the meeting closes.\n")
+    final.close(at(60), [AgreedGrade(agency=Agency.HEALTH, judgement="overall", grade=Grade.GOOD, signed_off=True),
+                         AgreedGrade(agency=Agency.LSCB, judgement="lscb-effectiveness")])  # fmt: skip
+    text = minutes_markdown(final, inspection_name="N", timezone="Europe/London")
+    assert text == (
+        "# Final team meeting, Wednesday 18 November 2026\n\nN · opened 18 Nov 2026 09:00 · closed 18 Nov 2026 10:00\n"
+        "\n## Findings since the last meeting\n\n1. Item 1\n"
+        "\n## Agreed grades at close\n\n| agency | judgement | agreed grade | signed off |\n| --- | --- | --- | --- |\n"
+        "| Health | Overall effectiveness | Good | yes |\n| LSCB | Effectiveness of the LSCB | not agreed | no |\n"
     )

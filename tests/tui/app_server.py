@@ -91,9 +91,8 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
 
 
 def offered(screen: Screen[Any]) -> set[str]:
-    """The actions the footer offers on this screen now."""
-    return {active.binding.action for active in screen.active_bindings.values()
-            if active.binding.show and active.enabled}
+    """The actions this screen offers now, in the footer or (for the crowded ones) only in help and the palette."""
+    return {active.binding.action for active in screen.active_bindings.values() if active.enabled}
 
 
 def notified(app: TriangulateApp, words: str) -> bool:

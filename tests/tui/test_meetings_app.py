@@ -14,6 +14,8 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from shared.criteria import Grade
+from shared.grades import AgreeGrade, ProposeGrade
 from shared.meetings import (
     AgendaItem,
     EntryKind,
@@ -219,3 +221,47 @@ def test_what_is_offered_follows_the_meeting_rules() -> None:
     team.close(at)
     assert offers("amend", Row(item=items[0], entry=entry))
     assert not any(offers(a, Row(item=items[0], entry=entry)) for a in LEAD_ACTIONS - {"amend", "open_meeting"})
+
+
+async def test_the_lead_opens_the_final_meeting_and_sees_the_judgements_to_agree(tmp_path: Path) -> None:
+    """CP ¶31: the lead opens the final team meeting; its agenda lists every judgement with what is proposed."""
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+        ben.send_command(ProposeGrade(id="g-health-overall", agency=Agency.HEALTH, judgement="overall",
+                                      grade=Grade.GOOD, rationale="Health partners share risk well."))
+        await wait_for(pa, lambda: asha.state.head >= 1, "Ben's proposal at the lead")
+
+        await pa.press("m")
+        screen = meetings_screen(asha)
+        await submit(pa, "b", kind=MeetingKind.FINAL.value)
+        await wait_for(pa, lambda: screen.minutes is not None, "the final meeting open at the lead")
+        minutes = screen.minutes
+        assert minutes is not None and minutes.kind is MeetingKind.FINAL
+        assert "Final team meeting · Wednesday 18 November 2026" in screen.title_text
+        text = screen.minutes_text
+        assert "Judgements to agree" in text
+        assert "1. Local authority — Overall effectiveness: not yet proposed" in text
+        assert "5. Health — Overall effectiveness: proposed good, 1 warning" in text  # no findings cited
+        assert "12. LSCB — Effectiveness of the LSCB: not yet proposed" in text
+        assert "Narratives to agree (not graded)" in text and "13. Probation — the narrative" in text
+        assert "la_response" in offered(screen), "the DCS is invited to the final meeting (CP ¶31)"
+        assert "Final" in str(screen.days.get_option_at_index(0).prompt)
+
+        await pb.press("m")  # Ben follows it, read-only, and was told where
+        await wait_for(pb, lambda: "5. Health — Overall effectiveness" in meetings_screen(ben).minutes_text,
+                       "the final agenda at Ben's")
+        assert notified(ben, "Asha Patel opened the final meeting")
+
+        # The lead records the agreed grade, then closes: the minutes keep the agreed grades as they stood.
+        asha.send_command(AgreeGrade(id="g-health-agreed", agency=Agency.HEALTH, judgement="overall",
+                                     grade=Grade.GOOD, rationale="Agreed at the final meeting."))
+        await wait_for(pa, lambda: asha.state.head >= 3, "the agreed grade")
+        await pa.press("f")
+        assert isinstance(asha.screen, CloseMeetingDialog)
+        await pa.press("y")
+        await wait_for(pa, lambda: not screen.minutes.is_open, "the final meeting closed")  # type: ignore[union-attr]
+        text = screen.minutes_text
+        assert "Agreed grades at close" in text
+        assert "Health — Overall effectiveness: Good" in text
+        assert "Police — Overall effectiveness: not agreed" in text
+        await wait_for(pb, lambda: "Agreed grades at close" in meetings_screen(ben).minutes_text,
+                       "the agreed grades at Ben's")

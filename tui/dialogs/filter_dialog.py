@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
 
 from shared.protocol import Inspector
 from shared.vocabulary import Agency, FindingKind, Inspectorate
@@ -62,6 +62,8 @@ class FilterDialog(ModalScreen[str | None]):
                                                   value=c.author_id if c.author_id in known else Select.NULL))
             yield from self._row("Child ID", Input(c.child_id or "", compact=True, id="child"))
             yield from self._row("Text", Input(c.text or "", compact=True, id="text", placeholder="words"))
+            yield from self._row("Withdrawn", Checkbox("show withdrawn findings too", c.withdrawn, compact=True,
+                                                       id="withdrawn"))
             with Horizontal(id="buttons"):
                 yield Button("Clear", id="clear", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -85,6 +87,7 @@ class FilterDialog(ModalScreen[str | None]):
             author=next((m for m in self._team if m.id == author_id), None),
             child=self.query_one("#child", Input).value.strip() or None,
             text=self.query_one("#text", Input).value.strip() or None,
+            withdrawn=self.query_one("#withdrawn", Checkbox).value,
         )
 
     def action_apply(self) -> None:

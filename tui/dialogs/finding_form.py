@@ -1,4 +1,8 @@
-"""The form for recording or amending a finding, checked with the server's own rules before it is sent."""
+"""The form for recording or amending a finding, checked with the server's own rules before it is sent.
+
+The criterion is picked from the catalogue (tui.widgets.criteria_picker), narrowed to the agency, judgement
+area and the inspection's framework, and checked with the same shared rule the server applies.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
 from shared.protocol import FindingFields, validate_finding
-from shared.vocabulary import Agency, EvidenceSource, FindingKind, judgement_areas_for
+from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
+from tui.state import TeamState
+from tui.widgets.criteria_picker import CriteriaPicker
 
 FIELDS = ("agency", "judgement_area", "kind", "evidence_source", "criterion", "child_id", "text")
 
@@ -35,7 +41,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
     FindingForm #form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
     FindingForm .row { height: auto; }
     FindingForm .row > Label.name { width: 16; color: $text-muted; }
-    FindingForm .row > Select, FindingForm .row > Input { width: 1fr; }
+    FindingForm .row > Select, FindingForm .row > Input, FindingForm .row > CriteriaPicker { width: 1fr; }
     FindingForm .field-error { color: $text-error; padding-left: 16; display: none; height: auto; }
     FindingForm .field-error.-shown { display: block; }
     FindingForm TextArea { height: 6; margin-top: 1; }
@@ -68,8 +74,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
             yield from self._row("Evidence source", "evidence_source", Select(
                 EvidenceSource.choices(), prompt="Choose the source", compact=True, id="evidence_source",
                 value=init.get("evidence_source") or Select.NULL))
-            yield from self._row("Criterion", "criterion", Input(
-                init.get("criterion") or "", placeholder="optional, e.g. 68c", compact=True, id="criterion"))
+            yield from self._row("Criterion", "criterion", CriteriaPicker(init.get("criterion"), id="criterion"))
             yield from self._row("Child unique ID", "child_id", Input(
                 init.get("child_id") or "", placeholder="optional — the LA's ID, never a name",
                 compact=True, id="child_id"))
@@ -89,6 +94,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
     def on_mount(self) -> None:
         self.query_one("#text", TextArea).border_title = "Finding"
         self.query_one("#judgement_area", Select).disabled = not self._areas(self._initial.get("agency"))
+        self._rescope(clear=False)  # an amended finding keeps its criterion; a misfit is shown on saving
         blank = next((name for name in ("agency", "kind", "evidence_source") if not self._initial.get(name)), "text")
         self.query_one(f"#{blank}").focus()  # the first thing still to choose
 
@@ -118,11 +124,32 @@ class FindingForm(ModalScreen[FindingFields | None]):
         if keep in {value for _, value in options}:
             area.value = keep
         area.disabled = not options
+        self._rescope()
+
+    @on(Select.Changed, "#judgement_area")
+    def _area_changed(self) -> None:
+        self._rescope()
+
+    @property
+    def framework(self) -> Framework | None:
+        """The inspection's framework, from the app's state (None before the first welcome)."""
+        state = getattr(self.app, "state", None)
+        inspection = state.inspection if isinstance(state, TeamState) else None
+        return inspection.framework if inspection is not None else None
+
+    def _rescope(self, clear: bool = True) -> None:
+        """The criteria offered follow the agency and area; a choice that no longer fits is cleared."""
+        agency = self.query_one("#agency", Select).selection
+        area = self.query_one("#judgement_area", Select).selection
+        self.query_one(CriteriaPicker).set_scope(
+            Agency(agency) if agency else None, JudgementArea(area) if area else None, self.framework, clear=clear
+        )
 
     @on(Select.Changed)
     @on(Input.Changed)
     @on(TextArea.Changed)
-    def _clear_error(self, event: Select.Changed | Input.Changed | TextArea.Changed) -> None:
+    @on(CriteriaPicker.Changed)
+    def _clear_error(self, event: Select.Changed | Input.Changed | TextArea.Changed | CriteriaPicker.Changed) -> None:
         widget_id = event.control.id if event.control is not None else None
         if widget_id in FIELDS:
             self._show_error(widget_id, "")
@@ -133,8 +160,8 @@ class FindingForm(ModalScreen[FindingFields | None]):
             name: self.query_one(f"#{name}", Select).selection
             for name in ("agency", "judgement_area", "kind", "evidence_source")
         }
-        for name in ("criterion", "child_id"):
-            raw[name] = self.query_one(f"#{name}", Input).value.strip() or None
+        raw["criterion"] = self.query_one(CriteriaPicker).value
+        raw["child_id"] = self.query_one("#child_id", Input).value.strip() or None
         raw["text"] = self.query_one("#text", TextArea).text
         return {k: v for k, v in raw.items() if v is not None}
 
@@ -149,6 +176,10 @@ class FindingForm(ModalScreen[FindingFields | None]):
         errors = validate_finding(values)
         if not values.get("text", "").strip():
             errors.setdefault("text", "must not be blank")  # the server's rule, shown with the others at once
+        if "criterion" not in errors and "agency" not in errors and "judgement_area" not in errors:
+            refusal = self.query_one(CriteriaPicker).refusal()  # the server's criterion rule
+            if refusal is not None:
+                errors["criterion"] = refusal
         for name in FIELDS:
             self._show_error(name, errors.get(name, ""))
         if errors:

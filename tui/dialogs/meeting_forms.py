@@ -84,7 +84,8 @@ def open_form(ctx: MeetingContext, kinds: Sequence[MeetingKind]) -> MeetingForm:
     return MeetingForm(
         title=f"Open a meeting — {day_text(ctx.today)}",
         intro="The agenda is drafted from the record: findings since the last meeting of this kind, open "
-        "alerts and open lines of enquiry. You can then reorder, drop and add items.",
+        "alerts and open lines of enquiry; for the final meeting, every judgement to agree and each narrative. "
+        "You can then reorder, drop and add items.",
         command_type=OpenMeeting,
         command_id=new_command_id(),
         fixed={"day": ctx.today},

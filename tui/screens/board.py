@@ -14,13 +14,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from shared.protocol import FindingFields
+from shared.protocol import FindingFields, WithdrawFinding
+from shared.vocabulary import Role
 from tui.dialogs.filter_dialog import FilterDialog
 from tui.dialogs.finding_form import FindingForm
+from tui.dialogs.withdraw_form import withdraw_form
 from tui.state import FindingFilter, FindingView, TeamState, filter_findings, shown_status
 from tui.timefmt import short_time, zone
 from tui.widgets.detail import FindingDetail
@@ -37,6 +40,7 @@ class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record", "New finding"),
         Binding("e", "amend", "Amend"),
+        Binding("w", "withdraw", "Withdraw", show=False),
         Binding("slash", "search", "Search", show=False),
         Binding("f", "filters", "Filter"),
         Binding("x", "clear_filter", "Clear", show=False),
@@ -49,6 +53,12 @@ class BoardScreen(Screen[None]):
 
         fields: FindingFields
         finding_id: str | None = None
+
+    @dataclass
+    class Withdraw(Message):
+        """The user gave a reason to withdraw a finding: the app sends the command."""
+
+        command: WithdrawFinding
 
     def __init__(self, connection: str = "offline") -> None:
         super().__init__()
@@ -154,9 +164,10 @@ class BoardScreen(Screen[None]):
         self._update_counts()
 
     def _update_counts(self) -> None:
-        self.status_line.set_status(
-            unread=len(self.unread), shown=self.findings.row_count, total=len(self.state.findings)
-        )
+        total = len(self.state.findings)
+        if not self.filter.withdrawn:  # hidden by default, so not "7 of 8 shown" with no filter set
+            total -= len(self.state.withdrawn_ids)
+        self.status_line.set_status(unread=len(self.unread), shown=self.findings.row_count, total=total)
 
     @on(FilterBar.Changed)
     def _filter_changed(self, event: FilterBar.Changed) -> None:
@@ -187,6 +198,7 @@ class BoardScreen(Screen[None]):
         self.detail.focus()
 
     def _show_detail(self, view: FindingView | None) -> None:
+        self.refresh_bindings()  # "w" is offered only on a finding this inspector may withdraw
         if view is None:
             self.detail.show(None)
             return
@@ -233,6 +245,43 @@ class BoardScreen(Screen[None]):
     def _amended(self, finding_id: str, fields: FindingFields | None) -> None:
         if fields is not None:
             self.post_message(self.Submitted(fields, finding_id))
+
+    def _why_not_withdraw(self, view: FindingView | None) -> str | None:
+        """Why the highlighted finding cannot be withdrawn now, or None if it can (its author or the lead)."""
+        me = self.state.me
+        if view is None:
+            return "No finding is highlighted."
+        if view.withdrawn is not None or view.withdrawing is not None:
+            return "This finding is already withdrawn."
+        if view.version == 0:
+            return "This finding has not reached the server yet: withdraw it once it has."
+        if me is None or (view.author.id != me.id and me.role != Role.LEAD):
+            return f"Only {view.author.name} or the lead inspector can withdraw this finding."
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "withdraw":
+            return True
+        try:
+            finding_id = self.findings.highlighted_id
+        except NoMatches:  # not composed yet
+            return False
+        return self._why_not_withdraw(self.state.findings.get(finding_id) if finding_id else None) is None
+
+    def action_withdraw(self) -> None:
+        """Withdraw the highlighted finding, with a reason; it stays in the history."""
+        finding_id = self.findings.highlighted_id
+        view = self.state.findings.get(finding_id) if finding_id else None
+        why = self._why_not_withdraw(view)
+        if why is not None or view is None:
+            self.notify(why or "No finding is highlighted.", title="Cannot withdraw", severity="warning")
+            return
+        form = withdraw_form(view, zone(self.state.inspection.timezone if self.state.inspection else None))
+        self.app.push_screen(form, self._withdrawn)
+
+    def _withdrawn(self, command: object) -> None:
+        if isinstance(command, WithdrawFinding):
+            self.post_message(self.Withdraw(command))
 
     def set_query(self, query: str, select: str | None = None) -> None:
         """Filter the board as if ``query`` had been typed in the search box, then highlight ``select``.

@@ -11,11 +11,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from tui.screens.cases import CASE_KEYS
+from tui.screens.grades import GRADE_KEYS
 from tui.screens.meetings import MEETING_KEYS
+from tui.screens.report import REPORT_KEYS
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("n", "record a new finding"),
     ("e", "amend the highlighted finding (your own only)"),
+    ("w", "withdraw the highlighted finding, with a reason (its author or the lead)"),
     ("enter", "read the highlighted finding in the detail pane"),
     ("/", "search and filter (Esc or Enter returns to the list)"),
     ("f", "filter with a form"),
@@ -30,6 +34,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("t", "triangulation view: agencies × judgement areas"),
     ("c", "a child's journey (the highlighted finding's child)"),
     ("m", "KIT and team meetings: agenda, minutes, actions, past days"),
+    ("g", "the grade board: proposed and agreed grades, QA, warnings"),
+    ("k", "the case sample: allocation, progress, the Annex A import and the draw"),
+    ("R", "the report preview: read, save or copy the published report"),
     ("↑ ↓ PgUp PgDn Home End", "move through the list"),
     ("tab", "move between list, detail and search"),
     ("ctrl+p", "command palette: every action by name"),
@@ -61,6 +68,7 @@ SEARCH: tuple[tuple[str, str], ...] = (
     ("child:C-104  c:C-104", "child unique ID (exact)"),
     ("area:leadership  area:none", "judgement area (none: narrative agencies)"),
     ("tri:contested  corroborated", "corroboration status"),
+    ("withdrawn", "show withdrawn findings too (hidden otherwise; shown dimmed)"),
     ('other words  "police"', "must all appear in the text, criterion or child ID"),
 )
 
@@ -82,6 +90,15 @@ def help_content(share_hint: str | None) -> Content:
         parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
     parts.append(("\nOn the meetings screen (only what you may do now is offered)\n", "bold"))
     for key, what in MEETING_KEYS:
+        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    parts.append(("\nOn the grade board (only what you may do on the highlighted grade is offered)\n", "bold"))
+    for key, what in GRADE_KEYS:
+        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    parts.append(("\nOn the cases screen (only what you may do on the highlighted case is offered)\n", "bold"))
+    for key, what in CASE_KEYS:
+        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    parts.append(("\nOn the report preview (it follows the team's record as it changes)\n", "bold"))
+    for key, what in REPORT_KEYS:
         parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
     parts.append(("\nSearch words (combine freely, e.g. 'police weakness by:asha missed visits')\n", "bold"))
     width = max(len(word) for word, _ in SEARCH) + 2

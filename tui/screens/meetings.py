@@ -1,6 +1,6 @@
-"""The meetings screen: every KIT and team meeting by day, and the chosen one's agenda with what was recorded.
+"""The meetings screen: every KIT, team and final meeting by day, and the chosen one's agenda with its record.
 
-The lead runs the meeting from here (CP ¶29–30): open today's KIT or team meeting, reorder, drop and add
+The lead runs the meeting from here (CP ¶29–31): open today's KIT, team or final meeting, reorder, drop and add
 agenda items, record notes, the local authority's responses and actions, close it, and amend entries
 afterwards. Everyone else sees the same minutes change live, read-only: keys are offered only for what the
 shared meeting rules allow this user on the highlighted line, and the server still decides (its refusal is
@@ -24,8 +24,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from shared.grades import judgement_label
 from shared.meetings import (
     AgendaItem,
+    AgreedGrade,
     CloseMeeting,
     DropAgendaItem,
     Entry,
@@ -55,7 +57,7 @@ from tui.widgets.hanging import Block, Hanging
 ITEM, ENTRY, GENERAL = "item:", "entry:", "general"
 """Option ids in the minutes list: an agenda item, an entry, or the general (no item) line."""
 
-KIND_SHORT = {MeetingKind.KIT: "KIT", MeetingKind.TEAM: "Team"}
+KIND_SHORT = {MeetingKind.KIT: "KIT", MeetingKind.TEAM: "Team", MeetingKind.FINAL: "Final"}
 RECORD_KINDS = {"note": EntryKind.NOTE, "la_response": EntryKind.LA_RESPONSE, "record_action": EntryKind.ACTION}
 LEAD_ACTIONS = frozenset(
     {"open_meeting", "add_item", "move_up", "move_down", "drop_item", "amend", "close_meeting", *RECORD_KINDS}
@@ -63,7 +65,7 @@ LEAD_ACTIONS = frozenset(
 
 
 MEETING_KEYS: tuple[tuple[str, str], ...] = (
-    ("b", "begin today's KIT or team meeting (lead)"),
+    ("b", "begin today's KIT, team or final meeting (lead)"),
     ("+  x", "add an agenda item · drop the highlighted one (lead)"),
     ("⇧↑ ⇧↓", "move the highlighted item up · down (lead)"),
     ("n  r  p", "record a note · the LA's response · an action point (lead)"),
@@ -125,7 +127,7 @@ def may(action: str, *, me: Inspector | None, minutes: Minutes | None, row: Row,
     if action in ("add_item", "close_meeting", "note", "record_action"):
         return True
     if action == "la_response":
-        return minutes.kind is MeetingKind.KIT
+        return minutes.kind is not MeetingKind.TEAM  # the DCS is at KIT meetings and invited to the final (CP ¶31)
     item = row.item if row.entry is None else None
     if item is None:
         return False
@@ -221,14 +223,25 @@ def minutes_options(minutes: Minutes, tz: tzinfo, *, lead: bool) -> list[Option]
         options.append(Option(Content.styled("Dropped from the agenda", "bold $text-muted"), disabled=True))
         options += [Option(Hanging([Block(Content.styled(item.title, "strike $text-muted"), indent=5)]), disabled=True)
                     for item in minutes.dropped]
+    if minutes.agreed_grades:
+        options.append(Option(Content.styled("Agreed grades at close", "bold $text-primary"), disabled=True))
+        options += [Option(Hanging([Block(Content(agreed_text(cell)), indent=5)]), disabled=True)
+                    for cell in minutes.agreed_grades]
     return options
+
+
+def agreed_text(cell: AgreedGrade) -> str:
+    """``Health — Overall effectiveness: Good (signed off)``: a final meeting's record of one judgement."""
+    grade = cell.grade.label if cell.grade else "not agreed"
+    signed = " (signed off)" if cell.signed_off else ""
+    return f"{cell.agency.label} — {judgement_label(cell.judgement)}: {grade}{signed}"
 
 
 def title_content(minutes: Minutes | None, tz: tzinfo, *, lead: bool, sending: int) -> Content:
     """Above the minutes: which meeting, whether it is open or frozen, and what this user can do."""
     if minutes is None:
-        todo = ("Press b to begin today's keeping-in-touch meeting or the team meeting." if lead else
-                "The lead inspector opens the day's KIT and team meetings; they appear here live.")
+        todo = ("Press b to begin today's keeping-in-touch, team or final meeting." if lead else
+                "The lead inspector opens the day's KIT and team meetings, and the final one; they appear here live.")
         return Content.assemble(("No meetings yet.", "bold"), (f"\n{todo}", "$text-muted"))
     day = minutes.day
     parts: list[str | tuple[str, str]] = [(f"{minutes.kind.label} · {day:%A} {day.day} {day:%B %Y}", "bold")]

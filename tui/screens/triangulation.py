@@ -3,7 +3,9 @@
 Each cell counts the findings filed there, strengths against weaknesses, and how many are corroborated,
 contested or single source (the rule in shared/triangulation.py). A cell with nothing corroborated is
 marked thin, one with a contested finding in conflict. The highlighted cell is spelt out below, with the
-criteria its findings cite from the catalogue; Enter shows its findings on the board.
+criteria its findings cite from the catalogue; Enter shows its findings on the board. ``v`` opens the cell's
+criteria level (tui.widgets.criteria_level): every criterion of the cell with the findings citing it, the ones
+with no evidence yet marked, and Enter there shows the findings citing one on the board.
 """
 
 from __future__ import annotations
@@ -24,15 +26,17 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from shared.triangulation import Corroboration
 from shared.vocabulary import Agency, JudgementArea
+from tui.coverage import coverage
 from tui.evidence import Cell
 from tui.evidence_views import AREAS, CellKey, applies, cited_criteria, criteria_in_scope, in_cell, matrix
 from tui.state import TeamState
+from tui.widgets.criteria_level import CriteriaLevel
 from tui.widgets.labels import AGENCY_SHORT, AREA_SHORT, SUPPORT_MARK
 
 AGENCY_WIDTH = 10
 CELL_WIDTH = 15
 LEGEND = ("Each cell: findings  ▲ strengths ▼ weaknesses / ✓ corroborated ≠ contested · single source.  "
-          "Thin: nothing corroborated.  Enter: those findings on the board.")
+          "Thin: nothing corroborated.  Enter: those findings on the board.  v: the cell's criteria.")
 
 CORROBORATED, CONTESTED, SINGLE = (Corroboration.CORROBORATED, Corroboration.CONTESTED,
                                    Corroboration.SINGLE_SOURCE)
@@ -109,12 +113,17 @@ class TriangulationScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "back", "Back"),
         Binding("b", "drill", "On the board"),
+        Binding("v", "criteria", "Criteria"),
     ]
 
     DEFAULT_CSS = """
     TriangulationScreen #tri-legend { height: auto; padding: 0 1; color: $text-muted; }
     TriangulationScreen #matrix { height: auto; max-height: 16; }
     TriangulationScreen #tri-cell { height: 1fr; padding: 0 1; border-top: solid $primary-muted; }
+    TriangulationScreen #tri-criteria { display: none; }
+    TriangulationScreen.-criteria #tri-criteria { display: block; }
+    TriangulationScreen.-criteria #tri-legend, TriangulationScreen.-criteria #matrix,
+    TriangulationScreen.-criteria #tri-cell { display: none; }
     """
 
     SUB_TITLE = "Triangulation: agencies × judgement areas"
@@ -125,12 +134,16 @@ class TriangulationScreen(Screen[None]):
 
         agency: Agency
         area: JudgementArea | None
+        criterion: str | None = None
+        """Only the findings citing this criterion (from the criteria level)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._ready = False
         self.state = TeamState()
         self.cells: Mapping[CellKey, Cell] = {}
+        self.criteria_key: CellKey | None = None
+        """The cell whose criteria level is open, if it is."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,6 +152,7 @@ class TriangulationScreen(Screen[None]):
         yield table
         with VerticalScroll(id="tri-cell"):
             yield Static(id="tri-cell-body")
+        yield CriteriaLevel(id="tri-criteria")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -185,6 +199,7 @@ class TriangulationScreen(Screen[None]):
             table.add_row(*row, height=2, key=agency.value)
         table.move_cursor(row=cursor.row, column=max(1, cursor.column), animate=False)
         self._show_cell()
+        self._show_criteria()
 
     def _key(self) -> CellKey | None:
         coordinate = self.matrix_table.cursor_coordinate
@@ -216,5 +231,41 @@ class TriangulationScreen(Screen[None]):
         if key is not None:
             self.post_message(self.Drill(*key))
 
+    # ------------------------------------------------------------------ the criteria level
+
+    def action_criteria(self) -> None:
+        """Open the highlighted cell's criteria level (or close it again)."""
+        if self.criteria_key is not None:
+            self._close_criteria()
+            return
+        key = self._key()
+        if key is None or not applies(*key):
+            self.notify("Move to a cell that applies to the agency to see its criteria.", severity="warning")
+            return
+        self.criteria_key = key
+        self.add_class("-criteria")
+        self._show_criteria()
+        self.query_one(CriteriaLevel).table.focus()
+
+    def _close_criteria(self) -> None:
+        self.criteria_key = None
+        self.remove_class("-criteria")
+        self.matrix_table.focus()
+
+    def _show_criteria(self) -> None:
+        if self.criteria_key is None:
+            return
+        inspection = self.state.inspection
+        framework = inspection.framework if inspection is not None else None
+        self.query_one(CriteriaLevel).show(coverage(self.state.saved_findings(), *self.criteria_key, framework))
+
+    @on(CriteriaLevel.Chosen)
+    def _criterion_chosen(self, event: CriteriaLevel.Chosen) -> None:
+        if self.criteria_key is not None:
+            self.post_message(self.Drill(*self.criteria_key, criterion=event.criterion_id))
+
     def action_back(self) -> None:
+        if self.criteria_key is not None:
+            self._close_criteria()
+            return
         self.dismiss(None)

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from shared.protocol import FindingFields
+from tui.coverage import cite
+from tui.evidence_views import criterion_for_code
 from tui.timefmt import long_time, short_time, zone
 from tui.widgets.labels import STATUS_TEXT
 
@@ -66,18 +68,47 @@ def describe(
     ]
     if f.judgement_area is not None:
         parts += [("Judgement area: ", "$text-muted"), f.judgement_area.label, "\n"]
-    meta = [("Evidence", _label(f.evidence_source)), ("Child ID", f.child_id), ("Criterion", f.criterion)]
+    meta = [("Evidence", _label(f.evidence_source)), ("Child ID", f.child_id)]
     for index, (title, value) in enumerate((t, v) for t, v in meta if v):
         parts += [(" · " if index else "", "$text-muted"), (f"{title}: ", "$text-muted"), value]
+    parts += _criterion(f.criterion)
     if status != "saved":
         style = "$text-error" if status == "rejected" else "$text-warning"
         parts += ["\n", (f"Status: {STATUS_TEXT.get(status, status)}", f"bold {style}")]
         if getattr(view, "error", None):
-            parts += [(f" — {view.error}", style), ("  (e: edit and send again)", "$text-muted")]
+            parts.append((f" — {view.error}", style))
+            if getattr(view, "refused", None) is not None:
+                parts.append(("  (e: edit and send again)", "$text-muted"))
+    parts += _withdrawal(view, tz, me_id)
     parts += ["\n\n", f.text, "\n"]
     parts += support
     parts += _history(view, tz)
     return Content.assemble(*parts)
+
+
+def _criterion(code: str | None) -> list[str | tuple[str, str]]:
+    """The criterion's citation and its words from the catalogue, so nobody has to look '68c' up."""
+    if not code:
+        return []
+    found = criterion_for_code(code)
+    if found is None:
+        return ["\n", ("Criterion: ", "$text-muted"), code, (" (not in the catalogue)", "$text-muted")]
+    return ["\n", ("Criterion: ", "$text-muted"), (cite(found), "bold"), " ", (found.text, "$text-muted")]
+
+
+def _withdrawal(view: Any, tz: tzinfo, me_id: int | None) -> list[str | tuple[str, str]]:
+    """'Withdrawn by Ben Okafor at …: reason' once recorded; our own withdrawal while it is on its way."""
+    withdrawn = getattr(view, "withdrawn", None)
+    if withdrawn is not None:
+        who = withdrawn.by.name if withdrawn.by is not None else "someone"
+        if me_id is not None and withdrawn.by is not None and withdrawn.by.id == me_id:
+            who += " (you)"
+        return ["\n", (f"Withdrawn by {who} at {long_time(withdrawn.at, tz)}: ", "bold $text-warning"),
+                withdrawn.reason, ("\nNo longer counted as evidence; it stays in the history.", "$text-muted")]
+    withdrawing = getattr(view, "withdrawing", None)
+    if withdrawing:
+        return ["\n", ("Withdrawing: ", "bold $text-warning"), withdrawing]
+    return []
 
 
 def _history(view: Any, tz: tzinfo) -> list[str | tuple[str, str]]:

@@ -3,8 +3,9 @@
 ``key:value`` words pick agency, inspectorate, kind, author, child, judgement area (``area:leadership``,
 ``area:none``) or corroboration (``tri:contested``); a value matches a label, a wire value or a short label by
 prefix, case-insensitively. A bare word that is exactly an agency, kind, inspectorate or corroboration status
-(``police``, ``weakness``, ``cqc``, ``contested``) picks it too; other words, or any word in double quotes,
-are free text. One string is the single source of truth for the filter, so the filter dialog writes words into it.
+(``police``, ``weakness``, ``cqc``, ``contested``) picks it too; the bare word ``withdrawn`` shows withdrawn
+findings, which are hidden otherwise; other words, or any word in double quotes, are free text. One string is
+the single source of truth for the filter, so the filter dialog writes words into it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ KEYS: dict[str, str] = {
     "tri": "support",
     "support": "support",
 }
+
+WITHDRAWN = "withdrawn"
+"""The bare word that shows withdrawn findings as well (dimmed); without it the board hides them."""
 
 NO_AREA = "none"
 """``area:none``: findings with no judgement area (probation, YOT and custody are narrative only)."""
@@ -111,6 +115,11 @@ def parse_query(query: str, team: Iterable[Inspector]) -> ParsedQuery:
     words: list[str] = []
     for word in query.split():
         key, sep, value = word.partition(":")
+        if word.casefold() == WITHDRAWN:
+            if not values.get("withdrawn"):
+                values["withdrawn"] = True
+                result.chips.append("withdrawn: shown")
+            continue
         target = KEYS.get(key.casefold()) if sep else None
         if target is None and not sep and not word.startswith('"'):
             exact = exact_word(word)
@@ -167,6 +176,7 @@ def build_query(
     text: str | None = None,
     area: str | None = None,
     support: str | None = None,
+    withdrawn: bool = False,
 ) -> str:
     """The query words for structured choices (from the filter dialog); parse_query reads them back."""
     words = []
@@ -184,6 +194,8 @@ def build_query(
         words.append(f"area:{area}")
     if support:
         words.append(f"tri:{support}")
+    if withdrawn:
+        words.append(WITHDRAWN)
     if text:
         words.append(text)
     return " ".join(words)

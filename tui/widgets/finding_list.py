@@ -364,6 +364,8 @@ class FindingList(ScrollView, can_focus=True):
             base += self.get_component_rich_style("finding-list--rejected")
         elif status in ("sending", "unsent"):
             base += self.get_component_rich_style("finding-list--pending")
+        elif getattr(view, "withdrawn", None) is not None:  # shown only on asking: dim, out of the evidence
+            base += self.get_component_rich_style("finding-list--dim")
         if unread:
             base += self.get_component_rich_style("finding-list--unread")
         if selected:

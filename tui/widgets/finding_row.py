@@ -89,7 +89,7 @@ def cells(view: Any, tz: tzinfo, unread: bool, status: str | None = None) -> dic
         "criterion": fields.criterion or "",
         "child": fields.child_id or "",
         "author": short_name(view.author.name, AUTHOR_WIDTH),
-        "text": view.first_line,
+        "text": f"withdrawn · {view.first_line}" if getattr(view, "withdrawn", None) is not None else view.first_line,
     }
 
 

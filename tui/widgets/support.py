@@ -73,7 +73,8 @@ def describe_support(view: FindingView, state: TeamState, tz: tzinfo) -> list[Pa
     status = view.support
     links = book.links_of(view.id)
     parts: list[Part] = [("\n", ""), (f"{status.label}: {SUPPORT_WHY[status]}.", "$text-muted")]
-    parts.append(("  l: link it to another finding\n" if not links else "\n", "$text-muted"))
+    offer_link = not links and view.withdrawn is None  # a withdrawn finding cannot be linked
+    parts.append(("  l: link it to another finding\n" if offer_link else "\n", "$text-muted"))
     if links:
         parts += [("Links", "bold $text-muted"), ("  (l: add · u: remove your own)\n", "$text-muted")]
     me = state.me
@@ -93,7 +94,9 @@ def describe_support(view: FindingView, state: TeamState, tz: tzinfo) -> list[Pa
                 made.by.name if made.by else "someone")
             notes.append(f"linked by {who}, {short_time(made.at, tz)}")
         mine_source, other_source = state.source_of(view.id), state.source_of(other_id)
-        if (link.relation is Relation.CORROBORATES and mine_source and other_source
+        if other is not None and other.withdrawn is not None:
+            notes.append("withdrawn: no longer counts either way")
+        elif (link.relation is Relation.CORROBORATES and mine_source and other_source
                 and not independent(mine_source, other_source)):
             notes.append("same inspectorate and kind of evidence: does not count as corroboration")
         if notes:

@@ -1,0 +1,314 @@
+"""Importing the Annex A list of children, keeping only what case sampling needs (child-protection framework ¶38, ¶51).
+
+The local authority's spreadsheet carries dates of birth, workers' names and disability details. What survives the
+import is a ``CaseRecord``: the child unique ID, an age band (the date of birth is read, banded and dropped), gender,
+ethnicity, disability as yes/no, legal status, team, a pseudonym for the worker, and the case's dates. Nothing is
+dropped silently: every row is either a case, a blank line (counted) or a rejection with its row, column and reason.
+See docs/cases.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.annex_a_headers import FIELD_LABELS, HeaderMap, find_header_row
+from shared.annex_a_tables import AnnexAFileError, Sheet, read_sheets
+from shared.annex_a_values import (
+    NOT_RECORDED,
+    UNALLOCATED,
+    Cell,
+    CellError,
+    month_first_only,
+    parse_date,
+    parse_disability,
+    parse_gender,
+    parse_text,
+    worker_pseudonym,
+)
+from shared.vocabulary import CHILD_ID, Labelled
+
+__all__ = [
+    "AgeBand",
+    "AnnexAFileError",
+    "CaseRecord",
+    "CaseStatus",
+    "ImportResult",
+    "RejectedRow",
+    "age_band",
+    "read_annex_a",
+]
+
+MAX_VALUE = 100
+WORKER_PSEUDONYM = r"^Worker [0-9A-F]{6}$"
+_CHILD_ID = re.compile(CHILD_ID)
+
+
+class AgeBand(Labelled):
+    """The children-in-need census bands, so the sample's age balance reads like the authority's own returns."""
+
+    UNDER_1 = "under-1", "Under 1"
+    AGE_1_4 = "1-4", "1–4"
+    AGE_5_9 = "5-9", "5–9"
+    AGE_10_15 = "10-15", "10–15"
+    AGE_16_17 = "16-17", "16–17"
+    AGE_18_PLUS = "18-plus", "18 and over"
+
+
+class CaseStatus(Labelled):
+    CURRENT = "current", "Current"
+    CLOSED = "closed", "Closed"
+
+
+def age_band(date_of_birth: date, *, on: date) -> AgeBand:
+    """The band a child is in on ``on``, counting whole years as a birthday does."""
+    years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    for limit, band in ((1, AgeBand.UNDER_1), (5, AgeBand.AGE_1_4), (10, AgeBand.AGE_5_9), (16, AgeBand.AGE_10_15)):
+        if years < limit:
+            return band
+    return AgeBand.AGE_16_17 if years < 18 else AgeBand.AGE_18_PLUS
+
+
+Value = Annotated[str, Field(min_length=1, max_length=MAX_VALUE)]
+
+
+class CaseRecord(BaseModel):
+    """One child on the Annex A list, minimised: no date of birth, no names, no disability details."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    child_id: Annotated[str, Field(pattern=CHILD_ID)]
+    age_band: AgeBand | None = None
+    gender: Value | None = None
+    ethnicity: Value | None = None
+    disability: bool | None = None
+    legal_status: Value | None = None
+    team: Value | None = None
+    worker: Annotated[str, Field(pattern=WORKER_PSEUDONYM)] | None = None
+    contact_date: date | None = None
+    contact_source: Value | None = None
+    referral_date: date | None = None
+    referral_source: Value | None = None
+    cp_plan_start: date | None = None
+    cp_plan_end: date | None = None
+    cin_start: date | None = None
+    cin_end: date | None = None
+    closed_date: date | None = None
+    status: CaseStatus = CaseStatus.CURRENT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_status(cls, data: Any) -> Any:
+        """``status`` follows the closure date, so callers never have to keep the two in step."""
+        if isinstance(data, dict) and "status" not in data:
+            closed = data.get("closed_date") is not None
+            return {**data, "status": CaseStatus.CLOSED if closed else CaseStatus.CURRENT}
+        return data
+
+    @model_validator(mode="after")
+    def _status_matches_closure(self) -> CaseRecord:
+        if (self.status is CaseStatus.CLOSED) != (self.closed_date is not None):
+            raise ValueError("status: closed exactly when there is a closed_date")
+        return self
+
+
+class RejectedRow(BaseModel):
+    """One reason a row was refused; a row with several problems has several entries with the same ``row``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    row: int = Field(ge=1)
+    column: str | None
+    reason: str
+    child_id: Annotated[str, Field(pattern=CHILD_ID)] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import found. ``worker_names`` is the one personal field: see its note."""
+
+    cases: list[CaseRecord]
+    rejected: list[RejectedRow]
+    columns: dict[str, str]
+    """Our field → the header it was read from (``date_of_birth`` included: it was read, then dropped)."""
+    unmapped: list[str]
+    """Headers we did not read (names, addresses, anything unrecognised): their contents are never kept."""
+    worker_names: list[str] = field(repr=False)
+    """Raw allocated-worker names, for the caller to build the personal-data guard's salted name index and then
+    discard. They must never be stored, logged or sent: ``CaseRecord.worker`` is the pseudonym to use instead."""
+    blank_rows: int = 0
+    header_row: int = 1
+    sheet: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every non-blank row became a case (what ``--strict`` requires before committing anything)."""
+        return not self.rejected
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted({rejection.row for rejection in self.rejected})
+
+
+DATE_FIELDS = ("contact_date", "referral_date", "cp_plan_start", "cp_plan_end", "cin_start", "cin_end", "closed_date")
+TEXT_FIELDS = ("ethnicity", "legal_status", "team", "contact_source", "referral_source")
+PERIODS = (("cp_plan_start", "cp_plan_end"), ("cin_start", "cin_end"))
+
+
+def read_annex_a(
+    path_or_bytes: Path | str | bytes, *, filename: str, today: date, pseudonym_salt: bytes
+) -> ImportResult:
+    """Read an Annex A CSV or XLSX file; raises ``AnnexAFileError`` only when no row can be read at all."""
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    worker_pseudonym("salt check", salt=pseudonym_salt)  # refuse a weak salt before reading anything
+    sheets = read_sheets(data, filename=filename, choose=_header_score)
+    found = [(sheet, header) for sheet in sheets if (header := find_header_row(sheet.rows)) is not None]
+    if not found:
+        raise AnnexAFileError(f"{filename}: no header row naming a child unique ID column in the first rows")
+    sheet, (header_index, headers) = max(found, key=lambda item: len(item[1][1].index))
+    return _Reader(sheet, header_index, headers, today=today, salt=pseudonym_salt).read()
+
+
+def _header_score(rows: list[tuple[Cell, ...]]) -> int:
+    found = find_header_row(rows)
+    return -1 if found is None else len(found[1].index)
+
+
+class _Reader:
+    """One pass over the data rows of a sheet, holding what spans rows: duplicates, spellings, worker names."""
+
+    def __init__(self, sheet: Sheet, header_index: int, headers: HeaderMap, *, today: date, salt: bytes) -> None:
+        self.sheet, self.header_index, self.headers = sheet, header_index, headers
+        self.today, self.salt = today, salt
+        self.cases: list[CaseRecord] = []
+        self.rejected: list[RejectedRow] = []
+        self.first_row: dict[str, int] = {}
+        self.spellings: dict[str, dict[str, str]] = {}
+        self.worker_names: dict[str, str] = {}
+        self.month_first = {
+            name: self._month_first_row(name) for name in (*DATE_FIELDS, "date_of_birth") if name in headers.index
+        }
+
+    def read(self) -> ImportResult:
+        blank_rows = pending_blanks = 0
+        for number, row in self._data_rows():
+            if all(parse_text(cell) is None for cell in row):
+                pending_blanks += 1
+                continue
+            blank_rows, pending_blanks = blank_rows + pending_blanks, 0
+            self._read_row(number, row)
+        return ImportResult(
+            cases=self.cases,
+            rejected=self.rejected,
+            columns=dict(self.headers.names),
+            unmapped=list(self.headers.unmapped),
+            worker_names=list(self.worker_names.values()),
+            blank_rows=blank_rows,
+            header_row=self.header_index + 1,
+            sheet=self.sheet.name,
+        )
+
+    def _data_rows(self) -> list[tuple[int, tuple[Cell, ...]]]:
+        start = self.header_index + 1
+        return [(start + offset + 1, row) for offset, row in enumerate(self.sheet.rows[start:])]
+
+    def _cell(self, row: tuple[Cell, ...], name: str) -> Cell:
+        position = self.headers.index.get(name)
+        return row[position] if position is not None and position < len(row) else None
+
+    def _month_first_row(self, name: str) -> int | None:
+        return next((number for number, row in self._data_rows() if month_first_only(self._cell(row, name))), None)
+
+    def _read_row(self, number: int, row: tuple[Cell, ...]) -> None:
+        problems: list[tuple[str, str]] = []
+        child_id = self._child_id(number, row, problems)
+        values: dict[str, Any] = {}
+        for name in DATE_FIELDS:
+            values[name] = self._date(row, name, problems)
+        born = self._date(row, "date_of_birth", problems)
+        if born is not None:
+            values["age_band"] = age_band(born, on=self.today)
+        values["gender"] = parse_gender(self._cell(row, "gender"))
+        values["disability"] = parse_disability(self._cell(row, "disability"))
+        for name in TEXT_FIELDS:
+            text = parse_text(self._cell(row, name))
+            values[name] = None if text is None or text.lower() in NOT_RECORDED else text
+        values["worker"] = self._worker(row)
+        self._check(values, problems)
+        if problems:
+            safe_id = child_id if _CHILD_ID.fullmatch(child_id) else None
+            self.rejected += [
+                RejectedRow(row=number, column=self._header(name), reason=reason, child_id=safe_id)
+                for name, reason in problems
+            ]
+            return
+        values["closed_date"] = values["closed_date"] or _closure_from_episodes(values)
+        self.cases.append(CaseRecord(child_id=child_id, **self._canonical(values)))
+
+    def _child_id(self, number: int, row: tuple[Cell, ...], problems: list[tuple[str, str]]) -> str:
+        child_id = parse_text(self._cell(row, "child_id")) or ""
+        if not child_id:
+            problems.append(("child_id", "no child unique ID"))
+            return ""
+        key = child_id.casefold()
+        if key in self.first_row:
+            problems.append(("child_id", f"duplicate child unique ID: first seen on row {self.first_row[key]}"))
+        else:
+            self.first_row[key] = number
+        if not _CHILD_ID.fullmatch(child_id):
+            problems.append(("child_id", "not a usable child unique ID: letters, digits, / _ - only, up to 32"))
+        return child_id
+
+    def _date(self, row: tuple[Cell, ...], name: str, problems: list[tuple[str, str]]) -> date | None:
+        try:
+            value = parse_date(self._cell(row, name), today=self.today, month_first_seen=self.month_first.get(name))
+        except CellError as error:
+            problems.append((name, str(error)))
+            return None
+        if value is not None and value > self.today:
+            what = "date of birth" if name == "date_of_birth" else "date"
+            problems.append((name, f"{what} is in the future (after {self.today:%d/%m/%Y}, the import date)"))
+            return None
+        return value
+
+    def _worker(self, row: tuple[Cell, ...]) -> str | None:
+        name = parse_text(self._cell(row, "worker"))
+        if name is None or name.lower() in UNALLOCATED:
+            return None
+        pseudonym = worker_pseudonym(name, salt=self.salt)
+        self.worker_names.setdefault(name.casefold(), name)
+        return pseudonym
+
+    def _check(self, values: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        for start, end in PERIODS:
+            if values[start] and values[end] and values[end] < values[start]:
+                problems.append((end, f"ends before it starts ({FIELD_LABELS[start]})"))
+        for name in (*TEXT_FIELDS, "gender"):
+            if values[name] and len(values[name]) > MAX_VALUE:
+                problems.append((name, f"longer than {MAX_VALUE} characters"))
+
+    def _canonical(self, values: dict[str, Any]) -> dict[str, Any]:
+        """One spelling per value across the file (the first seen), so ``White british`` joins ``White British``."""
+        for name in (*TEXT_FIELDS, "gender"):
+            if values[name] is not None:
+                values[name] = self.spellings.setdefault(name, {}).setdefault(values[name].casefold(), values[name])
+        return values
+
+    def _header(self, name: str) -> str | None:
+        return self.headers.names.get(name)
+
+
+def _closure_from_episodes(values: dict[str, Any]) -> date | None:
+    """With no closure column, a case is closed when its last episode ended after its last contact or referral."""
+    if any(values[start] and not values[end] for start, end in PERIODS):
+        return None
+    ends = [values[end] for _, end in PERIODS if values[end]]
+    activity = [values[name] for name in ("contact_date", "referral_date") if values[name]]
+    if ends and max(ends) >= max(activity, default=date.min):
+        return max(ends)
+    return None

@@ -1,0 +1,441 @@
+"""Build the published report: the summary report, one report per agency and the LSCB report, as one document.
+
+Integrated consultation ¶108–110: no aggregate judgement across agencies, but a summary of the key findings and
+of how well agencies work together, plus agency reports on strengths and weaknesses, published together. Every
+statement is a finding's own text (or a grade's rationale) and carries the ids it rests on, so the team can show
+its evidence (CP ¶57). Withdrawn findings are dropped before anything else happens, so they cannot surface in a
+statement, a grade's citations, a corroboration or the appendix. Inspectors appear only as inspectorates and
+children only by case reference (CP ¶51).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import shared.protocol  # noqa: F401  first: shared.enquiries cannot be the first of the shared modules imported
+from shared.criteria import GRADE_SCALES, criterion
+from shared.enquiries import INSPECTORATE_OF
+from shared.grade_board import GradeBoard
+from shared.grades import NARRATIVE_ONLY, judgement_label, judgements_for
+from shared.report_model import (
+    Block,
+    EvidenceEntry,
+    GradeLine,
+    Report,
+    ReportFinding,
+    ReportInput,
+    Section,
+    Statement,
+    cited_ids,
+)
+from shared.reporting_clock import reporting_clock, short_day
+from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all, independent
+from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea, judgement_areas_for
+
+__all__ = [
+    "Block",
+    "EvidenceEntry",
+    "GradeLine",
+    "Report",
+    "ReportFinding",
+    "ReportInput",
+    "Section",
+    "Statement",
+    "build_report",
+]
+
+AGENCY_BLOCKS: tuple[tuple[FindingKind, str], ...] = (
+    (FindingKind.STRENGTH, "Strengths"),
+    (FindingKind.WEAKNESS, "Weaknesses"),
+    (FindingKind.AREA_FOR_IMPROVEMENT, "Areas for improvement"),
+    (FindingKind.GOOD_PRACTICE, "Good practice"),
+)
+"""The kinds an agency report lists, in order (¶109). Notes are working notes and are not reported."""
+
+REPORTED_KINDS = frozenset(kind for kind, _ in AGENCY_BLOCKS)
+
+CONCERNS_FIRST = (
+    FindingKind.WEAKNESS,
+    FindingKind.AREA_FOR_IMPROVEMENT,
+    FindingKind.STRENGTH,
+    FindingKind.GOOD_PRACTICE,
+)
+"""The summary's order: what needs to change comes before what works."""
+
+GRADES_BLOCK = "Judgements and the evidence for them"
+CONCERNS_BLOCK = "Corroborated weaknesses and areas for improvement"
+POSITIVES_BLOCK = "Corroborated strengths and good practice"
+AGREES_BLOCK = "Where inspectorates' evidence agrees"
+CONFLICTS_BLOCK = "Where inspectorates' evidence conflicts"
+CASES_BLOCK = "Children's cases seen across agencies"
+
+CLOCK_NOT_SET = (
+    "Last day of fieldwork not set: the reporting clock starts once the lead records it (CP ¶45–48)."
+)
+
+
+def build_report(data: ReportInput) -> Report:
+    """The whole document for ``data``, deterministic for the same input."""
+    evidence = _Evidence(data.findings, data.links)
+    sections = (
+        _summary(data, evidence),
+        *(_agency_section(data, evidence, agency) for agency in Agency if agency is not Agency.LSCB),
+        _lscb_section(data.board, evidence),
+    )
+    end = data.inspection.end_date
+    return Report(
+        title=f"{data.inspection.name}: inspection report",
+        subtitle=_subtitle(data),
+        generated_at=data.generated_at,
+        timezone=data.inspection.timezone,
+        sections=sections,
+        evidence=evidence.appendix(cited_ids(sections)),
+        clock=tuple(reporting_clock(end)) if end is not None else (),
+        clock_note=CLOCK_NOT_SET if end is None else _clock_from(end),
+        method=_method(),
+    )
+
+
+# ---------------------------------------------------------------- the evidence the report may use
+
+
+class _Evidence:
+    """Live findings, live links between them, and each finding's corroboration under the one rule."""
+
+    def __init__(self, findings: Iterable[ReportFinding], links: Iterable[Link]) -> None:
+        live = [f for f in findings if not f.withdrawn]
+        self.by_id = {f.id: f for f in live}
+        self.links = [
+            link for link in links if link.finding_id in self.by_id and link.other_finding_id in self.by_id
+        ]
+        sources = {f.id: Source(f.inspectorate, f.evidence_source) for f in live}
+        self.status = corroboration_of_all(self.links, sources)
+        self.partners: dict[str, list[str]] = defaultdict(list)
+        for link in self.links:
+            a, b = link.finding_id, link.other_finding_id
+            if link.relation is Relation.CORROBORATES and independent(sources[a], sources[b]):
+                self.partners[a].append(b)
+                self.partners[b].append(a)
+        self.reported = sorted(
+            (f for f in live if f.kind in REPORTED_KINDS), key=lambda f: (f.posted_at, f.id)
+        )
+
+    def live(self, ids: Iterable[str]) -> tuple[str, ...]:
+        return tuple(fid for fid in ids if fid in self.by_id)
+
+    def about(self, agency: Agency) -> list[ReportFinding]:
+        return [f for f in self.reported if f.agency is agency]
+
+    def cross_links(self, relation: Relation) -> list[tuple[Link, ReportFinding, ReportFinding]]:
+        """Links of ``relation`` joining findings of two different inspectorates, in the order they were made;
+        each pair in agency order, whichever way the inspector drew the link."""
+        order = {agency: i for i, agency in enumerate(Agency)}
+        found = []
+        for link in self.links:
+            a, b = sorted(
+                (self.by_id[link.finding_id], self.by_id[link.other_finding_id]),
+                key=lambda f: (order[f.agency], f.posted_at, f.id),
+            )
+            if link.relation is relation and a.inspectorate is not b.inspectorate:
+                found.append((link, a, b))
+        return found
+
+    def appendix(self, cited: Iterable[str]) -> tuple[EvidenceEntry, ...]:
+        """The cited findings grouped by agency, oldest first within each, as a reader looks them up."""
+        order = {agency: i for i, agency in enumerate(Agency)}
+        found = sorted((self.by_id[fid] for fid in cited), key=lambda f: (order[f.agency], f.posted_at, f.id))
+        return tuple(self.entry(f.id) for f in found)
+
+    def entry(self, finding_id: str) -> EvidenceEntry:
+        f = self.by_id[finding_id]
+        return EvidenceEntry(
+            finding_id=f.id,
+            agency=f.agency,
+            inspectorate=f.inspectorate,
+            kind=f.kind,
+            evidence_source=f.evidence_source,
+            judgement_area=f.judgement_area,
+            criterion=f.criterion,
+            citation=_citation(f.criterion),
+            child_id=f.child_id,
+            corroboration=self.status[f.id],
+            posted_at=f.posted_at,
+        )
+
+
+def _citation(criterion_id: str | None) -> str | None:
+    if criterion_id is None:
+        return None
+    try:
+        return criterion(criterion_id).citation
+    except KeyError:
+        return None
+
+
+def _detail(f: ReportFinding, evidence: _Evidence, *extra: str) -> str:
+    """The qualifier after a finding's text: case reference, criterion, support."""
+    parts = [*extra]
+    if f.child_id:
+        parts.append(f"case {f.child_id}")
+    if f.criterion:
+        parts.append(_citation(f.criterion) or f"criterion {f.criterion}")
+    status = evidence.status[f.id]
+    if status is not Corroboration.SINGLE_SOURCE:
+        parts.append(status.label.lower())
+    return " · ".join(parts)
+
+
+def _and(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+# ---------------------------------------------------------------- grades
+
+
+def _grade_lines(board: GradeBoard, agency: Agency, evidence: _Evidence) -> tuple[GradeLine, ...]:
+    if agency in NARRATIVE_ONLY:
+        return (GradeLine(agency, "", "Narrative of strengths and weaknesses", None, "narrative-only"),)
+    lines = []
+    for judgement in judgements_for(agency):
+        label = judgement_label(judgement)
+        cell = board.cell(agency, str(judgement))
+        step = cell.current if cell is not None else None
+        if cell is None or step is None:
+            lines.append(GradeLine(agency, str(judgement), label, None, "not-graded"))
+            continue
+        lines.append(
+            GradeLine(
+                agency=agency,
+                judgement=str(judgement),
+                judgement_label=label,
+                grade=step.grade,
+                status="agreed" if cell.agreed is not None else "proposed",
+                signed_off=cell.agreed is not None and cell.signed_off is not None,
+                rationale=step.text,
+                finding_ids=evidence.live(step.finding_ids),
+            )
+        )
+    return tuple(lines)
+
+
+def _grade_statements(lines: Sequence[GradeLine]) -> Block:
+    statements = tuple(
+        Statement(
+            text=line.rationale,
+            finding_ids=line.finding_ids,
+            lead=f"{line.judgement_label}: {line.grade_label} ({line.status_label})",
+            detail="" if line.finding_ids else "no findings cited",
+        )
+        for line in lines
+        if line.grade is not None
+    )
+    return Block(GRADES_BLOCK, statements, empty="No grade has been proposed yet.")
+
+
+# ---------------------------------------------------------------- summary report
+
+
+def _summary(data: ReportInput, evidence: _Evidence) -> Section:
+    grades = tuple(line for agency in Agency for line in _grade_lines(data.board, agency, evidence))
+    recorded = {f.inspectorate for f in evidence.reported}
+    inspectorates = _and([i.label for i in Inspectorate if i in recorded]) or "no inspectorate yet"
+    paragraphs = (
+        f"This summary brings together the key findings from all agencies inspected in {data.inspection.name} "
+        "and evaluates how well they work together; there is no aggregate judgement across agencies "
+        "(integrated ¶108). The agency reports and the joint report on the Local Safeguarding Children Board "
+        "follow, published with it as one document (¶109–110).",
+        f"It rests on {len(evidence.reported)} findings recorded by {inspectorates}. "
+        "Each statement cites the findings it rests on by id; Appendix A lists each one with its agency, "
+        "inspectorate, evidence source, criterion and case reference.",
+    )
+    return Section(
+        anchor="summary",
+        title="Summary report",
+        paragraphs=paragraphs,
+        grades=grades,
+        blocks=(*_key_findings(evidence), *_working_together(evidence)),
+    )
+
+
+def _key_findings(evidence: _Evidence) -> tuple[Block, Block]:
+    """Corroborated findings first: what more than one inspectorate or kind of evidence supports (¶48)."""
+    order = {kind: i for i, kind in enumerate(CONCERNS_FIRST)}
+    corroborated = [f for f in evidence.reported if evidence.status[f.id] is Corroboration.CORROBORATED]
+    concerns: list[Statement] = []
+    positives: list[Statement] = []
+    told: set[str] = set()
+    for f in sorted(corroborated, key=lambda f: (order[f.kind], f.posted_at, f.id)):
+        if f.id in told:
+            continue
+        partners = [p for p in evidence.partners[f.id] if p not in told]
+        told.update((f.id, *partners))
+        backers = sorted({evidence.by_id[p].inspectorate.label for p in evidence.partners[f.id]})
+        statement = Statement(
+            text=f.text,
+            finding_ids=(f.id, *sorted(partners, key=lambda p: (evidence.by_id[p].posted_at, p))),
+            lead=f"{f.agency.label} — {f.kind.label}",
+            detail=_detail(f, evidence, f"supported by {_and(backers)}"),
+        )
+        (concerns if f.kind in CONCERNS_FIRST[:2] else positives).append(statement)
+    none = "No finding of this kind is corroborated yet; see the agency reports."
+    return (Block(CONCERNS_BLOCK, tuple(concerns), none), Block(POSITIVES_BLOCK, tuple(positives), none))
+
+
+def _working_together(evidence: _Evidence) -> tuple[Block, Block, Block]:
+    """How well agencies work together (¶108), read from links across inspectorates and shared cases."""
+
+    def pair(relation: Relation, verb: str) -> tuple[Statement, ...]:
+        return tuple(
+            Statement(
+                text=f"{a.text} / {b.text}",
+                finding_ids=(a.id, b.id),
+                lead=f"{a.agency.label} ({a.inspectorate.label}) and {b.agency.label} ({b.inspectorate.label}) {verb}",
+            )
+            for _, a, b in evidence.cross_links(relation)
+        )
+
+    by_child: dict[str, list[ReportFinding]] = defaultdict(list)
+    for f in evidence.reported:
+        if f.child_id:
+            by_child[f.child_id].append(f)
+    cases = []
+    for child_id in sorted(by_child):
+        found = by_child[child_id]
+        agencies = [a for a in Agency if any(f.agency is a for f in found)]
+        if len(agencies) < 2:
+            continue
+        inspectorates = sorted({f.inspectorate.label for f in found})
+        cases.append(
+            Statement(
+                text=f"Findings about {_and([a.label for a in agencies])}, recorded by {_and(inspectorates)}.",
+                finding_ids=tuple(f.id for f in found),
+                lead=f"Case {child_id}",
+            )
+        )
+    return (
+        Block(AGREES_BLOCK, pair(Relation.CORROBORATES, "agree"), "No finding is corroborated across inspectorates."),
+        Block(CONFLICTS_BLOCK, pair(Relation.CONTRADICTS, "disagree"), "No finding is contested across inspectorates."),
+        Block(CASES_BLOCK, tuple(cases), "No child's case has findings about more than one agency."),
+    )
+
+
+# ---------------------------------------------------------------- agency reports and the LSCB report
+
+
+def _finding_blocks(evidence: _Evidence, agency: Agency) -> tuple[Block, ...]:
+    areas: dict[JudgementArea | None, int] = {area: i for i, area in enumerate(judgement_areas_for(agency))}
+    found = sorted(evidence.about(agency), key=lambda f: (areas.get(f.judgement_area, len(areas)), f.posted_at, f.id))
+    return tuple(
+        Block(
+            title,
+            tuple(
+                Statement(
+                    text=f.text,
+                    finding_ids=(f.id,),
+                    lead=f.judgement_area.label if f.judgement_area is not None else "",
+                    detail=_detail(f, evidence),
+                )
+                for f in found
+                if f.kind is kind
+            ),
+        )
+        for kind, title in AGENCY_BLOCKS
+    )
+
+
+def _agency_section(data: ReportInput, evidence: _Evidence, agency: Agency) -> Section:
+    inspectorate = INSPECTORATE_OF[agency]
+    by = f" ({inspectorate.label})" if inspectorate is not None else ""
+    lines = _grade_lines(data.board, agency, evidence)
+    if agency in NARRATIVE_ONLY:
+        paragraphs: tuple[str, ...] = (
+            f"{agency.label} is not graded: this is a narrative of strengths and weaknesses against the published "
+            "criteria (integrated ¶29, ¶82–107).",
+        )
+        blocks = _finding_blocks(evidence, agency)
+    else:
+        scale = ", ".join(grade.label.lower() for grade in GRADE_SCALES[data.inspection.framework])
+        paragraphs = (
+            f"{agency.label} is graded on the {data.inspection.framework.label.lower()}'s scale ({scale}); "
+            "overall effectiveness is a cumulative judgement derived from the others (integrated ¶41, ¶59, ¶74).",
+        )
+        blocks = (_grade_statements(lines), *_finding_blocks(evidence, agency))
+    if not evidence.about(agency):
+        paragraphs = (*paragraphs, "No findings about this agency have been recorded.")
+    return Section(
+        anchor=f"agency-{agency.value}",
+        title=f"Agency report: {agency.label}{by}",
+        paragraphs=paragraphs,
+        grades=lines,
+        blocks=blocks,
+        agency=agency,
+    )
+
+
+def _lscb_section(board: GradeBoard, evidence: _Evidence) -> Section:
+    lines = _grade_lines(board, Agency.LSCB, evidence)
+    contributors = sorted({f.inspectorate.label for f in evidence.about(Agency.LSCB)})
+    paragraphs = [
+        "The effectiveness of the Local Safeguarding Children Board is one shared judgement made by all the "
+        "inspectorates together (integrated ¶26, ¶113–118).",
+    ]
+    if contributors:
+        paragraphs.append(f"Findings about the board were recorded by {_and(contributors)}.")
+    else:
+        paragraphs.append("No findings about the board have been recorded.")
+    return Section(
+        anchor="lscb",
+        title="Joint report: the Local Safeguarding Children Board",
+        paragraphs=tuple(paragraphs),
+        grades=lines,
+        blocks=(_grade_statements(lines), *_finding_blocks(evidence, Agency.LSCB)),
+        agency=Agency.LSCB,
+    )
+
+
+# ---------------------------------------------------------------- front matter and appendices
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _subtitle(data: ReportInput) -> str:
+    first, last = data.inspection.start_date, data.inspection.end_date
+    if first is not None and last is not None:
+        when = f"fieldwork {_day(first)} to {_day(last)}"
+    elif first is not None:
+        when = f"fieldwork from {_day(first)}; last day of fieldwork not set"
+    else:
+        when = "fieldwork dates not set"
+    return f"{data.inspection.framework.label} · {when}"
+
+
+def _clock_from(end: date) -> str:
+    return (
+        f"Counted in working days (weekends and bank holidays in England and Wales excluded) from the last day "
+        f"of fieldwork, {short_day(end)}."
+    )
+
+
+def _method() -> tuple[str, ...]:
+    return (
+        "Every statement in this report is an inspector's finding in their own words, or the rationale for a "
+        "grade, and cites by id the findings it rests on. Appendix A lists each cited finding with its agency, "
+        "the inspectorate that recorded it, its kind, evidence source, criterion and case reference.",
+        "A finding is corroborated when a finding recorded by a different inspectorate, or resting on a "
+        "different kind of evidence source, corroborates it; it is contested when any finding contradicts it, "
+        "whatever else supports it; otherwise it is single source. Links that only relate two findings change "
+        "nothing. The summary's key findings are the corroborated ones.",
+        "Findings the team has withdrawn are left out of every part of this report: statements, the evidence "
+        "behind grades, corroboration and the appendix. Working notes are not reported.",
+        "A grade is shown as agreed once the team has agreed it at the final meeting, otherwise as proposed and "
+        "not yet agreed. Probation services, youth offending teams and custody receive a narrative, not a grade "
+        "(integrated ¶29, ¶82–107). There is no aggregate judgement across agencies (¶108).",
+        "Children are referred to only by the local authority's child unique ID, and inspectors only by their "
+        "inspectorate; no individual is named (CP ¶51).",
+    )

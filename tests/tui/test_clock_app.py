@@ -1,0 +1,111 @@
+"""Fieldwork dates and the reporting clock in the app, against a real server: the lead sets the dates through the
+palette's form (a last day before the first is caught inline), and a teammate's open clock shows the milestones
+at once. After fieldwork the header names the next milestone; the state folds ``fieldwork.set``."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Label, Static
+
+from shared.fieldwork import SetFieldwork
+from shared.protocol import Event, Inspection, Inspector, Welcome
+from shared.vocabulary import Framework, Inspectorate, Role
+from tui.app import TriangulateApp
+from tui.dialogs.fieldwork_form import FieldworkForm
+from tui.screens.clock import ClockScreen
+from tui.state import TeamState
+from tui.widgets.reporting_clock import NOT_SET, ReportingClock
+
+from .app_server import fill, lead_and_inspector, live, make_app, running_server, wait_for
+
+SIZE = (100, 30)
+
+
+async def palette(pilot: Pilot[Any], title: str) -> None:
+    """Choose a command from ctrl+p by typing its name, as a user would."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+    app.screen.query_one(CommandInput).value = title
+    commands = app.screen.query_one(CommandList)
+    await wait_for(pilot, lambda: commands.option_count > 0 and commands.highlighted is not None
+                   and title in str(commands.get_option_at_index(commands.highlighted).prompt), title)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close")
+
+
+def clock_text(app: TriangulateApp) -> str:
+    return str(app.screen.query_one(ReportingClock).render())
+
+
+def titles(app: TriangulateApp) -> set[str]:
+    return {command.title for command in app.get_system_commands(app.screen)}
+
+
+async def test_the_lead_sets_fieldwork_dates_and_a_teammates_clock_shows_the_milestones(tmp_path: Path) -> None:
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+        assert "Set fieldwork dates" not in titles(ben)  # only the lead sets them
+        await palette(pb, "Reporting clock")
+        assert isinstance(ben.screen, ClockScreen)
+        assert NOT_SET in clock_text(ben)
+
+        await palette(pa, "Set fieldwork dates")
+        form = asha.screen
+        assert isinstance(form, FieldworkForm)
+        await fill(pa, form, start_date="2026-11-16", end_date="13/11/2026")
+        await pa.press("ctrl+s")
+        error = str(form.query_one("#error-end_date", Label).render())
+        assert "before the first" in error and "Fri 13 Nov 2026" in error
+        assert asha.screen is form  # nothing sent
+
+        await fill(pa, form, end_date="18/12/2026")
+        preview = str(form.query_one("#fieldwork-preview", Static).render())
+        assert preview == "Draft by Wed 6 Jan 2027, published by Fri 22 Jan 2027"
+        await pa.press("ctrl+s")
+        await wait_for(pa, lambda: not isinstance(asha.screen, FieldworkForm), "the form to close")
+
+        await wait_for(pb, lambda: NOT_SET not in clock_text(ben), "Ben's clock to show the milestones")
+        shown = clock_text(ben)
+        assert "fieldwork ends Fri 18 Dec 2026" in shown
+        for line in ("Draft report (10)", "Wed 6 Jan 2027", "Factual-accuracy comments (15)", "Wed 13 Jan 2027",
+                     "Final report (20)", "Wed 20 Jan 2027", "Report published (22)", "Fri 22 Jan 2027"):
+            assert line in shown
+        assert "due in 32 working days" in shown  # from Wed 18 Nov, the fixed clock's today
+        assert ben.state.inspection is not None
+        assert (ben.state.inspection.start_date, ben.state.inspection.end_date) == (date(2026, 11, 16),
+                                                                                    date(2026, 12, 18))
+        assert ben.sub_title.startswith("Day 3 of fieldwork")  # still on site
+
+
+async def test_after_fieldwork_the_header_names_the_next_milestone(tmp_path: Path) -> None:
+    new_year_eve = datetime(2026, 12, 31, 12, 0, tzinfo=UTC)
+    async with running_server(tmp_path) as server:
+        asha = make_app(tmp_path, server.url, server.tokens["asha"], name="asha", now=lambda: new_year_eve)
+        ben = make_app(tmp_path, server.url, server.tokens["ben"], name="ben", now=lambda: new_year_eve)
+        async with asha.run_test(size=SIZE) as pa, ben.run_test(size=SIZE) as pb:
+            await live(pa)
+            await live(pb)
+            asha.send_command(SetFieldwork(id="fieldwork-1", start_date=date(2026, 11, 30),
+                                           end_date=date(2026, 12, 18)))
+
+            await wait_for(pb, lambda: ben.sub_title.startswith("Draft report due in 3 working days"),
+                           "Ben's header to name the draft")
+
+
+def test_the_state_folds_fieldwork_dates_into_the_inspection() -> None:
+    lead = Inspector(id=1, name="Asha Patel", inspectorate=Inspectorate.OFSTED, role=Role.LEAD)
+    inspection = Inspection(id=1, name="Northmoor", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16))
+    welcome = Welcome(inspector=lead, inspection=inspection, epoch="e", head=0)
+    event = Event(seq=1, kind="fieldwork.set", actor=lead, at=datetime(2026, 11, 18, tzinfo=UTC),
+                  data={"start_date": "2026-11-30", "end_date": "2026-12-18"})
+
+    state = TeamState.build(welcome, [event])
+
+    assert state.inspection == inspection.model_copy(
+        update={"start_date": date(2026, 11, 30), "end_date": date(2026, 12, 18)}
+    )

@@ -1,0 +1,248 @@
+"""The lead's Annex A import: read the file here, show what was found and every rejected row, then send the cases.
+
+The spreadsheet is read on this laptop with ``shared.annex_a.read_annex_a`` (the same reader as
+``triangulate cases import``), using today in the inspection's time zone and the inspection's salt, so worker
+pseudonyms match a CLI import. Only minimised ``CaseRecord``s leave the laptop, in batches the server's frame limit
+allows; the workers' names are turned into the personal-data guard's salted digests at once, and the names are
+dropped with the reader's result (¶51, docs/cases.md). Strict mode is decided here: with any rejection, nothing is
+sent.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+from shared.annex_a import AnnexAFileError, CaseRecord, RejectedRow, read_annex_a
+from shared.annex_a_headers import FIELD_LABELS
+from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
+from shared.personal_data import NameIndex
+
+MAX_SOURCE = 200
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """What the reader found, less the workers' names: only their digests are kept."""
+
+    source: str
+    cases: tuple[CaseRecord, ...]
+    rejected: tuple[RejectedRow, ...]
+    columns: dict[str, str]
+    unmapped: tuple[str, ...]
+    blank_rows: int
+    header_row: int
+    sheet: str | None
+    digests: tuple[str, ...]
+
+
+def read_file(path: Path, *, today: date, salt: bytes) -> ReadFile:
+    """Read and minimise; the worker names live only inside this call."""
+    result = read_annex_a(path, filename=path.name, today=today, pseudonym_salt=salt)
+    digests = tuple(sorted(NameIndex.build(result.worker_names, salt).digests))  # sorted: no trace of name order
+    return ReadFile(path.name[:MAX_SOURCE], tuple(result.cases), tuple(result.rejected), dict(result.columns),
+                    tuple(result.unmapped), result.blank_rows, result.header_row, result.sheet, digests)
+
+
+def import_batches(cases: Sequence[CaseRecord], digests: Sequence[str], source: str) -> list[ImportCases]:
+    """The cases in batches of at most MAX_BATCH, the digests spread across them, at most MAX_DIGESTS each.
+
+    A batch must carry a case, so when there are more digests than the case batches can hold, the extra batches
+    repeat the last case: importing a case again replaces it, so this changes nothing but the guard's index.
+    """
+    chunks = [list(cases[i:i + MAX_BATCH]) for i in range(0, len(cases), MAX_BATCH)]
+    if not chunks:
+        return []
+    needed = math.ceil(len(digests) / MAX_DIGESTS)
+    chunks += [[cases[-1]] for _ in range(needed - len(chunks))]
+    share = math.ceil(len(digests) / len(chunks)) if digests else 0
+    return [
+        ImportCases(id=uuid.uuid4().hex, cases=chunk, name_digests=list(digests[i * share:(i + 1) * share]),
+                    source=source)
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+def describe(found: ReadFile) -> Content:
+    """Counts, the columns read and ignored, and every rejected row with its column and reason."""
+    rows = len({r.row for r in found.rejected})
+    sheet = f", sheet “{found.sheet}”" if found.sheet else ""
+    parts: list[str | tuple[str, str]] = [
+        (f"{found.source}: {len(found.cases)} cases", "bold"),
+        f" · {rows} rows rejected ({len(found.rejected)} problems) · {found.blank_rows} blank rows"
+        f" · header on row {found.header_row}{sheet}\n",
+        ("Columns read: ", "$text-muted"),
+        "; ".join(f"{FIELD_LABELS.get(name, name)} ← “{header}”" for name, header in found.columns.items()) + "\n",
+    ]
+    if found.unmapped:
+        parts += [("Not read (their contents are ignored): ", "$text-muted"), "; ".join(found.unmapped) + "\n"]
+    if found.rejected:
+        parts.append(("Rejected rows (fix them in the spreadsheet and import it again):\n", "bold $text-warning"))
+        for r in found.rejected:
+            parts += [(f"  row {r.row:<5}", "$text-accent"), f"{r.column or '—'}: {r.reason}"]
+            parts.append(f"  ({r.child_id})\n" if r.child_id else "\n")
+    else:
+        parts.append(("Every row was read.\n", "$text-success"))
+    return Content.assemble(*parts)
+
+
+class CaseImport(ModalScreen[list[ImportCases] | None]):
+    """Returns the batches to send, or None if cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Send", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    CaseImport { align: center middle; }
+    CaseImport > #case-import {
+        width: 96; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    CaseImport #case-import-title { text-style: bold; margin-bottom: 1; }
+    CaseImport #case-import-intro { color: $text-muted; }
+    CaseImport .row { height: auto; margin-top: 1; }
+    CaseImport .row > Label { width: 8; color: $text-muted; }
+    CaseImport #case-path { width: 1fr; }
+    CaseImport #case-found { height: auto; max-height: 12; margin-top: 1; }
+    CaseImport #case-error { color: $text-error; height: auto; }
+    CaseImport #buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    CaseImport #buttons > Button { margin-left: 2; }
+    """
+
+    @dataclass
+    class Read(Message):
+        """The reader's worker finished: what it found, or why the file could not be read."""
+
+        path: str
+        found: ReadFile | None
+        error: str | None
+
+    def __init__(self, *, today: date, salt: bytes | None) -> None:
+        super().__init__()
+        self._today = today
+        self._salt = salt
+        self.found: ReadFile | None = None
+        self._read_path = ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="case-import"):
+            yield Label("Import the Annex A list", id="case-import-title")
+            yield Static("CSV or XLSX as the local authority sent it. Only child IDs, age bands, a worker pseudonym "
+                         "and the case's dates are kept; names and dates of birth never leave this laptop.",
+                         id="case-import-intro")
+            with Horizontal(classes="row"):
+                yield Label("File")
+                yield Input(placeholder="path to the file, then Enter to read it", compact=True, id="case-path")
+            yield Checkbox("Strict: send nothing if any row is rejected", id="case-strict", compact=True)
+            with VerticalScroll(id="case-found"):
+                yield Static(id="case-found-body")
+            yield Label("", id="case-error")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Send  ctrl+s", id="send", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#case-path", Input).focus()
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def path_text(self) -> str:
+        return self.query_one("#case-path", Input).value.strip()
+
+    @property
+    def found_text(self) -> str:
+        return str(self.query_one("#case-found-body", Static).content)
+
+    @property
+    def error_text(self) -> str:
+        return str(self.query_one("#case-error", Label).content)
+
+    @on(Input.Submitted, "#case-path")
+    def _submitted(self) -> None:
+        self.action_read()
+
+    def action_read(self) -> None:
+        path = self.path_text
+        if not path:
+            self._error("Type the path to the file first.")
+            return
+        if self._salt is None:
+            self._error("The server has not sent this inspection's salt yet: connect, then try again.")
+            return
+        self._error("Reading…")
+        self._read(path, self._today, self._salt)
+
+    @work(thread=True, exclusive=True, group="annex-a")
+    def _read(self, path: str, today: date, salt: bytes) -> None:
+        """In a thread: a workbook of a few thousand rows takes a moment, and the screen stays live meanwhile."""
+        try:
+            found = read_file(Path(path).expanduser(), today=today, salt=salt)
+        except (AnnexAFileError, OSError, ValueError) as problem:
+            self.post_message(self.Read(path, None, str(problem)))
+            return
+        self.post_message(self.Read(path, found, None))
+
+    @on(Read)
+    def _show(self, message: Read) -> None:
+        self.found = message.found
+        self._read_path = message.path
+        self.query_one("#case-found-body", Static).update(describe(message.found) if message.found else "")
+        self._error(message.error or "")
+        self.query_one("#send", Button).label = (f"Send {len(message.found.cases)} cases  ctrl+s" if message.found
+                                                 else "Send  ctrl+s")
+
+    @on(Input.Changed, "#case-path")
+    def _forget(self) -> None:
+        """A different path: what was read no longer matches what would be sent."""
+        if self.found is not None and self.path_text != self._read_path:
+            self.found = None
+            self.query_one("#case-found-body", Static).update("")
+            self.query_one("#send", Button).label = "Send  ctrl+s"
+
+    def _error(self, text: str) -> None:
+        self.query_one("#case-error", Label).update(text)
+
+    # ------------------------------------------------------------------ sending
+
+    def action_submit(self) -> None:
+        found = self.found
+        if found is None:
+            self._error("Read a file first: type its path and press Enter.")
+            return
+        if self.query_one("#case-strict", Checkbox).value and found.rejected:
+            rows = len({r.row for r in found.rejected})
+            self._error(f"Strict: {rows} rows were rejected, so nothing is sent. Fix them, or untick strict.")
+            return
+        if not found.cases:
+            self._error("No row could be read as a case: nothing to send.")
+            return
+        self.dismiss(import_batches(found.cases, found.digests, found.source))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#send")
+    def _send(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,86 @@
+"""The balance report: each attribute's share among eligible cases against its share in the random draw.
+
+¶38 asks for a random sample "adjusted to ensure a balance of age, gender, disability and ethnicity,
+practitioner and team". This view lets the lead see how far the draw meets that, and which strata got no case at
+all, so one can be added deliberately (``+`` on the cases screen). Built with ``shared.sampling.balance_report``,
+the same report the CLI prints.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from shared.sampling import ATTRIBUTES, BalanceReport, Sample, Selection
+
+VALUE_WIDTH = 34
+
+
+def balance_content(report: BalanceReport, sample: Sample) -> Content:
+    drawn = len(sample.selected(Selection.RANDOM))
+    parts: list[str | tuple[str, str]] = [
+        (f"Random sample: {drawn} of {sample.eligible} eligible cases · seed {sample.seed} · drawn "
+         f"{sample.drawn_on:%d %b %Y}\n", "bold"),
+        ("Good-practice cases and cases added for a line of enquiry are chosen, not drawn: they are left out.\n\n",
+         "$text-muted"),
+        (f"  {'':<{VALUE_WIDTH}}{'Population':>16}{'Sample':>16}{'Diff':>8}\n", "$text-muted"),
+    ]
+    for attribute in ATTRIBUTES:
+        parts.append((f"{attribute.label}\n", "bold $text-primary"))
+        for row in (r for r in report.rows if r.attribute is attribute):
+            value = row.value if len(row.value) <= VALUE_WIDTH - 2 else row.value[: VALUE_WIDTH - 3] + "…"
+            diff = f"{row.difference * 100:+.1f}"
+            style = "$text-warning" if not row.sample else ""
+            parts.append((f"  {value:<{VALUE_WIDTH}}{row.population:>6} {row.population_share:>7.1%}"
+                          f"  {row.sample:>6} {row.sample_share:>7.1%}{diff:>8}\n", style))
+    unsampled = report.unsampled
+    parts.append(("\nStrata with no case in the sample", "bold"))
+    if not unsampled:
+        parts.append(": none.\n")
+    else:
+        parts.append((" — add a case with + on the cases screen if it matters:\n", "$text-muted"))
+        for row in unsampled:
+            cases = "case" if row.population == 1 else "cases"
+            parts.append(f"  {row.attribute.label}: {row.value} ({row.population} eligible {cases})\n")
+    return Content.assemble(*parts)
+
+
+class BalanceScreen(ModalScreen[None]):
+    """Read-only; arrows and PgUp/PgDn scroll, Esc or b closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,b,q", "close", "Close"),
+    ]
+
+    DEFAULT_CSS = """
+    BalanceScreen { align: center middle; }
+    BalanceScreen > VerticalScroll {
+        width: 96; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, report: BalanceReport, sample: Sample) -> None:
+        super().__init__()
+        self._content = balance_content(report, sample)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="balance"):
+            yield Static(self._content, id="balance-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#balance", VerticalScroll).focus()
+
+    @property
+    def text(self) -> str:
+        return self._content.plain
+
+    def action_close(self) -> None:
+        self.dismiss(None)
