@@ -23,7 +23,7 @@ import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -122,6 +122,9 @@ class DemoTeam:
 
 # ---------------------------------------------------------------- seeding
 
+FIELDWORK_LENGTH = timedelta(days=11)
+"""Two weeks on site, Monday to the second Friday: the reporting clock counts from that Friday."""
+
 
 def seed(engine: Engine, today: date, *, now: datetime | None = None) -> DemoTeam:
     """Create the demo inspection, its team and its record so far; fieldwork began this Monday.
@@ -130,7 +133,8 @@ def seed(engine: Engine, today: date, *, now: datetime | None = None) -> DemoTea
     demo_data and demo_seed).
     """
     inspection = store.create_inspection(
-        engine, name=INSPECTION_NAME, framework=FRAMEWORK, start_date=monday_of(today), timezone=TIMEZONE
+        engine, name=INSPECTION_NAME, framework=FRAMEWORK, start_date=monday_of(today),
+        end_date=monday_of(today) + FIELDWORK_LENGTH, timezone=TIMEZONE,
     )
     members: dict[str, DemoMember] = {}
     for spec in TEAM:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from shared.criteria import Grade
 from shared.meetings import EntryKind
 from shared.protocol import FindingFields
 from shared.triangulation import Relation
@@ -583,6 +584,40 @@ LINKS: tuple[SeedLink, ...] = (
 )  # fmt: skip
 """Corroboration across inspectorates (health and police support the LA's strategy discussion), one
 contradiction (health and police on sharing the exploitation risk) and one relates-to."""
+
+
+@dataclass(frozen=True)
+class SeedGrade:
+    """A grade an inspector proposes part-way through fieldwork, citing the findings it rests on."""
+
+    author: str
+    agency: Agency
+    judgement: str
+    grade: Grade
+    rationale: str
+    cites: tuple[str, ...]
+
+
+GRADES: tuple[SeedGrade, ...] = (
+    SeedGrade("ofsted", Agency.LOCAL_AUTHORITY, "help-and-protection", Grade.REQUIRES_IMPROVEMENT,
+              "Strategy discussions are timely and well attended, but plans lack measurable outcomes and the "
+              "front-door backlog leaves children waiting for screening.",
+              (finding_ref("Strategy discussion held within 24 hours of referral"),
+               finding_ref("Child protection plan outcomes not specific"), finding_ref("Annex A data received"),
+               finding_ref("Triangulation: delayed police domestic abuse notifications"))),
+    SeedGrade("cqc", Agency.HEALTH, "help-and-protection", Grade.REQUIRES_IMPROVEMENT,
+              "Health visitors and school nurses identify risk well; emergency department referrals lack analysis "
+              "and GPs are not invited to conferences.",
+              (finding_ref("Health visitor attended the strategy discussion"),
+               finding_ref("Referrals from the emergency department lack analysis"),
+               finding_ref("GP not invited to the child protection conference"))),
+    SeedGrade("hmic", Agency.POLICE, "help-and-protection", Grade.GOOD,
+              "Joint section 47 work and MARAC are strong; domestic abuse notifications are batched, which delays "
+              "the front door.",
+              (finding_ref("Section 47 joint investigation"), finding_ref("Observed MARAC"),
+               finding_ref("Domestic abuse notifications reach children's social care in batches"))),
+)  # fmt: skip
+"""Emerging grades, proposed but not yet agreed: the lead records agreed grades at the final meeting."""
 
 
 @dataclass(frozen=True)

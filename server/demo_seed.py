@@ -20,6 +20,7 @@ from server.demo_data import (
     ENQUIRIES,
     FIELDWORK_DAYS,
     FINDINGS,
+    GRADES,
     LINKS,
     PAST_KIT_AMENDMENT,
     PAST_KIT_ENTRIES,
@@ -30,7 +31,9 @@ from server.demo_data import (
     seed_finding_id,
     seed_times,
 )
+from shared.criteria import Grade
 from shared.enquiries import AnswerEnquiry, CloseEnquiry, EnquiryOutcome, OpenEnquiry, StartEnquiry
+from shared.grades import ProposeGrade
 from shared.meetings import AmendEntry, CloseMeeting, EntryKind, MeetingKind, OpenMeeting, RecordEntry
 from shared.protocol import Command, Inspector, PostFinding
 from shared.triangulation import LinkFindings
@@ -43,6 +46,7 @@ AMENDED_AT = time(8, 45)
 ENQUIRY_AFTER, LINK_AFTER = timedelta(minutes=25), timedelta(minutes=15)
 ANSWER_AFTER, CLOSE_AFTER = timedelta(minutes=40), timedelta(hours=1)
 ENTRY_EVERY = timedelta(minutes=5)
+GRADE_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -100,6 +104,11 @@ def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:
                           lambda _, n=number, s=link: LinkFindings(id=f"seed-link-{n}", finding_id=s.finding,
                                                                   other_finding_id=s.other, relation=s.relation,
                                                                   note=s.note)))
+    for number, proposal in enumerate(GRADES, start=1):
+        steps.append(Step(max(posted(f) for f in proposal.cites) + GRADE_AFTER, proposal.author,
+                          lambda _, n=number, g=proposal: ProposeGrade(
+                              id=f"seed-grade-{n}", agency=g.agency, judgement=g.judgement, grade=Grade(g.grade),
+                              rationale=g.rationale, finding_ids=list(g.cites))))
     day = previous_fieldwork_day(today)
     if day is not None:
         opened = datetime.combine(day, KIT_OPENS, zone).astimezone(UTC)
