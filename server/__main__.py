@@ -1,10 +1,12 @@
-"""``python -m server``: the server commands, plus ``demo`` (kept out of server.cli so it stays optional)."""
+"""``python -m server``: the server commands, plus ``cases`` and ``demo`` (kept out of server.cli: they build on it)."""
 
 from __future__ import annotations
 
+from server.cases_cli import cases
 from server.cli import cli
 from server.demo import demo
 
+cli.add_command(cases)
 cli.add_command(demo)
 
 if __name__ == "__main__":

@@ -24,9 +24,22 @@ from server.commands import Applied
 from server.deadlines import DeadlineWatch, FlagOverdue
 from server.errors import CommandRejected
 from server.hub import Connection, Hub
+from server.limits import (
+    DEFAULT_COMMAND_BURST,
+    DEFAULT_COMMAND_RATE,
+    DEFAULT_HANDSHAKE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    CommandLimiter,
+    RateLimit,
+    Verdict,
+    too_many_connections,
+)
 from server.models import utcnow
+from server.tls import server_context
 from server.writer import Submission, Writer
 from shared.protocol import (
+    RATE_LIMIT_CLOSE,
+    TOO_MANY_CONNECTIONS_CLOSE,
     UNAUTHORIZED_CLOSE,
     Ack,
     Error,
@@ -38,6 +51,7 @@ from shared.protocol import (
     decode_hello,
     encode,
 )
+from shared.redact import redacting_logger
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +63,14 @@ class ServerConfig:
     port: int = 8765
     max_frame_bytes: int = 64 * 1024
     send_queue_frames: int = 1024
-    handshake_timeout: float = 10.0
+    handshake_timeout: float = DEFAULT_HANDSHAKE_TIMEOUT
+    command_rate: float | None = DEFAULT_COMMAND_RATE
+    """Commands a second per connection; None switches the limit off (benchmarks of raw throughput)."""
+    command_burst: int = DEFAULT_COMMAND_BURST
+    max_connections_per_inspector: int = DEFAULT_MAX_CONNECTIONS
+    certfile: str | None = None
+    """PEM certificate chain: with it the server speaks ``wss://`` (server/tls.py)."""
+    keyfile: str | None = None
 
 
 class TeamServer:
@@ -78,9 +99,11 @@ class TeamServer:
 
     @property
     def url(self) -> str:
-        return f"ws://{self.config.host}:{self.port}"
+        scheme = "wss" if self.config.certfile else "ws"
+        return f"{scheme}://{self.config.host}:{self.port}"
 
     async def start(self) -> None:
+        tls = server_context(self.config.certfile, self.config.keyfile) if self.config.certfile else None
         self._engine = await asyncio.to_thread(store.connect, self.config.db_url)
         self._writer = Writer(self._engine, clock=self._clock)
         self._writer_task = asyncio.create_task(self._writer.run(), name="writer")
@@ -92,6 +115,9 @@ class TeamServer:
             self.config.port,
             max_size=self.config.max_frame_bytes,
             compression=None,  # small JSON frames; and no decompression bombs
+            ssl=tls,
+            open_timeout=self.config.handshake_timeout,  # a connection that never completes the upgrade
+            logger=redacting_logger("websockets.server"),  # DEBUG would log the hello, token and all
         )
 
     async def stop(self) -> None:
@@ -129,6 +155,12 @@ class TeamServer:
         if identity is None:
             return
         hello_since, connection = identity
+        cap = self.config.max_connections_per_inspector
+        if self.hub.connections_of(connection.inspection_id, connection.inspector.id) >= cap:
+            with contextlib.suppress(ConnectionClosed):
+                await websocket.send(encode(too_many_connections(cap)))
+                await websocket.close(TOO_MANY_CONNECTIONS_CLOSE, "too many connections")
+            return
         self.hub.join(connection)  # before reading the head, so no live event can slip between
         pump: asyncio.Task[None] | None = None
         try:
@@ -184,7 +216,17 @@ class TeamServer:
 
     async def _read_commands(self, connection: Connection) -> None:
         assert self._writer is not None
+        limiter = self._limiter()
         async for raw in connection.websocket:
+            verdict = limiter.check() if limiter is not None else Verdict.ACCEPT
+            if verdict is Verdict.REFUSE:
+                connection.send(limiter.refusal(raw))  # type: ignore[union-attr]
+                continue
+            if verdict is Verdict.CLOSE:
+                log.warning("closing connection of inspector %s: still sending while rate limited",
+                            connection.inspector.id)
+                await connection.websocket.close(RATE_LIMIT_CLOSE, "rate limit exceeded")
+                return
             if isinstance(raw, bytes):
                 connection.send(Error(code=ErrorCode.INVALID, message="send JSON text frames, not binary"))
                 continue
@@ -201,6 +243,10 @@ class TeamServer:
                     reply=lambda outcome, c=connection, cid=command.id: self._reply(c, cid, outcome),
                 )
             )
+
+    def _limiter(self) -> CommandLimiter | None:
+        rate = self.config.command_rate
+        return CommandLimiter(RateLimit(rate, self.config.command_burst)) if rate else None
 
     def _reply(self, connection: Connection, command_id: str, outcome: Applied | CommandRejected) -> None:
         if isinstance(outcome, CommandRejected):

@@ -18,9 +18,17 @@ from sqlmodel import Session
 
 from server import store
 from server.app import ServerConfig, TeamServer
+from server.limits import (
+    DEFAULT_COMMAND_BURST,
+    DEFAULT_COMMAND_RATE,
+    DEFAULT_HANDSHAKE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+)
 from server.meetings import minutes_of
 from server.report import FORMATS, render_report
+from server.tls import TlsConfigError, server_context
 from shared.meetings import MeetingKind, minutes_markdown
+from shared.redact import redact_handlers
 from shared.vocabulary import Framework, Inspectorate, Role
 
 
@@ -58,11 +66,38 @@ def _choice(enum: type) -> click.Choice:
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @db_option
 @click.option("--max-frame", default=64 * 1024, show_default=True, type=click.IntRange(1024), help="Bytes.")
-def serve(host: str, port: int, db_url: str, max_frame: int) -> None:
+@click.option("--certfile", type=click.Path(dir_okay=False), help="PEM certificate chain: serve wss:// (TLS).")
+@click.option("--keyfile", type=click.Path(dir_okay=False), help="PEM private key for --certfile.")
+@click.option("--rate", default=DEFAULT_COMMAND_RATE, show_default=True, type=click.FloatRange(0),
+              help="Commands a second per connection (0: no limit).")
+@click.option("--burst", default=DEFAULT_COMMAND_BURST, show_default=True, type=click.IntRange(1),
+              help="Commands a connection may send at once after a quiet spell.")
+@click.option("--max-connections", default=DEFAULT_MAX_CONNECTIONS, show_default=True, type=click.IntRange(1),
+              help="Simultaneous connections per inspector.")
+@click.option("--handshake-timeout", default=DEFAULT_HANDSHAKE_TIMEOUT, show_default=True,
+              type=click.FloatRange(0.1), help="Seconds to complete the upgrade, and then to send hello.")
+@click.option("--debug", is_flag=True, help="Log at DEBUG, frames included (their contents and tokens are not).")
+def serve(
+    host: str, port: int, db_url: str, max_frame: int, certfile: str | None, keyfile: str | None, rate: float,
+    burst: int, max_connections: int, handshake_timeout: float, debug: bool,
+) -> None:
     """Run the team server until interrupted (Ctrl-C or SIGTERM)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact_handlers()  # whatever logs, through whichever logger, a token never reaches the output
+    if keyfile and not certfile:
+        raise click.BadParameter("--keyfile needs --certfile", param_hint="--keyfile")
+    if certfile:
+        try:
+            server_context(certfile, keyfile)
+        except TlsConfigError as exc:
+            raise click.BadParameter(str(exc), param_hint="--certfile") from None
     _engine(db_url).dispose()
-    config = ServerConfig(db_url=db_url, host=host, port=port, max_frame_bytes=max_frame)
+    config = ServerConfig(
+        db_url=db_url, host=host, port=port, max_frame_bytes=max_frame, certfile=certfile, keyfile=keyfile,
+        command_rate=rate or None, command_burst=burst, max_connections_per_inspector=max_connections,
+        handshake_timeout=handshake_timeout,
+    )
     asyncio.run(_serve(config))
 
 

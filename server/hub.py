@@ -113,6 +113,10 @@ class Hub:
             del self._rooms[connection.inspection_id]
         self._announce(connection.inspection_id)
 
+    def connections_of(self, inspection_id: int, inspector_id: int) -> int:
+        """How many live connections this inspector has (for the per-inspector cap)."""
+        return sum(1 for c in self._rooms.get(inspection_id, ()) if c.inspector.id == inspector_id)
+
     def online(self, inspection_id: int) -> list[int]:
         return sorted({c.inspector.id for c in self._rooms.get(inspection_id, ())})
 

@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from shared.annex_a import CaseRecord
 from shared.personal_data import PersonalDataPolicy
-from shared.protocol import CHILD_ID, Command
+from shared.protocol import CHILD_ID, COMMAND_ID, Command
 from shared.protocol import PersonalDataFound as PersonalDataFound
 from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE
 from shared.vocabulary import Labelled
@@ -77,7 +77,7 @@ class AddToSample(Command):
     type: Literal["sample.add"] = "sample.add"
     child_id: ChildId
     reason: Reason
-    enquiry_id: str | None = None
+    enquiry_id: Annotated[str, Field(pattern=COMMAND_ID)] | None = None
 
     @model_validator(mode="after")
     def _reason(self) -> AddToSample:

@@ -14,21 +14,12 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from shared.protocol import CHILD_ID, COMMAND_ID, Command, Inspector
-from shared.vocabulary import Agency, Inspectorate, Labelled
+from shared.vocabulary import INSPECTORATE_OF, Agency, Inspectorate, Labelled
 
 Text = Annotated[str, Field(min_length=1, max_length=4_000)]
 RefId = Annotated[str, Field(pattern=COMMAND_ID)]
 ChildId = Annotated[str, Field(pattern=CHILD_ID)]
 
-INSPECTORATE_OF: dict[Agency, Inspectorate | None] = {
-    Agency.LOCAL_AUTHORITY: Inspectorate.OFSTED,
-    Agency.HEALTH: Inspectorate.CQC,
-    Agency.POLICE: Inspectorate.HMIC,
-    Agency.PROBATION: Inspectorate.HMI_PROBATION,
-    Agency.YOT: Inspectorate.HMI_PROBATION,
-    Agency.CUSTODY: Inspectorate.HMI_PRISONS,
-    Agency.LSCB: None,  # the LSCB is inspected jointly by every inspectorate (¶26, ¶113)
-}
 
 
 class EnquiryStatus(Labelled):

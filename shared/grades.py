@@ -17,10 +17,9 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from shared.criteria import GRADE_SCALES, Grade
-from shared.enquiries import INSPECTORATE_OF
 from shared.protocol import Command, Frame, Inspector
 from shared.triangulation import Corroboration, FindingId, Link, Source, corroboration_of_all
-from shared.vocabulary import Agency, Framework, JudgementArea, Labelled, Role, judgement_areas_for
+from shared.vocabulary import INSPECTORATE_OF, Agency, Framework, JudgementArea, Labelled, Role, judgement_areas_for
 
 LONG_TEXT = 4_000
 MAX_CITED = 200

@@ -48,6 +48,12 @@ UtcDatetime = Annotated[datetime, PlainSerializer(utc_text, return_type=str)]
 UNAUTHORIZED_CLOSE = 4401
 """WebSocket close code after a failed handshake."""
 
+TOO_MANY_CONNECTIONS_CLOSE = 4429
+"""Close code when an inspector already has the server's maximum of simultaneous connections."""
+
+RATE_LIMIT_CLOSE = 1008
+"""Close code (policy violation) for a connection that keeps sending after being told it is rate limited."""
+
 
 class ErrorCode:
     """Stable ``error.code`` values; clients switch on these, never on messages."""
@@ -62,6 +68,9 @@ class ErrorCode:
     UNAUTHORIZED = "unauthorized"
     INTERNAL = "internal"
     PERSONAL_DATA = "personal_data"
+    RATE_LIMITED = "rate_limited"
+    """Over the connection's command rate: not processed; send it again later (same id)."""
+    TOO_MANY_CONNECTIONS = "too_many_connections"
 
 
 class Frame(BaseModel):
@@ -348,6 +357,29 @@ def decode_hello(raw: str | bytes) -> Hello:
         raise ProtocolError(ErrorCode.UNAUTHORIZED, "the first frame must be a valid hello") from None
 
 
+def command_types() -> dict[str, type[Command]]:
+    """Every command a client may send, by ``type``.
+
+    Command families live in their own modules (alerts, enquiries, grades, …) and register themselves when
+    imported; importing them here, on first use rather than at module level, means no family has to import
+    this module in any particular order.
+    """
+    if not _families_loaded:
+        import shared.alerts
+        import shared.cases
+        import shared.enquiries
+        import shared.fieldwork
+        import shared.grades
+        import shared.meetings
+        import shared.triangulation  # noqa: F401
+
+        globals()["_families_loaded"] = True
+    return COMMAND_TYPES
+
+
+_families_loaded = False
+
+
 def decode_command(raw: str | bytes) -> Command:
     """Parse a command frame, raising ProtocolError with a stable code naming the problem."""
     try:
@@ -358,11 +390,12 @@ def decode_command(raw: str | bytes) -> Command:
         raise ProtocolError(ErrorCode.INVALID, "frame must be a JSON object", field="frame")
     command_id = obj.get("id") if isinstance(obj.get("id"), str) else None
     kind = obj.get("type")
-    model = COMMAND_TYPES.get(kind) if isinstance(kind, str) else None
+    known = command_types()
+    model = known.get(kind) if isinstance(kind, str) else None
     if model is None:
         raise ProtocolError(
             ErrorCode.UNKNOWN_TYPE,
-            f"unknown frame type {kind!r}; expected one of {sorted(COMMAND_TYPES)}",
+            f"unknown frame type {kind!r}; expected one of {sorted(known)}",
             id=command_id,
             field="type",
         )
@@ -372,14 +405,3 @@ def decode_command(raw: str | bytes) -> Command:
         errors = field_errors(exc)
         field, message = next(iter(errors.items()))
         raise ProtocolError(ErrorCode.INVALID, f"{field}: {message}", id=command_id, field=field) from None
-
-
-# Command families defined in their own modules register on import; importing them here makes
-# decode_command know every command whichever module was imported first.
-import shared.alerts  # noqa: E402
-import shared.cases  # noqa: E402
-import shared.enquiries  # noqa: E402
-import shared.fieldwork  # noqa: E402
-import shared.grades  # noqa: E402
-import shared.meetings  # noqa: E402
-import shared.triangulation  # noqa: E402, F401

@@ -14,9 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-import shared.protocol  # noqa: F401  first: shared.enquiries cannot be the first of the shared modules imported
 from shared.criteria import GRADE_SCALES, criterion
-from shared.enquiries import INSPECTORATE_OF
 from shared.grade_board import GradeBoard
 from shared.grades import NARRATIVE_ONLY, judgement_label, judgements_for
 from shared.report_model import (
@@ -32,7 +30,7 @@ from shared.report_model import (
 )
 from shared.reporting_clock import reporting_clock, short_day
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all, independent
-from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea, judgement_areas_for
+from shared.vocabulary import INSPECTORATE_OF, Agency, FindingKind, Inspectorate, JudgementArea, judgement_areas_for
 
 __all__ = [
     "Block",

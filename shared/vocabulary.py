@@ -106,3 +106,15 @@ JUDGEMENT_AREAS_BY_AGENCY: dict[Agency, tuple[JudgementArea, ...]] = {
 def judgement_areas_for(agency: Agency) -> tuple[JudgementArea, ...]:
     """The judgement areas a finding about this agency may be tagged with."""
     return JUDGEMENT_AREAS_BY_AGENCY[agency]
+
+
+# Who inspects each agency: a line of enquiry to an agency goes to them, and they propose its grades.
+INSPECTORATE_OF: dict[Agency, Inspectorate | None] = {
+    Agency.LOCAL_AUTHORITY: Inspectorate.OFSTED,
+    Agency.HEALTH: Inspectorate.CQC,
+    Agency.POLICE: Inspectorate.HMIC,
+    Agency.PROBATION: Inspectorate.HMI_PROBATION,
+    Agency.YOT: Inspectorate.HMI_PROBATION,
+    Agency.CUSTODY: Inspectorate.HMI_PRISONS,
+    Agency.LSCB: None,  # the LSCB is inspected jointly by every inspectorate (¶26, ¶113)
+}

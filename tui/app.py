@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 
+from shared.personal_data import ERROR_CODE
 from shared.protocol import AmendFinding, Command, FindingFields, PostFinding
 from tui import messages as m
 from tui.alerts import is_alert_command
@@ -35,6 +36,7 @@ from tui.app_grades import GRADE_BINDINGS, GradesMixin
 from tui.app_meetings import MEETING_BINDINGS, MeetingsMixin
 from tui.app_report import REPORT_BINDINGS, ReportMixin
 from tui.client import RESEND_AFTER
+from tui.guard import PersonalDataGuard, refusal_message
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.state import POSTED, FindingView, TeamState
@@ -111,6 +113,8 @@ class TriangulateApp(
         self._cached_head = 0
         self._live = False
         self._outgoing: asyncio.Queue[Command] = asyncio.Queue()
+        self.guard = PersonalDataGuard(lambda: self.state, now)
+        """The personal-data check every form runs before sending (tui.widgets.guard_notice.guard_allows)."""
         self._alerts_init(alert_confirm_after, nag_every)
         self._evidence_init()
         if theme:
@@ -123,15 +127,20 @@ class TriangulateApp(
 
     @classmethod
     def connect(
-        cls, url: str, token: str, store_path: Path, *, resend_after: float | None = RESEND_AFTER, **kwargs: object
+        cls, url: str, token: str, store_path: Path, *, resend_after: float | None = RESEND_AFTER,
+        cafile: str | None = None, **kwargs: object
     ) -> TriangulateApp:
-        """The app for one server and token, caching in ``store_path`` (the CLI's way in)."""
-        from tui.client import TeamClient
+        """The app for one server and token, caching in ``store_path`` (the CLI's way in).
+
+        ``cafile`` trusts that CA for a ``wss://`` server instead of the system's trust store.
+        """
+        from tui.client import TeamClient, tls_context
 
         store = LocalStore(store_path)
+        ssl_context = tls_context(cafile) if cafile else None
 
         def client(s: LocalStore) -> TeamClient:
-            return TeamClient(url, token, s, resend_after=resend_after)
+            return TeamClient(url, token, s, resend_after=resend_after, ssl_context=ssl_context)
 
         return cls(store=store, client_factory=client, **kwargs)  # type: ignore[arg-type]
 
@@ -239,7 +248,7 @@ class TriangulateApp(
                     if view is not None:
                         changed[view.id] = view
                 case m.Rejected(error=error):
-                    self._rejected(error.id, error.message, changed)
+                    self._rejected(error.id, refusal_message(error), changed, personal=error.code == ERROR_CODE)
                 case m.PresenceChanged(online=online):
                     self.state.presence(online)
                     self.board.show_team()
@@ -247,6 +256,10 @@ class TriangulateApp(
                     self.board.set_connection("reconnecting", retry_at=time.monotonic() + retry_in, reason=reason)
                 case m.AuthFailed(message=message):
                     self._auth_failed(message)
+                    return
+                case m.Untrusted(message=message):
+                    self.board.set_connection("offline")
+                    self.exit(return_code=3, message=f"Not connected: {message}.")
                     return
                 case m.CacheReset():
                     self._reset()
@@ -285,11 +298,13 @@ class TriangulateApp(
                 title=f"New finding · {f.agency.label} · {f.kind.label}",
             )
 
-    def _rejected(self, command_id: str | None, message: str, changed: dict[str, FindingView]) -> None:
+    def _rejected(self, command_id: str | None, message: str, changed: dict[str, FindingView], *,
+                  personal: bool = False) -> None:
         view = self.state.rejected(command_id, message) if command_id else None
         if view is not None:
             changed[view.id] = view
-        self.notify(message, title="The server refused a change", severity="error", timeout=12)
+        title = "The server refused it: personal data" if personal else "The server refused a change"
+        self.notify(message, title=title, severity="error", timeout=12)
 
     def _auth_failed(self, message: str) -> None:
         self.auth_error = message

@@ -1,4 +1,4 @@
-"""The app's side of case sampling and tracking: the cases screen (``k``), sending its commands, keeping it live.
+"""The app's side of case sampling and tracking: the cases screen (``K``), sending its commands, keeping it live.
 
 A mixin for TriangulateApp, like GradesMixin: Textual calls a message handler on every class of the app's MRO,
 so this mixin's ``on_client_batch`` and ``on_cache_loaded`` run right after the app's own have folded the events
@@ -29,9 +29,10 @@ else:
     _Base = object
 
 CASE_BINDINGS = [
-    Binding("k", "cases", "Cases", show=False),
+    Binding("K", "cases", "Cases", key_display="K", show=False),
 ]
-"""Not in the footer, which is full on most screens: the help screen (?) and the command palette list it."""
+"""Capital K: the board's list takes k and j to move up and down. Not in the footer, which is full on most
+screens: the help screen (?) and the command palette list it."""
 
 
 class CasesMixin(_Base):
@@ -67,13 +68,13 @@ class CasesMixin(_Base):
             event = item.event
             if (event.kind == ALLOCATED and event.data.get("inspector_id") == me.id and event.actor is not None
                     and self._is_news(event.seq, event.actor.id)):
-                self.notify(f"{event.actor.name} allocated {event.data.get('child_id')} to you  (k: cases)",
+                self.notify(f"{event.actor.name} allocated {event.data.get('child_id')} to you  (K: cases)",
                             title="A case to track")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The case sample in the command palette (ctrl+p)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Cases", "The case sample: allocation, progress, the Annex A import and the draw (k)",
+        yield SystemCommand("Cases", "The case sample: allocation, progress, the Annex A import and the draw (K)",
                             self.action_cases)
 
     def action_cases(self) -> None:

@@ -33,6 +33,22 @@ def _check_url(url: str) -> str:
     return url
 
 
+def _check_cafile(url: str, cafile: str | None) -> str | None:
+    """The CA file as an absolute path (it is remembered), once it is known to load; only for wss://."""
+    if cafile is None:
+        return None
+    if urlsplit(url).scheme != "wss":
+        raise click.BadParameter("a CA file is only for wss:// servers", param_hint="--cafile")
+    from tui.client import tls_context
+
+    path = str(Path(cafile).resolve())
+    try:
+        tls_context(path)
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+        raise click.BadParameter(f"cannot read CA certificates from {cafile}: {exc}", param_hint="--cafile") from None
+    return path
+
+
 def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
     """Open the app; returns its exit code (2 when the server refused the token)."""
     from tui.app import TriangulateApp  # Textual loads only when a command really runs the app
@@ -48,13 +64,16 @@ def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
 @click.command()
 @click.argument("url", required=False)
 @click.option("--token", envvar="TRIANGULATE_TOKEN", help="Your inspector token (or $TRIANGULATE_TOKEN).")
+@click.option("--cafile", type=click.Path(exists=True, dir_okay=False),
+              help="For wss://: trust the CA certificate(s) in this PEM file instead of the system's.")
 @click.option("--temporary", is_flag=True, help="Do not remember this server; keep no cache after exit.")
 @click.option("--light", "theme", flag_value="textual-light", help="Light theme.")
 @click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme (the default).")
-def join(url: str | None, token: str | None, temporary: bool, theme: str | None) -> None:
+def join(url: str | None, token: str | None, cafile: str | None, temporary: bool, theme: str | None) -> None:
     """Join an inspection's team server: triangulate join ws://HOST:PORT --token TOKEN.
 
-    The server and token are remembered, so next time `triangulate join` alone reconnects.
+    The server, token and --cafile are remembered, so next time `triangulate join` alone reconnects.
+    A wss:// server's certificate is checked against the system's trust store, or only --cafile's.
     """
     saved = load_connection()
     if url is None:
@@ -67,13 +86,16 @@ def join(url: str | None, token: str | None, temporary: bool, theme: str | None)
         if saved is None or saved.url != url:
             raise click.UsageError(f"no token remembered for {url}: add --token TOKEN")
         token = saved.token
-    connection = Connection(url, token)
+    if cafile is None and saved is not None and saved.url == url:
+        cafile = saved.cafile
+    cafile = _check_cafile(url, cafile)
+    connection = Connection(url, token, cafile)
     with _cache_dir(temporary) as cache_dir:
         if not temporary:
             save_connection(connection)
         store_path = cache_path(connection, cache_dir)
         new_cache = not store_path.exists()
-        code = _run_app(url, token, store_path, theme=theme)
+        code = _run_app(url, token, store_path, theme=theme, cafile=cafile)
     if code == 2:
         if new_cache:  # nothing was ever cached for a token that never worked
             for leftover in (store_path, *store_path.parent.glob(f"{store_path.name}-*")):

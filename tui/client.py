@@ -7,6 +7,9 @@ forever, except when the server refuses the token. Every event is in the local s
 yielded, and every command is in the outbox before it is sent, so a crash loses nothing and a resend
 (same command id) can never post twice. A command still unacked ``resend_after`` seconds after it went
 out on a live connection is sent again, for the same reason: a risk alert must not sit unconfirmed.
+Commands go out in outbox order at a pace under the server's default rate limit; a ``rate_limited`` answer
+pauses sending and the command goes again (it is not a refusal). A certificate that fails verification
+ends the client (``Untrusted``): that is a trust problem, not a network blip, and retrying cannot fix it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidMessage, InvalidStatus
 
 from shared.protocol import (
     UNAUTHORIZED_CLOSE,
@@ -38,6 +41,8 @@ from shared.protocol import (
     decode_server,
     encode,
 )
+from shared.ratelimit import TokenBucket
+from shared.redact import redacting_logger
 from tui.messages import (
     Acked,
     AuthFailed,
@@ -49,6 +54,8 @@ from tui.messages import (
     EventReceived,
     PresenceChanged,
     Rejected,
+    Throttled,
+    Untrusted,
 )
 from tui.store import LocalStore
 
@@ -62,6 +69,21 @@ CATCH_UP_BATCH = 500
 
 RESEND_AFTER = 5.0
 """Seconds without an ack before a command is sent again on the same connection (same id: idempotent)."""
+
+PACE = (10.0, 30)
+"""Commands a second and burst the client sends at: half the server's default limit (20/s, 60), so an outbox
+flushed after a day offline goes out steadily instead of being refused."""
+
+RATE_LIMIT_PAUSE = 1.0
+"""Seconds to stop sending after the server answers ``rate_limited``; then the outbox goes again, in order."""
+
+
+def tls_context(cafile: str | None = None) -> ssl.SSLContext:
+    """Verify the server's certificate against the system's trust store, or only against ``cafile``.
+
+    Raises OSError or ssl.SSLError if ``cafile`` cannot be read as PEM certificates.
+    """
+    return ssl.create_default_context(cafile=cafile)  # TLS 1.2+, hostname checked, certificate required
 
 
 def backoff_delay(attempt: int, base: float, cap: float, jitter: Callable[[], float]) -> float:
@@ -98,6 +120,8 @@ class TeamClient:
         open_timeout: float = 10.0,
         proxy: str | bool | None = True,
         resend_after: float | None = RESEND_AFTER,
+        pace: tuple[float, int] | None = PACE,
+        rate_limit_pause: float = RATE_LIMIT_PAUSE,
     ) -> None:
         self.url = url
         self._token = token
@@ -113,6 +137,11 @@ class TeamClient:
         self._connected = False
         self._live = False  # past ``synced``: commands go out as soon as they are made
         self._sent: dict[str, float] = {}  # command id -> when (monotonic) it last went out on this connection
+        self._pacer = TokenBucket(*pace) if pace else None
+        self._rate_limit_pause = rate_limit_pause
+        self._hold_until = 0.0  # monotonic: no command goes out before this (the server said rate_limited)
+        self._backlogged = False  # the outbox sender has work: new commands queue behind it, in order
+        self._wake = asyncio.Event()
         self._closed = False
         self._stop = asyncio.Event()
         self._running = False
@@ -140,6 +169,10 @@ class TeamClient:
         await self._run(self._store.enqueue, command)
         ws = self._ws
         if ws is None or not self._live or command.id in self._sent:
+            return
+        if self._backlogged or not self._may_send_now():
+            self._backlogged = True  # older commands wait, or we are over pace: the sender keeps the order
+            self._wake.set()
             return
         self._sent[command.id] = time.monotonic()
         with contextlib.suppress(ConnectionClosed):  # it stays in the outbox and goes after the reconnect
@@ -169,6 +202,9 @@ class TeamClient:
                         yield AuthFailed(str(refused))
                         return
                     reason = str(refused)
+                except ssl.SSLCertVerificationError as untrusted:
+                    yield Untrusted(_untrusted(self.url, untrusted))
+                    return
                 except (OSError, TimeoutError, InvalidHandshake) as failed:
                     reason = _unreachable(self.url, failed)
                 else:
@@ -194,7 +230,8 @@ class TeamClient:
                         reason = _closed_reason(lost)
                     finally:
                         self._ws = None
-                        self._connected = self._live = False
+                        self._connected = self._live = self._backlogged = False
+                        self._hold_until = 0.0  # a new connection starts with a full allowance
                         self._sent.clear()
                         await ws.close()
                 if self._closed:
@@ -216,6 +253,7 @@ class TeamClient:
             "max_size": self._max_size,
             "open_timeout": self._open_timeout,
             "proxy": self._proxy,
+            "logger": redacting_logger("websockets.client"),  # DEBUG would log the hello, token and all
         }
         if self._ssl is not None:
             options["ssl"] = self._ssl
@@ -263,16 +301,18 @@ class TeamClient:
 
         head = since
         replayed: list[Event] = []
-        retrying: asyncio.Task[None] | None = None
+        helpers: list[asyncio.Task[None]] = []
         try:
             async with contextlib.aclosing(self._frames(ws, head, replayed)) as frames:
                 async for message in frames:
-                    if isinstance(message, CaughtUp) and retrying is None and self._resend_after:
-                        retrying = asyncio.create_task(self._resend_unacked(ws, self._resend_after))
+                    if isinstance(message, CaughtUp) and not helpers:
+                        helpers.append(asyncio.create_task(self._flush(ws)))
+                        if self._resend_after:
+                            helpers.append(asyncio.create_task(self._resend_unacked(self._resend_after)))
                     yield message
         finally:
-            if retrying is not None:
-                retrying.cancel()
+            for task in helpers:
+                task.cancel()
 
     async def _frames(self, ws: ClientConnection, head: int, replayed: list[Event]) -> AsyncIterator[ClientMessage]:
         """Replay, ``synced`` and live frames after the welcome, as client messages."""
@@ -295,8 +335,8 @@ class TeamClient:
                 for message in await self._stored(replayed):
                     yield message
                 replayed = []
-                self._live = True
-                await self._resend(ws)
+                self._live = self._backlogged = True  # the outbox goes first, in order (``_flush``)
+                self._wake.set()
                 yield CaughtUp(frame.head)
             elif isinstance(frame, Ack):
                 self._sent.pop(frame.id, None)
@@ -306,6 +346,10 @@ class TeamClient:
                 if frame.code == ErrorCode.UNAUTHORIZED:
                     yield AuthFailed(frame.message)
                     return
+                if frame.code == ErrorCode.RATE_LIMITED:
+                    self._throttled(frame.id)
+                    yield Throttled(frame.message)
+                    continue
                 if frame.id is not None:
                     self._sent.pop(frame.id, None)
                     await self._run(self._store.remove, frame.id)
@@ -319,34 +363,60 @@ class TeamClient:
         await self._run(self._store.append, events)
         return [EventReceived(event) for event in events]
 
-    async def _resend(self, ws: ClientConnection) -> None:
-        """Send every outbox command not yet sent on this socket; the server acks repeats without a new event."""
-        for command in await self._run(self._store.pending):
-            if command.id in self._sent:
-                continue
-            self._sent[command.id] = time.monotonic()
-            await ws.send(encode(command))
+    def _may_send_now(self) -> bool:
+        """Not paused by the server, and within our own pace (takes a token if so)."""
+        if time.monotonic() < self._hold_until:
+            return False
+        return self._pacer is None or self._pacer.take()
 
-    async def _resend_unacked(self, ws: ClientConnection, after: float) -> None:
+    async def _flush(self, ws: ClientConnection) -> None:
+        """Send every outbox command not yet sent on this socket, in outbox order, at our pace.
+
+        The one place a backlog goes out, so a command typed while older ones wait never overtakes them
+        (an amendment must not reach the server before the finding it amends). Repeats are harmless: the
+        server acks a command id it has seen without making a new event.
+        """
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                self._wake.clear()
+                for command in await self._run(self._store.pending):
+                    if command.id in self._sent:
+                        continue
+                    while not self._may_send_now():
+                        wait = self._hold_until - time.monotonic()
+                        await asyncio.sleep(max(wait, self._pacer.wait_time() if self._pacer else 0.0, 0.001))
+                    self._sent[command.id] = time.monotonic()
+                    await ws.send(encode(command))
+                if not self._wake.is_set():
+                    self._backlogged = False
+                    await self._wake.wait()
+
+    def _throttled(self, command_id: str | None) -> None:
+        """The server did not process ``command_id``: pause, then send it (and what followed) again, in order."""
+        if command_id is not None:
+            self._sent.pop(command_id, None)
+        self._hold_until = time.monotonic() + self._rate_limit_pause
+        self._backlogged = True
+        self._wake.set()
+
+    async def _resend_unacked(self, after: float) -> None:
         """Send again whatever is still in the outbox ``after`` seconds after it went out on this socket.
 
         A slow or lost answer must not leave a command (a significant-harm escalation above all) silently
         unconfirmed; the same id makes the repeat harmless, since the server acks it without a new event.
         """
-        with contextlib.suppress(ConnectionClosed):
-            while True:
-                await asyncio.sleep(after / 2)
-                now = time.monotonic()
-                stale = {cid for cid, at in self._sent.items() if now - at >= after}
-                if not stale:
-                    continue
-                pending = await self._run(self._store.pending)
-                for cid in stale - {command.id for command in pending}:
-                    self._sent.pop(cid, None)  # acked or refused meanwhile
-                for command in pending:
-                    if command.id in stale and command.id in self._sent:
-                        self._sent[command.id] = time.monotonic()
-                        await ws.send(encode(command))
+        while True:
+            await asyncio.sleep(after / 2)
+            now = time.monotonic()
+            stale = {cid for cid, at in self._sent.items() if now - at >= after}
+            if not stale:
+                continue
+            pending = {command.id for command in await self._run(self._store.pending)}
+            for cid in stale:
+                self._sent.pop(cid, None)  # acked or refused meanwhile, or due to go again
+            if stale & pending:
+                self._backlogged = True
+                self._wake.set()
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         """Store calls wait on fsync; run them off the event loop so the UI stays responsive."""
@@ -361,12 +431,28 @@ def _decode(raw: str | bytes) -> Welcome | Event | Synced | Ack | Error | Presen
 
 
 def _unreachable(url: str, failed: BaseException) -> str:
-    where = urlsplit(url).netloc or url
+    parts = urlsplit(url)
+    where = parts.netloc or url
     if isinstance(failed, TimeoutError):
         return f"no answer from {where}"
+    if parts.scheme == "wss" and isinstance(failed, ssl.SSLError):
+        return f"TLS with {where} failed: {failed.reason or failed} (does the server serve wss://?)"
+    if parts.scheme == "wss" and isinstance(failed, ConnectionResetError):
+        return f"{where} dropped the TLS handshake (does the server serve wss://, or only ws://?)"
     if isinstance(failed, OSError):
         return f"cannot reach {where}: {failed.strerror or failed}"
+    if parts.scheme == "ws" and isinstance(failed, InvalidMessage):
+        return f"cannot connect to {where}: {failed} (if the server uses TLS, join with wss://)"
     return f"cannot connect to {where}: {failed}"
+
+
+def _untrusted(url: str, failed: ssl.SSLCertVerificationError) -> str:
+    where = urlsplit(url).netloc or url
+    why = failed.verify_message or failed.reason or str(failed)
+    return (
+        f"the server's certificate is not trusted: {why} ({where}); use --cafile PATH to trust the CA "
+        "that issued it"
+    )
 
 
 def _closed_reason(lost: ConnectionClosed) -> str:
@@ -376,4 +462,7 @@ def _closed_reason(lost: ConnectionClosed) -> str:
     return f"server closed the connection ({lost.rcvd.code}{detail})"
 
 
-__all__ = ["CATCH_UP_BATCH", "MAX_FRAME_BYTES", "RESEND_AFTER", "TeamClient", "backoff_delay"]
+__all__ = [
+    "CATCH_UP_BATCH", "MAX_FRAME_BYTES", "PACE", "RATE_LIMIT_PAUSE", "RESEND_AFTER", "TeamClient", "backoff_delay",
+    "tls_context",
+]

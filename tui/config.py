@@ -24,6 +24,8 @@ class Connection:
 
     url: str
     token: str
+    cafile: str | None = None
+    """A CA certificate file to trust for this ``wss://`` server, instead of the system's trust store."""
 
 
 def config_dir() -> Path:
@@ -42,7 +44,8 @@ def load_connection(directory: Path | None = None) -> Connection | None:
     """The last server joined, or None if there is none or the file is unreadable."""
     try:
         raw = json.loads(_settings_file(directory).read_text(encoding="utf-8"))
-        return Connection(url=str(raw["url"]), token=str(raw["token"]))
+        cafile = raw.get("cafile")
+        return Connection(url=str(raw["url"]), token=str(raw["token"]), cafile=str(cafile) if cafile else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -54,7 +57,10 @@ def save_connection(connection: Connection, directory: Path | None = None) -> Pa
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"url": connection.url, "token": connection.token}, out)
+        saved = {"url": connection.url, "token": connection.token}
+        if connection.cafile:
+            saved["cafile"] = connection.cafile
+        json.dump(saved, out)
     os.replace(tmp, path)
     return path
 

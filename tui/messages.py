@@ -70,11 +70,26 @@ class AuthFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class Untrusted:
+    """The server's TLS certificate failed verification; the client stops, since retrying cannot fix trust."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Throttled:
+    """The server said we send too fast (``rate_limited``); the command stays in the outbox and goes again."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class CacheReset:
     """The server's log is not the one we cached (new epoch, or it is shorter): start state afresh."""
 
 
 ClientMessage = (
     Connected | EventReceived | CaughtUp | Acked | Rejected | PresenceChanged | Disconnected | AuthFailed | CacheReset
+    | Untrusted | Throttled
 )
 """Everything ``TeamClient.messages()`` can yield."""

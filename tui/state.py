@@ -40,8 +40,10 @@ from tui.grades import GradeBook
 Status = Literal["saved", "sending", "unsent", "rejected"]
 
 POSTED = "finding.posted"
+PERSONAL_DATA_KEY = "personal_data"
 AMENDED = "finding.amended"
 WITHDRAWN = "finding.withdrawn"
+POLICY_SET = "personal-data.set"
 
 Version = tuple[int, datetime, FindingFields]
 """One entry of a finding's history: (version, when, fields); version 1 is the original post."""
@@ -146,6 +148,9 @@ class TeamState:
     """The grade board, folded from the same events (shared.grade_board), with our grade commands in flight."""
     cases: CaseBook = field(default_factory=CaseBook)
     """The Annex A list, the case sample and its tracking (tui.cases), with our case commands in flight."""
+    flagged: dict[int, list[dict[str, object]]] = field(default_factory=dict)
+    """Events the server accepted with a personal-data warning, by seq: what it recorded (masked), for the folds
+    below strip it so their strict models read the rest."""
     _saved: dict[str, FindingView] = field(default_factory=dict, repr=False)
     _pending: dict[str, _Pending] = field(default_factory=dict, repr=False)
     _awaiting: dict[str, int] = field(default_factory=dict, repr=False)  # acked command id -> its seq
@@ -185,6 +190,9 @@ class TeamState:
         self.head = event.seq
         if event.actor is not None:  # null for what the server records itself (alert.overdue)
             self.team.setdefault(event.actor.id, event.actor)
+        if PERSONAL_DATA_KEY in event.data:  # the server's masked record under the warn policy (shared.cases)
+            self.flagged[event.seq] = list(event.data[PERSONAL_DATA_KEY])
+            event = event.model_copy(update={"data": {k: v for k, v in event.data.items() if k != PERSONAL_DATA_KEY}})
         side: set[str] = set()
         changed = self._apply_kind(event, side)
         touched = ({changed} if changed else set()) | side
@@ -223,6 +231,12 @@ class TeamState:
             update={"start_date": dates.start_date, "end_date": dates.end_date}
         )
 
+    def _set_policy(self, event: Event) -> None:
+        """The lead chose warn or refuse: the app's personal-data check follows at once (tui.guard)."""
+        policy = event.data.get("policy")
+        if self.inspection is not None and policy in ("warn", "refuse"):
+            self.inspection = self.inspection.model_copy(update={"personal_data_policy": policy})
+
     def _apply_kind(self, event: Event, side: set[str]) -> str | None:
         if is_grade_kind(event.kind):
             self.grades.apply(event.kind, event.data, as_utc(event.at), event.actor.id if event.actor else None)
@@ -232,6 +246,9 @@ class TeamState:
             return None
         if event.kind == FIELDWORK_SET:
             self._set_fieldwork(event)
+            return None
+        if event.kind == POLICY_SET:
+            self._set_policy(event)
             return None
         if is_alert_kind(event.kind):
             self.alerts.apply(event)

@@ -1,9 +1,11 @@
 """Fixtures and a strict wire client for black-box tests of the real server.
 
-Every test talks to a real ``TeamServer`` on 127.0.0.1 (ephemeral port) backed by a real SQLite file in
-``tmp_path``, through a real ``websockets`` client, so the tests check what an inspector's client sees,
-not how the server is built. The client here is deliberately raw (no retries, no outbox): it records every
-frame the server sends so tests can assert that nothing unexpected arrived.
+Every test talks to a real ``TeamServer`` on 127.0.0.1 (ephemeral port) backed by a real database, through a
+real ``websockets`` client, so the tests check what an inspector's client sees, not how the server is built.
+``db_url`` is parametrised: every test using it runs twice, on a SQLite file in ``tmp_path`` and on a real
+PostgreSQL server (tests/pg.py; skipped, saying why, where none is configured). The client here is deliberately
+raw (no retries, no outbox): it records every frame the server sends so tests can assert that nothing unexpected
+arrived.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -38,6 +42,7 @@ from shared.protocol import (
     utc_text,
 )
 from shared.vocabulary import Framework, Inspectorate, Role
+from tests.pg import SessionSchema
 
 TIMEOUT = 10.0
 """Upper bound for any single wait: only there so a broken server fails a test instead of hanging it."""
@@ -293,9 +298,36 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "triangulate.db"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database this run of the test uses."""
+    return str(request.param)
+
+
 @pytest.fixture
-def db_url(db_path: Path) -> str:
-    return f"sqlite:///{db_path}"
+def db_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> str:
+    """A new, empty database: a SQLite file, or the session's PostgreSQL schema emptied."""
+    if backend == "sqlite":
+        return f"sqlite:///{db_path}"
+    schema: SessionSchema = request.getfixturevalue("pg_schema")
+    return schema.empty()
+
+
+def stored_bytes(db_url: str) -> bytes:
+    """Everything the database holds, as a backup or a thief would read it: the SQLite file and its log, or
+    every row of every table as PostgreSQL prints it."""
+    parsed = make_url(db_url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))
+            rows = [conn.execute(text(f'SELECT t::text FROM "{name}" t')).scalars().all() for name in tables.scalars()]
+    finally:
+        engine.dispose()
+    return "\n".join(row for table in rows for row in table).encode()
 
 
 @pytest.fixture
@@ -305,10 +337,14 @@ def team(db_url: str) -> Team:
 
 @pytest.fixture
 def make_config(db_url: str) -> Callable[..., ServerConfig]:
-    """Config for a server on this test's database; override limits per test."""
+    """Config for a server on this test's database; override limits per test.
+
+    The per-connection command rate limit is off unless a test asks for it (tests/server/test_limits.py,
+    test_hostile.py): many tests pipeline hundreds of commands on one connection to stress ordering.
+    """
 
     def make(**overrides: Any) -> ServerConfig:
-        values: dict[str, Any] = {"db_url": db_url, "host": "127.0.0.1", "port": 0}
+        values: dict[str, Any] = {"db_url": db_url, "host": "127.0.0.1", "port": 0, "command_rate": None}
         values.update(overrides)
         return ServerConfig(**values)
 

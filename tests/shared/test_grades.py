@@ -26,7 +26,7 @@ from shared.grades import (
     propose_refusal,
     scale_refusal,
 )
-from shared.protocol import COMMAND_TYPES, ErrorCode, Inspector, ProtocolError, decode_command, decode_server
+from shared.protocol import ErrorCode, Inspector, ProtocolError, command_types, decode_command, decode_server
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea, Role
 
@@ -103,7 +103,7 @@ def test_commands_decode_and_refuse_blank_rationale_and_duplicate_citations() ->
     with pytest.raises(ProtocolError) as caught:
         decode_command(json.dumps(frame | {"finding_ids": ["c1-a", "c1-a"]}))
     assert caught.value.frame.field == "finding_ids"
-    assert {"grade.propose", "grade.agree", "grade.challenge", "grade.sign-off"} <= set(COMMAND_TYPES)
+    assert {"grade.propose", "grade.agree", "grade.challenge", "grade.sign-off"} <= set(command_types())
 
 
 # ---------------------------------------------------------------- who may do what
@@ -216,6 +216,6 @@ def test_every_grade_example_in_the_protocol_doc_is_a_valid_frame_and_none_is_mi
         else:
             kinds.add(decode_command(raw).type)  # type: ignore[attr-defined]
     events = {"grade.proposed", "grade.agreed", "grade.challenged", "grade.signed-off"}
-    assert {name for name in COMMAND_TYPES if name.startswith("grade.")} | events | {"error"} <= kinds
+    assert {name for name in command_types() if name.startswith("grade.")} | events | {"error"} <= kinds
     table = doc[doc.index("| kind | data |") : doc.index("## 3.")]
     assert all(f"| `{kind}` |" in table for kind in events), "every event kind is in the events table (§2)"

@@ -21,8 +21,6 @@ from .app_data import ASHA, BEN, NOW, seeded_store
 from .app_server import wait_for
 from .cases_data import case_log, random_ids
 
-FINDINGS = 9
-
 
 def cases_app(tmp_path: Path, me: Inspector = ASHA) -> TriangulateApp:
     store = seeded_store(tmp_path / "cache.sqlite3", me=me)
@@ -32,8 +30,8 @@ def cases_app(tmp_path: Path, me: Inspector = ASHA) -> TriangulateApp:
 
 def on_cases(app: TriangulateApp, child_id: str, *keys: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await wait_for(pilot, lambda: app.board.findings.row_count == FINDINGS, "the cache")
-        await pilot.press("k")
+        await wait_for(pilot, lambda: app.state.cases.drawn is not None, "the cache")
+        await pilot.press("K")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen), "the cases screen")
         screen = app.screen
         assert isinstance(screen, CasesScreen)

@@ -3,13 +3,27 @@ commands shown at once as on their way until their event arrives; refusals kept 
 
 from __future__ import annotations
 
-from shared.cases import AddToSample, AllocateCase, DrawSample, ImportCases, RecordCaseProgress, TrackingStatus
-from shared.protocol import Event
-from shared.sampling import Attribute, Selection
+from pathlib import Path
+
+from shared.cases import (
+    MAX_BATCH,
+    MAX_DIGESTS,
+    AddToSample,
+    AllocateCase,
+    DrawSample,
+    ImportCases,
+    RecordCaseProgress,
+    TrackingStatus,
+)
+from shared.personal_data import NameIndex
+from shared.protocol import Event, encode
+from shared.sampling import Attribute, SampledCase, Selection
+from tests.shared.annex_a_files import SALT, TODAY, csv_rows, population, write_csv
 from tui.cases import DRAW_KEY, IMPORT_KEY
+from tui.dialogs.case_import import import_batches, read_file
 from tui.state import TeamState
 
-from .app_data import BEN, CARA, seed_events, welcome
+from .app_data import BEN, CARA, NOW, seed_events, welcome
 from .cases_data import DIGESTS, GOOD_PRACTICE, case_event, case_log, drawn, imported, random_ids, records, sample_drawn
 
 
@@ -138,3 +152,59 @@ def test_an_unreadable_payload_is_skipped() -> None:
     state.apply(case_event(state.head + 1, "cases.imported", BEN, 50, cases=[{"child_id": "bad id!"}]))
     assert state.cases.view(random_ids()[0]).status is TrackingStatus.MET  # type: ignore[union-attr]
     assert len(state.cases.cases) == 60
+
+
+def test_a_redraw_is_not_offered_once_work_has_started() -> None:
+    state = TeamState.build(welcome(), seed_events())
+    state.apply(imported(state.head + 1, records()))
+    state.apply(sample_drawn(state.head + 1, drawn()))
+    assert state.cases.under_way() == []
+    state.apply(case_event(state.head + 1, "case.allocated", BEN, 9, child_id=random_ids()[2], inspector_id=BEN.id))
+    assert state.cases.under_way() == [random_ids()[2]]
+
+
+def test_the_servers_draw_carries_the_whole_sample_and_lines_of_enquiry_stay_grouped_last() -> None:
+    """The server's ``sample.drawn`` lists every sampled case by child ID, cases added earlier among them."""
+    state = TeamState.build(welcome(), history())
+    added = next(row for row in state.cases.views() if row.selection is Selection.LINE_OF_ENQUIRY)
+    whole = drawn().model_copy(update={"cases": tuple(sorted(
+        (*drawn().cases, SampledCase(child_id=added.child_id, selection=Selection.LINE_OF_ENQUIRY,
+                                     reason=added.reason)), key=lambda case: case.child_id))})
+    state.apply(sample_drawn(state.head + 1, whole))
+    rows = state.cases.views()
+    assert [row.selection for row in rows][-2:] == [Selection.GOOD_PRACTICE, Selection.LINE_OF_ENQUIRY]
+    assert len(rows) == 14 and rows[-1].child_id == added.child_id and rows[-1].reason == added.reason
+
+
+def test_an_import_goes_in_batches_that_fit_a_frame_with_the_name_digests_spread_across_them() -> None:
+    cases = records()
+    many = [f"{i:064x}" for i in range(MAX_DIGESTS + 10)]
+    batches = import_batches(cases[:30], many, "annex-a.csv")
+    assert len(batches) == 2, "more digests than one batch may carry: a second batch repeats the last case"
+    assert [len(b.name_digests) for b in batches] == [205, 205] and batches[1].cases == [cases[29]]
+    assert [d for b in batches for d in b.name_digests] == many
+    big = import_batches(population(250, today=NOW.date()), DIGESTS, "annex-a.csv")
+    assert [len(b.cases) for b in big] == [MAX_BATCH, MAX_BATCH, 50]
+    assert [b.name_digests for b in big] == [[DIGESTS[0]], [DIGESTS[1]], []]
+    assert import_batches([], DIGESTS, "annex-a.csv") == []
+
+
+def test_every_batch_fits_the_servers_frame_even_with_long_records_and_many_names() -> None:
+    wordy = [case.model_copy(update={"contact_source": "Police " * 14, "referral_source": "School nurse " * 7,
+                                     "legal_status": "Child protection plan", "contact_date": NOW.date()})
+             for case in population(300, today=NOW.date())]
+    many = [f"{i:064x}" for i in range(2_000)]
+    batches = import_batches(wordy, many, "annex-a.csv")
+    assert all(len(encode(batch).encode()) < 64 * 1024 for batch in batches)
+    assert {case.child_id for b in batches for case in b.cases} == {case.child_id for case in wordy}
+    assert [d for b in batches for d in b.name_digests] == many
+
+
+def test_reading_a_file_keeps_digests_of_the_worker_names_never_the_names(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "annex-a.csv", csv_rows())
+    found = read_file(path, today=TODAY, salt=SALT)
+    assert len(found.cases) == 4 and len({r.row for r in found.rejected}) == 5
+    assert "Jane Smith" not in repr(found) and "Omar Khan" not in repr(found)
+    index = NameIndex(SALT, frozenset(found.digests))
+    assert "Jane Smith" in index and "Omar Khan" in index
+    assert list(found.digests) == sorted(found.digests)

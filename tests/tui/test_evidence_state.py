@@ -198,3 +198,18 @@ def test_read_marks_survive_a_restart(tmp_path: Path) -> None:
     store.save_read_marks({"q2", "q1"})
     store.close()
     assert LocalStore(tmp_path / "cache.sqlite3").read_marks() == {"q1", "q2"}
+
+
+def test_an_entry_the_server_accepted_with_a_personal_data_warning_is_still_shown() -> None:
+    """Under the warn policy the event carries the server's masked record; the minutes must still have the entry."""
+    from .meetings_data import TODAY_KIT, meeting_log
+
+    log = meeting_log()
+    flagged = log[5]
+    assert flagged.kind == "meeting.recorded"
+    record = [{"field": "text", "kind": "phone", "masked": "07*** ******", "reason": "looks like a phone number"}]
+    log[5] = flagged.model_copy(update={"data": {**flagged.data, "personal_data": record}})
+    state = TeamState.build(welcome(), log)
+    entries = [entry.id for entry in state.evidence.meetings[TODAY_KIT].entries]
+    assert "t-note" in entries
+    assert state.flagged == {flagged.seq: record}

@@ -22,6 +22,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 
 from shared.protocol import Command, field_errors
 from tui.timefmt import to_local
+from tui.widgets.guard_notice import guard_allows
 
 Kind = Literal["line", "text", "choice", "time"]
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%H:%M")
@@ -241,6 +242,8 @@ class AlertForm(ModalScreen[Command | None]):
             if first is not None:
                 self.query_one(f"#field-{first}").focus()
             return
+        if not guard_allows(self, command, {spec.name: spec.label for spec in self._fields}):
+            return  # its text looks like personal data: the notice says what and where
         self.dismiss(command)
 
     def action_cancel(self) -> None:

@@ -21,7 +21,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -33,6 +33,12 @@ from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
 from shared.personal_data import NameIndex
 
 MAX_SOURCE = 200
+FRAME_BYTES = 60 * 1024
+"""What one batch's cases and digests may take: under the 64 KiB frame, leaving room for the rest of the frame."""
+CASE_BYTES = 40 * 1024
+"""What one batch's cases may take, so most batches have room for some of the digests too."""
+DIGEST_BYTES = 67
+"""One digest in the frame: 64 hex characters, two quotes and a comma."""
 
 
 @dataclass(frozen=True)
@@ -59,37 +65,48 @@ def read_file(path: Path, *, today: date, salt: bytes) -> ReadFile:
 
 
 def import_batches(cases: Sequence[CaseRecord], digests: Sequence[str], source: str) -> list[ImportCases]:
-    """The cases in batches of at most MAX_BATCH, the digests spread across them, at most MAX_DIGESTS each.
+    """The cases in batches that fit a frame, the name digests spread evenly across them.
 
-    A batch must carry a case, so when there are more digests than the case batches can hold, the extra batches
-    repeat the last case: importing a case again replaces it, so this changes nothing but the guard's index.
+    A batch holds at most MAX_BATCH cases and CASE_BYTES of them, and its digests must fit in what is left of
+    FRAME_BYTES. A batch must carry a case, so when the digests do not fit, extra batches repeat the last case:
+    importing a case again replaces it, so this changes nothing but the guard's index.
     """
-    chunks = [list(cases[i:i + MAX_BATCH]) for i in range(0, len(cases), MAX_BATCH)]
+    chunks: list[list[CaseRecord]] = []
+    used: list[int] = []
+    for case in cases:
+        size = len(case.model_dump_json().encode()) + 1
+        if not chunks or len(chunks[-1]) == MAX_BATCH or used[-1] + size > CASE_BYTES:
+            chunks.append([])
+            used.append(0)
+        chunks[-1].append(case)
+        used[-1] += size
     if not chunks:
         return []
-    needed = math.ceil(len(digests) / MAX_DIGESTS)
-    chunks += [[cases[-1]] for _ in range(needed - len(chunks))]
-    share = math.ceil(len(digests) / len(chunks)) if digests else 0
+    caps = [min(MAX_DIGESTS, (FRAME_BYTES - size) // DIGEST_BYTES) for size in used]
+    while sum(caps) < len(digests):
+        chunks.append([cases[-1]])
+        caps.append(MAX_DIGESTS)
+    counts = [0] * len(caps)
+    left = len(digests)
+    for done, index in enumerate(sorted(range(len(caps)), key=caps.__getitem__)):  # smallest room first
+        counts[index] = min(caps[index], math.ceil(left / (len(caps) - done)))
+        left -= counts[index]
+    starts = [sum(counts[:i]) for i in range(len(counts))]
     return [
-        ImportCases(id=uuid.uuid4().hex, cases=chunk, name_digests=list(digests[i * share:(i + 1) * share]),
-                    source=source)
-        for i, chunk in enumerate(chunks)
+        ImportCases(id=uuid.uuid4().hex, cases=chunk, name_digests=list(digests[start:start + count]), source=source)
+        for chunk, start, count in zip(chunks, starts, counts, strict=True)
     ]
 
 
 def describe(found: ReadFile) -> Content:
-    """Counts, the columns read and ignored, and every rejected row with its column and reason."""
+    """Counts, every rejected row with its column and reason, then the columns read and ignored."""
     rows = len({r.row for r in found.rejected})
     sheet = f", sheet “{found.sheet}”" if found.sheet else ""
     parts: list[str | tuple[str, str]] = [
         (f"{found.source}: {len(found.cases)} cases", "bold"),
         f" · {rows} rows rejected ({len(found.rejected)} problems) · {found.blank_rows} blank rows"
         f" · header on row {found.header_row}{sheet}\n",
-        ("Columns read: ", "$text-muted"),
-        "; ".join(f"{FIELD_LABELS.get(name, name)} ← “{header}”" for name, header in found.columns.items()) + "\n",
     ]
-    if found.unmapped:
-        parts += [("Not read (their contents are ignored): ", "$text-muted"), "; ".join(found.unmapped) + "\n"]
     if found.rejected:
         parts.append(("Rejected rows (fix them in the spreadsheet and import it again):\n", "bold $text-warning"))
         for r in found.rejected:
@@ -97,6 +114,12 @@ def describe(found: ReadFile) -> Content:
             parts.append(f"  ({r.child_id})\n" if r.child_id else "\n")
     else:
         parts.append(("Every row was read.\n", "$text-success"))
+    parts += [
+        ("Columns read: ", "$text-muted"),
+        "; ".join(f"{FIELD_LABELS.get(name, name)} ← “{header}”" for name, header in found.columns.items()) + "\n",
+    ]
+    if found.unmapped:
+        parts += [("Not read (their contents are ignored): ", "$text-muted"), "; ".join(found.unmapped) + "\n"]
     return Content.assemble(*parts)
 
 
@@ -111,19 +134,20 @@ class CaseImport(ModalScreen[list[ImportCases] | None]):
     DEFAULT_CSS = """
     CaseImport { align: center middle; }
     CaseImport > #case-import {
-        width: 96; max-width: 100%; height: auto; max-height: 100%;
+        width: 96; max-width: 100%; height: 100%; max-height: 40;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    CaseImport #case-import-title { text-style: bold; margin-bottom: 1; }
+    CaseImport #case-import-title { text-style: bold; }
     CaseImport #case-import-intro { color: $text-muted; }
     CaseImport .row { height: auto; margin-top: 1; }
-    CaseImport .row > Label { width: 8; color: $text-muted; }
+    CaseImport .row > Label { width: 6; color: $text-muted; }
     CaseImport #case-path { width: 1fr; }
-    CaseImport #case-found { height: auto; max-height: 12; margin-top: 1; }
+    CaseImport #case-found { height: 1fr; margin-top: 1; }
     CaseImport #case-error { color: $text-error; height: auto; }
-    CaseImport #buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    CaseImport #buttons { height: auto; align-horizontal: right; }
     CaseImport #buttons > Button { margin-left: 2; }
     """
+    """The list of what was found takes the room left, and scrolls: the buttons stay on screen at 80×24."""
 
     @dataclass
     class Read(Message):
@@ -141,10 +165,10 @@ class CaseImport(ModalScreen[list[ImportCases] | None]):
         self._read_path = ""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="case-import"):
+        with Vertical(id="case-import"):
             yield Label("Import the Annex A list", id="case-import-title")
-            yield Static("CSV or XLSX as the local authority sent it. Only child IDs, age bands, a worker pseudonym "
-                         "and the case's dates are kept; names and dates of birth never leave this laptop.",
+            yield Static("CSV or XLSX as the local authority sent it. Only child IDs, age bands, worker pseudonyms "
+                         "and dates are kept: names and dates of birth never leave this laptop.",
                          id="case-import-intro")
             with Horizontal(classes="row"):
                 yield Label("File")

@@ -6,6 +6,7 @@ area and the inspection's framework, and checked with the same shared rule the s
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from textual import on
@@ -16,10 +17,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
-from shared.protocol import FindingFields, validate_finding
+from shared.protocol import FindingFields, PostFinding, validate_finding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.state import TeamState
 from tui.widgets.criteria_picker import CriteriaPicker
+from tui.widgets.guard_notice import guard_allows
 
 FIELDS = ("agency", "judgement_area", "kind", "evidence_source", "criterion", "child_id", "text")
 
@@ -187,7 +189,11 @@ class FindingForm(ModalScreen[FindingFields | None]):
             if first is not None:
                 self.query_one(f"#{first}").focus()
             return
-        self.dismiss(FindingFields.model_validate(values))
+        fields = FindingFields.model_validate(values)
+        # Post and amend check the same field the same way, so a post stands in for either.
+        if not guard_allows(self, PostFinding(id=uuid.uuid4().hex, **fields.fields()), {"text": "Finding"}):
+            return  # the notice says what looks like personal data, and where
+        self.dismiss(fields)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from shared.protocol import field_errors
 from shared.triangulation import Link, LinkFindings, Relation, Source, independent
+from tui.widgets.guard_notice import guard_allows
 
 MAX_SHOWN = 200
 FIELDS = ("other_finding_id", "relation", "note")
@@ -221,7 +222,7 @@ class LinkForm(ModalScreen[LinkFindings | None]):
             self._show_error(name, errors.get(name, ""))
         other = "; ".join(f"{k}: {v}" for k, v in errors.items() if k not in FIELDS)
         self._show_error("form", other)
-        if command is not None:
+        if command is not None and guard_allows(self, command, {"note": "Note"}):
             self.dismiss(command)
 
     def action_cancel(self) -> None:

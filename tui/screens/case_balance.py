@@ -19,7 +19,8 @@ from textual.widgets import Footer, Static
 
 from shared.sampling import ATTRIBUTES, BalanceReport, Sample, Selection
 
-VALUE_WIDTH = 34
+VALUE_WIDTH = 26
+"""Rows fit in 66 columns, so nothing wraps at 80×24."""
 
 
 def balance_content(report: BalanceReport, sample: Sample) -> Content:
@@ -29,7 +30,7 @@ def balance_content(report: BalanceReport, sample: Sample) -> Content:
          f"{sample.drawn_on:%d %b %Y}\n", "bold"),
         ("Good-practice cases and cases added for a line of enquiry are chosen, not drawn: they are left out.\n\n",
          "$text-muted"),
-        (f"  {'':<{VALUE_WIDTH}}{'Population':>16}{'Sample':>16}{'Diff':>8}\n", "$text-muted"),
+        (f"  {'':<{VALUE_WIDTH}}{'Population':>13}  {'Sample':>13}{'Diff':>7}\n", "$text-muted"),
     ]
     for attribute in ATTRIBUTES:
         parts.append((f"{attribute.label}\n", "bold $text-primary"))
@@ -37,8 +38,8 @@ def balance_content(report: BalanceReport, sample: Sample) -> Content:
             value = row.value if len(row.value) <= VALUE_WIDTH - 2 else row.value[: VALUE_WIDTH - 3] + "…"
             diff = f"{row.difference * 100:+.1f}"
             style = "$text-warning" if not row.sample else ""
-            parts.append((f"  {value:<{VALUE_WIDTH}}{row.population:>6} {row.population_share:>7.1%}"
-                          f"  {row.sample:>6} {row.sample_share:>7.1%}{diff:>8}\n", style))
+            parts.append((f"  {value:<{VALUE_WIDTH}}{row.population:>5} {row.population_share:>7.1%}"
+                          f"  {row.sample:>5} {row.sample_share:>7.1%}{diff:>7}\n", style))
     unsampled = report.unsampled
     parts.append(("\nStrata with no case in the sample", "bold"))
     if not unsampled:

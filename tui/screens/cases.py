@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from shared.annex_a import AgeBand
 from shared.cases import DrawSample, ImportCases, TrackingStatus
 from shared.enquiries import EnquiryStatus
 from shared.protocol import Command, Inspector
@@ -40,18 +41,18 @@ from tui.state import TeamState
 from tui.widgets.reporting_clock import today_for
 
 CASE_KEYS: tuple[tuple[str, str], ...] = (
-    ("w  p", "allocate the case to an inspector (lead) · record its progress (its inspector, the lead)"),
-    ("+  c", "add a case to the sample, with a reason (anyone) · the child's journey (also Enter)"),
+    ("w  p", "allocate (lead) · record progress (its inspector, the lead)"),
+    ("+  c", "add a case, with a reason · the child's journey (or Enter)"),
     ("f", "your cases only, or the whole sample"),
-    ("I  d  b", "import the Annex A list · draw the sample (lead) · the balance report"),
-    ("● … ✗", "to meet the child or family · yours on its way · refused by the server"),
+    ("I  d  b", "import Annex A · draw the sample (lead) · balance report"),
+    ("● … ✗", "meet the child or family · yours on its way · refused"),
 )
 """For the help screen: the keys on this screen, in its words."""
 
 ACTION_HINTS = {
     "allocate": "w allocate",
     "progress": "p record progress",
-    "journey": "c child's journey",
+    "case_journey": "c child's journey",
 }
 
 SELECTION_SHORT = {Selection.RANDOM: "R", Selection.GOOD_PRACTICE: "GP", Selection.LINE_OF_ENQUIRY: "LoE"}
@@ -62,6 +63,8 @@ STATUS_SHORT = {
     TrackingStatus.DISCUSSED: "Discussed",
     TrackingStatus.MET: "Met child/fam.",
 }
+AGE_SHORT = {AgeBand.UNDER_1: "<1", AgeBand.AGE_18_PLUS: "18+"}
+"""The two bands whose labels do not fit the age column; the rest ("10–15") do."""
 MEET_MARK = "●"
 WIDTHS = (10, 3, 1, 5, 1, 14, 6, 11)
 
@@ -89,7 +92,7 @@ def case_row(view: CaseView, team: Mapping[int, Inspector]) -> str:
         view.child_id,
         SELECTION_SHORT[view.selection],
         MEET_MARK if view.meet_child_or_family else "",
-        record.age_band.label if record and record.age_band else "",
+        AGE_SHORT.get(record.age_band, record.age_band.label) if record and record.age_band else "",
         (record.gender or "")[:1] if record else "",
         (record.team or "") if record else "",
         (record.worker or "").removeprefix("Worker ") if record else "",
@@ -163,7 +166,7 @@ def progress_lines(book: CaseBook, team: Mapping[int, Inspector], mine: CaseProg
             parts.append(" · no sample drawn yet")
     importing = book.pending_of(ImportCases)
     if importing:
-        count = sum(len(c.cases) for c in importing if isinstance(c, ImportCases))
+        count = len({case.child_id for c in importing if isinstance(c, ImportCases) for case in c.cases})
         parts.append((f" · importing {count} cases…", "$text-accent"))
     if book.pending_of(DrawSample):
         parts.append((" · drawing…", "$text-accent"))
@@ -174,7 +177,7 @@ def progress_lines(book: CaseBook, team: Mapping[int, Inspector], mine: CaseProg
     progress = book.progress()
     parts += ["\n", (progress.line, "bold"), f" · {progress.to_meet} to meet"]
     if mine is not None:
-        parts.append((f" · yours: {mine.tracked} of {mine.sampled} tracked (f: all)", "$text-accent"))
+        parts.append((f" · yours {mine.tracked}/{mine.sampled} (f: all)", "$text-accent"))
     else:
         parts.append((" · all cases (f: yours)", "$text-muted"))
     parts.append("\n")
@@ -189,14 +192,14 @@ def progress_lines(book: CaseBook, team: Mapping[int, Inspector], mine: CaseProg
 
 
 class CasesScreen(Screen[None]):
-    """Open with ``k`` (or the palette) from anywhere; Esc or ``k`` goes back."""
+    """Open with ``K`` (or the palette) from anywhere; Esc or ``K`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,k", "back", "Back"),
+        Binding("escape,K", "back", "Back"),
         Binding("w", "allocate", "Allocate"),
         Binding("p", "progress", "Progress"),
         Binding("plus", "add", "Add", key_display="+"),
-        Binding("c", "journey", "Journey"),
+        Binding("c", "case_journey", "Journey"),
         Binding("f", "mine", "Mine/all"),
         Binding("I", "import_cases", "Import", key_display="I"),
         Binding("d", "draw", "Draw"),
@@ -340,7 +343,7 @@ class CasesScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#case-list")
     def _chosen(self) -> None:
-        self.action_journey()
+        self.action_case_journey()
 
     # ------------------------------------------------------------------ which keys apply
 
@@ -351,7 +354,7 @@ class CasesScreen(Screen[None]):
             if me is None or view is None or not book.in_sample(view.child_id):
                 return False
             return self.is_lead or (action == "progress" and view.inspector_id == me.id)
-        if action == "journey":
+        if action == "case_journey":
             return view is not None
         if action == "add":
             return me is not None and bool(book.unsampled())
@@ -403,7 +406,7 @@ class CasesScreen(Screen[None]):
         enquiries.sort(key=lambda e: e.opened_at, reverse=True)
         self.app.push_screen(add_form(self.state.cases.unsampled(), enquiries), self._send)
 
-    def action_journey(self) -> None:
+    def action_case_journey(self) -> None:
         view = self.selected
         if view is not None:
             self.post_message(self.Journey(view.child_id))

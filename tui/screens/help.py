@@ -35,7 +35,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("c", "a child's journey (the highlighted finding's child)"),
     ("m", "KIT and team meetings: agenda, minutes, actions, past days"),
     ("g", "the grade board: proposed and agreed grades, QA, warnings"),
-    ("K", "the case sample: allocation, progress, the Annex A import and the draw"),
+    ("K", "the case sample: allocation, progress, import and draw"),
     ("R", "the report preview: read, save or copy the published report"),
     ("↑ ↓ PgUp PgDn Home End", "move through the list"),
     ("tab", "move between list, detail and search"),
