@@ -35,6 +35,7 @@ from server.limits import (
     too_many_connections,
 )
 from server.models import utcnow
+from server.notify import Relay
 from server.tls import server_context
 from server.writer import Submission, Writer
 from shared.protocol import (
@@ -44,6 +45,7 @@ from shared.protocol import (
     Ack,
     Error,
     ErrorCode,
+    Event,
     ProtocolError,
     Synced,
     Welcome,
@@ -85,12 +87,19 @@ class TeamServer:
         self._writer_task: asyncio.Task[None] | None = None
         self._watch: DeadlineWatch | None = None
         self._watch_task: asyncio.Task[None] | None = None
+        self._relay: Relay | None = None
+        self._relay_task: asyncio.Task[None] | None = None
         self._server: Server | None = None
 
     @property
     def engine(self) -> Engine:
         assert self._engine is not None, "server not started"
         return self._engine
+
+    @property
+    def relay(self) -> Relay:
+        assert self._relay is not None, "server not started"
+        return self._relay
 
     @property
     def port(self) -> int:
@@ -109,6 +118,9 @@ class TeamServer:
         self._writer_task = asyncio.create_task(self._writer.run(), name="writer")
         self._watch = DeadlineWatch(self._engine, self._flag_overdue, self._clock)
         self._watch_task = asyncio.create_task(self._watch.run(), name="deadline-watch")
+        self._relay = Relay(self._engine, self._broadcast, lambda inspection_id: bool(self.hub.online(inspection_id)))
+        await self._relay.start()
+        self._relay_task = asyncio.create_task(self._relay.run(), name="relay")
         self._server = await serve(
             self._handle,
             self.config.host,
@@ -124,11 +136,13 @@ class TeamServer:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        for task in (self._watch_task, self._writer_task):
+        for task in (self._relay_task, self._watch_task, self._writer_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        if self._relay is not None:
+            await self._relay.close()
         if self._engine is not None:
             self._engine.dispose()
 
@@ -195,6 +209,7 @@ class TeamServer:
         """Send welcome, every event after ``since``, then synced; returns the head replayed to."""
         engine, inspection_id = self.engine, connection.inspection_id
         epoch, head = await asyncio.to_thread(store.log_position, engine, inspection_id=inspection_id)
+        self.relay.follow(inspection_id, head)  # live events after this head, whichever process commits them
         inspection = await asyncio.to_thread(store.get_inspection, engine, inspection_id=inspection_id)
         team = await asyncio.to_thread(store.team, engine, inspection_id=inspection_id)
         websocket = connection.websocket
@@ -256,11 +271,16 @@ class TeamServer:
         connection.send(Ack(id=command_id, seq=outcome.seq))
 
     def _publish(self, inspection_id: int, outcome: Applied) -> None:
-        """Broadcast a newly committed event; alert changes may move a deadline, so the watch looks again."""
-        if outcome.event is None:
-            return
-        self.hub.broadcast(inspection_id, outcome.event)
-        if self._watch is not None and outcome.event.kind.startswith(("alert.", "deadlines.")):
+        """Hand a newly committed event to the relay, which publishes it in seq order (server/notify.py)."""
+        if outcome.event is not None:
+            self.relay.committed(inspection_id, outcome.event)
+
+    def _broadcast(self, inspection_id: int, event: Event) -> None:
+        """Send an event (committed here or by another process) to this inspection's connections; alert changes
+        may move a deadline, so the watch looks again."""
+        self.hub.broadcast(inspection_id, event)
+        moves_deadlines = event.kind.startswith(("alert.", "deadlines.")) and event.kind != "alert.overdue"
+        if self._watch is not None and moves_deadlines:
             self._watch.poke()
 
     def _flag_overdue(self, command: FlagOverdue) -> asyncio.Future[None]:
@@ -269,8 +289,8 @@ class TeamServer:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         def reply(outcome: Applied | CommandRejected) -> None:
-            if isinstance(outcome, Applied) and outcome.event is not None:
-                self.hub.broadcast(command.inspection_id, outcome.event)
+            if isinstance(outcome, Applied):
+                self._publish(command.inspection_id, outcome)
             if not done.done():
                 done.set_result(None)
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server import alerts, cases, deadlines, enquiries, fieldwork, findings, grades, meetings, personal_data
+from server import alerts, cases, deadlines, enquiries, fieldwork, findings, grades, meetings, notify, personal_data
 from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
 from shared import alerts as alert_commands
@@ -91,6 +91,10 @@ def apply_command(
     ``actor`` is None only for what the server records itself.
     """
     actor_id = actor.id if actor is not None else None
+    # Take the inspection's row lock first: another server process on the same PostgreSQL database applying a
+    # command to this inspection waits until we commit, so the idempotency check, the handler's reads and the
+    # seq all see its result (SQLite needs nothing: it has one writer).
+    session.exec(select(InspectionRow.id).where(col(InspectionRow.id) == inspection_id).with_for_update()).first()
     earlier = session.exec(
         select(EventRow).where(EventRow.inspection_id == inspection_id, EventRow.command_id == command.id)
     ).first()
@@ -106,7 +110,7 @@ def apply_command(
     payload: dict[str, Any] = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     if found:
         payload = {**payload, "personal_data": [record.model_dump(mode="json") for record in found]}
-    # Allocated in the database, in this transaction: the row lock keeps seq gap-free across processes.
+    # Allocated in the database, in this transaction, under the row lock: gap-free across processes.
     seq = session.execute(
         update(InspectionRow)
         .where(col(InspectionRow.id) == inspection_id)
@@ -124,5 +128,6 @@ def apply_command(
             command_id=command.id,
         )
     )
+    notify.announce(session, inspection_id=inspection_id, seq=seq)  # other processes' clients get it promptly
     event = Event(seq=seq, kind=kind, actor=actor, at=at, data=payload)
     return Applied(seq=seq, event=event)

@@ -62,11 +62,12 @@ def seed_team(db_path: Path) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def running_server(tmp_path: Path, port: int = 0) -> AsyncIterator[RunningServer]:
+async def running_server(tmp_path: Path, port: int = 0, **config_fields: Any) -> AsyncIterator[RunningServer]:
+    """``config_fields`` go to ServerConfig (``certfile``/``keyfile`` for wss://, limits)."""
     db_path = tmp_path / "server.db"
     tokens = seed_team(db_path) if not db_path.exists() else {}
     db_url = f"sqlite:///{db_path}"
-    config = ServerConfig(db_url=db_url, port=port)
+    config = ServerConfig(db_url=db_url, port=port, **config_fields)
     async with TeamServer(config, clock=TickingClock()) as server:
         yield RunningServer(server, server.url, tokens, db_url)
 

@@ -19,7 +19,7 @@ from tui.screens.report import REPORT_KEYS
 KEYS: tuple[tuple[str, str], ...] = (
     ("n", "record a new finding"),
     ("e", "amend the highlighted finding (your own only)"),
-    ("w", "withdraw the highlighted finding, with a reason (its author or the lead)"),
+    ("w", "withdraw the highlighted finding, with a reason (author or lead)"),
     ("enter", "read the highlighted finding in the detail pane"),
     ("/", "search and filter (Esc or Enter returns to the list)"),
     ("f", "filter with a form"),
