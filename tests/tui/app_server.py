@@ -18,7 +18,7 @@ from server import store
 from server.app import ServerConfig, TeamServer
 from shared.vocabulary import Framework, Inspectorate, Role
 from tui.app import TriangulateApp
-from tui.dialogs.alert_form import AlertForm
+from tui.dialogs.command_form import CommandForm
 
 from .app_data import NOW
 
@@ -106,7 +106,7 @@ async def live(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: app.caught_up and app.board.connected, "the app live")
 
 
-async def fill(pilot: Pilot[Any], form: AlertForm, **values: str) -> None:
+async def fill(pilot: Pilot[Any], form: CommandForm, **values: str) -> None:
     for name, value in values.items():
         widget = form.query_one(f"#field-{name}")
         if isinstance(widget, TextArea):

@@ -17,8 +17,8 @@ from server import store
 from shared.alerts import AcknowledgeAlert, AlertStatus
 from shared.vocabulary import Inspectorate, Role
 from tui.app import TriangulateApp
-from tui.dialogs.alert_form import AlertForm
 from tui.dialogs.alert_letter import LetterDialog
+from tui.dialogs.command_form import CommandForm
 from tui.dialogs.finding_form import FindingForm
 from tui.screens.alerts import AlertsScreen
 from tui.screens.help import HelpScreen
@@ -64,12 +64,12 @@ async def raise_escalation(pilot: Pilot[Any], child: str = CHILD) -> str:
     assert isinstance(app, TriangulateApp)
     await pilot.press("exclamation_mark")
     form = app.screen
-    assert isinstance(form, AlertForm)
+    assert isinstance(form, CommandForm)
     await fill(pilot, form, level="significant-harm", agency="local-authority", child_id=child,
                summary="Child left at home with a known risk adult.",
                immediate_action="Strategy discussion today; confirm where the child sleeps.")
     await pilot.press("ctrl+s")
-    assert not isinstance(app.screen, AlertForm), "a valid form closes"
+    assert not isinstance(app.screen, CommandForm), "a valid form closes"
     return form.command_id
 
 
@@ -137,7 +137,7 @@ async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_scr
 
         await pa.press("i")
         form = asha.screen
-        assert isinstance(form, AlertForm)
+        assert isinstance(form, CommandForm)
         assert form.query_one("#field-informed_role", Input).value == "Director of Children's Services"
         assert form.query_one("#field-informed_at", Input).value == "2026-11-18 10:30"  # now, local time
         await fill(pa, form, informed_name="Dana Whitfield", method="phone")
@@ -161,14 +161,14 @@ async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_scr
 
         await pb.press("a", "l")  # anyone may record the local authority's response
         response = ben.screen
-        assert isinstance(response, AlertForm)
+        assert isinstance(response, CommandForm)
         await fill(pb, response, response="Strategy discussion held at 14:00; child placed with grandparent.")
         await pb.press("ctrl+s")
         await wait_for(pa, lambda: status() is AlertStatus.RESPONDED, "responded")
 
         await pa.press("v")
         resolve = asha.screen
-        assert isinstance(resolve, AlertForm)
+        assert isinstance(resolve, CommandForm)
         await fill(pa, resolve, outcome="Child safe; case stepped up to a child protection enquiry.")
         await pa.press("ctrl+s")
         await wait_for(pa, lambda: status() is AlertStatus.RESOLVED, "resolved")
@@ -189,7 +189,7 @@ async def test_a_non_lead_is_not_offered_duty_steps_and_the_server_refuses_them(
         # The raise form shows the server's rules inline before anything is sent.
         await pb.press("exclamation_mark")
         form = ben.screen
-        assert isinstance(form, AlertForm)
+        assert isinstance(form, CommandForm)
         await fill(pb, form, level="significant-harm", agency="health", child_id="Jane Smith", summary="x")
         await pb.press("ctrl+s")
         assert ben.screen is form
@@ -215,7 +215,7 @@ async def test_a_non_lead_is_not_offered_duty_steps_and_the_server_refuses_them(
         # The lead names Ben as deputy: now he is offered the acknowledgement.
         await pa.press("a", "d")
         deputy = asha.screen
-        assert isinstance(deputy, AlertForm)
+        assert isinstance(deputy, CommandForm)
         await fill(pa, deputy, inspector_id="2")
         await pa.press("ctrl+s")
         await wait_for(pb, lambda: ben.state.alerts.deputy_id == 2, "the deputy named")
@@ -287,7 +287,7 @@ async def test_an_overdue_step_nags_again_until_it_is_taken(tmp_path: Path) -> N
             await live(pb)
             await pa.press("a", "t")  # the lead sets a one-minute acknowledgement deadline
             form = asha.screen
-            assert isinstance(form, AlertForm)
+            assert isinstance(form, CommandForm)
             assert form.query_one("#field-acknowledge_seconds", Input).value == "15"
             await fill(pa, form, acknowledge_seconds="1")
             await pa.press("ctrl+s")

@@ -19,8 +19,8 @@ from tui.alerts import (
     news_of,
     unseen_by,
 )
-from tui.dialogs.alert_form import parse_time
 from tui.dialogs.alert_forms import minutes_to_seconds
+from tui.dialogs.command_form import parse_time
 from tui.state import TeamState
 from tui.timefmt import zone
 

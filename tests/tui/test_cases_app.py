@@ -19,8 +19,8 @@ from shared.cases import RecordCaseProgress, TrackingStatus
 from shared.sampling import Selection
 from tests.shared.annex_a_files import csv_rows, write_csv
 from tui.app import TriangulateApp
-from tui.dialogs.alert_form import AlertForm
 from tui.dialogs.case_import import CaseImport
+from tui.dialogs.command_form import CommandForm
 from tui.screens.case_balance import BalanceScreen
 from tui.screens.cases import CasesScreen
 from tui.screens.journey import JourneyScreen
@@ -45,10 +45,10 @@ async def send_form(pilot: Pilot[Any], key: str, **values: Any) -> None:
     app = pilot.app
     await pilot.press(key)
     form = app.screen
-    assert isinstance(form, AlertForm), f"{key} opens a form"
+    assert isinstance(form, CommandForm), f"{key} opens a form"
     await fill(pilot, form, **values)
     await pilot.press("ctrl+s")
-    assert not isinstance(app.screen, AlertForm), "a valid form closes"
+    assert not isinstance(app.screen, CommandForm), "a valid form closes"
 
 
 async def read_in_dialog(pilot: Pilot[Any], path: Path) -> CaseImport:

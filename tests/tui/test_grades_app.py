@@ -19,7 +19,7 @@ from shared.grades import AgreeGrade
 from shared.protocol import FindingFields
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea, Role
 from tui.app import TriangulateApp
-from tui.dialogs.alert_form import AlertForm
+from tui.dialogs.command_form import CommandForm
 from tui.dialogs.grade_forms import GradeForm
 from tui.screens.board import BoardScreen
 from tui.screens.grades import NARRATIVE, GradesScreen
@@ -65,14 +65,14 @@ async def open_board(pilot: Pilot[Any], agency: Agency, judgement: str) -> Grade
     return screen
 
 
-async def send_form(pilot: Pilot[Any], key: str, **values: str) -> AlertForm:
+async def send_form(pilot: Pilot[Any], key: str, **values: str) -> CommandForm:
     app = pilot.app
     await pilot.press(key)
     form = app.screen
-    assert isinstance(form, AlertForm), f"{key} opens a grade form"
+    assert isinstance(form, CommandForm), f"{key} opens a grade form"
     await fill(pilot, form, **values)
     await pilot.press("ctrl+s")
-    assert not isinstance(app.screen, AlertForm), "a valid form closes"
+    assert not isinstance(app.screen, CommandForm), "a valid form closes"
     return form
 
 

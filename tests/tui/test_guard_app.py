@@ -18,7 +18,7 @@ from shared.cases import ImportCases, SetPersonalDataPolicy
 from shared.personal_data import NameIndex, PersonalDataPolicy
 from shared.protocol import Event, PostFinding
 from tui.app import TriangulateApp
-from tui.dialogs.alert_form import AlertForm
+from tui.dialogs.command_form import CommandForm
 from tui.dialogs.finding_form import FindingForm
 from tui.dialogs.meeting_forms import MeetingForm
 from tui.screens.board import BoardScreen
@@ -131,7 +131,7 @@ async def test_an_alert_with_a_phone_number_warns_but_is_never_held_back(tmp_pat
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
         await pb.press("exclamation_mark")
         form = ben.screen
-        assert isinstance(form, AlertForm)
+        assert isinstance(form, CommandForm)
         await fill(pb, form, level="emerging-concern", agency="police",
                    summary="Mother says to ring her on 07700 900123 about the missing episodes.")
         await pb.press("ctrl+s")
@@ -142,7 +142,7 @@ async def test_an_alert_with_a_phone_number_warns_but_is_never_held_back(tmp_pat
         assert form.query_one("#field-summary", TextArea).selected_text == "07700 900123"
 
         await pb.press("ctrl+s")  # the policy is refuse, but an alert is only ever warned about
-        assert not isinstance(ben.screen, AlertForm)
+        assert not isinstance(ben.screen, CommandForm)
         await wait_for(pa, lambda: form.command_id in asha.state.alerts.alerts, "the alert at the lead")
         raised = server_events(tmp_path)[-1]
         assert raised.kind == "alert.raised"

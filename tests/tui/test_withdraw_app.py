@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import Label, Static
 
 from shared.protocol import PostFinding
-from tui.dialogs.alert_form import AlertForm
+from tui.dialogs.command_form import CommandForm
 from tui.screens.board import BoardScreen
 
 from .app_server import fill, lead_and_inspector, offered, wait_for
@@ -55,8 +55,8 @@ async def test_the_author_withdraws_and_the_team_stops_counting_it(tmp_path: Pat
         assert "withdraw" in offered(ben.board)
         await pb.press("w")
         form = ben.screen
-        assert isinstance(form, AlertForm)
-        assert "Initial health assessments are late." in str(form.query_one("#alert-form-intro", Static).render())
+        assert isinstance(form, CommandForm)
+        assert "Initial health assessments are late." in str(form.query_one("#command-form-intro", Static).render())
         await pb.press("ctrl+s")
         assert ben.screen is form
         error = form.query_one("#error-reason", Label)

@@ -31,8 +31,8 @@ from shared.confirmation import written_confirmation
 from shared.protocol import Inspection, Inspector
 from shared.vocabulary import Agency, Role
 from tui.alerts import AlertView, confirmation_facts, headline
-from tui.dialogs.alert_form import AlertForm, FormField
 from tui.dialogs.alert_letter import LetterDialog
+from tui.dialogs.command_form import CommandForm, FormField
 
 SENIOR_MANAGER_ROLE = "Director of Children's Services"
 """Normally the one told (CP ¶32); the lead can type another role."""
@@ -52,8 +52,8 @@ class FormContext:
     team: tuple[Inspector, ...]
 
 
-def raise_form(ctx: FormContext) -> AlertForm:
-    return AlertForm(
+def raise_form(ctx: FormContext) -> CommandForm:
+    return CommandForm(
         title="Raise a risk alert — the whole team sees it at once",
         intro="Significant harm: the lead must inform the senior manager immediately. "
         "Name the child by unique ID only, never by name.",
@@ -74,8 +74,8 @@ def raise_form(ctx: FormContext) -> AlertForm:
 
 
 def _step_form(alert: AlertView, ctx: FormContext, title: str, command_type: type, fields: list[FormField],
-               intro: str = "", send_label: str = "Record") -> AlertForm:
-    return AlertForm(
+               intro: str = "", send_label: str = "Record") -> CommandForm:
+    return CommandForm(
         title=f"{title} — {headline(alert)}",
         intro=intro,
         command_type=command_type,
@@ -88,7 +88,7 @@ def _step_form(alert: AlertView, ctx: FormContext, title: str, command_type: typ
     )
 
 
-def inform_form(alert: AlertView, ctx: FormContext) -> AlertForm:
+def inform_form(alert: AlertView, ctx: FormContext) -> CommandForm:
     return _step_form(alert, ctx, "Record that the senior manager was informed", RecordInforming, [
         FormField("informed_name", "Who was told", placeholder="their name"),
         FormField("informed_role", "Their role", value=SENIOR_MANAGER_ROLE),
@@ -97,7 +97,7 @@ def inform_form(alert: AlertView, ctx: FormContext) -> AlertForm:
     ], intro="The written-confirmation deadline runs from this time.")
 
 
-def letter_form(alert: AlertView, ctx: FormContext) -> AlertForm | None:
+def letter_form(alert: AlertView, ctx: FormContext) -> CommandForm | None:
     """The written confirmation; None until the senior manager's informing is on the record."""
     if ctx.inspection is None:
         return None
@@ -120,7 +120,7 @@ def letter_form(alert: AlertView, ctx: FormContext) -> AlertForm | None:
     )
 
 
-def text_form(alert: AlertView, ctx: FormContext, action: str) -> AlertForm:
+def text_form(alert: AlertView, ctx: FormContext, action: str) -> CommandForm:
     """The one-text-box steps: response, outcome, update, note, close."""
     title, command_type, name, label = TEXT_STEPS[action]
     return _step_form(alert, ctx, title, command_type, [FormField(name, label, "text")])
@@ -135,7 +135,7 @@ TEXT_STEPS: dict[str, tuple[str, type, str, str]] = {
 }
 
 
-def escalate_form(alert: AlertView, ctx: FormContext) -> AlertForm:
+def escalate_form(alert: AlertView, ctx: FormContext) -> CommandForm:
     return _step_form(alert, ctx, "Escalate to significant harm", EscalateAlert, [
         FormField("child_id", "Child unique ID", value=alert.child_id or "", placeholder="never a name"),
         FormField("immediate_action", "Immediate action needed", "text"),
@@ -143,10 +143,10 @@ def escalate_form(alert: AlertView, ctx: FormContext) -> AlertForm:
         send_label="Escalate")
 
 
-def deputy_form(ctx: FormContext, current: int | None) -> AlertForm:
+def deputy_form(ctx: FormContext, current: int | None) -> CommandForm:
     members = sorted((m for m in ctx.team if m.role is not Role.LEAD), key=lambda m: m.name)
     choices = [("No deputy", "none"), *((f"{m.name} ({m.inspectorate.label})", str(m.id)) for m in members)]
-    return AlertForm(
+    return CommandForm(
         title="Name a deputy for escalations",
         intro="The deputy may acknowledge, record informing and confirmation, and resolve, as you can.",
         command_type=NameDeputy,
@@ -174,11 +174,11 @@ def minutes_to_seconds(text: str) -> int:
     return max(1, round(minutes * 60))
 
 
-def deadlines_form(ctx: FormContext, current: Deadlines) -> AlertForm:
+def deadlines_form(ctx: FormContext, current: Deadlines) -> CommandForm:
     def minutes(td: object) -> str:
         return f"{round(td.total_seconds() / 60):g}"  # type: ignore[attr-defined]
 
-    return AlertForm(
+    return CommandForm(
         title="Deadlines for significant-harm escalations (minutes)",
         intro="Acknowledge and inform count from when an escalation is raised; the written confirmation "
         "from when the senior manager was informed. A missed deadline nags the whole team.",

@@ -15,11 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, TextArea
 
-from tui.dialogs.alert_form import AlertForm
+from tui.dialogs.command_form import CommandForm
 
 
-class LetterDialog(AlertForm):
-    """An AlertForm for ``alert.confirm`` with the letter above its fields and a copy key."""
+class LetterDialog(CommandForm):
+    """An CommandForm for ``alert.confirm`` with the letter above its fields and a copy key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+y", "copy_letter", "Copy letter", priority=True),

@@ -1,6 +1,6 @@
 """The case sample's small forms: draw the sample, allocate a case, record its progress, add a case to the sample.
 
-Each is an AlertForm in the calm colours, checked with the command's own model from shared.cases (as the server
+Each is an CommandForm in the calm colours, checked with the command's own model from shared.cases (as the server
 checks it). Choices come from what this app holds, so a case that is not on the imported list, or an inspector
 who is not on the team, cannot be picked; the seed is drawn here and shown, so the lead can note it and anyone can
 reproduce the sample from the same list (¶38, docs/cases.md).
@@ -17,7 +17,7 @@ from shared.annex_a import CaseRecord
 from shared.cases import MAX_GOOD_PRACTICE, AddToSample, AllocateCase, DrawSample, RecordCaseProgress, TrackingStatus
 from shared.protocol import Inspector
 from shared.sampling import DEFAULT_SIZE
-from tui.dialogs.alert_form import AlertForm, FormField
+from tui.dialogs.command_form import CommandForm, FormField
 from tui.evidence import EnquiryView
 
 NOBODY = -1
@@ -54,11 +54,11 @@ def child_ids(known: Collection[str]) -> Callable[[str], list[str]]:
     return convert
 
 
-def draw_form(known: Collection[str], seed: int, *, redraw: bool) -> AlertForm:
+def draw_form(known: Collection[str], seed: int, *, redraw: bool) -> CommandForm:
     """The lead draws the balanced random sample; the server computes it from the imported list and this seed."""
     again = (" This replaces the random sample and its good-practice cases; cases added for lines of enquiry"
              " stay.") if redraw else ""
-    return AlertForm(
+    return CommandForm(
         title="Draw the case sample",
         command_type=DrawSample,
         command_id=new_command_id(),
@@ -80,12 +80,12 @@ def member_label(member: Inspector) -> str:
     return f"{member.name} ({member.inspectorate.label})"
 
 
-def allocate_form(child_id: str, team: Iterable[Inspector], current: int | None) -> AlertForm:
+def allocate_form(child_id: str, team: Iterable[Inspector], current: int | None) -> CommandForm:
     """The lead gives a sampled case to an inspector, or takes it back."""
     choices: list[tuple[str, int]] = [(member_label(m), m.id) for m in sorted(team, key=lambda m: m.name)]
     if current is not None:
         choices.append(("Nobody — take it back", NOBODY))
-    return AlertForm(
+    return CommandForm(
         title=f"Allocate {child_id}",
         command_type=AllocateCase,
         command_id=new_command_id(),
@@ -97,9 +97,9 @@ def allocate_form(child_id: str, team: Iterable[Inspector], current: int | None)
     )
 
 
-def progress_form(child_id: str, current: TrackingStatus) -> AlertForm:
+def progress_form(child_id: str, current: TrackingStatus) -> CommandForm:
     """The allocated inspector (or the lead) records how far the case has got."""
-    return AlertForm(
+    return CommandForm(
         title=f"Progress on {child_id}",
         command_type=RecordCaseProgress,
         command_id=new_command_id(),
@@ -121,7 +121,7 @@ def enquiry_label(enquiry: EnquiryView) -> str:
     return question if len(question) <= 70 else question[:69] + "…"
 
 
-def add_form(candidates: Sequence[CaseRecord], enquiries: Sequence[EnquiryView]) -> AlertForm:
+def add_form(candidates: Sequence[CaseRecord], enquiries: Sequence[EnquiryView]) -> CommandForm:
     """Anyone adds an imported case to the sample for a line of enquiry (¶38), with the reason."""
     fields = [
         FormField("child_id", "Case", kind="choice", choices=[(case_label(c), c.child_id) for c in candidates],
@@ -131,7 +131,7 @@ def add_form(candidates: Sequence[CaseRecord], enquiries: Sequence[EnquiryView])
     if enquiries:
         fields.append(FormField("enquiry_id", "Line of enquiry", kind="choice",
                                 choices=[(enquiry_label(e), e.id) for e in enquiries], placeholder="none"))
-    return AlertForm(
+    return CommandForm(
         title="Add a case to the sample",
         command_type=AddToSample,
         command_id=new_command_id(),

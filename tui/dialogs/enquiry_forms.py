@@ -1,6 +1,6 @@
 """The forms for lines of enquiry: open one, answer it, close it; each returns a shared.enquiries command.
 
-Built on AlertForm, so each is checked with the command's own pydantic model (the server's rules) and its
+Built on CommandForm, so each is checked with the command's own pydantic model (the server's rules) and its
 errors show inline under the field they are about. Findings are typed as short references (``#3f2a9e``) and
 resolved against the findings this app holds; "addressed to" is one choice that becomes exactly one of the
 command's three fields.
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from shared.enquiries import INSPECTORATE_OF, AnswerEnquiry, CloseEnquiry, EnquiryOutcome, OpenEnquiry
 from shared.protocol import Command, Inspector, field_errors
 from shared.vocabulary import Agency, Inspectorate
-from tui.dialogs.alert_form import AlertForm, FormField
+from tui.dialogs.command_form import CommandForm, FormField
 from tui.evidence import EnquiryView
 from tui.refs import ref, resolve_refs, split_words
 
@@ -52,8 +52,8 @@ def address_choices(team: Sequence[Inspector], me: Inspector) -> list[tuple[str,
     return choices
 
 
-class EnquiryForm(AlertForm):
-    """An AlertForm whose "to" choice fills one of the three address fields, with errors mapped back to it."""
+class EnquiryForm(CommandForm):
+    """An CommandForm whose "to" choice fills one of the three address fields, with errors mapped back to it."""
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         values, errors = super().values()

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 from shared.fieldwork import SetFieldwork
 from shared.protocol import Inspection
 from shared.reporting_clock import reporting_clock, short_day
-from tui.dialogs.alert_form import AlertForm, FormField
+from tui.dialogs.command_form import CommandForm, FormField
 from tui.dialogs.meeting_forms import parse_day
 
 INTRO = (
@@ -40,7 +40,7 @@ def preview(end_text: str) -> str:
     return f"Draft by {short_day(draft.due)}, published by {short_day(published.due)}"
 
 
-class FieldworkForm(AlertForm):
+class FieldworkForm(CommandForm):
     """Returns a SetFieldwork command, or None if cancelled."""
 
     DEFAULT_CSS = """

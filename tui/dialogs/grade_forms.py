@@ -1,6 +1,6 @@
 """The grade board's forms: propose a grade, record the agreed one, challenge it, sign it off.
 
-Each is an AlertForm in the calm colours, checked with the command's own model from shared.grades (as the
+Each is an CommandForm in the calm colours, checked with the command's own model from shared.grades (as the
 server checks it). The grade is chosen from the inspection's framework's scale only, so a grade off the scale
 cannot be sent; cited findings are ticked in a list of the findings about that agency, the ones about the
 judgement being graded first, each with its corroboration mark so the proposer sees what the grade rests on.
@@ -22,7 +22,7 @@ from shared.criteria import GRADE_SCALES
 from shared.grade_board import GradeCell, GradeStep
 from shared.grades import OVERALL, AgreeGrade, ChallengeGrade, ProposeGrade, SignOffGrade, judgement_label
 from shared.vocabulary import Agency, Framework, JudgementArea
-from tui.dialogs.alert_form import AlertForm, FormField
+from tui.dialogs.command_form import CommandForm, FormField
 from tui.grades import LEADERS_FIELD, latest_grade_step
 from tui.refs import ref
 from tui.state import FindingView
@@ -74,8 +74,8 @@ def finding_line(view: FindingView) -> str:
     return line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 1] + "…"
 
 
-class GradeForm(AlertForm):
-    """An AlertForm with the cited findings ticked in a list under the rationale (and, for leadership, whether
+class GradeForm(CommandForm):
+    """An CommandForm with the cited findings ticked in a list under the rationale (and, for leadership, whether
     leaders understand the failure)."""
 
     DEFAULT_CSS = """
@@ -188,9 +188,9 @@ def _current(cell: GradeCell | None) -> str:
     return f"{'agreed' if step.kind == 'agreed' else 'proposed'}: {step.grade.label.lower()}"
 
 
-def challenge_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> AlertForm:
+def challenge_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:
     """The QA manager's challenge: a comment the whole team sees in the grade's history (CP ¶31, ¶54, ¶56)."""
-    return AlertForm(
+    return CommandForm(
         title=f"Challenge — {cell_title(agency, judgement)} ({_current(cell)})",
         intro="Your challenge goes into the grade's history for the whole team; it does not change the grade.",
         command_type=ChallengeGrade,
@@ -204,9 +204,9 @@ def challenge_form(ctx: GradeContext, agency: Agency, judgement: str, cell: Grad
     )
 
 
-def sign_off_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> AlertForm:
+def sign_off_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:
     """Confirm the sign-off of the agreed grade (nothing to type: the confirmation is the point)."""
-    return AlertForm(
+    return CommandForm(
         title=f"Sign off — {cell_title(agency, judgement)} ({_current(cell)})",
         intro="You have scrutinised the agreed grade and its evidence. If the lead records a different agreed "
         "grade later, the sign-off is withdrawn and you sign the new one off.",

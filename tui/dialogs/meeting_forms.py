@@ -1,6 +1,6 @@
 """The forms the lead fills in to run a meeting: open it, add an agenda item, record an entry, amend one.
 
-Each is an AlertForm (validated with the command's own pydantic model from shared.meetings, as the server
+Each is an CommandForm (validated with the command's own pydantic model from shared.meetings, as the server
 validates it) in the calm colours. Dates are typed as the
 inspection's local dates; "today" is today where the inspection happens, not where the laptop thinks it is.
 """
@@ -24,14 +24,14 @@ from shared.meetings import (
     OpenMeeting,
     RecordEntry,
 )
-from tui.dialogs.alert_form import AlertForm, FormField
+from tui.dialogs.command_form import CommandForm, FormField
 from tui.timefmt import to_local
 
 DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y")
 
 
-class MeetingForm(AlertForm):
-    """An AlertForm in the calm colours: a meeting is business as usual, not an alarm."""
+class MeetingForm(CommandForm):
+    """An CommandForm in the calm colours: a meeting is business as usual, not an alarm."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(calm=True, **kwargs)

@@ -1,6 +1,6 @@
 """The form that withdraws a finding: one reason, checked with the command's own model before it is sent.
 
-Built on AlertForm, so a blank reason gets the inline error the server would give. The finding's first line is
+Built on CommandForm, so a blank reason gets the inline error the server would give. The finding's first line is
 shown so the user knows which one goes; withdrawing keeps it in the history but takes it out of the evidence.
 """
 
@@ -10,7 +10,7 @@ import uuid
 from datetime import tzinfo
 
 from shared.protocol import WithdrawFinding
-from tui.dialogs.alert_form import AlertForm, FormField
+from tui.dialogs.command_form import CommandForm, FormField
 from tui.state import FindingView
 from tui.timefmt import short_time
 
@@ -18,10 +18,10 @@ INTRO = ("It stays in the history, but reports, the triangulation view and grade
          "corroborates or contests the findings it is linked to. This cannot be undone.")
 
 
-def withdraw_form(view: FindingView, timezone: tzinfo) -> AlertForm:
+def withdraw_form(view: FindingView, timezone: tzinfo) -> CommandForm:
     """A form returning a WithdrawFinding for ``view``, or None if cancelled."""
     line = view.first_line if len(view.first_line) <= 80 else view.first_line[:79] + "…"
-    return AlertForm(
+    return CommandForm(
         title=f"Withdraw {view.author.name}'s finding of {short_time(view.posted_at, timezone)}",
         intro=f"“{line}”\n{INTRO}",
         command_type=WithdrawFinding,

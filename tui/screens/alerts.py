@@ -25,7 +25,6 @@ from textual.widgets.option_list import Option
 from shared.alerts import AcknowledgeAlert, MarkAlertSeen
 from shared.protocol import Command
 from tui.alerts import AlertView, ago, available_actions, describe_command, is_lead, level_name
-from tui.dialogs.alert_form import AlertForm
 from tui.dialogs.alert_forms import (
     TEXT_STEPS,
     FormContext,
@@ -38,6 +37,7 @@ from tui.dialogs.alert_forms import (
     team_of,
     text_form,
 )
+from tui.dialogs.command_form import CommandForm
 from tui.state import TeamState
 from tui.timefmt import zone
 from tui.widgets.alert_detail import AlertDetail, describe_alert, describe_settings
@@ -227,7 +227,7 @@ class AlertsScreen(Screen[None]):
         if command is not None:
             self.post_message(self.Send(command))
 
-    def _open(self, form: AlertForm | None) -> None:
+    def _open(self, form: CommandForm | None) -> None:
         if form is not None:
             self.app.push_screen(form, self._send)
 

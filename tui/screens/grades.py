@@ -31,7 +31,7 @@ from shared.grade_board import GradeCell
 from shared.grades import GRADED_AGENCIES, may_agree, may_propose, may_quality_assure
 from shared.protocol import Command, Inspector
 from shared.vocabulary import Agency, Framework
-from tui.dialogs.alert_form import AlertForm
+from tui.dialogs.command_form import CommandForm
 from tui.dialogs.grade_forms import GradeContext, agree_form, challenge_form, propose_form, sign_off_form
 from tui.grades import CellView, GradeKey, Narrative, board_views, narratives_of
 from tui.state import TeamState
@@ -235,7 +235,7 @@ class GradesScreen(Screen[None]):
         framework = inspection.framework if inspection else Framework.INTEGRATED
         return GradeContext(framework, self._clock(), self.tz, tuple(self.state.findings.values()))
 
-    def _open(self, action: str, make: Callable[[GradeContext, Agency, str], AlertForm]) -> None:
+    def _open(self, action: str, make: Callable[[GradeContext, Agency, str], CommandForm]) -> None:
         key = self.selected
         if key is None or not self.check_action(action, ()):
             return

@@ -1,7 +1,8 @@
-"""One small form per alert command, checked with the command's own pydantic model before it is sent.
+"""One small form per command (alerts, enquiries, meetings, grades, …), checked with the command's own pydantic
+model before it is sent.
 
-The server validates with the same models (shared.alerts), so an error shown here inline is the error the
-server would give; times are typed in the inspection's local time and sent in UTC.
+The server validates with the same models (shared.alerts, shared.enquiries, …), so an error shown here inline is
+the error the server would give; times are typed in the inspection's local time and sent in UTC.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%H:%M")
 
 @dataclass(frozen=True)
 class FormField:
-    """One input of an alert form; ``name`` is the command field it fills."""
+    """One input of a command form; ``name`` is the command field it fills."""
 
     name: str
     label: str
@@ -62,7 +63,7 @@ def parse_time(text: str, tz: tzinfo, today: datetime) -> datetime:
     raise ValueError("give a local time like 2026-11-18 10:52, or 10:52 for today")
 
 
-class AlertForm(ModalScreen[Command | None]):
+class CommandForm(ModalScreen[Command | None]):
     """Returns the validated command, or None if cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,24 +72,24 @@ class AlertForm(ModalScreen[Command | None]):
     ]
 
     DEFAULT_CSS = """
-    AlertForm { align: center middle; }
-    AlertForm > #alert-form {
+    CommandForm { align: center middle; }
+    CommandForm > #command-form {
         width: 92; max-width: 100%; height: auto; max-height: 100%;
         border: thick $error; background: $surface; padding: 0 1;
     }
-    AlertForm #alert-form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
-    AlertForm #alert-form-intro { color: $text-muted; margin-bottom: 1; }
-    AlertForm .row { height: auto; }
-    AlertForm .row > Label.name { width: 22; color: $text-muted; }
-    AlertForm .row > Select, AlertForm .row > Input { width: 1fr; }
-    AlertForm .text-label { color: $text-muted; margin-top: 1; }
-    AlertForm TextArea.field { height: 4; }
-    AlertForm .field-error { color: $text-error; padding-left: 22; display: none; height: auto; }
-    AlertForm .field-error.-shown { display: block; }
-    AlertForm #form-error { padding-left: 0; }
-    AlertForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    AlertForm #buttons > Button { margin-left: 2; }
-    AlertForm.-calm > #alert-form { border: thick $primary; }
+    CommandForm #command-form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
+    CommandForm #command-form-intro { color: $text-muted; margin-bottom: 1; }
+    CommandForm .row { height: auto; }
+    CommandForm .row > Label.name { width: 22; color: $text-muted; }
+    CommandForm .row > Select, CommandForm .row > Input { width: 1fr; }
+    CommandForm .text-label { color: $text-muted; margin-top: 1; }
+    CommandForm TextArea.field { height: 4; }
+    CommandForm .field-error { color: $text-error; padding-left: 22; display: none; height: auto; }
+    CommandForm .field-error.-shown { display: block; }
+    CommandForm #form-error { padding-left: 0; }
+    CommandForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    CommandForm #buttons > Button { margin-left: 2; }
+    CommandForm.-calm > #command-form { border: thick $primary; }
     """
 
     def __init__(
@@ -126,10 +127,10 @@ class AlertForm(ModalScreen[Command | None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="alert-form"):
-            yield Label(self._title, id="alert-form-title")
+        with VerticalScroll(id="command-form"):
+            yield Label(self._title, id="command-form-title")
             if self._intro:
-                yield Static(self._intro, id="alert-form-intro")
+                yield Static(self._intro, id="command-form-intro")
             yield from self.compose_extra()
             for spec in self._fields:
                 yield from self._field(spec)
