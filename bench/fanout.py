@@ -66,7 +66,8 @@ def triangulate_server(db_url: str, ready: Connection) -> None:
     from server.app import ServerConfig, TeamServer
 
     async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
-        server = TeamServer(ServerConfig(db_url=db_url, host="127.0.0.1", port=0))
+        # No per-connection rate limit: this measures what one sender can push (bench/hostile.py keeps it on).
+        server = TeamServer(ServerConfig(db_url=db_url, host="127.0.0.1", port=0, command_rate=None))
         await server.__aenter__()
 
         async def close() -> None:

@@ -1,12 +1,15 @@
-"""``python -m server``: the server commands, plus ``cases`` and ``demo`` (kept out of server.cli: they build on it)."""
+"""``python -m server``: the server commands, plus ``cases``, ``db`` and ``demo`` (kept out of server.cli: they build
+on it)."""
 
 from __future__ import annotations
 
 from server.cases_cli import cases
 from server.cli import cli
+from server.db_cli import db
 from server.demo import demo
 
 cli.add_command(cases)
+cli.add_command(db)
 cli.add_command(demo)
 
 if __name__ == "__main__":

@@ -32,15 +32,14 @@ from server.limits import (
     CommandLimiter,
     RateLimit,
     Verdict,
-    too_many_connections,
+    close_flooder,
+    refuse_extra_connection,
 )
 from server.models import utcnow
 from server.notify import Relay
 from server.tls import server_context
 from server.writer import Submission, Writer
 from shared.protocol import (
-    RATE_LIMIT_CLOSE,
-    TOO_MANY_CONNECTIONS_CLOSE,
     UNAUTHORIZED_CLOSE,
     Ack,
     Error,
@@ -171,9 +170,7 @@ class TeamServer:
         hello_since, connection = identity
         cap = self.config.max_connections_per_inspector
         if self.hub.connections_of(connection.inspection_id, connection.inspector.id) >= cap:
-            with contextlib.suppress(ConnectionClosed):
-                await websocket.send(encode(too_many_connections(cap)))
-                await websocket.close(TOO_MANY_CONNECTIONS_CLOSE, "too many connections")
+            await refuse_extra_connection(websocket, cap)
             return
         self.hub.join(connection)  # before reading the head, so no live event can slip between
         pump: asyncio.Task[None] | None = None
@@ -240,7 +237,7 @@ class TeamServer:
             if verdict is Verdict.CLOSE:
                 log.warning("closing connection of inspector %s: still sending while rate limited",
                             connection.inspector.id)
-                await connection.websocket.close(RATE_LIMIT_CLOSE, "rate limit exceeded")
+                await close_flooder(connection.websocket)
                 return
             if isinstance(raw, bytes):
                 connection.send(Error(code=ErrorCode.INVALID, message="send JSON text frames, not binary"))

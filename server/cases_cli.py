@@ -2,7 +2,7 @@
 
 Writes go through server.commands.apply_command, the path every client command takes, so the personal-data guard,
 the rules and the event log are the same; they are recorded with actor null (the server itself: whoever can run
-this holds the database). A server already running sends these events to a client when it next reconnects.
+this holds the database). A server already running publishes these events to its clients (server/notify.py).
 """
 
 from __future__ import annotations

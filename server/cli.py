@@ -26,6 +26,7 @@ from server.limits import (
 )
 from server.meetings import minutes_of
 from server.report import FORMATS, render_report
+from server.schema import SchemaError, display_url
 from server.tls import TlsConfigError, server_context
 from shared.meetings import MeetingKind, minutes_markdown
 from shared.redact import redact_handlers
@@ -53,8 +54,10 @@ db_option = click.option(
 def _engine(db_url: str):  # type: ignore[no-untyped-def]
     try:
         return store.connect(db_url)
-    except Exception as exc:  # a bad URL or unreachable database: say so, no traceback
-        raise click.ClickException(f"cannot open database {db_url!r}: {exc}") from None
+    except SchemaError as exc:  # an old schema: the message says what to run
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a bad URL or unreachable database: say so, no traceback (and no password)
+        raise click.ClickException(f"cannot open database {display_url(db_url)!r}: {exc}") from None
 
 
 def _choice(enum: type) -> click.Choice:

@@ -6,7 +6,7 @@ The caller owns the transaction: the event row, the projection and the head move
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -83,6 +83,16 @@ class Applied:
     event: Event | None
 
 
+def lock_inspections(session: Session, inspection_ids: Iterable[int]) -> None:
+    """Row-lock these inspections in id order (a no-op on SQLite, which has one writer).
+
+    Always in the same order, so two server processes writing batches that touch the same inspections wait for
+    each other instead of deadlocking; locking one again later in the same transaction costs nothing.
+    """
+    for inspection_id in sorted(set(inspection_ids)):
+        session.exec(select(InspectionRow.id).where(col(InspectionRow.id) == inspection_id).with_for_update()).first()
+
+
 def apply_command(
     session: Session, *, inspection_id: int, actor: Inspector | None, command: Command, at: datetime
 ) -> Applied:
@@ -94,7 +104,7 @@ def apply_command(
     # Take the inspection's row lock first: another server process on the same PostgreSQL database applying a
     # command to this inspection waits until we commit, so the idempotency check, the handler's reads and the
     # seq all see its result (SQLite needs nothing: it has one writer).
-    session.exec(select(InspectionRow.id).where(col(InspectionRow.id) == inspection_id).with_for_update()).first()
+    lock_inspections(session, [inspection_id])
     earlier = session.exec(
         select(EventRow).where(EventRow.inspection_id == inspection_id, EventRow.command_id == command.id)
     ).first()

@@ -7,6 +7,8 @@ everyone else. Every frame costs a token, garbage included, so garbage is never 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import enum
 import json
 import re
@@ -14,7 +16,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.protocol import COMMAND_ID, Error, ErrorCode
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from shared.protocol import COMMAND_ID, RATE_LIMIT_CLOSE, TOO_MANY_CONNECTIONS_CLOSE, Error, ErrorCode, encode
 from shared.ratelimit import TokenBucket
 
 DEFAULT_COMMAND_RATE = 20.0
@@ -26,6 +31,15 @@ DEFAULT_MAX_CONNECTIONS = 5
 DEFAULT_HANDSHAKE_TIMEOUT = 10.0
 """Seconds a new connection has to finish the WebSocket upgrade, and again to send its ``hello``."""
 
+PATIENCE = 100
+"""Refusals in a row (at least; ``burst`` if larger) before a connection is closed: enough for the commands a
+client had in flight when it was first told, far fewer than a flood sends in a blink."""
+
+REFUSAL_DELAY = 1.0
+"""Seconds a connection over the per-inspector cap waits before it is told so and closed."""
+CLOSE_GRACE = 1.0
+"""Seconds a flooding client has to answer the close frame before its TCP connection is cut."""
+
 _COMMAND_ID = re.compile(COMMAND_ID)
 
 
@@ -34,7 +48,7 @@ class Verdict(enum.Enum):
     REFUSE = "refuse"
     """Over the limit: answer ``rate_limited`` and do not process the frame."""
     CLOSE = "close"
-    """Still sending after ``burst`` refusals in a row: this client is not listening, so let it go."""
+    """Still sending after ``PATIENCE`` refusals in a row: this client is not listening, so let it go."""
 
 
 @dataclass(frozen=True)
@@ -49,21 +63,22 @@ class RateLimit:
 class CommandLimiter:
     """One connection's token bucket, and its patience with a client that ignores ``rate_limited``.
 
-    A well-behaved client pauses on the first refusal; one that goes on to send another ``burst`` frames
-    while every one is refused is closed, so a flood cannot keep the server answering it for ever.
+    A well-behaved client pauses on the first refusal; one that goes on sending while every frame is refused
+    is closed after ``PATIENCE`` of them, so a flood cannot keep the server answering it for ever.
     """
 
     def __init__(self, limit: RateLimit, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self._bucket = TokenBucket(limit.rate, limit.burst, clock)
         self._refused_in_a_row = 0
+        self._patience = max(PATIENCE, limit.burst)
 
     def check(self) -> Verdict:
         if self._bucket.take():
             self._refused_in_a_row = 0
             return Verdict.ACCEPT
         self._refused_in_a_row += 1
-        return Verdict.CLOSE if self._refused_in_a_row > self.limit.burst else Verdict.REFUSE
+        return Verdict.CLOSE if self._refused_in_a_row > self._patience else Verdict.REFUSE
 
     def refusal(self, raw: str | bytes) -> Error:
         """The ``rate_limited`` error for a frame not processed, naming its command id if it has one."""
@@ -86,8 +101,31 @@ def frame_id(raw: str | bytes) -> str | None:
     return value if isinstance(value, str) and _COMMAND_ID.match(value) else None
 
 
-def too_many_connections(limit: int) -> Error:
-    return Error(
+async def close_flooder(websocket: ServerConnection) -> None:
+    """Send the close frame (``RATE_LIMIT_CLOSE``), give the client ``CLOSE_GRACE`` seconds to answer, then cut.
+
+    Nothing more is read meanwhile: the flood fills websockets' incoming queue, which pauses reading from the
+    socket, so the rest of the flood costs the server nothing (reading and dropping it cost more CPU than
+    refusing it). The client still gets the close frame and its code; only the closing handshake is skipped.
+    """
+    try:
+        await asyncio.wait_for(websocket.close(RATE_LIMIT_CLOSE, "rate limit exceeded"), CLOSE_GRACE)
+    except TimeoutError:
+        if websocket.transport is not None:
+            websocket.transport.abort()
+
+
+async def refuse_extra_connection(websocket: ServerConnection, limit: int) -> None:
+    """After ``REFUSAL_DELAY``, say why (``too_many_connections``) and close with ``TOO_MANY_CONNECTIONS_CLOSE``.
+
+    The delay costs the server an idle socket, not CPU, and turns a loop of reconnects with a stolen token
+    from hundreds of handshakes a second into a few; a real client reconnecting with backoff never notices.
+    """
+    error = Error(
         code=ErrorCode.TOO_MANY_CONNECTIONS,
         message=f"this inspector already has {limit} connections open, the server's limit; close one and retry",
     )
+    with contextlib.suppress(ConnectionClosed):
+        await asyncio.sleep(REFUSAL_DELAY)
+        await websocket.send(encode(error))
+        await websocket.close(TOO_MANY_CONNECTIONS_CLOSE, "too many connections")

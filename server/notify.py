@@ -20,12 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, col, select
 
 from server import store
-from server.models import InspectionRow
-from shared.protocol import Event
+from server.models import EventRow, InspectionRow
+from shared.protocol import Event, Inspector
 
 if TYPE_CHECKING:  # psycopg is only installed with the postgres extra
     from psycopg import AsyncConnection
@@ -66,11 +66,22 @@ def heads(engine: Engine, inspection_ids: list[int]) -> dict[int, int]:
     return {inspection_id: head for inspection_id, head in rows if inspection_id is not None}
 
 
-def events_after(engine: Engine, inspection_id: int, after: int) -> list[Event]:
-    """Every committed event after ``after``: a gap-free run, since seqs are allocated under the row lock."""
-    _epoch, head = store.log_position(engine, inspection_id=inspection_id)
-    pages = store.events_between(engine, inspection_id=inspection_id, after=after, upto=head)
-    return [event for page in pages for event in page]
+def events_after(engine: Engine, inspection_id: int, after: int, actors: dict[int, Inspector]) -> list[Event]:
+    """Every committed event after ``after``, in one query.
+
+    What is committed is always a gap-free run from 1: a seq is allocated under the inspection's row lock, which
+    the previous command's transaction held until it committed. ``actors`` caches the team; it is read again
+    only when someone new appears.
+    """
+    with Session(engine) as session:
+        rows = session.exec(
+            select(EventRow)
+            .where(EventRow.inspection_id == inspection_id, EventRow.seq > after)
+            .order_by(col(EventRow.seq))
+        ).all()
+    if any(row.actor_id is not None and row.actor_id not in actors for row in rows):
+        actors.update((member.id, member) for member in store.team(engine, inspection_id=inspection_id))
+    return [store.event_model(row, actors.get(row.actor_id) if row.actor_id else None) for row in rows]
 
 
 @dataclass
@@ -79,6 +90,7 @@ class _Followed:
 
     published: int
     pending: dict[int, Event] = field(default_factory=dict)
+    actors: dict[int, Inspector] = field(default_factory=dict)
     reading: asyncio.Task[None] | None = None
     again: bool = False
 
@@ -104,11 +116,24 @@ class Relay:
         self._poll_seconds = poll_seconds
         self._followed: dict[int, _Followed] = {}
         self._listener: AsyncConnection[Any] | None = None
+        self._own_backends: set[int] = set()
+        """Backend pids of this process's own database connections: their notifications are of events the writer
+        hands to ``committed`` anyway, so they need no read (measured: half of all local commits without this)."""
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "checkout", self._checked_out)
+            event.listen(engine, "close", self._closed)
 
     @property
     def listener_pid(self) -> int | None:
         """The listening connection's backend pid (PostgreSQL only), so a test can cut it."""
         return self._listener.info.backend_pid if self._listener is not None else None
+
+    def _checked_out(self, dbapi_connection: Any, _record: object, _proxy: object) -> None:
+        self._own_backends.add(dbapi_connection.info.backend_pid)
+
+    def _closed(self, dbapi_connection: Any, _record: object) -> None:
+        with contextlib.suppress(Exception):
+            self._own_backends.discard(dbapi_connection.info.backend_pid)
 
     # ---------------------------------------------------------------- what the server tells the relay
 
@@ -168,7 +193,9 @@ class Relay:
         try:
             while True:
                 followed.again = False
-                events = await asyncio.to_thread(events_after, self._engine, inspection_id, followed.published)
+                events = await asyncio.to_thread(
+                    events_after, self._engine, inspection_id, followed.published, followed.actors
+                )
                 if self._followed.get(inspection_id) is not followed:
                     return  # forgotten while reading
                 for event in events:
@@ -233,7 +260,7 @@ class Relay:
                         self._look(inspection_id)
                 async for note in self._listener.notifies():
                     found = parse(note.payload)
-                    if found is not None:
+                    if found is not None and note.pid not in self._own_backends:
                         self.heard(*found)
             except Exception as lost:  # a dropped connection, a restarted database: listen again
                 log.warning("lost the database listener (%s); reconnecting", lost)
@@ -244,6 +271,9 @@ class Relay:
             await asyncio.sleep(RECONNECT_SECONDS)
 
     async def close(self) -> None:
+        if self._engine.dialect.name == "postgresql":
+            event.remove(self._engine, "checkout", self._checked_out)
+            event.remove(self._engine, "close", self._closed)
         if self._listener is not None:
             with contextlib.suppress(Exception):
                 await self._listener.close()

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine, select
 
+from server import schema
 from server.models import EventRow, InspectionRow, InspectorRow, TokenRow, utcnow
 from shared.fieldwork import end_before_start
 from shared.protocol import Event, Inspection, Inspector
@@ -28,7 +29,11 @@ class NotFound(LookupError):
 
 
 def connect(url: str) -> Engine:
-    """Open (and if need be create) the database at ``url``; SQLite gets WAL, FKs and full fsync."""
+    """Open the database at ``url``; SQLite gets WAL, FKs and full fsync.
+
+    An empty database is created at the newest schema revision; one at an older revision (or from before migrations)
+    raises ``server.schema.SchemaOutOfDate``, whose message says to run ``triangulate db upgrade``.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -39,7 +44,11 @@ def connect(url: str) -> Engine:
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    try:
+        schema.ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from server.commands import Applied, apply_command
+from server.commands import Applied, apply_command, lock_inspections
 from server.errors import CommandRejected
 from server.models import utcnow
 from shared.protocol import Command, ErrorCode, Inspector
@@ -69,6 +69,7 @@ class Writer:
     def _commit_together(self, batch: list[Submission]) -> list[Applied | CommandRejected]:
         outcomes: list[Applied | CommandRejected] = []
         with Session(self._engine) as session:
+            lock_inspections(session, (item.inspection_id for item in batch))  # all up front, in one order
             for item in batch:
                 try:
                     # A savepoint per command keeps a refused command from leaving half its changes behind.

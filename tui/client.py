@@ -140,8 +140,8 @@ class TeamClient:
         self._pacer = TokenBucket(*pace) if pace else None
         self._rate_limit_pause = rate_limit_pause
         self._hold_until = 0.0  # monotonic: no command goes out before this (the server said rate_limited)
-        self._backlogged = False  # the outbox sender has work: new commands queue behind it, in order
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()  # the outbox has something to send (or to send again)
+        self._done: set[str] = set()  # acked or refused, perhaps still in an outbox snapshot the sender holds
         self._closed = False
         self._stop = asyncio.Event()
         self._running = False
@@ -159,7 +159,7 @@ class TeamClient:
         return self._store.pending_count()
 
     async def send(self, command: Command) -> None:
-        """Put the command in the outbox (durably), then send it if we are live; else it goes after ``synced``.
+        """Put the command in the outbox (durably); the sender sends it once we are live (after ``synced``).
 
         Raises ValueError for a command too big for the server, which would otherwise be retried forever.
         """
@@ -167,16 +167,7 @@ class TeamClient:
         if len(text.encode()) > self._max_size:
             raise ValueError(f"command is {len(text.encode())} bytes; the server accepts at most {self._max_size}")
         await self._run(self._store.enqueue, command)
-        ws = self._ws
-        if ws is None or not self._live or command.id in self._sent:
-            return
-        if self._backlogged or not self._may_send_now():
-            self._backlogged = True  # older commands wait, or we are over pace: the sender keeps the order
-            self._wake.set()
-            return
-        self._sent[command.id] = time.monotonic()
-        with contextlib.suppress(ConnectionClosed):  # it stays in the outbox and goes after the reconnect
-            await ws.send(text)
+        self._wake.set()  # one sender (``_flush``) for everything: order, pace and pauses in one place
 
     async def close(self) -> None:
         """Stop for good: close the socket and end ``messages()`` without a ``Disconnected``."""
@@ -230,7 +221,7 @@ class TeamClient:
                         reason = _closed_reason(lost)
                     finally:
                         self._ws = None
-                        self._connected = self._live = self._backlogged = False
+                        self._connected = self._live = False
                         self._hold_until = 0.0  # a new connection starts with a full allowance
                         self._sent.clear()
                         await ws.close()
@@ -335,11 +326,11 @@ class TeamClient:
                 for message in await self._stored(replayed):
                     yield message
                 replayed = []
-                self._live = self._backlogged = True  # the outbox goes first, in order (``_flush``)
-                self._wake.set()
+                self._live = True
+                self._wake.set()  # the outbox goes out now, in order (``_flush``)
                 yield CaughtUp(frame.head)
             elif isinstance(frame, Ack):
-                self._sent.pop(frame.id, None)
+                self._answered(frame.id)
                 await self._run(self._store.remove, frame.id)
                 yield Acked(frame.id, frame.seq)
             elif isinstance(frame, Error):
@@ -351,7 +342,7 @@ class TeamClient:
                     yield Throttled(frame.message)
                     continue
                 if frame.id is not None:
-                    self._sent.pop(frame.id, None)
+                    self._answered(frame.id)
                     await self._run(self._store.remove, frame.id)
                 yield Rejected(frame)
             elif isinstance(frame, Presence):
@@ -379,8 +370,10 @@ class TeamClient:
         with contextlib.suppress(ConnectionClosed):
             while True:
                 self._wake.clear()
-                for command in await self._run(self._store.pending):
-                    if command.id in self._sent:
+                pending = await self._run(self._store.pending)
+                self._done.intersection_update(c.id for c in pending)  # the rest have left the outbox for good
+                for command in pending:
+                    if command.id in self._sent or command.id in self._done:
                         continue
                     while not self._may_send_now():
                         wait = self._hold_until - time.monotonic()
@@ -388,15 +381,18 @@ class TeamClient:
                     self._sent[command.id] = time.monotonic()
                     await ws.send(encode(command))
                 if not self._wake.is_set():
-                    self._backlogged = False
                     await self._wake.wait()
+
+    def _answered(self, command_id: str) -> None:
+        """Acked or refused: never send it again, even from an outbox snapshot read before it was removed."""
+        self._sent.pop(command_id, None)
+        self._done.add(command_id)
 
     def _throttled(self, command_id: str | None) -> None:
         """The server did not process ``command_id``: pause, then send it (and what followed) again, in order."""
         if command_id is not None:
             self._sent.pop(command_id, None)
         self._hold_until = time.monotonic() + self._rate_limit_pause
-        self._backlogged = True
         self._wake.set()
 
     async def _resend_unacked(self, after: float) -> None:
@@ -415,7 +411,6 @@ class TeamClient:
             for cid in stale:
                 self._sent.pop(cid, None)  # acked or refused meanwhile, or due to go again
             if stale & pending:
-                self._backlogged = True
                 self._wake.set()
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:

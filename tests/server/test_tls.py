@@ -116,7 +116,9 @@ def client(url: str, token: str, tmp_path: Path, name: str, **kwargs: Any) -> Te
     return TeamClient(url, token, LocalStore(tmp_path / f"{name}.sqlite3"), **FAST, **kwargs)
 
 
-async def test_wss_round_trip_with_the_ca_file(tls_server: TeamServer, team: Team, certs: Certs, tmp_path: Path) -> None:
+async def test_wss_round_trip_with_the_ca_file(
+    tls_server: TeamServer, team: Team, certs: Certs, tmp_path: Path
+) -> None:
     assert tls_server.url.startswith("wss://127.0.0.1:")
     inbox = Inbox(client(tls_server.url, team.lead.token, tmp_path, "lead", ssl_context=tls_context(str(certs.ca))))
     assert (await inbox.next(Connected)).welcome.inspector == team.lead.inspector
@@ -197,7 +199,7 @@ def test_a_key_in_the_certificate_file_needs_no_keyfile(tmp_path: Path, certs: C
 
 
 def test_unusable_certificate_files_are_named(tmp_path: Path, certs: Certs) -> None:
-    with pytest.raises(TlsConfigError, match="key file not found: .*missing.pem"):
+    with pytest.raises(TlsConfigError, match=r"key file not found: .*missing\.pem"):
         server_context(certs.cert, tmp_path / "missing.pem")
     (tmp_path / "other").mkdir()
     wrong = write_certs(tmp_path / "other", "127.0.0.1")
