@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from server.commands import apply_command
+from server.demo_cases import case_steps
 from server.demo_data import (
     ENQUIRIES,
     FIELDWORK_DAYS,
@@ -31,6 +32,8 @@ from server.demo_data import (
     seed_finding_id,
     seed_times,
 )
+from server.models import InspectionRow
+from shared.cases import DrawSample
 from shared.criteria import Grade
 from shared.enquiries import AnswerEnquiry, CloseEnquiry, EnquiryOutcome, OpenEnquiry, StartEnquiry
 from shared.grades import ProposeGrade
@@ -47,6 +50,8 @@ ENQUIRY_AFTER, LINK_AFTER = timedelta(minutes=25), timedelta(minutes=15)
 ANSWER_AFTER, CLOSE_AFTER = timedelta(minutes=40), timedelta(hours=1)
 ENTRY_EVERY = timedelta(minutes=5)
 GRADE_AFTER = timedelta(hours=1)
+CASEWORK = ("ofsted", "cqc", "hmic", "lead")
+"""Who tracks the sampled cases, in turn."""
 
 
 @dataclass
@@ -56,6 +61,10 @@ class SeedContext:
     members: Mapping[str, Inspector]
     agenda: dict[str, str] = field(default_factory=dict)
     """Past KIT meeting: finding id → the id of its agenda item, filled in when the meeting opens."""
+    salt: bytes = b""
+    """The inspection's case salt, for the Annex A import (server.demo_cases)."""
+    sampled: list[str] = field(default_factory=list)
+    """The randomly drawn child IDs, filled in when the sample is drawn."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,8 @@ def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:
                           lambda _, n=number, g=proposal: ProposeGrade(
                               id=f"seed-grade-{n}", agency=g.agency, judgement=g.judgement, grade=Grade(g.grade),
                               rationale=g.rationale, finding_ids=list(g.cites))))
+    steps += [Step(step.at, step.author, step.build) for step in case_steps(monday_of(today), zone, CASEWORK)
+              if step.at <= now]  # progress not made yet stays in the future
     day = previous_fieldwork_day(today)
     if day is not None:
         opened = datetime.combine(day, KIT_OPENS, zone).astimezone(UTC)
@@ -182,10 +193,15 @@ def _past_kit_steps(opened: datetime, amended: datetime, zone: ZoneInfo) -> list
 
 def apply_plan(session: Session, *, inspection_id: int, members: Mapping[str, Inspector], steps: list[Step]) -> None:
     """Apply each step through the real command handler, in order (the caller commits)."""
-    context = SeedContext(members)
+    inspection = session.get(InspectionRow, inspection_id)
+    assert inspection is not None
+    context = SeedContext(members, salt=bytes.fromhex(inspection.case_salt))
     for step in steps:
         command = step.build(context)
         applied = apply_command(session, inspection_id=inspection_id, actor=members[step.author], command=command,
                                 at=step.at)
+        if isinstance(command, DrawSample) and applied.event is not None:
+            drawn = applied.event.data["cases"]
+            context.sampled = [case["child_id"] for case in drawn if case["selection"] == "random"]
         if isinstance(command, OpenMeeting) and applied.event is not None:
             context.agenda.update({item["ref"]: item["id"] for item in applied.event.data["agenda"] if item["ref"]})

@@ -8,6 +8,8 @@ clean exit on SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import random
 import re
@@ -217,7 +219,7 @@ def test_the_seed_plan_is_in_order_in_the_past_with_the_kit_on_the_previous_fiel
     assert [s.at for s in steps] == sorted(s.at for s in steps) and steps[-1].at <= now
     members = {spec.key: Inspector(id=n, name=spec.name, inspectorate=spec.inspectorate, role=spec.role)
                for n, spec in enumerate(TEAM, start=1)}
-    context = SeedContext(members)
+    context = SeedContext(members, salt=bytes(16), sampled=[f"NM-{n}" for n in range(10_000, 10_050)])
     commands = [step.build(context) for step in steps]
     (meeting,) = [c for c in commands if isinstance(c, OpenMeeting)]
     assert meeting.day == kit_day
@@ -382,3 +384,27 @@ def test_just_after_midnight_on_a_monday_the_record_still_spans_the_days_of_fiel
     assert monday_of(today) == date(2026, 11, 16)
     assert max(times) - min(times) > timedelta(days=3)
     assert len({t.date() for t in times}) == FIELDWORK_DAYS
+
+
+def test_seed_imports_the_annex_a_list_draws_the_sample_and_shares_it_out(tmp_path: Path) -> None:
+    """Thursday afternoon: Monday's import, draw and allocation, and the progress recorded since, minimised."""
+    from server.demo_cases import GOOD_PRACTICE, POPULATION, WORKERS, annex_a_csv
+
+    _, events = seeded_log(tmp_path, date(2026, 11, 19), datetime(2026, 11, 19, 15, 45, tzinfo=UTC))
+    imported = [case for e in events if e.kind == "cases.imported" for case in e.data["cases"]]
+    assert len(imported) == POPULATION and all("date_of_birth" not in case for case in imported)
+    (drawn,) = [e.data for e in events if e.kind == "sample.drawn"]
+    chosen = {case["child_id"]: case["selection"] for case in drawn["cases"]}
+    assert sum(selection == "random" for selection in chosen.values()) == 50
+    assert {child for child, selection in chosen.items() if selection == "good-practice"} == set(GOOD_PRACTICE)
+    allocated = [e.data for e in events if e.kind == "case.allocated"]
+    assert allocated and all(data["child_id"] in chosen for data in allocated)
+    progressed = [e for e in events if e.kind == "case.progressed"]
+    assert progressed and all(e.at <= datetime(2026, 11, 19, 15, 45, tzinfo=UTC) for e in progressed)
+    stored = (tmp_path / "seed.db").read_bytes()
+    assert not any(name.encode() in stored for name in WORKERS), "worker names are never stored"
+    rows = list(csv.DictReader(io.StringIO(annex_a_csv(date(2026, 11, 16)).decode())))
+    other_dates = {value for row in rows for key, value in row.items() if key != "Date of Birth"}
+    births = {datetime.strptime(row["Date of Birth"], "%d/%m/%Y").date().isoformat() for row in rows
+              if row["Date of Birth"] not in other_dates}
+    assert births and not any(day.encode() in stored for day in births), "no date of birth is stored"
