@@ -22,6 +22,7 @@ from shared.report_model import (
     clock_cells,
     evidence_anchor,
     evidence_cells,
+    grade_cells,
 )
 
 STYLESHEET = """
@@ -106,8 +107,7 @@ def _section(section: Section) -> str:
     parts += [f"<p>{_e(p)}</p>" for p in section.paragraphs]
     if section.grades:
         parts.append(f"<h3>{'Grades at a glance' if section.anchor == 'summary' else 'Grades'}</h3>")
-        rows = [(g.agency.label, g.judgement_label, g.grade_label, g.status_label) for g in section.grades]
-        parts.append(_table(GRADE_COLUMNS, rows))
+        parts.append(_table(GRADE_COLUMNS, map(grade_cells, section.grades)))
     parts += [_block(block) for block in section.blocks]
     parts.append("</section>")
     return "\n".join(parts)

@@ -15,12 +15,12 @@ from shared.report_model import (
     EVIDENCE_COLUMNS,
     GRADE_COLUMNS,
     Block,
-    GradeLine,
     Report,
     Section,
     Statement,
     clock_cells,
     evidence_cells,
+    grade_cells,
 )
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
@@ -44,10 +44,6 @@ def _table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
     lines += ["| " + " | ".join(md_text(cell) for cell in row) + " |" for row in rows]
     return [*lines, ""]
-
-
-def _grade_rows(lines: Sequence[GradeLine]) -> list[tuple[str, ...]]:
-    return [(line.agency.label, line.judgement_label, line.grade_label, line.status_label) for line in lines]
 
 
 def _statement(statement: Statement) -> str:
@@ -78,7 +74,7 @@ def _section(section: Section) -> list[str]:
         lines += [md_text(paragraph), ""]
     if section.grades:
         lines += ["### Grades at a glance" if section.anchor == "summary" else "### Grades", ""]
-        lines += _table(GRADE_COLUMNS, _grade_rows(section.grades))
+        lines += _table(GRADE_COLUMNS, map(grade_cells, section.grades))
     for block in section.blocks:
         lines += _block(block)
     return lines

@@ -222,6 +222,11 @@ def evidence_cells(entry: EvidenceEntry) -> tuple[str, ...]:
     )
 
 
+def grade_cells(line: GradeLine) -> tuple[str, ...]:
+    """One grades-table row as text, in GRADE_COLUMNS order."""
+    return (line.agency.label, line.judgement_label, line.grade_label, line.status_label)
+
+
 def clock_cells(milestone: Milestone) -> tuple[str, ...]:
     return (milestone.label, str(milestone.working_days), short_day(milestone.due), milestone.paragraphs)
 

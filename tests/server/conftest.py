@@ -447,6 +447,13 @@ async def accepted(client: WireClient, frame: dict[str, Any]) -> Ack:
     return reply
 
 
+async def posted(client: WireClient, **overrides: Any) -> str:
+    """Post a finding (``finding`` fields with ``overrides``), insist it was accepted, and return its id."""
+    frame = post_frame(new_id("f"), **overrides)
+    await accepted(client, frame)
+    return str(frame["id"])
+
+
 async def refused(client: WireClient, frame: dict[str, Any], code: str, field: str | None = None) -> Error:
     """Send a command and insist it was refused with ``code`` (and ``field``, when given)."""
     reply = await client.command(frame)
@@ -531,6 +538,14 @@ def enquiry_command(kind: str, enquiry_id: str, command_id: str | None = None, *
     values.update(defaults[kind])
     values.update(overrides)
     return {k: v for k, v in values.items() if v is not None}
+
+
+def grade_command(
+    kind: str, agency: str, judgement: str, grade: str, rationale: str, cited: list[str]
+) -> dict[str, Any]:
+    """A ``grade.*`` command in one line, for fixtures that record a board's history."""
+    return {"type": kind, "id": new_id("grade"), "agency": agency, "judgement": judgement, "grade": grade,
+            "rationale": rationale, "finding_ids": cited}
 
 
 def link_frame(

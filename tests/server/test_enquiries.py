@@ -26,6 +26,7 @@ from tests.server.conftest import (
     make_team,
     new_id,
     post_frame,
+    posted,
     refused,
 )
 
@@ -38,17 +39,11 @@ async def opened(room: TeamRoom, asker: WireClient | None = None, **overrides: A
     return str(frame["id"])
 
 
-async def posted_finding(client: WireClient, **overrides: Any) -> str:
-    frame = post_frame(**overrides)
-    await accepted(client, frame)
-    return str(frame["id"])
-
-
 # ---------------------------------------------------------------- the happy path, seen by everyone
 
 
 async def test_an_enquiry_reaches_the_whole_team_with_every_field(team_room: TeamRoom, team: Team) -> None:
-    finding_id = await posted_finding(team_room.lead, agency="local-authority", kind="weakness")
+    finding_id = await posted(team_room.lead, agency="local-authority", kind="weakness")
     frame = enquiry_frame(
         to_inspectorate=None,
         to_agency="health",
@@ -80,7 +75,7 @@ async def test_an_enquiry_reaches_the_whole_team_with_every_field(team_room: Tea
 
 async def test_open_start_answer_close_in_order_every_step_broadcast(team_room: TeamRoom, team: Team) -> None:
     enquiry_id = await opened(team_room, team_room.hmic)
-    evidence = await posted_finding(team_room.cqc, agency="health", kind="weakness")
+    evidence = await posted(team_room.cqc, agency="health", kind="weakness")
 
     start = await accepted(team_room.cqc, enquiry_command("enquiry.start", enquiry_id))
     answer_frame = enquiry_command("enquiry.answer", enquiry_id, finding_ids=[evidence])
@@ -325,7 +320,7 @@ async def test_an_invalid_step_is_refused_naming_the_field(team_room: TeamRoom) 
 
 
 async def test_unknown_findings_and_enquiries_are_not_found(team_room: TeamRoom) -> None:
-    real = await posted_finding(team_room.cqc)
+    real = await posted(team_room.cqc)
 
     await refused(
         team_room.lead, enquiry_frame(finding_ids=[real, "no-such-finding"]), ErrorCode.NOT_FOUND, "finding_ids"

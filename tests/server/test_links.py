@@ -19,22 +19,15 @@ from shared.vocabulary import EvidenceSource
 from tests.server.conftest import (
     Team,
     TeamRoom,
-    WireClient,
     accepted,
     event_of,
     join_team,
     link_frame,
     make_team,
     new_id,
-    post_frame,
+    posted,
     refused,
 )
-
-
-async def posted(client: WireClient, **overrides: Any) -> str:
-    frame = post_frame(**overrides)
-    await accepted(client, frame)
-    return str(frame["id"])
 
 
 async def two_findings(room: TeamRoom) -> tuple[str, str]:

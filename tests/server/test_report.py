@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -22,7 +21,7 @@ from click.testing import CliRunner, Result
 from server.app import ServerConfig, TeamServer
 from shared.cli import main
 from shared.reporting_clock import reporting_clock, short_day
-from tests.server.conftest import Team, WireClient, accepted, link_frame, make_team, new_id, post_frame
+from tests.server.conftest import Team, WireClient, accepted, grade_command, link_frame, make_team, new_id, posted
 
 WITHDRAWN_TEXT = "Every case is audited monthly by a manager (the audit turned out not to exist)."
 OTHER_INSPECTION_TEXT = "Southdale's front door is slow."
@@ -36,24 +35,6 @@ class Prepared:
     """Finding ids by a name the test uses."""
 
 
-async def _finding(client: WireClient, **fields: Any) -> str:
-    frame = post_frame(new_id("f"), **fields)
-    await accepted(client, frame)
-    return str(frame["id"])
-
-
-def _grade(kind: str, agency: str, judgement: str, grade: str, rationale: str, cited: list[str]) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "id": new_id("grade"),
-        "agency": agency,
-        "judgement": judgement,
-        "grade": grade,
-        "rationale": rationale,
-        "finding_ids": cited,
-    }
-
-
 @pytest.fixture
 async def prepared(team: Team, db_url: str) -> Prepared:
     async with TeamServer(ServerConfig(db_url=db_url, port=0)) as server:
@@ -62,39 +43,39 @@ async def prepared(team: Team, db_url: str) -> Prepared:
         hmic = await WireClient.join(server.url, team.hmic.token)
         try:
             ids = {
-                "la-weak": await _finding(
+                "la-weak": await posted(
                     lead, agency="local-authority", judgement_area="help-and-protection", criterion=None,
                     kind="weakness", text="Strategy discussions go ahead without health.", child_id="NM-10234",
                 ),
-                "la-strong": await _finding(
+                "la-strong": await posted(
                     lead, agency="local-authority", judgement_area="leadership", criterion=None, kind="strength",
                     text="Managers know their cases well.", child_id=None,
                 ),
-                "gone": await _finding(
+                "gone": await posted(
                     lead, agency="local-authority", judgement_area="leadership", criterion=None, kind="strength",
                     text=WITHDRAWN_TEXT, child_id=None,
                 ),
-                "h-weak": await _finding(
+                "h-weak": await posted(
                     cqc, agency="health", judgement_area="help-and-protection", criterion="I68c", kind="weakness",
                     text="No record of the health visitor being invited.", child_id="NM-10234",
                 ),
-                "p-strong": await _finding(
+                "p-strong": await posted(
                     hmic, agency="police", judgement_area="help-and-protection", criterion="I80a", kind="strength",
                     text="Officers attend every strategy discussion.", child_id="NM-10234",
                 ),
-                "p-afi": await _finding(
+                "p-afi": await posted(
                     hmic, agency="police", judgement_area=None, criterion=None, kind="area-for-improvement",
                     text="Referrals reach the MASH a day late.", child_id=None,
                 ),
-                "h-obs": await _finding(
+                "h-obs": await posted(
                     cqc, agency="health", judgement_area=None, criterion=None, kind="strength",
                     evidence_source="observation", text="Referrals from A&E arrive the same day.", child_id=None,
                 ),
-                "yot-good": await _finding(
+                "yot-good": await posted(
                     lead, agency="yot", judgement_area=None, criterion=None, kind="good-practice",
                     text="Case managers visit children in custody weekly.", child_id=None,
                 ),
-                "lscb-afi": await _finding(
+                "lscb-afi": await posted(
                     cqc, agency="lscb", judgement_area="lscb-effectiveness", criterion="I115c",
                     kind="area-for-improvement", text="The board's audits do not reach health.", child_id=None,
                 ),
@@ -103,17 +84,17 @@ async def prepared(team: Team, db_url: str) -> Prepared:
             await accepted(hmic, link_frame(ids["p-strong"], ids["gone"], "corroborates"))
             await accepted(cqc, link_frame(ids["h-obs"], ids["p-afi"], "contradicts"))
 
-            await accepted(lead, _grade("grade.propose", "local-authority", "overall", "good",
-                                        "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
-            await accepted(lead, _grade("grade.agree", "local-authority", "overall", "good",
-                                        "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
-            await accepted(cqc, _grade("grade.propose", "health", "help-and-protection", "requires-improvement",
-                                       "Health is not invited to strategy discussions.", [ids["h-weak"]]))
-            await accepted(hmic, _grade("grade.propose", "police", "leadership", "good", "First view.", []))
-            await accepted(lead, _grade("grade.agree", "police", "leadership", "requires-improvement",
-                                        "Referrals are late and leaders have not noticed.", [ids["p-afi"]]))
-            await accepted(cqc, _grade("grade.propose", "lscb", "lscb-effectiveness", "requires-improvement",
-                                       "Audits leave health out.", [ids["lscb-afi"]]))
+            await accepted(lead, grade_command("grade.propose", "local-authority", "overall", "good",
+                                               "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
+            await accepted(lead, grade_command("grade.agree", "local-authority", "overall", "good",
+                                               "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
+            await accepted(cqc, grade_command("grade.propose", "health", "help-and-protection", "requires-improvement",
+                                              "Health is not invited to strategy discussions.", [ids["h-weak"]]))
+            await accepted(hmic, grade_command("grade.propose", "police", "leadership", "good", "First view.", []))
+            await accepted(lead, grade_command("grade.agree", "police", "leadership", "requires-improvement",
+                                               "Referrals are late and leaders have not noticed.", [ids["p-afi"]]))
+            await accepted(cqc, grade_command("grade.propose", "lscb", "lscb-effectiveness", "requires-improvement",
+                                              "Audits leave health out.", [ids["lscb-afi"]]))
             await accepted(lead, {"type": "fieldwork.set", "id": new_id("fw"), "start_date": "2026-11-16",
                                   "end_date": LAST_DAY.isoformat()})
             await accepted(lead, {"type": "finding.withdraw", "id": new_id("wd"), "finding_id": ids["gone"],
@@ -240,7 +221,7 @@ async def test_stdout_without_out_and_only_this_inspections_evidence(
     async with TeamServer(ServerConfig(db_url=db_url, port=0)) as server:
         lead = await WireClient.join(server.url, other.lead.token)
         try:
-            await accepted(lead, post_frame(new_id("f"), criterion=None, text=OTHER_INSPECTION_TEXT))
+            await posted(lead, criterion=None, text=OTHER_INSPECTION_TEXT)
         finally:
             await lead.close()
 

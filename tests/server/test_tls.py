@@ -7,12 +7,11 @@ store except the test that proves the system store does *not* trust our CA. The 
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import trustme
@@ -23,13 +22,11 @@ from server.cli import serve
 from server.tls import TlsConfigError, server_context
 from shared.protocol import PostFinding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
-from tests.server.conftest import TIMEOUT, Team, WireClient, new_id
+from tests.server.conftest import Team, WireClient, new_id
+from tests.tui.client_inbox import FAST, Inbox
 from tui.client import TeamClient, tls_context
-from tui.messages import Acked, CaughtUp, ClientMessage, Connected, Disconnected, EventReceived, Untrusted
+from tui.messages import Acked, CaughtUp, Connected, Disconnected, EventReceived, Untrusted
 from tui.store import LocalStore
-
-M = TypeVar("M", bound=ClientMessage)
-FAST: dict[str, Any] = {"backoff": (0.02, 0.1), "jitter": lambda: 0.5, "proxy": None}
 
 
 @dataclass(frozen=True)
@@ -69,40 +66,6 @@ def certs(tmp_path: Path) -> Certs:
 async def tls_server(team: Team, certs: Certs, make_config: Callable[..., ServerConfig]) -> AsyncIterator[TeamServer]:
     async with TeamServer(make_config(certfile=str(certs.cert), keyfile=str(certs.key))) as running:
         yield running
-
-
-class Inbox:
-    """``client.messages()`` in a task, so a test can wait for the message it expects."""
-
-    def __init__(self, client: TeamClient) -> None:
-        self.client = client
-        self.seen: list[ClientMessage] = []
-        self._queue: asyncio.Queue[ClientMessage | None] = asyncio.Queue()
-        self.task = asyncio.create_task(self._pump())
-
-    async def _pump(self) -> None:
-        try:
-            async for message in self.client.messages():
-                self.seen.append(message)
-                await self._queue.put(message)
-        finally:
-            await self._queue.put(None)
-
-    async def next(self, kind: type[M]) -> M:
-        async def read() -> M:
-            while (message := await self._queue.get()) is not None:
-                if isinstance(message, kind):
-                    return message
-            raise AssertionError(f"messages() ended before a {kind.__name__}: {self.seen}")
-
-        return await asyncio.wait_for(read(), TIMEOUT)
-
-    async def ended(self) -> None:
-        await asyncio.wait_for(self.task, TIMEOUT)
-
-    async def close(self) -> None:
-        await self.client.close()
-        await self.ended()
 
 
 def post(text: str) -> PostFinding:

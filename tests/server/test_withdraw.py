@@ -21,6 +21,7 @@ from tests.server.conftest import (
     link_frame,
     new_id,
     post_frame,
+    posted,
     refused,
 )
 from tests.server.test_grades import grade_frame
@@ -38,12 +39,6 @@ def withdraw_frame(finding_id: str, command_id: str | None = None, **overrides: 
     }
     values.update(overrides)
     return {k: v for k, v in values.items() if v is not None}
-
-
-async def posted(client: WireClient, **overrides: Any) -> str:
-    frame = post_frame(**overrides)
-    await accepted(client, frame)
-    return str(frame["id"])
 
 
 # ---------------------------------------------------------------- who may withdraw

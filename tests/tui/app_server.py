@@ -12,13 +12,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from server import store
 from server.app import ServerConfig, TeamServer
 from shared.vocabulary import Framework, Inspectorate, Role
 from tui.app import TriangulateApp
 from tui.dialogs.command_form import CommandForm
+from tui.dialogs.finding_form import FindingForm
 
 from .app_data import NOW
 
@@ -115,6 +116,31 @@ async def fill(pilot: Pilot[Any], form: CommandForm, **values: str) -> None:
             assert isinstance(widget, Select | Input)
             widget.value = value
     await pilot.pause()
+
+
+async def choose(form: FindingForm, pilot: Pilot[Any], **selects: str) -> None:
+    """Choose in the finding form's selects in order, letting the lists that follow the agency catch up each time."""
+    for name, value in selects.items():
+        form.query_one(f"#{name}", Select).value = value
+        await pilot.pause()
+
+
+async def new_finding(pilot: Pilot[Any], text: str | None = None, **selects: str) -> FindingForm:
+    """Press n on the board for the finding form, ``choose`` the ``selects`` and write ``text`` (nothing is sent)."""
+    await pilot.press("n")
+    form = pilot.app.screen
+    assert isinstance(form, FindingForm)
+    await choose(form, pilot, **selects)
+    if text is not None:
+        form.query_one("#text", TextArea).text = text
+        await pilot.pause()
+    return form
+
+
+def finding_error(form: FindingForm, name: str) -> str:
+    """The inline error the finding form shows under ``name`` ('' when there is none)."""
+    label = form.query_one(f"#{name}-error", Label)
+    return str(label.render()) if label.has_class("-shown") else ""
 
 
 @asynccontextmanager

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Label, Select, TextArea
+from textual.widgets import Input, Select, TextArea
 
-from tui.dialogs.finding_form import FindingForm
 from tui.screens.board import BoardScreen
 
-from .app_server import make_app, running_server, wait_for
+from .app_server import finding_error, make_app, new_finding, running_server, wait_for
 
 SIZE = (100, 30)
-
-
-def error_text(form: FindingForm, name: str) -> str:
-    label = form.query_one(f"#{name}-error", Label)
-    return str(label.render()) if label.has_class("-shown") else ""
 
 
 async def test_record_a_finding_with_an_inline_error_first(tmp_path: Path) -> None:
@@ -25,11 +19,7 @@ async def test_record_a_finding_with_an_inline_error_first(tmp_path: Path) -> No
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.board.connected, "connected")
 
-            await pilot.press("n")
-            form = app.screen
-            assert isinstance(form, FindingForm)
-            form.query_one("#agency", Select).value = "police"
-            await pilot.pause()
+            form = await new_finding(pilot, agency="police")
             # Police are not judged on children looked after: the form only offers what applies.
             areas = [value for _, value in form.query_one("#judgement_area", Select)._options]
             assert "looked-after" not in areas and "help-and-protection" in areas
@@ -38,10 +28,10 @@ async def test_record_a_finding_with_an_inline_error_first(tmp_path: Path) -> No
             await pilot.pause()
             await pilot.press("ctrl+s")
             assert app.screen is form, "an invalid form must stay open"
-            assert "is required" in error_text(form, "kind")
-            assert "is required" in error_text(form, "evidence_source")
-            assert "never a name" in error_text(form, "child_id")
-            assert "must not be" in error_text(form, "text")
+            assert "is required" in finding_error(form, "kind")
+            assert "is required" in finding_error(form, "evidence_source")
+            assert "never a name" in finding_error(form, "child_id")
+            assert "must not be" in finding_error(form, "text")
 
             form.query_one("#kind", Select).value = "weakness"
             form.query_one("#evidence_source", Select).value = "case-file"
@@ -50,7 +40,7 @@ async def test_record_a_finding_with_an_inline_error_first(tmp_path: Path) -> No
             form.query_one("#text", TextArea).focus()
             await pilot.press(*"Missing episodes not shared")
             await pilot.pause()
-            assert error_text(form, "kind") == "" and error_text(form, "text") == ""
+            assert finding_error(form, "kind") == "" and finding_error(form, "text") == ""
 
             await pilot.press("ctrl+s")
             assert isinstance(app.screen, BoardScreen)
@@ -83,14 +73,8 @@ async def test_a_finding_made_offline_shows_unsent_and_is_saved_on_reconnect(tmp
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.state.me is not None, "the cached welcome")
         await wait_for(pilot, lambda: app.board.status_line.status.connection == "reconnecting", "a retry")
-        await pilot.press("n")
-        form = app.screen
-        assert isinstance(form, FindingForm)
-        form.query_one("#agency", Select).value = "health"
-        form.query_one("#kind", Select).value = "note"
-        form.query_one("#evidence_source", Select).value = "observation"
-        form.query_one("#text", TextArea).text = "Written on the train, no signal."
-        await pilot.pause()
+        await new_finding(pilot, "Written on the train, no signal.", agency="health", kind="note",
+                          evidence_source="observation")
         await pilot.press("ctrl+s")
         finding_id = app.board.findings.highlighted_id
         assert finding_id is not None

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -27,7 +27,6 @@ from tui.messages import (
     AuthFailed,
     CacheReset,
     CaughtUp,
-    ClientMessage,
     Connected,
     Disconnected,
     EventReceived,
@@ -37,11 +36,8 @@ from tui.messages import (
 from tui.state import TeamState
 from tui.store import LocalStore
 
-TIMEOUT = 15.0
-"""Only so a broken client fails a test instead of hanging it."""
+from .client_inbox import FAST, TIMEOUT, Inbox
 
-FAST = {"backoff": (0.02, 0.1), "jitter": lambda: 0.5, "proxy": None}
-M = TypeVar("M", bound=ClientMessage)
 _ids = itertools.count(1)
 
 
@@ -121,49 +117,6 @@ def stores(tmp_path: Path) -> AsyncIterator[Callable[[str], LocalStore]]:
     yield open_store
     for local in opened:
         local.close()
-
-
-class Inbox:
-    """Runs ``client.messages()`` in a task and records everything, so a test can wait for what it expects."""
-
-    def __init__(self, client: TeamClient) -> None:
-        self.client = client
-        self.seen: list[ClientMessage] = []
-        self._queue: asyncio.Queue[ClientMessage | None] = asyncio.Queue()
-        self.task = asyncio.create_task(self._pump())
-
-    async def _pump(self) -> None:
-        try:
-            async for message in self.client.messages():
-                self.seen.append(message)
-                await self._queue.put(message)
-        finally:
-            await self._queue.put(None)
-
-    async def next(self, kind: type[M], match: Callable[[M], bool] | None = None) -> M:
-        """The next message of ``kind`` (satisfying ``match``); earlier ones are skipped but stay in ``seen``."""
-
-        async def read() -> M:
-            while True:
-                message = await self._queue.get()
-                if message is None:
-                    raise AssertionError(f"messages() ended before a {kind.__name__}: {self.seen}")
-                if isinstance(message, kind) and (match is None or match(message)):
-                    return message
-
-        return await asyncio.wait_for(read(), TIMEOUT)
-
-    async def ended(self) -> None:
-        """Wait for ``messages()`` to finish on its own."""
-        await asyncio.wait_for(self.task, TIMEOUT)
-
-    async def close(self) -> None:
-        await self.client.close()
-        await self.ended()
-
-    def crash(self) -> None:
-        """Abandon the client without closing anything, as a killed process would."""
-        self.task.cancel()
 
 
 def posted_ids(events: list[Event]) -> list[str]:

@@ -7,11 +7,9 @@ form checks the same shared rule the server does, so a misfit is an inline error
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session, select
-from textual.pilot import Pilot
-from textual.widgets import Label, Select, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from server import store
 from server.models import FindingRow
@@ -21,15 +19,10 @@ from tui.screens.board import BoardScreen
 from tui.widgets.criteria_picker import NONE_ID, CriteriaPicker
 
 from .app_data import BEN, NOW, seeded_store
-from .app_server import make_app, running_server, wait_for
+from .app_server import choose, finding_error, make_app, new_finding, running_server, wait_for
 
 SIZE = (80, 24)
 """The smallest terminal the form must work in."""
-
-
-def error_text(form: FindingForm, name: str) -> str:
-    label = form.query_one(f"#{name}-error", Label)
-    return str(label.render()) if label.has_class("-shown") else ""
 
 
 def chosen_line(picker: CriteriaPicker) -> str:
@@ -39,12 +32,6 @@ def chosen_line(picker: CriteriaPicker) -> str:
 def listed(picker: CriteriaPicker) -> list[str | None]:
     option_list = picker.option_list
     return [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
-
-
-async def choose(form: FindingForm, pilot: Pilot[Any], **selects: str) -> None:
-    for name, value in selects.items():
-        form.query_one(f"#{name}", Select).value = value
-        await pilot.pause()
 
 
 def stored_criteria(db_url: str) -> list[str | None]:
@@ -61,11 +48,8 @@ async def test_search_choose_and_post_a_criterion_then_amend_keeps_it(tmp_path: 
         app = make_app(tmp_path, server.url, server.tokens["ben"])
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.board.connected, "connected")
-            await pilot.press("n")
-            form = app.screen
-            assert isinstance(form, FindingForm)
-            await choose(form, pilot, agency="health", judgement_area="help-and-protection", kind="weakness",
-                         evidence_source="case-file")
+            form = await new_finding(pilot, agency="health", judgement_area="help-and-protection", kind="weakness",
+                                     evidence_source="case-file")
             picker = form.query_one(CriteriaPicker)
             assert listed(picker)[:3] == [NONE_ID, "I68a", "I68b"]  # the area's own criteria first
 
@@ -107,10 +91,7 @@ async def test_the_list_follows_agency_and_area_and_a_misfit_is_cleared(tmp_path
         app = make_app(tmp_path, server.url, server.tokens["ben"])
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.board.connected, "connected")
-            await pilot.press("n")
-            form = app.screen
-            assert isinstance(form, FindingForm)
-            await choose(form, pilot, agency="health", judgement_area="help-and-protection")
+            form = await new_finding(pilot, agency="health", judgement_area="help-and-protection")
             picker = form.query_one(CriteriaPicker)
             picker.focus()
             await pilot.press(*"68c", "enter")
@@ -147,11 +128,11 @@ async def test_an_amended_finding_citing_a_misfit_gets_the_servers_message_inlin
 
         await pilot.press("ctrl+s")
         assert app.screen is form, "a misfit criterion keeps the form open"
-        assert error_text(form, "criterion") == "↑ unknown criterion '69b': did you mean 'I69b'?"
+        assert finding_error(form, "criterion") == "↑ unknown criterion '69b': did you mean 'I69b'?"
         assert picker.search_box.has_focus
 
         await pilot.press(*"I69b", "enter")
-        assert picker.value == "I69b" and error_text(form, "criterion") == ""
+        assert picker.value == "I69b" and finding_error(form, "criterion") == ""
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, BoardScreen)
         assert app.state.findings["f002"].fields.criterion == "I69b"

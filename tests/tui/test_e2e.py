@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Select, TextArea
+from textual.widgets import TextArea
 
 from shared.protocol import PostFinding
-from tui.dialogs.finding_form import FindingForm
 
-from .app_server import make_app, running_server, wait_for
+from .app_server import make_app, new_finding, running_server, wait_for
 
 SIZE = (100, 30)
 
@@ -26,14 +25,8 @@ async def test_a_records_a_finding_and_b_sees_it(tmp_path: Path) -> None:
                                             evidence_source="observation", text="Clinic visit booked."))
             await wait_for(pb, lambda: b.board.findings.highlighted_id == "ben-1", "B's own finding")
 
-            await pa.press("n")
-            form = a.screen
-            assert isinstance(form, FindingForm)
-            form.query_one("#agency", Select).value = "local-authority"
-            await pa.pause()  # the judgement areas follow the agency
-            form.query_one("#judgement_area", Select).value = "looked-after"
-            form.query_one("#kind", Select).value = "strength"
-            form.query_one("#evidence_source", Select).value = "meeting-with-child-or-family"
+            form = await new_finding(pa, agency="local-authority", judgement_area="looked-after", kind="strength",
+                                     evidence_source="meeting-with-child-or-family")
             form.query_one("#text", TextArea).focus()
             await pa.press(*"Care leavers know their personal adviser well.")
             await pa.pause()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Select, TextArea
+from textual.widgets import TextArea
 
 from server import store
 from shared.annex_a import CaseRecord
@@ -24,7 +24,7 @@ from tui.dialogs.meeting_forms import MeetingForm
 from tui.screens.board import BoardScreen
 from tui.widgets.guard_notice import GuardNotice
 
-from .app_server import fill, lead_and_inspector, notified, wait_for
+from .app_server import fill, lead_and_inspector, new_finding, notified, wait_for
 
 SIZE = (100, 34)
 NHS = "943 476 5919"  # the published example NHS number: its check digit is valid
@@ -49,18 +49,9 @@ def notice(app: TriangulateApp) -> str:
     return found[0].plain if found else ""
 
 
-async def new_finding(pilot: Pilot[Any], text: str) -> FindingForm:
+async def new_health_finding(pilot: Pilot[Any], text: str) -> FindingForm:
     """Open the board's form for a new finding and fill it in (not sent)."""
-    app = pilot.app
-    await pilot.press("n")
-    form = app.screen
-    assert isinstance(form, FindingForm)
-    form.query_one("#agency", Select).value = "health"
-    form.query_one("#kind", Select).value = "weakness"
-    form.query_one("#evidence_source", Select).value = "case-file"
-    form.query_one("#text", TextArea).text = text
-    await pilot.pause()
-    return form
+    return await new_finding(pilot, text, agency="health", kind="weakness", evidence_source="case-file")
 
 
 async def set_policy(app: TriangulateApp, pilot: Pilot[Any], policy: PersonalDataPolicy) -> None:
@@ -70,7 +61,7 @@ async def set_policy(app: TriangulateApp, pilot: Pilot[Any], policy: PersonalDat
 
 async def test_an_nhs_number_in_a_new_finding_is_held_back_and_highlighted(tmp_path: Path) -> None:
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
-        form = await new_finding(pa, f"Health visitor notes give NHS no {NHS} for the baby.")
+        form = await new_health_finding(pa, f"Health visitor notes give NHS no {NHS} for the baby.")
         await pa.press("ctrl+s")
         assert asha.screen is form, "the form stays open"
         said = notice(asha)
@@ -97,7 +88,7 @@ async def test_under_warn_a_second_save_sends_it_with_a_masked_warning_and_amend
         await set_policy(asha, pa, PersonalDataPolicy.WARN)
         await wait_for(pb, lambda: ben.guard.policy is PersonalDataPolicy.WARN, "the policy at Ben's")
 
-        form = await new_finding(pb, f"Health visitor notes give NHS no {NHS} for the baby.")
+        form = await new_health_finding(pb, f"Health visitor notes give NHS no {NHS} for the baby.")
         await pb.press("ctrl+s")
         assert ben.screen is form and "press ctrl+s again to send it anyway" in notice(ben)
         await pb.press("ctrl+s")

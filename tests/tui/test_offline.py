@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
-from textual.widgets import Select, TextArea
+from textual.pilot import Pilot
 
 from server import store
 from server.models import EventRow
 from tui.app import TriangulateApp
-from tui.dialogs.finding_form import FindingForm
 from tui.widgets.labels import STATUS_MARK
 
-from .app_server import make_app, running_server, wait_for
+from .app_server import make_app, new_finding, running_server, wait_for
 
 SIZE = (100, 30)
 TEXTS = ("Written on the train: GP not invited to the strategy discussion.", "Second note, still no signal.")
 
 
-async def record(app: TriangulateApp, pilot: object, text: str) -> str:
-    await pilot.press("n")  # type: ignore[attr-defined]
-    form = app.screen
-    assert isinstance(form, FindingForm)
-    form.query_one("#agency", Select).value = "health"
-    form.query_one("#kind", Select).value = "weakness"
-    form.query_one("#evidence_source", Select).value = "case-file"
-    form.query_one("#text", TextArea).text = text
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+async def record(app: TriangulateApp, pilot: Pilot[Any], text: str) -> str:
+    await new_finding(pilot, text, agency="health", kind="weakness", evidence_source="case-file")
+    await pilot.press("ctrl+s")
     finding_id = app.board.findings.highlighted_id
     assert finding_id is not None
     return finding_id

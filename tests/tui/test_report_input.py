@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 
@@ -24,7 +23,17 @@ from shared.protocol import AmendFinding, WithdrawFinding
 from shared.report import build_report
 from shared.report_markdown import render_markdown
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
-from tests.server.conftest import Team, WireClient, accepted, amend_frame, link_frame, make_team, new_id, post_frame
+from tests.server.conftest import (
+    Team,
+    WireClient,
+    accepted,
+    amend_frame,
+    grade_command,
+    link_frame,
+    make_team,
+    new_id,
+    posted,
+)
 from tui import messages as m
 from tui.client import TeamClient
 from tui.report_input import report_input
@@ -37,37 +46,26 @@ TIMEOUT = 15.0
 """Only so a broken client fails the test instead of hanging it."""
 
 
-async def _finding(client: WireClient, **fields: Any) -> str:
-    frame = post_frame(new_id("f"), **fields)
-    await accepted(client, frame)
-    return str(frame["id"])
-
-
-def _grade(kind: str, agency: str, judgement: str, grade: str, rationale: str, cited: list[str]) -> dict[str, Any]:
-    return {"type": kind, "id": new_id("grade"), "agency": agency, "judgement": judgement, "grade": grade,
-            "rationale": rationale, "finding_ids": cited}
-
-
 async def _record(team: Team, url: str) -> tuple[dict[str, str], int]:
     """The team's fortnight, in brief; returns the finding ids by name and the last event's seq."""
     lead, cqc, hmic = [await WireClient.join(url, member.token) for member in team.members]
     try:
         ids = {
-            "la-weak": await _finding(lead, agency="local-authority", kind="weakness", child_id="NM-10234",
+            "la-weak": await posted(lead, agency="local-authority", kind="weakness", child_id="NM-10234",
                                       text="Strategy discussions go ahead without health."),
-            "la-strong": await _finding(lead, agency="local-authority", judgement_area="leadership",
+            "la-strong": await posted(lead, agency="local-authority", judgement_area="leadership",
                                         kind="strength", child_id=None, text="Managers know their cases."),
-            "gone": await _finding(lead, agency="local-authority", judgement_area="leadership", kind="strength",
+            "gone": await posted(lead, agency="local-authority", judgement_area="leadership", kind="strength",
                                    child_id=None, text=WITHDRAWN_TEXT),
-            "h-weak": await _finding(cqc, agency="health", criterion="I68c", kind="weakness", child_id="NM-10234",
+            "h-weak": await posted(cqc, agency="health", criterion="I68c", kind="weakness", child_id="NM-10234",
                                      text="No record of the health visitor being invited."),
-            "p-strong": await _finding(hmic, agency="police", criterion="I80a", kind="strength",
+            "p-strong": await posted(hmic, agency="police", criterion="I80a", kind="strength",
                                        child_id="NM-10234", text="Officers attend every strategy discussion."),
-            "p-afi": await _finding(hmic, agency="police", judgement_area=None, kind="area-for-improvement",
+            "p-afi": await posted(hmic, agency="police", judgement_area=None, kind="area-for-improvement",
                                     child_id=None, text="Referrals reach the MASH a day late."),
-            "h-obs": await _finding(cqc, agency="health", judgement_area=None, kind="strength", child_id=None,
+            "h-obs": await posted(cqc, agency="health", judgement_area=None, kind="strength", child_id=None,
                                     evidence_source="observation", text="A&E referrals arrive the same day."),
-            "yot": await _finding(lead, agency="yot", judgement_area=None, kind="good-practice", child_id=None,
+            "yot": await posted(lead, agency="yot", judgement_area=None, kind="good-practice", child_id=None,
                                   text="Case managers visit children in custody weekly."),
         }
         await accepted(lead, amend_frame(ids["la-strong"], judgement_area="leadership", child_id=None,
@@ -78,12 +76,12 @@ async def _record(team: Team, url: str) -> tuple[dict[str, str], int]:
         mistaken = link_frame(ids["yot"], ids["p-afi"], "corroborates")
         await accepted(lead, mistaken)
         await accepted(lead, {"type": "finding.unlink", "id": new_id("unlink"), "link_id": mistaken["id"]})
-        await accepted(lead, _grade("grade.propose", "local-authority", "overall", "good",
-                                    "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
-        await accepted(lead, _grade("grade.agree", "local-authority", "overall", "good",
-                                    "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
-        await accepted(cqc, _grade("grade.propose", "health", "help-and-protection", "requires-improvement",
-                                   "Health is not invited to strategy discussions.", [ids["h-weak"]]))
+        await accepted(lead, grade_command("grade.propose", "local-authority", "overall", "good",
+                                           "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
+        await accepted(lead, grade_command("grade.agree", "local-authority", "overall", "good",
+                                           "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
+        await accepted(cqc, grade_command("grade.propose", "health", "help-and-protection", "requires-improvement",
+                                          "Health is not invited to strategy discussions.", [ids["h-weak"]]))
         await accepted(lead, {"type": "fieldwork.set", "id": new_id("fw"), "start_date": "2026-11-16",
                               "end_date": "2026-11-27"})
         last = await accepted(lead, {"type": "finding.withdraw", "id": new_id("wd"), "finding_id": ids["gone"],

@@ -16,21 +16,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from shared.annex_a import AnnexAFileError, CaseRecord, RejectedRow, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
 from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
 from shared.personal_data import NameIndex
+from tui.dialogs.command_form import SendDialog
 
 MAX_SOURCE = 200
 FRAME_BYTES = 60 * 1024
@@ -123,13 +121,8 @@ def describe(found: ReadFile) -> Content:
     return Content.assemble(*parts)
 
 
-class CaseImport(ModalScreen[list[ImportCases] | None]):
+class CaseImport(SendDialog[list[ImportCases]]):
     """Returns the batches to send, or None if cancelled."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Send", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     DEFAULT_CSS = """
     CaseImport { align: center middle; }
@@ -259,14 +252,3 @@ class CaseImport(ModalScreen[list[ImportCases] | None]):
             self._error("No row could be read as a case: nothing to send.")
             return
         self.dismiss(import_batches(found.cases, found.digests, found.source))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#send")
-    def _send(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import ValidationError
 from textual import on
@@ -26,6 +26,7 @@ from tui.timefmt import to_local
 from tui.widgets.guard_notice import guard_allows
 
 Kind = Literal["line", "text", "choice", "time"]
+T = TypeVar("T")
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%H:%M")
 
 
@@ -63,13 +64,31 @@ def parse_time(text: str, tz: tzinfo, today: datetime) -> datetime:
     raise ValueError("give a local time like 2026-11-18 10:52, or 10:52 for today")
 
 
-class CommandForm(ModalScreen[Command | None]):
-    """Returns the validated command, or None if cancelled."""
+class SendDialog(ModalScreen[T | None]):
+    """A modal with Send (``#send``, ctrl+s → ``action_submit``) and Cancel (``#cancel``, escape: None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Send", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#send")
+    def _send(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class CommandForm(SendDialog[Command]):
+    """Returns the validated command, or None if cancelled."""
 
     DEFAULT_CSS = """
     CommandForm { align: center middle; }
@@ -246,14 +265,3 @@ class CommandForm(ModalScreen[Command | None]):
         if not guard_allows(self, command, {spec.name: spec.label for spec in self._fields}):
             return  # its text looks like personal data: the notice says what and where
         self.dismiss(command)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#send")
-    def _send(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()

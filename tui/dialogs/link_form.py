@@ -17,12 +17,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from shared.protocol import field_errors
 from shared.triangulation import Link, LinkFindings, Relation, Source, independent
+from tui.dialogs.command_form import SendDialog
 from tui.widgets.guard_notice import guard_allows
 
 MAX_SHOWN = 200
@@ -64,12 +64,11 @@ def effect(relation: Relation | None, mine: Source | None, other: Source | None)
     return ""
 
 
-class LinkForm(ModalScreen[LinkFindings | None]):
+class LinkForm(SendDialog[LinkFindings]):
     """Pick the other finding from the list (type to narrow it), the relation and a short note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Link", priority=True),
-        Binding("escape", "cancel", "Cancel"),
     ]
 
     DEFAULT_CSS = """
@@ -224,14 +223,3 @@ class LinkForm(ModalScreen[LinkFindings | None]):
         self._show_error("form", other)
         if command is not None and guard_allows(self, command, {"note": "Note"}):
             self.dismiss(command)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#send")
-    def _send(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
