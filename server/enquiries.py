@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from server.alerts import payload
 from server.errors import CommandRejected
-from server.findings import find_finding, require_live
+from server.findings import require_live
 from server.models import EnquiryRow, InspectorRow, LinkRow
 from shared.enquiries import (
     AnswerEnquiry,
@@ -26,9 +26,9 @@ from shared.vocabulary import Agency, Inspectorate, Role
 
 
 def _require_findings(session: Session, inspection_id: int, finding_ids: list[str], field: str) -> None:
+    """Every cited finding exists (else ``not_found``) and is not withdrawn (else ``conflict``): it is evidence."""
     for finding_id in finding_ids:
-        if find_finding(session, inspection_id, finding_id) is None:
-            raise CommandRejected(ErrorCode.NOT_FOUND, f"no finding with id {finding_id!r}", field=field)
+        require_live(session, inspection_id, finding_id, field)
 
 
 def _enquiry(session: Session, inspection_id: int, enquiry_id: str) -> EnquiryRow:

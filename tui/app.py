@@ -39,7 +39,7 @@ from tui.client import RESEND_AFTER
 from tui.guard import PersonalDataGuard, refusal_message
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
-from tui.state import POSTED, FindingView, TeamState
+from tui.state import POSTED, WITHDRAWN, FindingView, TeamState
 from tui.store import LocalStore
 from tui.timefmt import Clock, utc_now
 from tui.widgets.reporting_clock import fieldwork_label
@@ -220,14 +220,18 @@ class TriangulateApp(
             return  # shutting down: the screens are going, and the cache already has everything
         changed: dict[str, FindingView] = {}
         news: list[FindingView] = []
+        withdrawn: list[FindingView] = []  # our findings someone else withdrew
         for item in batch.items:
             match item:
                 case m.EventReceived(event=event):
                     view = self.state.apply(event)
                     if view is not None:
                         changed[view.id] = view
-                        if event.kind == POSTED and event.actor and self._is_news(event.seq, event.actor.id):
-                            news.append(view)
+                        if event.actor and self._is_news(event.seq, event.actor.id):
+                            if event.kind == POSTED:
+                                news.append(view)
+                            elif event.kind == WITHDRAWN and self._is_mine(view):
+                                withdrawn.append(view)
                     self._evidence_event(event)
                 case m.Connected(welcome=welcome):
                     first = self.state.me is None
@@ -266,11 +270,12 @@ class TriangulateApp(
                     changed.clear()
         changed.update((view.id, view) for view in self.state.take_side_changes())  # a link repaints both ends
         self._show_changes(changed.values(), news)
+        self._announce_withdrawals(withdrawn)
         self._alerts_after_batch()
         self._evidence_after_batch(bool(changed))
 
     def _is_news(self, seq: int, actor_id: int) -> bool:
-        """A teammate's finding the user has not seen: newer than the cache we opened with, and not history."""
+        """A teammate's event the user has not seen: newer than the cache we opened with, and not history."""
         me = self.state.me.id if self.state.me else None
         return actor_id != me and seq > self._cached_head and (self._live or self._cached_head > 0)
 
@@ -297,6 +302,20 @@ class TriangulateApp(
                 f"{view.author.name} ({view.author.inspectorate.label}): {view.first_line[:120]}",
                 title=f"New finding · {f.agency.label} · {f.kind.label}",
             )
+
+    def _is_mine(self, view: FindingView) -> bool:
+        return self.state.me is not None and view.author.id == self.state.me.id
+
+    def _announce_withdrawals(self, views: list[FindingView]) -> None:
+        """Tell the author when someone else (the lead) took one of their findings out of the evidence."""
+        for view in views:
+            withdrawal = view.withdrawn
+            if withdrawal is None:
+                continue
+            who = withdrawal.by.name if withdrawal.by else "Someone"
+            line = view.first_line if len(view.first_line) <= 80 else view.first_line[:79] + "…"
+            self.notify(f"{who} withdrew your finding “{line}”: {withdrawal.reason}",
+                        title="Your finding was withdrawn", severity="warning", timeout=12)
 
     def _rejected(self, command_id: str | None, message: str, changed: dict[str, FindingView], *,
                   personal: bool = False) -> None:

@@ -127,7 +127,7 @@ class MeetingsMixin(_Base):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The meetings screen in the command palette (ctrl+p): TriangulateApp's list starts with super()'s."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Meetings", "KIT and team meetings: agenda, minutes, actions, past days (m)",
+        yield SystemCommand("Meetings", "KIT, team and final meetings: agenda, minutes, actions, past days (m)",
                             self.action_meetings)
 
     def action_meetings(self) -> None:

@@ -17,6 +17,8 @@ from tests.server.conftest import (
     WireClient,
     accepted,
     amend_frame,
+    enquiry_command,
+    enquiry_frame,
     event_of,
     link_frame,
     new_id,
@@ -146,6 +148,30 @@ async def test_a_grade_cannot_cite_a_withdrawn_finding(team_room: TeamRoom) -> N
     reply = await refused(team_room.cqc, grade_frame(finding_ids=[live, gone]), ErrorCode.CONFLICT, "finding_ids")
     assert gone in reply.message and "withdrawn" in reply.message
     await refused(team_room.lead, grade_frame("grade.agree", finding_ids=[gone]), ErrorCode.CONFLICT, "finding_ids")
+
+
+async def test_an_enquiry_cannot_be_opened_or_answered_citing_a_withdrawn_finding(team_room: TeamRoom) -> None:
+    live = await posted(team_room.cqc, agency="health")
+    gone = await posted(team_room.cqc, agency="health", text="A second look at the same case file.")
+    await accepted(team_room.lead, withdraw_frame(gone))
+
+    question = enquiry_frame(finding_ids=[live, gone])
+    reply = await refused(team_room.lead, question, ErrorCode.CONFLICT, "finding_ids")
+    assert gone in reply.message and "withdrawn" in reply.message
+    question = enquiry_frame(finding_ids=[live])
+    await accepted(team_room.lead, question)  # the refusal wrote nothing
+
+    enquiry_id = str(question["id"])
+    await accepted(team_room.cqc, enquiry_command("enquiry.start", enquiry_id))
+    reply = await refused(team_room.cqc, enquiry_command("enquiry.answer", enquiry_id, finding_ids=[gone]),
+                          ErrorCode.CONFLICT, "finding_ids")
+    assert gone in reply.message and "withdrawn" in reply.message
+    # still in progress: the refused answer moved nothing, so answering with live evidence is accepted
+    answer = await accepted(team_room.cqc, enquiry_command("enquiry.answer", enquiry_id, finding_ids=[live]))
+    log = await team_room.everyone_sees(answer.seq)
+    assert [e.kind for e in log] == [
+        "finding.posted", "finding.posted", "finding.withdrawn", "enquiry.opened", "enquiry.started", "enquiry.answered"
+    ]
 
 
 async def test_withdrawn_findings_neither_corroborate_nor_contest(team_room: TeamRoom) -> None:

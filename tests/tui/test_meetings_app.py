@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from shared.criteria import Grade
 from shared.grades import AgreeGrade, ProposeGrade
@@ -142,6 +142,8 @@ async def test_the_lead_runs_a_kit_meeting_from_open_to_frozen_amended_minutes(t
         # Close, after confirming: the minutes freeze.
         await pa.press("f")
         assert isinstance(asha.screen, CloseMeetingDialog)
+        warning = str(asha.screen.query_one("#close-warning", Static).render())
+        assert "Closing freezes the minutes" in warning and "grades" not in warning  # only the final records them
         await pa.press("y")
         await wait_for(pa, lambda: not screen.minutes.is_open, "the meeting closed")  # type: ignore[union-attr]
         assert "✓ Closed 18 Nov" in screen.title_text and "the minutes are frozen" in screen.title_text
@@ -257,6 +259,9 @@ async def test_the_lead_opens_the_final_meeting_and_sees_the_judgements_to_agree
         await wait_for(pa, lambda: asha.state.head >= 3, "the agreed grade")
         await pa.press("f")
         assert isinstance(asha.screen, CloseMeetingDialog)
+        warning = str(asha.screen.query_one("#close-warning", Static).render())
+        assert ("Closing the final team meeting freezes its minutes with the agreed grades as they stand: "
+                "1 of 12 judgements agreed.") in warning
         await pa.press("y")
         await wait_for(pa, lambda: not screen.minutes.is_open, "the final meeting closed")  # type: ignore[union-attr]
         text = screen.minutes_text

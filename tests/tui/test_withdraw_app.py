@@ -2,22 +2,29 @@
 
 "w" is offered only on one's own finding (or to the lead, on anyone's); the form wants a reason; the teammate's
 board stops listing the finding, and with the ``withdrawn`` search word shows it dimmed, with who, when and why.
+An author whose finding the lead withdraws is told once (not for history replayed on a first start-up), and the
+enquiry form never offers a withdrawn finding to cite.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
-from shared.protocol import PostFinding
+from shared.protocol import PostFinding, WithdrawFinding
+from tui.app import TriangulateApp
 from tui.dialogs.command_form import CommandForm
+from tui.dialogs.enquiry_forms import EnquiryForm
+from tui.refs import ref
 from tui.screens.board import BoardScreen
 
-from .app_server import fill, lead_and_inspector, offered, wait_for
+from .app_server import fill, lead_and_inspector, live, make_app, offered, running_server, wait_for
 
 SIZE = (110, 34)
 REASON = "Recorded twice: the same case file as my earlier finding."
+LEAD_REASON = "Not about this inspection: the child lives in another authority."
+TOLD = "Asha Patel withdrew your finding “Initial health assessments are late.”: " + LEAD_REASON
 
 
 def post(text: str, command_id: str) -> PostFinding:
@@ -26,6 +33,15 @@ def post(text: str, command_id: str) -> PostFinding:
 
 def listed(board: BoardScreen) -> set[str]:
     return {view.id for view in board.findings.rows}
+
+
+def told(app: TriangulateApp) -> list[str]:
+    """The notices this app showed about the user's findings withdrawn by someone else."""
+    return [n.message for n in app._notifications if "withdrew your finding" in n.message]
+
+
+def withdraw(finding_id: str, reason: str = REASON) -> WithdrawFinding:
+    return WithdrawFinding(id=f"withdraw-{finding_id}", finding_id=finding_id, reason=reason)
 
 
 async def test_the_author_withdraws_and_the_team_stops_counting_it(tmp_path: Path) -> None:
@@ -81,3 +97,90 @@ async def test_the_author_withdraws_and_the_team_stops_counting_it(tmp_path: Pat
         assert "Withdrawn by Ben Okafor at " in body and REASON in body
         assert "Initial health assessments are late." in body  # the finding itself stays readable
         assert "withdraw" not in offered(asha.board)  # already withdrawn: nothing more to offer
+
+
+async def test_the_author_is_told_once_when_the_lead_withdraws_their_finding(tmp_path: Path) -> None:
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+        assert asha.client is not None and ben.client is not None
+        await ben.client.send(post("Initial health assessments are late.\nSeen in 4 of 10 files.", "ben-1"))
+        await ben.client.send(post("Health plans are not reviewed.", "ben-2"))
+        await asha.client.send(post("Looked-after children's health plans are out of date.", "asha-1"))
+        for app, pilot in ((asha, pa), (ben, pb)):
+            await wait_for(pilot, lambda app=app: {"asha-1", "ben-1", "ben-2"} <= listed(app.board), "the findings")
+
+        asha.send_command(withdraw("ben-1", LEAD_REASON))
+        await wait_for(pb, lambda: "ben-1" in ben.state.withdrawn_ids, "the lead's withdrawal reaching Ben")
+        assert told(ben) == [TOLD]
+
+        # Withdrawing one's own finding tells no one: not its author, and not a teammate it does not belong to.
+        ben.send_command(withdraw("ben-2"))
+        asha.send_command(withdraw("asha-1"))
+        for app, pilot in ((asha, pa), (ben, pb)):
+            await wait_for(pilot, lambda app=app: {"ben-1", "ben-2", "asha-1"} <= app.state.withdrawn_ids,
+                           "every withdrawal")
+        assert told(ben) == [TOLD], "told once, and only about the lead's withdrawal"
+        assert told(asha) == []
+
+
+async def test_a_withdrawal_made_while_away_is_told_once_and_history_not_at_all(tmp_path: Path) -> None:
+    async with running_server(tmp_path) as server:
+        tokens = server.tokens
+        ben = make_app(tmp_path, server.url, tokens["ben"], name="ben")
+        async with ben.run_test(size=SIZE) as pb:
+            await live(pb)
+            ben.send_command(post("Initial health assessments are late.", "ben-1"))
+            await wait_for(pb, lambda: ben.state.findings["ben-1"].version == 1, "Ben's finding saved")
+        ben.store.close()
+
+        asha = make_app(tmp_path, server.url, tokens["asha"], name="asha")
+        async with asha.run_test(size=SIZE) as pa:  # while Ben is away, the lead withdraws his finding
+            await live(pa)
+            asha.send_command(withdraw("ben-1", LEAD_REASON))
+            await wait_for(pa, lambda: "ben-1" in asha.state.withdrawn_ids and not asha.state.pending_ids,
+                           "the withdrawal saved")
+        asha.store.close()
+
+        for run, expected in ((1, [TOLD]), (2, [])):  # news when he is back; already seen the time after
+            back = make_app(tmp_path, server.url, tokens["ben"], name="ben")
+            async with back.run_test(size=SIZE) as pb:
+                await live(pb)
+                await wait_for(pb, lambda back=back: "ben-1" in back.state.withdrawn_ids, "the withdrawal")
+                assert told(back) == expected, f"start-up {run}"
+            back.store.close()
+
+        # A first start-up on a new machine replays the whole history: nothing there is news.
+        fresh = make_app(tmp_path, server.url, tokens["ben"], name="ben-laptop")
+        async with fresh.run_test(size=SIZE) as pb:
+            await live(pb)
+            await wait_for(pb, lambda: "ben-1" in fresh.state.withdrawn_ids, "the history replayed")
+            assert told(fresh) == []
+        fresh.store.close()
+
+
+async def test_the_enquiry_form_does_not_offer_a_withdrawn_finding(tmp_path: Path) -> None:
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+        assert ben.client is not None
+        await ben.client.send(post("Initial health assessments are late.", "ben-1"))
+        await ben.client.send(post("Health plans are not reviewed.", "ben-2"))
+        await wait_for(pb, lambda: {"ben-1", "ben-2"} <= listed(ben.board), "Ben's findings saved")
+        ben.send_command(withdraw("ben-1"))
+        await wait_for(pa, lambda: "ben-1" in asha.state.withdrawn_ids and "ben-2" in listed(asha.board),
+                       "the withdrawal on Asha's board")
+
+        # Asha looks at the withdrawn finding and asks: the form does not start from it ...
+        asha.board.set_query("withdrawn", select="ben-1")
+        await wait_for(pa, lambda: asha.board.detail.shown_id == "ben-1", "the withdrawn finding highlighted")
+        await pa.press("o")
+        form = asha.screen
+        assert isinstance(form, EnquiryForm)
+        assert form.query_one("#field-finding_ids", Input).value == ""
+        # ... and typed in, it is refused by name before it reaches the server.
+        await fill(pa, form, to="to_inspectorate:cqc", question="Were health assessments late for every child?",
+                   why="One finding says so for 4 of 10 files.", finding_ids=ref("ben-1"))
+        await pa.press("ctrl+s")
+        assert asha.screen is form
+        error = form.query_one("#error-finding_ids", Label)
+        assert error.has_class("-shown") and "was withdrawn" in str(error.render())
+        await fill(pa, form, finding_ids=ref("ben-2"))
+        await pa.press("ctrl+s")
+        assert isinstance(asha.screen, BoardScreen)

@@ -2,8 +2,8 @@
 
 Built on CommandForm, so each is checked with the command's own pydantic model (the server's rules) and its
 errors show inline under the field they are about. Findings are typed as short references (``#3f2a9e``) and
-resolved against the findings this app holds; "addressed to" is one choice that becomes exactly one of the
-command's three fields.
+resolved against the live findings this app holds (a withdrawn one is no longer evidence: the server refuses it,
+so the form says so first); "addressed to" is one choice that becomes exactly one of the command's three fields.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ class EnquiryContext:
     team: tuple[Inspector, ...]
     me: Inspector
     finding_ids: tuple[str, ...]
+    """The saved findings that may be cited: never a withdrawn one."""
+    withdrawn_ids: tuple[str, ...] = ()
+    """Withdrawn findings, only so a reference to one is refused by name rather than as unknown."""
 
 
 def address_choices(team: Sequence[Inspector], me: Inspector) -> list[tuple[str, str]]:
@@ -83,9 +86,28 @@ class EnquiryForm(CommandForm):
         return None, mapped
 
 
+def cited_findings(text: str, ctx: EnquiryContext) -> list[str]:
+    """The live findings the typed references mean; ValueError naming an unknown or a withdrawn one."""
+    try:
+        return resolve_refs(text, ctx.finding_ids)
+    except ValueError:
+        for word in split_words(text):
+            if not _fits(word, ctx.finding_ids) and _fits(word, ctx.withdrawn_ids):
+                raise ValueError(f"{ref(word.removeprefix('#'))} was withdrawn: it is no longer evidence") from None
+        raise
+
+
+def _fits(word: str, known: Sequence[str]) -> bool:
+    try:
+        resolve_refs(word, known)
+    except ValueError:
+        return False
+    return True
+
+
 def _findings_field(ctx: EnquiryContext, label: str, value: str, placeholder: str) -> FormField:
     return FormField("finding_ids", label, value=value, placeholder=placeholder,
-                     convert=lambda text: resolve_refs(text, ctx.finding_ids))
+                     convert=lambda text: cited_findings(text, ctx))
 
 
 def open_form(ctx: EnquiryContext, finding_id: str | None = None, child_id: str | None = None) -> EnquiryForm:

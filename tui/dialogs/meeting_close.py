@@ -1,4 +1,8 @@
-"""Asks before closing a meeting, because closing cannot be undone: the minutes are frozen from then on."""
+"""Asks before closing a meeting, because closing cannot be undone: the minutes are frozen from then on.
+
+Closing the final team meeting also records the agreed grades as they stand (shared.meetings.Minutes.agreed_grades),
+so the dialog says how many judgements are agreed: a gap there is the lead's last chance to notice it.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,29 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
-from shared.meetings import EntryKind, Minutes
+from shared.grade_board import GradeBoard
+from shared.meetings import EntryKind, MeetingKind, Minutes
 
 
-def close_warning(minutes: Minutes) -> str:
+def agreed_count(grades: GradeBoard) -> tuple[int, int]:
+    """(judgements with an agreed grade, graded judgements on the board): what a final meeting would record."""
+    rows = grades.rows()
+    agreed = sum(1 for _, _, cell in rows if cell is not None and cell.agreed is not None and cell.agreed.grade)
+    return agreed, len(rows)
+
+
+def close_warning(minutes: Minutes, grades: GradeBoard | None = None) -> str:
     actions = sum(1 for entry in minutes.entries if entry.kind is EntryKind.ACTION)
     recorded = f"{len(minutes.entries)} entries ({actions} actions)" if minutes.entries else "nothing recorded yet"
+    if minutes.kind is MeetingKind.FINAL:
+        agreed, total = agreed_count(grades or GradeBoard())
+        freezes = ("Closing the final team meeting freezes its minutes with the agreed grades as they stand: "
+                   f"{agreed} of {total} judgements agreed. Nothing more can be recorded, added, moved or dropped.")
+    else:
+        freezes = "Closing freezes the minutes: nothing more can be recorded, added, moved or dropped."
     return (
         f"{len(minutes.agenda)} agenda items, {recorded}.\n\n"
-        "Closing freezes the minutes: nothing more can be recorded, added, moved or dropped. "
-        "A correction after closing is an amendment, kept with its history."
+        f"{freezes} A correction after closing is an amendment, kept with its history."
     )
 
 
@@ -42,16 +59,18 @@ class CloseMeetingDialog(ModalScreen[bool]):
     CloseMeetingDialog #close-buttons > Button { margin-left: 2; }
     """
 
-    def __init__(self, minutes: Minutes) -> None:
+    def __init__(self, minutes: Minutes, grades: GradeBoard | None = None) -> None:
         super().__init__()
         self.minutes = minutes
+        self.grades = grades
+        """The grade board now: a final meeting's close records its agreed grades."""
 
     def compose(self) -> ComposeResult:
         day = self.minutes.day
         with Vertical(id="close-box"):
             yield Label(f"Close the {self.minutes.kind.label.lower()} of {day:%A} {day.day} {day:%B}?",
                         id="close-title")
-            yield Static(close_warning(self.minutes))
+            yield Static(close_warning(self.minutes, self.grades), id="close-warning")
             with Horizontal(id="close-buttons"):
                 yield Button("Keep it open  n", id="keep", compact=True)
                 yield Button("Close and freeze the minutes  y", id="close", variant="warning", compact=True)

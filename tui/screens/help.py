@@ -33,7 +33,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("l  u", "link the highlighted finding to another · remove your link"),
     ("t", "triangulation view: agencies × judgement areas (there, v: a cell's criteria and their coverage)"),
     ("c", "a child's journey (the highlighted finding's child)"),
-    ("m", "KIT and team meetings: agenda, minutes, actions, past days"),
+    ("m", "KIT, team and final meetings: agenda, minutes, actions, past days"),
     ("g", "the grade board: proposed and agreed grades, QA, warnings"),
     ("K", "the case sample: allocation, progress, import and draw"),
     ("R", "the report preview: read, save or copy the published report"),

@@ -289,7 +289,7 @@ class MeetingsScreen(Screen[None]):
     MeetingsScreen #meeting-minutes { height: 1fr; border: none; }
     """
 
-    SUB_TITLE = "KIT and team meetings"
+    SUB_TITLE = "KIT, team and final meetings"
 
     @dataclass
     class Send(Message):
@@ -511,7 +511,7 @@ class MeetingsScreen(Screen[None]):
                 if confirmed:
                     self._send(CloseMeeting(id=new_command_id(), meeting_id=minutes.id))
 
-            self.app.push_screen(CloseMeetingDialog(minutes), closing)
+            self.app.push_screen(CloseMeetingDialog(minutes, self.state.grades), closing)
 
     def action_export(self) -> None:
         if (minutes := self._allowed("export")) is not None:
