@@ -1,6 +1,7 @@
 """Hostile-client benchmark: the honest team's fan-out latency with and without hostile clients running.
 
 Usage: python bench/hostile.py [--receivers 20] [--messages 300] [--interval 0.06] [--hostile never,flood,open]
+       python bench/hostile.py --hostile burn   (the control: a process that burns a core and sends nothing)
 
 The server runs in its own process with the production limits (20 commands/s per connection, burst 60;
 5 connections per inspector; 10 s handshake timeout). One honest sender posts a finding every ``--interval``
@@ -15,7 +16,8 @@ in a third process, so their CPU is theirs, not the measuring loop's:
   server refuses them (10 at a time), plus 20 connections that never say hello, reopened when timed out.
 
 On this 2-core machine the three processes share the CPUs, so the ratio includes CPU contention: it is what a
-small team server would see.
+small team server would see. ``--hostile burn`` measures that part alone: the third process spins on a core and
+opens no socket. Each phase also reports the CPU the server and the hostile process used (Linux /proc).
 """
 
 from __future__ import annotations
@@ -142,13 +144,44 @@ async def _discard(ws: ClientConnection) -> None:
             pass
 
 
+def burn(stop: Any) -> int:
+    """The control: keep one core busy, as a client process at full speed would, without touching the server."""
+    rounds = 0
+    while not stop.is_set():
+        sum(range(10_000))
+        rounds += 1
+    return rounds
+
+
 def hostile_process(url: str, tokens: dict[str, list[str]], kinds: set[str], stop: Any, report: Connection) -> None:
     counts = dict.fromkeys(
         ("garbage_frames", "flooder_closes", "never_reader_drops", "refused_connections", "silent_timeouts"), 0
     )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(hostile(url, tokens, kinds, stop, counts))
+        if kinds == {"burn"}:
+            counts = {"burn_rounds": burn(stop)}
+        else:
+            asyncio.run(hostile(url, tokens, kinds, stop, counts))
     report.send(counts)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux); NaN where /proc is not there."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(run: Callable[[], dict[str, float]], pids: dict[str, int]) -> dict[str, float]:
+    """Run one phase; add each process's CPU use during it, as a share of one core."""
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    started = time.perf_counter()
+    row = run()
+    elapsed = time.perf_counter() - started
+    row.update({f"cpu {name}": (cpu_seconds(pid) - before[name]) / elapsed for name, pid in pids.items()})
+    return row
 
 
 # ---------------------------------------------------------------- the honest team
@@ -191,7 +224,8 @@ def main() -> None:
     parser.add_argument("--receivers", type=int, default=20)
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--interval", type=float, default=0.06, help="seconds between honest posts (< 20/s)")
-    parser.add_argument("--hostile", default="never,flood,open", help="which hostile clients run")
+    parser.add_argument("--hostile", default="never,flood,open",
+                        help="which hostile clients run (never, flood, open), or burn alone for the control")
     args = parser.parse_args()
     kinds = set(args.hostile.split(","))
 
@@ -212,27 +246,34 @@ def main() -> None:
         url = f"ws://127.0.0.1:{server.port}"
         results: dict[str, dict[str, float]] = {}
         counts: dict[str, int] = {}
+
+        def phase(name: str) -> Callable[[], dict[str, float]]:
+            return lambda: asyncio.run(measure(url, honest, args.messages, args.interval, name))
+
         try:
-            results["quiet"] = asyncio.run(measure(url, honest, args.messages, args.interval, "quiet"))
+            results["quiet"] = timed(phase("quiet"), {"server": server.process.pid})
             ctx = multiprocessing.get_context("spawn")
             stop = ctx.Event()
             parent, child = ctx.Pipe()
             attacker = ctx.Process(target=hostile_process, args=(url, bad, kinds, stop, child), daemon=True)
             attacker.start()
             time.sleep(2.0)  # let the hostile clients get going
-            results["hostile"] = asyncio.run(measure(url, honest, args.messages, args.interval, "hostile"))
+            assert attacker.pid is not None
+            results["hostile"] = timed(phase("hostile"), {"server": server.process.pid, "hostile": attacker.pid})
             stop.set()
             counts = parent.recv() if parent.poll(30) else {}
             attacker.join(10)
-            results["quiet again"] = asyncio.run(measure(url, honest, args.messages, args.interval, "after"))
+            results["quiet again"] = timed(phase("after"), {"server": server.process.pid})
         finally:
             server.stop()
 
     quiet = results["quiet"]
     print(f"{'fan-out latency, send -> last honest receiver':<48}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-          f"{'lost':>6}")
+          f"{'lost':>6}{'server CPU':>12}{'hostile CPU':>13}")
     for name, row in results.items():
-        print(f"{name:<48}{row['p50']:>9.2f}{row['p99']:>9.2f}{row['max']:>9.2f}{row['lost']:>6.0f}")
+        hostile_cpu = f"{row['cpu hostile']:.0%}" if "cpu hostile" in row else ""
+        print(f"{name:<48}{row['p50']:>9.2f}{row['p99']:>9.2f}{row['max']:>9.2f}{row['lost']:>6.0f}"
+              f"{row['cpu server']:>12.0%}{hostile_cpu:>13}")
     hostile_row = results["hostile"]
     print(f"\nratio hostile / quiet: p50 {hostile_row['p50'] / quiet['p50']:.2f}x, "
           f"p99 {hostile_row['p99'] / quiet['p99']:.2f}x")

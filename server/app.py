@@ -18,6 +18,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from server import store
 from server.commands import Applied
@@ -25,11 +26,13 @@ from server.deadlines import DeadlineWatch, FlagOverdue
 from server.errors import CommandRejected
 from server.hub import Connection, Hub
 from server.limits import (
+    COOL_OFF,
     DEFAULT_COMMAND_BURST,
     DEFAULT_COMMAND_RATE,
     DEFAULT_HANDSHAKE_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS,
     CommandLimiter,
+    CoolOff,
     RateLimit,
     Verdict,
     close_flooder,
@@ -56,6 +59,10 @@ from shared.redact import redacting_logger
 
 log = logging.getLogger(__name__)
 
+REPLAY_SLICE = 50
+"""Catch-up frames encoded and sent in one turn of the event loop: a page of 500 events in one go held the loop
+for 20-50 ms, so every other connection's live events waited behind a reconnecting client's replay."""
+
 
 @dataclass(frozen=True)
 class ServerConfig:
@@ -69,6 +76,8 @@ class ServerConfig:
     """Commands a second per connection; None switches the limit off (benchmarks of raw throughput)."""
     command_burst: int = DEFAULT_COMMAND_BURST
     max_connections_per_inspector: int = DEFAULT_MAX_CONNECTIONS
+    flood_cool_off: float = COOL_OFF
+    """Seconds an inspector just closed for flooding waits before a new connection is served (server/limits.py)."""
     certfile: str | None = None
     """PEM certificate chain: with it the server speaks ``wss://`` (server/tls.py)."""
     keyfile: str | None = None
@@ -80,6 +89,7 @@ class TeamServer:
     def __init__(self, config: ServerConfig, *, clock: Callable[[], datetime] = utcnow):
         self.config = config
         self.hub = Hub()
+        self._cool_off = CoolOff(config.flood_cool_off)
         self._clock = clock
         self._engine: Engine | None = None
         self._writer: Writer | None = None
@@ -168,6 +178,13 @@ class TeamServer:
         if identity is None:
             return
         hello_since, connection = identity
+        if (hold := self._cool_off.hold(connection.inspector.id)) > 0:
+            # Just closed for flooding (server/limits.py CoolOff): nothing is read meanwhile. Waiting on the
+            # connection rather than sleeping lets a client that gives up, or the server stopping, end it at once.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(websocket.wait_closed(), hold)
+            if websocket.state is not State.OPEN:
+                return
         cap = self.config.max_connections_per_inspector
         if self.hub.connections_of(connection.inspection_id, connection.inspector.id) >= cap:
             await refuse_extra_connection(websocket, cap)
@@ -221,8 +238,10 @@ class TeamServer:
         await websocket.send(encode(welcome))
         pages = store.events_between(engine, inspection_id=inspection_id, after=since, upto=head)
         while (page := await asyncio.to_thread(next, pages, None)) is not None:
-            for event in page:
-                await websocket.send(encode(event))
+            for start in range(0, len(page), REPLAY_SLICE):
+                for event in page[start : start + REPLAY_SLICE]:
+                    await websocket.send(encode(event))
+                await asyncio.sleep(0)  # let the other connections' frames through between slices
         await websocket.send(encode(Synced(head=head)))
         return head
 
@@ -237,6 +256,7 @@ class TeamServer:
             if verdict is Verdict.CLOSE:
                 log.warning("closing connection of inspector %s: still sending while rate limited",
                             connection.inspector.id)
+                self._cool_off.closed(connection.inspector.id)
                 await close_flooder(connection.websocket)
                 return
             if isinstance(raw, bytes):

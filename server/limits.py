@@ -39,6 +39,9 @@ REFUSAL_DELAY = 1.0
 """Seconds a connection over the per-inspector cap waits before it is told so and closed."""
 CLOSE_GRACE = 1.0
 """Seconds a flooding client has to answer the close frame before its TCP connection is cut."""
+COOL_OFF = 5.0
+"""Seconds after an inspector's connection is closed for flooding during which a new connection of theirs waits
+before it is welcomed."""
 
 _COMMAND_ID = re.compile(COMMAND_ID)
 
@@ -99,6 +102,32 @@ def frame_id(raw: str | bytes) -> str | None:
         return None
     value = obj.get("id") if isinstance(obj, dict) else None
     return value if isinstance(value, str) and _COMMAND_ID.match(value) else None
+
+
+class CoolOff:
+    """Inspectors recently closed for flooding, so that coming straight back does not buy a fresh flood.
+
+    Every reconnection costs the server a handshake, a full replay (a flooder asks for ``since: 0``), and the
+    parsing of the garbage already in the socket when its hello is read: tens of milliseconds of the event loop
+    at once. A flooder that reconnects at once made that happen every second; held for ``COOL_OFF`` seconds
+    (an idle socket, nothing read) it happens every few. A client that heeds ``rate_limited`` is never closed,
+    so never held.
+    """
+
+    def __init__(self, seconds: float = COOL_OFF, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._until: dict[int, float] = {}
+
+    def closed(self, inspector_id: int) -> None:
+        """This inspector's connection was just closed for flooding."""
+        now = self._clock()
+        self._until = {who: until for who, until in self._until.items() if until > now}  # forget the expired
+        self._until[inspector_id] = now + self.seconds
+
+    def hold(self, inspector_id: int) -> float:
+        """Seconds a new connection of this inspector must wait before it is served (0: none)."""
+        return max(0.0, self._until.get(inspector_id, 0.0) - self._clock())
 
 
 async def close_flooder(websocket: ServerConnection) -> None:

@@ -1,5 +1,6 @@
 """Limits that keep one connection from taking the server's time: command rate, connections per inspector,
-handshake timeout. Functional only: what a client is told and what is (not) stored; no timing assertions.
+handshake timeout, the cool-off after a flood. Functional only: what a client is told and what is (not) stored;
+no timing assertions (the cool-off's arithmetic is checked with a fake clock).
 
 A rate of 0.001 commands a second makes the bucket's refill irrelevant for the life of a test, so exactly
 ``burst`` commands get through; refill itself is checked with a fake clock.
@@ -24,6 +25,7 @@ from server.limits import (
     DEFAULT_MAX_CONNECTIONS,
     PATIENCE,
     CommandLimiter,
+    CoolOff,
     RateLimit,
     Verdict,
     frame_id,
@@ -167,6 +169,33 @@ async def test_a_client_that_ignores_rate_limited_is_closed(
         assert [e.data["text"] for e in await reader.wait_seq(2)] == ["flood 0", "flood 2"]
         assert (await WireClient.join(running.url, team.hmic.token)).synced.head == 2  # type: ignore[union-attr]
         await reader.close()
+
+
+def test_an_inspector_closed_for_flooding_is_held_for_the_cool_off_and_nobody_else() -> None:
+    clock = FakeClock()
+    cool_off = CoolOff(5.0, clock)
+    assert cool_off.hold(7) == 0.0
+    cool_off.closed(7)
+    clock.now += 2
+    assert (cool_off.hold(7), cool_off.hold(8)) == (3.0, 0.0)
+    clock.now += 3
+    assert cool_off.hold(7) == 0.0
+
+
+async def test_a_flooder_that_reconnects_at_once_is_held_while_the_team_joins(
+    team: Team, make_config: Callable[..., ServerConfig]
+) -> None:
+    async with TeamServer(make_config(**FROZEN, flood_cool_off=600)) as running:
+        flooder = await WireClient.join(running.url, team.lead.token)
+        for _ in range(3 + PATIENCE + 1):
+            await flooder.send("garbage")
+        assert await flooder.until_closed() == RATE_LIMIT_CLOSE
+
+        back = asyncio.create_task(WireClient.join(running.url, team.lead.token))  # straight back for more
+        other = await WireClient.join(running.url, team.cqc.token)  # the rest of the team is served meanwhile
+        assert other.welcome is not None and not back.done()  # the flooder is still held (the cool-off is long)
+        back.cancel()
+        await other.close()
 
 
 async def test_the_client_resends_a_rate_limited_command_instead_of_dropping_it(
