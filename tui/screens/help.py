@@ -73,33 +73,28 @@ SEARCH: tuple[tuple[str, str], ...] = (
 )
 
 
+KEY_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Triangulate — keys\n", KEYS),
+    ("\nOn the alerts screen (only the steps you may take now are offered)\n", ALERT_KEYS),
+    ("\nOn the lines-of-enquiry screen (only the steps you may take now are offered)\n", ENQUIRY_KEYS),
+    ("\nOn the meetings screen (only what you may do now is offered)\n", MEETING_KEYS),
+    ("\nOn the grade board (only what you may do on the highlighted grade is offered)\n", GRADE_KEYS),
+    ("\nOn the cases screen (only what you may do on the highlighted case is offered)\n", CASE_KEYS),
+    ("\nOn the report preview (it follows the team's record as it changes)\n", REPORT_KEYS),
+)
+"""Each screen's keys under its heading, in the order help shows them."""
+
+
 def help_content(share_hint: str | None) -> Content:
     parts: list[str | tuple[str, str]] = []
     if share_hint:
         parts.append(("Another team member can join this server from a second terminal with\n", "bold"))
         parts.append((share_hint, "$text-accent"))
         parts.append("\n\n")
-    parts.append(("Triangulate — keys\n", "bold"))
-    for key, what in KEYS:
-        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
-    parts.append(("\nOn the alerts screen (only the steps you may take now are offered)\n", "bold"))
-    for key, what in ALERT_KEYS:
-        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
-    parts.append(("\nOn the lines-of-enquiry screen (only the steps you may take now are offered)\n", "bold"))
-    for key, what in ENQUIRY_KEYS:
-        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
-    parts.append(("\nOn the meetings screen (only what you may do now is offered)\n", "bold"))
-    for key, what in MEETING_KEYS:
-        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
-    parts.append(("\nOn the grade board (only what you may do on the highlighted grade is offered)\n", "bold"))
-    for key, what in GRADE_KEYS:
-        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
-    parts.append(("\nOn the cases screen (only what you may do on the highlighted case is offered)\n", "bold"))
-    for key, what in CASE_KEYS:
-        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
-    parts.append(("\nOn the report preview (it follows the team's record as it changes)\n", "bold"))
-    for key, what in REPORT_KEYS:
-        parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
+    for heading, keys in KEY_SECTIONS:
+        parts.append((heading, "bold"))
+        for key, what in keys:
+            parts += [(f"  {key:<24}", "$text-accent bold"), f"{what}\n"]
     parts.append(("\nSearch words (combine freely, e.g. 'police weakness by:asha missed visits')\n", "bold"))
     width = max(len(word) for word, _ in SEARCH) + 2
     for word, what in SEARCH:
