@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -55,10 +57,24 @@ def connect(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _enter_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")  # an ack means the event survived a power cut
     cursor.close()
+
+
+def _enter_wal(cursor: sqlite3.Cursor, patience: float = 30.0) -> None:
+    """Switch to WAL, waiting for other connections: SQLite answers "database is locked" at once, without its busy
+    handler, when another process holds a lock on a new file, so servers opening one new file together would fail."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
 
 
 def hash_token(token: str) -> str:
