@@ -16,7 +16,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from shared.alerts import RaiseAlert
 from shared.protocol import Ack, Synced, decode_command, encode
 from tui.client import TeamClient
-from tui.messages import Acked, CaughtUp
+from tui.messages import Acked, CaughtUp, Retrying
 from tui.store import LocalStore
 
 from .app_data import welcome
@@ -47,7 +47,9 @@ async def test_an_unanswered_command_is_sent_again_with_the_same_id(tmp_path: Pa
     async with serve(fake.handle, "127.0.0.1", 0) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         store = LocalStore(tmp_path / "c.sqlite3")
-        client = TeamClient(f"ws://127.0.0.1:{port}", "t", store, proxy=None, resend_after=0.2)
+        client = TeamClient(f"ws://127.0.0.1:{port}", "t", store, proxy=None, resend_after=0.2,
+                            retry_backoff=(0.05, 0.1))
+        retrying: list[Retrying] = []
         command = RaiseAlert(id="alert-1", level="significant-harm", agency="health", child_id="NM-10234",
                              summary="Infant not seen for 6 weeks.", immediate_action="See the infant today.")
 
@@ -55,6 +57,8 @@ async def test_an_unanswered_command_is_sent_again_with_the_same_id(tmp_path: Pa
             async for message in client.messages():
                 if isinstance(message, CaughtUp):
                     await client.send(command)
+                if isinstance(message, Retrying):
+                    retrying.append(message)
                 if isinstance(message, Acked):
                     return
 
@@ -64,6 +68,7 @@ async def test_an_unanswered_command_is_sent_again_with_the_same_id(tmp_path: Pa
             await client.close()
             store.close()
     assert fake.received["alert-1"] == 2  # sent once, ignored, sent again with the same id, acked
+    assert [(r.command_id, r.reason) for r in retrying] == [("alert-1", "no answer from the server")]
     assert LocalStore(tmp_path / "c.sqlite3").pending() == []
 
 
