@@ -42,7 +42,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+p", "command palette: every action by name"),
     ("ctrl+t", "switch between light and dark"),
     ("?", "this help"),
-    ("ctrl+q", "quit (asks first while anything is unsent; it stays queued and goes next time)"),
+    ("ctrl+q", "quit (unsent findings stay queued and go next time)"),
 )
 
 ENQUIRY_KEYS: tuple[tuple[str, str], ...] = (
