@@ -315,7 +315,8 @@ class TeamClient:
         """Replay, ``synced`` and live frames after the welcome, as client messages."""
         while True:
             try:
-                raw = await asyncio.wait_for(ws.recv(), self._answer_due())
+                async with asyncio.timeout(self._answer_due()):
+                    raw = await ws.recv()
             except TimeoutError:  # cancelling recv() loses nothing (websockets guarantees it)
                 if (unanswered := self._unanswered()) is not None:
                     yield unanswered
@@ -461,7 +462,8 @@ def _retry_reason(code: str) -> str:
         return "the server could not store it"
     if code == ErrorCode.RATE_LIMITED:
         return "sending too fast"
-    return f"the server answered {code}"
+    shown = "".join(c if c.isprintable() else "?" for c in code[:30])  # the server's word, shown as plain text
+    return f"the server answered {shown}"
 
 
 def _unreachable(url: str, failed: BaseException) -> str:
