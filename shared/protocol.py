@@ -73,6 +73,33 @@ class ErrorCode:
     TOO_MANY_CONNECTIONS = "too_many_connections"
 
 
+REFUSED_FOR_GOOD = frozenset({
+    ErrorCode.BAD_JSON, ErrorCode.UNKNOWN_TYPE, ErrorCode.INVALID, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND,
+    ErrorCode.CONFLICT, ErrorCode.OUT_OF_ORDER, ErrorCode.PERSONAL_DATA,
+})
+"""Definitive refusals: the server looked at the command and will never accept it as it is, so sending it again
+cannot help. Only these take a command out of a client's outbox (it is shown to its author as refused)."""
+
+NOT_PROCESSED = frozenset({
+    ErrorCode.INTERNAL, ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHORIZED, ErrorCode.TOO_MANY_CONNECTIONS,
+})
+"""Nothing was written, but the command itself is not at fault: the database failed (``internal``), the connection
+went too fast (``rate_limited``), or the connection was refused (``unauthorized``, ``too_many_connections``). The
+command stays in the outbox and is sent again, same id, after a back-off."""
+
+
+def refused_for_good(code: str) -> bool:
+    """True if a command answered with ``code`` should leave the outbox; False if it must be sent again.
+
+    A code this version does not know (a newer server's) counts as *not* final. It is more likely a new kind of
+    definitive refusal than a new kind of failure, but the two mistakes are not alike: keeping a command the server
+    will never take costs one small frame per back-off period (the same id makes each repeat harmless) and shows as
+    "retrying: …" until the app is updated, while dropping a command that only needed another try loses an
+    inspector's finding, or a significant-harm alert, without anyone knowing. So when in doubt, keep it.
+    """
+    return code in REFUSED_FOR_GOOD
+
+
 class Frame(BaseModel):
     """Base for every frame: unknown fields are refused so a typo never loses data silently."""
 

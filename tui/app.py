@@ -36,6 +36,7 @@ from tui.app_grades import GRADE_BINDINGS, GradesMixin
 from tui.app_meetings import MEETING_BINDINGS, MeetingsMixin
 from tui.app_report import REPORT_BINDINGS, ReportMixin
 from tui.client import RESEND_AFTER
+from tui.dialogs.quit_dialog import QuitDialog
 from tui.guard import PersonalDataGuard, refusal_message
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
@@ -251,6 +252,9 @@ class TriangulateApp(
                     view = self.state.acked(command_id, seq)
                     if view is not None:
                         changed[view.id] = view
+                    self.board.set_retrying("")  # the server is storing again
+                case m.Retrying(reason=reason):
+                    self.board.set_retrying(reason)
                 case m.Rejected(error=error):
                     self._rejected(error.id, refusal_message(error), changed, personal=error.code == ERROR_CODE)
                 case m.PresenceChanged(online=online):
@@ -258,6 +262,7 @@ class TriangulateApp(
                     self.board.show_team()
                 case m.Disconnected(retry_in=retry_in, reason=reason):
                     self.board.set_connection("reconnecting", retry_at=time.monotonic() + retry_in, reason=reason)
+                    self.board.set_retrying("")  # the connection's own state says why nothing goes out
                 case m.AuthFailed(message=message):
                     self._auth_failed(message)
                     return
@@ -346,9 +351,13 @@ class TriangulateApp(
         self._alerts_loaded()
         self._evidence_loaded()
 
+    def _unsent_count(self) -> int:
+        """Commands the server has not stored yet: in the outbox, or on their way to it."""
+        in_outbox = self.client.pending_count if self.client else self.store.pending_count()
+        return in_outbox + self._outgoing.qsize()
+
     def _show_unsent(self) -> None:
-        count = self.client.pending_count if self.client else self.store.pending_count()
-        self.board.set_unsent(count)
+        self.board.set_unsent(self._unsent_count())
 
     # ------------------------------------------------------------------ our own commands
 
@@ -407,6 +416,21 @@ class TriangulateApp(
             self._show_unsent()
 
     # ------------------------------------------------------------------ app-wide actions
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit: with commands not yet sent, ask first and say how many."""
+        if isinstance(self.screen, QuitDialog):
+            return
+        unsent = self._unsent_count()
+        if not unsent:
+            self.exit()
+            return
+
+        def chosen(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(QuitDialog(unsent), chosen)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

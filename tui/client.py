@@ -5,11 +5,16 @@ last seq cached, ``welcome`` (checking the log is still the one we cached), repl
 frames; on any failure it reports ``Disconnected`` and tries again with exponential backoff and jitter,
 forever, except when the server refuses the token. Every event is in the local store before it is
 yielded, and every command is in the outbox before it is sent, so a crash loses nothing and a resend
-(same command id) can never post twice. A command still unacked ``resend_after`` seconds after it went
-out on a live connection is sent again, for the same reason: a risk alert must not sit unconfirmed.
-Commands go out in outbox order at a pace under the server's default rate limit; a ``rate_limited`` answer
-pauses sending and the command goes again (it is not a refusal). A certificate that fails verification
-ends the client (``Untrusted``): that is a trust problem, not a network blip, and retrying cannot fix it.
+(same command id) can never post twice.
+
+A command leaves the outbox only when the server acks it or refuses it for good (shared.protocol
+``refused_for_good``: ``invalid``, ``forbidden``…). Anything else keeps it: an answer saying it was not
+processed (``internal``, ``rate_limited``, a code this version does not know), no answer ``resend_after``
+seconds after it went out on a live connection, or a dropped connection. Each of those yields ``Retrying``
+and pauses the outbox for a back-off (exponential, capped, jittered; reset by the next ack), after which
+what is unacked goes again, in outbox order, at a pace under the server's default rate limit. A
+certificate that fails verification ends the client (``Untrusted``): that is a trust problem, not a
+network blip, and retrying cannot fix it.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from shared.protocol import (
     Welcome,
     decode_server,
     encode,
+    refused_for_good,
 )
 from shared.ratelimit import TokenBucket
 from shared.redact import redacting_logger
@@ -54,7 +60,7 @@ from tui.messages import (
     EventReceived,
     PresenceChanged,
     Rejected,
-    Throttled,
+    Retrying,
     Untrusted,
 )
 from tui.store import LocalStore
@@ -74,8 +80,9 @@ PACE = (10.0, 30)
 """Commands a second and burst the client sends at: half the server's default limit (20/s, 60), so an outbox
 flushed after a day offline goes out steadily instead of being refused."""
 
-RATE_LIMIT_PAUSE = 1.0
-"""Seconds to stop sending after the server answers ``rate_limited``; then the outbox goes again, in order."""
+RETRY_BACKOFF = (1.0, 15.0)
+"""Base and cap (seconds) of the pause after an answer that a command was not processed, or no answer: the first
+pause is ½–1 s, and each failure in a row doubles it up to 7½–15 s; then the outbox goes again, in order."""
 
 
 def tls_context(cafile: str | None = None) -> ssl.SSLContext:
@@ -121,7 +128,7 @@ class TeamClient:
         proxy: str | bool | None = True,
         resend_after: float | None = RESEND_AFTER,
         pace: tuple[float, int] | None = PACE,
-        rate_limit_pause: float = RATE_LIMIT_PAUSE,
+        retry_backoff: tuple[float, float] = RETRY_BACKOFF,
     ) -> None:
         self.url = url
         self._token = token
@@ -138,8 +145,9 @@ class TeamClient:
         self._live = False  # past ``synced``: commands go out as soon as they are made
         self._sent: dict[str, float] = {}  # command id -> when (monotonic) it last went out on this connection
         self._pacer = TokenBucket(*pace) if pace else None
-        self._rate_limit_pause = rate_limit_pause
-        self._hold_until = 0.0  # monotonic: no command goes out before this (the server said rate_limited)
+        self._retry_backoff = retry_backoff
+        self._retries = 0  # failed rounds since the last ack: how long the next pause is
+        self._hold_until = 0.0  # monotonic: no command goes out before this (a retry's back-off)
         self._wake = asyncio.Event()  # the outbox has something to send (or to send again)
         self._done: set[str] = set()  # acked or refused, perhaps still in an outbox snapshot the sender holds
         self._closed = False
@@ -155,7 +163,7 @@ class TeamClient:
 
     @property
     def pending_count(self) -> int:
-        """Commands in the outbox: not yet acked or refused."""
+        """Commands in the outbox: not yet acked or refused for good."""
         return self._store.pending_count()
 
     async def send(self, command: Command) -> None:
@@ -292,23 +300,28 @@ class TeamClient:
 
         head = since
         replayed: list[Event] = []
-        helpers: list[asyncio.Task[None]] = []
+        sender: asyncio.Task[None] | None = None
         try:
             async with contextlib.aclosing(self._frames(ws, head, replayed)) as frames:
                 async for message in frames:
-                    if isinstance(message, CaughtUp) and not helpers:
-                        helpers.append(asyncio.create_task(self._flush(ws)))
-                        if self._resend_after:
-                            helpers.append(asyncio.create_task(self._resend_unacked(self._resend_after)))
+                    if isinstance(message, CaughtUp) and sender is None:
+                        sender = asyncio.create_task(self._flush(ws))
                     yield message
         finally:
-            for task in helpers:
-                task.cancel()
+            if sender is not None:
+                sender.cancel()
 
     async def _frames(self, ws: ClientConnection, head: int, replayed: list[Event]) -> AsyncIterator[ClientMessage]:
         """Replay, ``synced`` and live frames after the welcome, as client messages."""
         while True:
-            frame = _decode(await ws.recv())
+            try:
+                async with asyncio.timeout(self._answer_due()):
+                    raw = await ws.recv()
+            except TimeoutError:  # cancelling recv() loses nothing (websockets guarantees it)
+                if (unanswered := self._unanswered()) is not None:
+                    yield unanswered
+                continue
+            frame = _decode(raw)
             if isinstance(frame, Event):
                 if frame.seq <= head:
                     continue
@@ -331,15 +344,15 @@ class TeamClient:
                 yield CaughtUp(frame.head)
             elif isinstance(frame, Ack):
                 self._answered(frame.id)
+                self._retries = 0  # the server is storing again: the next failure starts a fresh back-off
                 await self._run(self._store.remove, frame.id)
                 yield Acked(frame.id, frame.seq)
             elif isinstance(frame, Error):
                 if frame.code == ErrorCode.UNAUTHORIZED:
                     yield AuthFailed(frame.message)
                     return
-                if frame.code == ErrorCode.RATE_LIMITED:
-                    self._throttled(frame.id)
-                    yield Throttled(frame.message)
+                if not refused_for_good(frame.code):
+                    yield Retrying(frame.id, _retry_reason(frame.code), self._retry_later(frame.id))
                     continue
                 if frame.id is not None:
                     self._answered(frame.id)
@@ -388,30 +401,48 @@ class TeamClient:
         self._sent.pop(command_id, None)
         self._done.add(command_id)
 
-    def _throttled(self, command_id: str | None) -> None:
-        """The server did not process ``command_id``: pause, then send it (and what followed) again, in order."""
+    def _retry_later(self, command_id: str | None) -> float:
+        """``command_id`` was not processed (or not answered): pause the outbox, then send it again, in order.
+
+        Returns the seconds until sending resumes. Failures while a pause is already set (the rest of a batch
+        in flight when the database failed) share it; only a failure after it is over doubles the next one.
+        """
         if command_id is not None:
             self._sent.pop(command_id, None)
-        self._hold_until = time.monotonic() + self._rate_limit_pause
+        now = time.monotonic()
+        if now >= self._hold_until:
+            self._hold_until = now + backoff_delay(self._retries, *self._retry_backoff, self._jitter)
+            self._retries += 1
         self._wake.set()
+        return self._hold_until - now
 
-    async def _resend_unacked(self, after: float) -> None:
-        """Send again whatever is still in the outbox ``after`` seconds after it went out on this socket.
+    def _answer_due(self) -> float | None:
+        """Seconds to wait for a frame before looking for unanswered commands (None: never, we are not live).
+
+        With nothing in flight, look again after ``resend_after``: a command sent meanwhile is then due at most
+        that much later than its own time-out.
+        """
+        if not self._resend_after or not self._live:
+            return None
+        if not self._sent:
+            return self._resend_after
+        return max(0.0, min(self._sent.values()) + self._resend_after - time.monotonic())
+
+    def _unanswered(self) -> Retrying | None:
+        """Commands sent ``resend_after`` seconds ago and still not answered go again after a back-off.
 
         A slow or lost answer must not leave a command (a significant-harm escalation above all) silently
         unconfirmed; the same id makes the repeat harmless, since the server acks it without a new event.
         """
-        while True:
-            await asyncio.sleep(after / 2)
-            now = time.monotonic()
-            stale = {cid for cid, at in self._sent.items() if now - at >= after}
-            if not stale:
-                continue
-            pending = {command.id for command in await self._run(self._store.pending)}
-            for cid in stale:
-                self._sent.pop(cid, None)  # acked or refused meanwhile, or due to go again
-            if stale & pending:
-                self._wake.set()
+        assert self._resend_after
+        now = time.monotonic()
+        stale = [cid for cid, at in self._sent.items() if now - at >= self._resend_after]
+        if not stale:
+            return None
+        delay = 0.0
+        for cid in stale:
+            delay = self._retry_later(cid)
+        return Retrying(stale[0], "no answer from the server", delay)
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         """Store calls wait on fsync; run them off the event loop so the UI stays responsive."""
@@ -423,6 +454,16 @@ def _decode(raw: str | bytes) -> Welcome | Event | Synced | Ack | Error | Presen
         return decode_server(raw)
     except (ValidationError, ValueError):
         return None
+
+
+def _retry_reason(code: str) -> str:
+    """A few words for the status line ("retrying: …") on why a command goes again."""
+    if code == ErrorCode.INTERNAL:
+        return "the server could not store it"
+    if code == ErrorCode.RATE_LIMITED:
+        return "sending too fast"
+    shown = "".join(c if c.isprintable() else "?" for c in code[:30])  # the server's word, shown as plain text
+    return f"the server answered {shown}"
 
 
 def _unreachable(url: str, failed: BaseException) -> str:
@@ -458,6 +499,6 @@ def _closed_reason(lost: ConnectionClosed) -> str:
 
 
 __all__ = [
-    "CATCH_UP_BATCH", "MAX_FRAME_BYTES", "PACE", "RATE_LIMIT_PAUSE", "RESEND_AFTER", "TeamClient", "backoff_delay",
+    "CATCH_UP_BATCH", "MAX_FRAME_BYTES", "PACE", "RESEND_AFTER", "RETRY_BACKOFF", "TeamClient", "backoff_delay",
     "tls_context",
 ]

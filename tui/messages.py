@@ -42,7 +42,7 @@ class Acked:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """The server refused a command (``error.id``) or a frame; a refused command has left the outbox."""
+    """The server refused a command (``error.id``) for good, or a frame; a refused command has left the outbox."""
 
     error: Error
 
@@ -77,10 +77,14 @@ class Untrusted:
 
 
 @dataclass(frozen=True, slots=True)
-class Throttled:
-    """The server said we send too fast (``rate_limited``); the command stays in the outbox and goes again."""
+class Retrying:
+    """A command was not stored and stays in the outbox: the server said it was not processed (``internal``,
+    ``rate_limited``…) or did not answer; the outbox goes again, in order, in ``retry_in`` seconds."""
 
-    message: str
+    command_id: str | None
+    reason: str
+    """A few words for the status line: "retrying: <reason>"."""
+    retry_in: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,6 @@ class CacheReset:
 
 ClientMessage = (
     Connected | EventReceived | CaughtUp | Acked | Rejected | PresenceChanged | Disconnected | AuthFailed | CacheReset
-    | Untrusted | Throttled
+    | Untrusted | Retrying
 )
 """Everything ``TeamClient.messages()`` can yield."""

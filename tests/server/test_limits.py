@@ -43,7 +43,7 @@ from shared.ratelimit import TokenBucket
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tests.server.conftest import TIMEOUT, Team, WireClient, new_id, post_frame
 from tui.client import TeamClient
-from tui.messages import Acked, ClientMessage, Rejected, Throttled
+from tui.messages import Acked, ClientMessage, Rejected, Retrying
 from tui.store import LocalStore
 
 FROZEN = {"command_rate": 0.001, "command_burst": 3}
@@ -205,7 +205,7 @@ async def test_the_client_resends_a_rate_limited_command_instead_of_dropping_it(
     async with TeamServer(make_config(command_rate=5.0, command_burst=2)) as running:
         local = LocalStore(tmp_path / "lead.sqlite3")
         client = TeamClient(running.url, team.lead.token, local, backoff=(0.02, 0.1), proxy=None,
-                            pace=None, rate_limit_pause=0.2)  # no pacing of its own: it will be refused
+                            pace=None, retry_backoff=(0.2, 0.4))  # no pacing of its own: it will be refused
         commands = [
             PostFinding(id=new_id("offline"), agency=Agency.POLICE, kind=FindingKind.WEAKNESS,
                         evidence_source=EvidenceSource.CASE_FILE, text=f"written offline {i}")
@@ -224,7 +224,7 @@ async def test_the_client_resends_a_rate_limited_command_instead_of_dropping_it(
         await asyncio.wait_for(run(), TIMEOUT * 3)
         await client.close()
 
-        assert any(isinstance(m, Throttled) for m in seen)  # the server did refuse some…
+        assert any(isinstance(m, Retrying) for m in seen)  # the server did refuse some…
         assert not any(isinstance(m, Rejected) for m in seen)  # …and none was treated as a refusal
         assert sorted(m.command_id for m in seen if isinstance(m, Acked)) == sorted(c.id for c in commands)
         assert local.pending() == []

@@ -1,12 +1,15 @@
-"""What the app says about the connection: a refused token, an unreachable server, presence."""
+"""What the app says about the connection: a refused token, an unreachable server, presence, a database outage."""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
 
+from tests.outage import writes_refused
+from tests.server.conftest import WireClient
+
 from .app_data import ASHA, seeded_store
-from .app_server import make_app, running_server, wait_for
+from .app_server import live, make_app, new_finding, running_server, wait_for
 
 SIZE = (100, 30)
 
@@ -50,3 +53,26 @@ async def test_presence_shows_who_is_connected(tmp_path: Path) -> None:
                 await wait_for(pilot, lambda: len(asha.state.online) == 2, "ben's presence")
                 assert "2 of 2 connected" in str(asha.board.query_one("#roster").render())
             await wait_for(pilot, lambda: len(asha.state.online) == 1, "ben leaving")
+
+
+async def test_a_finding_saved_while_the_database_is_down_says_retrying_and_lands_once(tmp_path: Path) -> None:
+    async with running_server(tmp_path) as server:
+        app = make_app(tmp_path, server.url, server.tokens["asha"])
+        async with app.run_test(size=SIZE) as pilot:
+            await live(pilot)
+            with writes_refused(server.db_url):
+                await new_finding(pilot, "GP not invited to the strategy discussion.", agency="health",
+                                  kind="weakness", evidence_source="case-file")
+                await pilot.press("ctrl+s")
+                finding_id = app.board.findings.highlighted_id
+                status = app.board.status_line
+                await wait_for(pilot, lambda: status.status.retrying, "the retry")
+                line = str(status.render())
+                assert "1 unsent, retrying: the server could not store it" in line
+                assert app.state.findings[finding_id].status == "sending"  # not refused: still on its way
+            await wait_for(pilot, lambda: app.state.findings[finding_id].status == "saved", "the finding saved")
+            await wait_for(pilot, lambda: status.status.unsent == 0, "an empty outbox")
+            assert "retrying" not in str(status.render())
+        reader = await WireClient.join(server.url, server.tokens["ben"])
+        await reader.close()
+        assert [e.data["finding_id"] for e in reader.replay if e.kind == "finding.posted"] == [finding_id]

@@ -150,6 +150,10 @@ class BoardScreen(Screen[None]):
     def set_unsent(self, count: int) -> None:
         self.status_line.set_status(unsent=count)
 
+    def set_retrying(self, reason: str) -> None:
+        """Say why unsent commands are waiting to go again; '' once the server stores them again."""
+        self.status_line.set_status(retrying=reason)
+
     # ------------------------------------------------------------------ filtering
 
     def _refilter(self) -> None:

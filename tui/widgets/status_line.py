@@ -1,5 +1,5 @@
-"""The status line: connection state, commands still in the outbox, unread findings and lines of enquiry, and
-what the filter shows."""
+"""The status line: connection state, commands still in the outbox (and why they are being retried), unread
+findings and lines of enquiry, and what the filter shows."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class Status:
     """time.monotonic() of the next attempt while reconnecting."""
     reason: str = ""
     unsent: int = 0
+    retrying: str = ""
+    """Why the outbox is waiting to send again ('' when it is not): the server did not store a command."""
     unread: int = 0
     shown: int = 0
     total: int = 0
@@ -84,6 +86,8 @@ class StatusLine(Static):
             parts.append((f" ({reason})", "$text-muted"))
         parts.append("  ·  ")
         parts.append((f"{s.unsent} unsent", "$text-warning bold") if s.unsent else ("all sent", "$text-muted"))
+        if s.unsent and s.retrying:
+            parts.append((f", retrying: {s.retrying}", "$text-warning"))
         parts.append("  ·  ")
         parts.append((f"{s.unread} unread", "bold") if s.unread else ("0 unread", "$text-muted"))
         parts.append("  ·  ")
