@@ -101,9 +101,12 @@ class TriangulateApp(
         theme: str | None = None,
         alert_confirm_after: float = CONFIRM_AFTER,
         nag_every: float | None = NAG_EVERY,
+        on_first_welcome: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self._on_first_welcome = on_first_welcome
+        """Called once, when the server first accepts us: the CLI remembers a server only once it is known to work."""
         self.client: ClientLike | None = client_factory(store) if client_factory else None
         self.now = now
         self.share_hint = share_hint
@@ -234,6 +237,9 @@ class TriangulateApp(
                                 withdrawn.append(view)
                     self._evidence_event(event)
                 case m.Connected(welcome=welcome):
+                    if self._on_first_welcome is not None:
+                        self._on_first_welcome()
+                        self._on_first_welcome = None
                     first = self.state.me is None
                     self.state.welcome(welcome)
                     if first:  # now we know who we are: show our unsent findings, and say so if none

@@ -55,7 +55,7 @@ def test_pick_member_names_the_team_when_nobody_matches() -> None:
 
 def test_join_lines_are_for_everyone_else() -> None:
     text = join_lines("ws://127.0.0.1:9", MEMBERS, MEMBERS[1])
-    assert "triangulate join ws://127.0.0.1:9 --token t-helen" in text
+    assert "TRIANGULATE_TOKEN=t-helen triangulate join ws://127.0.0.1:9" in text  # not in ps, unlike --token
     assert "t-gareth" in text and "t-priya" not in text
 
 
@@ -63,7 +63,7 @@ def test_join_with_nothing_remembered_says_what_to_type(monkeypatch: pytest.Monk
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     result = CliRunner().invoke(join, [])
     assert result.exit_code == 2
-    assert "triangulate join ws://HOST:PORT --token TOKEN" in result.output
+    assert "triangulate join ws://HOST:PORT  (it asks for your token)" in result.output
 
 
 def test_join_refuses_an_address_that_is_not_a_websocket(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
