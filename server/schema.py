@@ -21,7 +21,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
@@ -129,13 +129,14 @@ def display_url(url: str) -> str:
         return url
 
 
-def sqlite_file(database: str, *, create: bool) -> None:
-    """Make ready the SQLite file at ``database`` before SQLite opens it: created mode 0600 (its -wal and -shm files
+def sqlite_file(url: URL, *, create: bool) -> None:
+    """Make ready the SQLite file ``url`` names before SQLite opens it: created mode 0600 (its -wal and -shm files
     take the same mode), new directories 0700, and a file others could read tightened, saying so in the log.
-    With ``create`` false a missing file is refused instead of created."""
-    if database in ("", ":memory:"):
+    With ``create`` false a missing file is refused instead of created. A ``file:`` URI (``?uri=true``) is left to
+    SQLite: it can say read-only or shared memory, which a path cannot."""
+    if url.database in (None, "", ":memory:") or url.query.get("uri"):
         return
-    path = Path(database).expanduser()
+    path = Path(url.database).expanduser()
     if not create and not path.exists():
         raise NoDatabase(f"no database at {path}: check --db or $TRIANGULATE_DB ({CREATE_HINT})")
     private_dirs(path.parent)
@@ -298,7 +299,7 @@ def _migration_engine(url: str, *, create: bool = True) -> Iterator[Engine]:
     checked once at the end) and ``BEGIN IMMEDIATE`` (the write lock before the first read: no lost race)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        sqlite_file(parsed.database or "", create=create)
+        sqlite_file(parsed, create=create)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_for_migrations)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))

@@ -37,7 +37,7 @@ def connect(url: str, *, create: bool = True) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        schema.sqlite_file(parsed.database or "", create=create)
+        schema.sqlite_file(parsed, create=create)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy issue BEGIN itself.

@@ -75,6 +75,14 @@ def test_an_unwritable_report_file_is_named(tmp_path: Path, db_path: Path) -> No
     assert_one_line_error(result, f"cannot write {out}: No such file or directory")
 
 
+def test_a_database_opened_read_only_says_so_when_written(db_path: Path) -> None:
+    assert run("inspection", "create", "Northmoor", "--db", f"sqlite:///{db_path}").exit_code == 0
+    read_only = f"sqlite:///file:{db_path}?mode=ro&uri=true"  # as a backup mounted read-only would be
+    assert run("inspection", "list", "--db", read_only).stdout.startswith("1\tNorthmoor")
+    result = run("inspection", "create", "Southmoor", "--db", read_only)
+    assert_one_line_error(result, "the database failed: attempt to write a readonly database")
+
+
 def test_a_missing_annex_a_file_is_named(db_path: Path) -> None:
     db_url = f"sqlite:///{db_path}"
     team = make_team(db_url)
