@@ -238,7 +238,7 @@ class TriangulateApp(
                     self._evidence_event(event)
                 case m.Connected(welcome=welcome):
                     if self._on_first_welcome is not None:
-                        self._on_first_welcome()
+                        self._first_welcome(self._on_first_welcome)
                         self._on_first_welcome = None
                     first = self.state.me is None
                     self.state.welcome(welcome)
@@ -330,6 +330,12 @@ class TriangulateApp(
             changed[view.id] = view
         title = "The server refused it: personal data" if personal else "The server refused a change"
         self.notify(message, title=title, severity="error", timeout=12)
+
+    def _first_welcome(self, remember: Callable[[], None]) -> None:
+        try:
+            remember()
+        except OSError as exc:  # the settings directory is not writable: the app still works, but say so
+            self.notify(f"This server will not be remembered: {exc}", title="Settings not saved", severity="warning")
 
     def _auth_failed(self, message: str) -> None:
         self.auth_error = message

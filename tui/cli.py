@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import queue
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -55,7 +57,10 @@ def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
     """Open the app; returns its exit code (2 when the server refused the token)."""
     from tui.app import TriangulateApp  # Textual loads only when a command really runs the app
 
-    app = TriangulateApp.connect(url, token, store_path, **kwargs)
+    try:
+        app = TriangulateApp.connect(url, token, store_path, **kwargs)
+    except (OSError, sqlite3.Error) as exc:  # the data directory is not writable, or the cache is not SQLite
+        raise click.ClickException(f"cannot open the cache {store_path}: {_reason(exc)}") from None
     for fixed in app.store.tightened:
         click.echo(f"Made {fixed} readable by you alone: the cache holds the inspection's evidence.", err=True)
     try:
@@ -63,6 +68,13 @@ def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
     finally:
         app.store.close()
     return 2 if app.auth_error else (app.return_code or 0)
+
+
+def _reason(exc: Exception) -> str:
+    """``Not a directory``, not ``[Errno 20] Not a directory: '…'``: the message names the path itself."""
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno)
+    return str(exc)
 
 
 TOKEN_ON_COMMAND_LINE = (
@@ -132,7 +144,10 @@ def join(
     connection = Connection(url, token, cafile)
     remember = None if temporary or connection == saved else functools.partial(save_connection, connection)
     with _cache_dir(temporary) as cache_dir:
-        store_path = cache_path(connection, cache_dir)
+        try:
+            store_path = cache_path(connection, cache_dir)
+        except OSError as exc:
+            raise click.ClickException(f"cannot keep a cache in {exc.filename}: {_reason(exc)}") from None
         new_cache = not store_path.exists()
         code = _run_app(url, token, store_path, theme=theme, cafile=cafile, on_first_welcome=remember)
     if code == 2:

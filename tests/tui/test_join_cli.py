@@ -21,7 +21,7 @@ from tui.app import TriangulateApp
 from tui.cli import TOKEN_ON_COMMAND_LINE, join
 from tui.config import Connection, cache_path, load_connection, save_connection
 
-from .app_server import live, running_server, wait_for
+from .app_server import live, notified, running_server, wait_for
 
 
 @pytest.fixture
@@ -140,6 +140,18 @@ async def test_the_server_is_remembered_once_it_has_accepted_the_token(tmp_path:
     assert calls == [connection]  # once, however often it reconnects
 
 
+async def test_settings_that_cannot_be_saved_leave_the_app_running_and_say_so(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    async with running_server(tmp_path) as server:
+        connection = Connection(server.url, server.tokens["asha"])
+        app = TriangulateApp.connect(server.url, connection.token, tmp_path / "app.sqlite3",
+                                     on_first_welcome=lambda: save_connection(connection, tmp_path / "a-file"))
+        async with app.run_test() as pilot:
+            await live(pilot)
+            assert notified(app, "This server will not be remembered")
+        app.store.close()
+
+
 async def test_the_cache_and_settings_are_private_to_the_user(home: Path) -> None:
     async with running_server(home) as server:
         connection = Connection(server.url, server.tokens["asha"])
@@ -167,3 +179,21 @@ def test_a_cache_readable_by_others_is_made_private_and_the_user_told(
     assert result.exit_code == 0, result.output
     assert f"Made {path} (was 0644) readable by you alone" in result.output
     assert (mode(path), mode(path.parent)) == (0o600, 0o700)
+
+
+def test_a_data_directory_that_cannot_hold_the_cache_is_named(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (home / "a-file").write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "a-file"))
+    result = run_join(closed_port(), env={"TRIANGULATE_TOKEN": "t"})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.output.strip().splitlines() == [f"Error: cannot keep a cache in {home / 'a-file' / 'triangulate'}: "
+                                                  "Not a directory"]
+
+
+def test_a_cache_that_is_not_a_database_is_named(home: Path) -> None:
+    url = closed_port()
+    path = cached(home, Connection(url, "t"))
+    path.write_bytes(b"not SQLite at all " * 100)
+    result = run_join(url, env={"TRIANGULATE_TOKEN": "t"})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"Error: cannot open the cache {path}: file is not a database" in result.output
