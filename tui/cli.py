@@ -136,10 +136,10 @@ def join(
                                    "(it asks for your token)")
         url = saved.url
     _check_url(url)
-    same_server = saved is not None and saved.url == url
-    token = _token(ctx, url, token, token_file, saved.token if same_server and saved else None)
-    if cafile is None and same_server and saved is not None:
-        cafile = saved.cafile
+    known = saved if saved is not None and saved.url == url else None  # what worked with this server before
+    token = _token(ctx, url, token, token_file, known.token if known else None)
+    if cafile is None and known is not None:
+        cafile = known.cafile
     cafile = _check_cafile(url, cafile)
     connection = Connection(url, token, cafile)
     remember = None if temporary or connection == saved else functools.partial(save_connection, connection)
