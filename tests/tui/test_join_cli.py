@@ -80,15 +80,17 @@ def test_the_token_comes_from_the_environment_or_a_file_without_a_warning(
 ) -> None:
     quit_once_up(monkeypatch)
     url = closed_port()
-    result = run_join(url, "--temporary", env={"TRIANGULATE_TOKEN": "from-env"})
+    result = run_join(url, env={"TRIANGULATE_TOKEN": "from-env"})
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
+    assert cached(home, Connection(url, "from-env")).exists()  # the cache is named after the token it used
     token_file = home / "token"
     token_file.write_text("from-file\n")
     result = run_join(url, "--token-file", str(token_file))
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
-    assert cached(home, Connection(url, "from-file")).exists()  # the cache is named after the token it used
+    assert cached(home, Connection(url, "from-file")).exists()
+    assert remembered(home) is None  # the server never answered
 
 
 def test_a_token_on_the_command_line_still_works_with_a_warning(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
