@@ -6,7 +6,6 @@ Registered as ``triangulate`` subcommands through entry points; ``python -m serv
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
 import os
 import signal
@@ -19,7 +18,7 @@ from sqlmodel import Session
 
 from server import store
 from server.app import ServerConfig, TeamServer
-from server.cli_errors import CleanCommand, CleanErrors, one_line, os_reason
+from server.cli_errors import CleanCommand, CleanErrors, listening, one_line, os_reason
 from server.limits import (
     DEFAULT_COMMAND_BURST,
     DEFAULT_COMMAND_RATE,
@@ -123,19 +122,9 @@ async def _serve(config: ServerConfig) -> None:
     stop = asyncio.get_running_loop().create_future()
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, lambda: stop.done() or stop.set_result(None))
-    server = TeamServer(config)
-    try:
-        await server.start()
-    except OSError as exc:  # the port is taken, or the address is not this machine's
-        await server.stop()
-        busy = exc.errno == errno.EADDRINUSE
-        hint = ": is another server running there? Stop it or choose another --port" if busy else ""
-        raise click.ClickException(f"cannot listen on {config.host}:{config.port}: {os_reason(exc)}{hint}") from None
-    try:
+    async with listening(TeamServer(config)) as server:
         click.echo(f"Triangulate serving on {server.url}", err=True)
         await stop
-    finally:
-        await server.stop()
     click.echo("stopped", err=True)
 
 

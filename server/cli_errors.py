@@ -7,13 +7,19 @@ bugs, so every server command group is built with ``cls=CleanErrors`` (or ``Clea
 
 from __future__ import annotations
 
+import errno
 import os
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from server.schema import SchemaError
+
+if TYPE_CHECKING:
+    from server.app import TeamServer
 
 
 def one_line(exc: BaseException) -> str:
@@ -62,3 +68,20 @@ class CleanErrors(_Clean, click.Group):
 
 class CleanCommand(_Clean, click.Command):
     """A single command that ends a user's mistake with one line."""
+
+
+@asynccontextmanager
+async def listening(server: TeamServer) -> AsyncIterator[TeamServer]:
+    """``server`` started and, on leaving, stopped; a port in use or an address not this machine's ends in one line."""
+    try:
+        await server.start()
+    except OSError as exc:
+        await server.stop()
+        where = f"{server.config.host}:{server.config.port}"
+        busy = exc.errno == errno.EADDRINUSE
+        hint = ": is another server running there? Stop it or choose another --port" if busy else ""
+        raise click.ClickException(f"cannot listen on {where}: {os_reason(exc)}{hint}") from None
+    try:
+        yield server
+    finally:
+        await server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import stat
 from pathlib import Path
 
@@ -89,3 +90,20 @@ async def test_demo_server_runs_as_a_subprocess_and_stops(tmp_path: Path) -> Non
         server.stop()
     assert server.process.returncode is not None
     json.dumps(info)  # the announcement is plain JSON, as printed
+
+
+def test_a_demo_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = DemoServer(tmp_path, port=port)
+        try:
+            with pytest.raises(click.ClickException) as stopped:
+                server.announcement(timeout=60)
+        finally:
+            server.stop()
+    assert stopped.value.message.splitlines()[1:] == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use: is another server running there? "
+        "Stop it or choose another --port"
+    ]
