@@ -19,6 +19,7 @@ from sqlmodel import Session
 from server import store
 from server.cases import case_rows, record_of, stored_sample
 from server.cli import _engine, db_option
+from server.cli_errors import CleanErrors
 from server.commands import Applied, apply_command
 from server.errors import CommandRejected
 from server.models import InspectionRow, utcnow
@@ -33,7 +34,7 @@ from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, balance
 inspection_option = click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
 
 
-@click.group()
+@click.group(cls=CleanErrors)
 def cases() -> None:
     """Import the Annex A list, draw the case sample, and list both."""
 
@@ -204,6 +205,9 @@ def list_(inspection_id: int, everything: bool, db_url: str) -> None:
         rows = case_rows(session, inspection_id)
     sampled = [row for row in rows if row.selection is not None]
     click.echo(f"{len(rows)} case(s) imported, {len(sampled)} in the sample.")
+    if not rows:
+        click.echo(f"Import the Annex A list with  triangulate cases import --inspection {inspection_id} FILE",
+                   err=True)
     for row in rows if everything else sampled:
         record = record_of(row)
         selection = row.selection or "-"

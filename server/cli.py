@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from server import store
 from server.app import ServerConfig, TeamServer
+from server.cli_errors import CleanCommand, CleanErrors, listening, one_line, os_reason
 from server.limits import (
     DEFAULT_COMMAND_BURST,
     DEFAULT_COMMAND_RATE,
@@ -51,20 +52,33 @@ db_option = click.option(
 )
 
 
-def _engine(db_url: str):  # type: ignore[no-untyped-def]
+def _engine(db_url: str, *, create: bool = False):  # type: ignore[no-untyped-def]
+    """The database, opened; only the commands that start something (``serve``, ``inspection create``) create one."""
     try:
-        return store.connect(db_url)
-    except SchemaError as exc:  # an old schema: the message says what to run
+        return store.connect(db_url, create=create)
+    except SchemaError as exc:  # none there, or an old schema: the message says what to run
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # a bad URL or unreachable database: say so, no traceback (and no password)
-        raise click.ClickException(f"cannot open database {display_url(db_url)!r}: {exc}") from None
+        raise click.ClickException(f"cannot open database {display_url(db_url)!r}: {one_line(exc)}") from None
+
+
+def _emit(text: str, out: str | None) -> None:
+    """Print ``text``, or write it to the file ``out``."""
+    if not out:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {os_reason(exc)}") from None
+    click.echo(f"Wrote {out}", err=True)
 
 
 def _choice(enum: type) -> click.Choice:
     return click.Choice([member.value for member in enum])
 
 
-@click.command()
+@click.command(cls=CleanCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @db_option
@@ -95,7 +109,7 @@ def serve(
             server_context(certfile, keyfile)
         except TlsConfigError as exc:
             raise click.BadParameter(str(exc), param_hint="--certfile") from None
-    _engine(db_url).dispose()
+    _engine(db_url, create=True).dispose()
     config = ServerConfig(
         db_url=db_url, host=host, port=port, max_frame_bytes=max_frame, certfile=certfile, keyfile=keyfile,
         command_rate=rate or None, command_burst=burst, max_connections_per_inspector=max_connections,
@@ -108,13 +122,13 @@ async def _serve(config: ServerConfig) -> None:
     stop = asyncio.get_running_loop().create_future()
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, lambda: stop.done() or stop.set_result(None))
-    async with TeamServer(config) as server:
+    async with listening(TeamServer(config)) as server:
         click.echo(f"Triangulate serving on {server.url}", err=True)
         await stop
     click.echo("stopped", err=True)
 
 
-@click.group()
+@click.group(cls=CleanErrors)
 def inspection() -> None:
     """Create and list inspections."""
 
@@ -137,7 +151,7 @@ def inspection_create(
         raise click.BadParameter(f"{last} is before the first day of fieldwork ({first})", param_hint="--end")
     try:
         created = store.create_inspection(
-            _engine(db_url), name=name, framework=Framework(framework), start_date=first, end_date=last,
+            _engine(db_url, create=True), name=name, framework=Framework(framework), start_date=first, end_date=last,
             timezone=timezone,
         )
     except ValueError as exc:
@@ -149,13 +163,16 @@ def inspection_create(
 @db_option
 def inspection_list(db_url: str) -> None:
     """List inspections."""
-    for item in store.list_inspections(_engine(db_url)):
+    found = store.list_inspections(_engine(db_url))
+    if not found:
+        click.echo('No inspections yet: create one with  triangulate inspection create "NAME"', err=True)
+    for item in found:
         start = item.start_date.isoformat() if item.start_date else "-"
         end = item.end_date.isoformat() if item.end_date else "-"
         click.echo(f"{item.id}\t{item.name}\t{item.framework.value}\t{start}\t{end}")
 
 
-@click.group()
+@click.group(cls=CleanErrors)
 def inspector() -> None:
     """Add, list and revoke team members."""
 
@@ -195,7 +212,11 @@ def inspector_list(inspection_id: int, db_url: str) -> None:
         store.get_inspection(engine, inspection_id=inspection_id)
     except store.NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="--inspection") from None
-    for member, active in store.list_inspectors(engine, inspection_id=inspection_id):
+    team = store.list_inspectors(engine, inspection_id=inspection_id)
+    if not team:
+        click.echo(f"No team members yet: add one with  triangulate inspector add --inspection {inspection_id} "
+                   "--name NAME --inspectorate INSPECTORATE", err=True)
+    for member, active in team:
         state = "active" if active else "revoked"
         click.echo(f"{member.id}\t{member.name}\t{member.inspectorate.label}\t{member.role.label}\t{state}")
 
@@ -212,7 +233,7 @@ def inspector_revoke(inspector_id: int, db_url: str) -> None:
     click.echo(f"Revoked {count} token(s) of inspector {inspector_id}")
 
 
-@click.group()
+@click.group(cls=CleanErrors)
 def kit() -> None:
     """Keeping-in-touch meeting minutes."""
 
@@ -239,14 +260,10 @@ def kit_export(inspection_id: int, day: object, kind: str, out: str | None, db_u
     text = "\n".join(
         minutes_markdown(m, inspection_name=inspection_model.name, timezone=inspection_model.timezone) for m in found
     )
-    if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, out)
 
 
-@click.command()
+@click.command(cls=CleanCommand)
 @click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
               help="Markdown, or one print-ready HTML file.")
@@ -260,14 +277,10 @@ def report(inspection_id: int, fmt: str, out: str | None, db_url: str) -> None:
             text = render_report(session, inspection_id=inspection_id, fmt=fmt, generated_at=datetime.now(UTC))
     except store.NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="--inspection") from None
-    if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, out)
 
 
-@click.group()
+@click.group(cls=CleanErrors)
 def cli() -> None:
     """Triangulate server commands (``python -m server``)."""
 

@@ -6,9 +6,10 @@ import click
 
 from server import schema
 from server.cli import db_option
+from server.cli_errors import CleanErrors, one_line
 
 
-@click.group()
+@click.group(cls=CleanErrors)
 def db() -> None:
     """The database schema: which revision it is at, and upgrading it after installing a new version."""
 
@@ -23,7 +24,7 @@ def db_upgrade(db_url: str) -> None:
     except schema.SchemaError as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # unreachable server, bad URL, a failed migration (rolled back): say so, no traceback
-        raise click.ClickException(f"upgrading {shown} failed, nothing was changed: {exc}") from None
+        raise click.ClickException(f"upgrading {shown} failed, nothing was changed: {one_line(exc)}") from None
     how = " (recognised a database from before migrations)" if done.recognised else ""
     if done.before is None:
         click.echo(f"Created the database at revision {done.after}: {shown}")
@@ -44,4 +45,4 @@ def db_current(db_url: str) -> None:
     except schema.SchemaError as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:
-        raise click.ClickException(f"cannot read {schema.display_url(db_url)}: {exc}") from None
+        raise click.ClickException(f"cannot read {schema.display_url(db_url)}: {one_line(exc)}") from None

@@ -36,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server import store
 from server.app import ServerConfig, TeamServer
+from server.cli_errors import listening
 from server.demo_data import (
     AGENCIES_BY_INSPECTORATE,
     ALERT_POOL,
@@ -413,7 +414,7 @@ async def serve_demo(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with TeamServer(ServerConfig(db_url=f"sqlite:///{db_path}", host=host, port=port)) as server:
+        async with listening(TeamServer(ServerConfig(db_url=f"sqlite:///{db_path}", host=host, port=port))) as server:
             stream = out or sys.stdout
             stream.write(json.dumps(team.announcement(server.url)) + "\n")
             stream.flush()

@@ -21,11 +21,12 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
 import server.models  # noqa: F401 - registers every table with SQLModel.metadata
+from shared.private_files import SQLITE_SIDECARS, private_dirs, private_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 FIRST = "0001"
@@ -36,10 +37,16 @@ _ALEMBIC = threading.Lock()  # alembic's op and context are module globals: one 
 # Alembic's INFO lines ("Will assume non-transactional DDL" on every check) would fill the server's log; upgrade
 # reports what it did itself, and failures still raise.
 logging.getLogger("alembic").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
+CREATE_HINT = "`triangulate inspection create`, `triangulate db upgrade` or `triangulate serve` creates one"
 
 
 class SchemaError(RuntimeError):
     """This version of Triangulate cannot use the database as it is; the message says what to do instead."""
+
+
+class NoDatabase(SchemaError):
+    """Nothing to read: commands that only read (and those that need an inspection) never create a database."""
 
 
 class SchemaOutOfDate(SchemaError):
@@ -122,6 +129,21 @@ def display_url(url: str) -> str:
         return url
 
 
+def sqlite_file(url: URL, *, create: bool) -> None:
+    """Make ready the SQLite file ``url`` names before SQLite opens it: created mode 0600 (its -wal and -shm files
+    take the same mode), new directories 0700, and a file others could read tightened, saying so in the log.
+    With ``create`` false a missing file is refused instead of created. A ``file:`` URI (``?uri=true``) is left to
+    SQLite: it can say read-only or shared memory, which a path cannot."""
+    if url.database in (None, "", ":memory:") or url.query.get("uri"):
+        return
+    path = Path(url.database).expanduser()
+    if not create and not path.exists():
+        raise NoDatabase(f"no database at {path}: check --db or $TRIANGULATE_DB ({CREATE_HINT})")
+    private_dirs(path.parent)
+    for fixed in private_file(path, sidecars=SQLITE_SIDECARS):
+        log.warning("made %s readable by its owner alone: it holds every inspection's evidence", fixed)
+
+
 # ---------------------------------------------------------------- looking at a database
 
 
@@ -174,14 +196,18 @@ def _our_tables() -> frozenset[str]:
 # ---------------------------------------------------------------- on every open (server.store.connect)
 
 
-def ensure_current(engine: Engine) -> None:
-    """Create an empty database at the newest revision; accept one already there; refuse anything else."""
+def ensure_current(engine: Engine, *, create: bool = True) -> None:
+    """Create an empty database at the newest revision (unless ``create`` is false: then refuse it); accept one
+    already there; refuse anything else."""
     with engine.connect() as conn:
         found = state(conn)
         if found.revision == head():
             return
         if not found.empty:
             raise _refusal(engine, found, recognise(conn) if found.revision is None else None)
+    if not create:
+        shown = engine.url.render_as_string(hide_password=True)
+        raise NoDatabase(f"no Triangulate database at {shown}: it has no Triangulate tables ({CREATE_HINT})")
     _create(engine)
 
 
@@ -273,11 +299,7 @@ def _migration_engine(url: str, *, create: bool = True) -> Iterator[Engine]:
     checked once at the end) and ``BEGIN IMMEDIATE`` (the write lock before the first read: no lost race)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        path = parsed.database
-        if path and path != ":memory:":
-            if not create and not Path(path).expanduser().exists():
-                raise SchemaError(f"no database at {path}")
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        sqlite_file(parsed, create=create)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_for_migrations)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))

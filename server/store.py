@@ -13,7 +13,6 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -30,16 +29,17 @@ class NotFound(LookupError):
     """A named inspection or inspector does not exist."""
 
 
-def connect(url: str) -> Engine:
-    """Open the database at ``url``; SQLite gets WAL, FKs and full fsync.
+def connect(url: str, *, create: bool = True) -> Engine:
+    """Open the database at ``url``; SQLite gets WAL, FKs and full fsync, and a file only its owner can read.
 
-    An empty database is created at the newest schema revision; one at an older revision (or from before migrations)
-    raises ``server.schema.SchemaOutOfDate``, whose message says to run ``triangulate db upgrade``.
+    An empty database is created at the newest schema revision, unless ``create`` is false: then a missing or empty
+    one raises ``server.schema.NoDatabase`` (commands that only read never create one). One at an older revision (or
+    from before migrations) raises ``server.schema.SchemaOutOfDate``, whose message says to run
+    ``triangulate db upgrade``.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        schema.sqlite_file(parsed, create=create)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy issue BEGIN itself.
@@ -47,7 +47,7 @@ def connect(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     try:
-        schema.ensure_current(engine)
+        schema.ensure_current(engine, create=create)
     except BaseException:
         engine.dispose()
         raise

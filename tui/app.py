@@ -102,9 +102,12 @@ class TriangulateApp(
         theme: str | None = None,
         alert_confirm_after: float = CONFIRM_AFTER,
         nag_every: float | None = NAG_EVERY,
+        on_first_welcome: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self._on_first_welcome = on_first_welcome
+        """Called once, when the server first accepts us: the CLI remembers a server only once it is known to work."""
         self.client: ClientLike | None = client_factory(store) if client_factory else None
         self.now = now
         self.share_hint = share_hint
@@ -235,6 +238,9 @@ class TriangulateApp(
                                 withdrawn.append(view)
                     self._evidence_event(event)
                 case m.Connected(welcome=welcome):
+                    if self._on_first_welcome is not None:
+                        self._first_welcome(self._on_first_welcome)
+                        self._on_first_welcome = None
                     first = self.state.me is None
                     self.state.welcome(welcome)
                     if first:  # now we know who we are: show our unsent findings, and say so if none
@@ -329,6 +335,12 @@ class TriangulateApp(
             changed[view.id] = view
         title = "The server refused it: personal data" if personal else "The server refused a change"
         self.notify(message, title=title, severity="error", timeout=12)
+
+    def _first_welcome(self, remember: Callable[[], None]) -> None:
+        try:
+            remember()
+        except OSError as exc:  # the settings directory is not writable: the app still works, but say so
+            self.notify(f"This server will not be remembered: {exc}", title="Settings not saved", severity="warning")
 
     def _auth_failed(self, message: str) -> None:
         self.auth_error = message

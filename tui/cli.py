@@ -6,9 +6,12 @@ server stay separate programs that share only the wire protocol.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import queue
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
+from click.core import ParameterSource
 
 from tui.config import Connection, cache_path, forget_connection, load_connection, save_connection
 
@@ -53,7 +57,12 @@ def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
     """Open the app; returns its exit code (2 when the server refused the token)."""
     from tui.app import TriangulateApp  # Textual loads only when a command really runs the app
 
-    app = TriangulateApp.connect(url, token, store_path, **kwargs)
+    try:
+        app = TriangulateApp.connect(url, token, store_path, **kwargs)
+    except (OSError, sqlite3.Error) as exc:  # the data directory is not writable, or the cache is not SQLite
+        raise click.ClickException(f"cannot open the cache {store_path}: {_reason(exc)}") from None
+    for fixed in app.store.tightened:
+        click.echo(f"Made {fixed} readable by you alone: the cache holds the inspection's evidence.", err=True)
     try:
         app.run()
     finally:
@@ -61,51 +70,92 @@ def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
     return 2 if app.auth_error else (app.return_code or 0)
 
 
+def _reason(exc: Exception) -> str:
+    """``Not a directory``, not ``[Errno 20] Not a directory: '…'``: the message names the path itself."""
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno)
+    return str(exc)
+
+
+TOKEN_ON_COMMAND_LINE = (
+    "warning: a token given with --token can be read by anyone on this computer (ps); next time give it with "
+    "$TRIANGULATE_TOKEN or --token-file, or let join ask for it"
+)
+
+
+def _token(ctx: click.Context, url: str, token: str | None, token_file: Path | None, saved: str | None) -> str:
+    """The token, from the first of: --token (or $TRIANGULATE_TOKEN), --token-file, the one remembered for this
+    server, and a prompt that does not echo it."""
+    from_command_line = ctx.get_parameter_source("token") is ParameterSource.COMMANDLINE
+    if from_command_line and token_file is not None:
+        raise click.UsageError("give the token with --token-file or --token, not both")
+    if from_command_line:
+        click.echo(TOKEN_ON_COMMAND_LINE, err=True)
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"cannot read {token_file}: {exc}", param_hint="--token-file") from None
+        if not token:
+            raise click.BadParameter(f"{token_file} holds no token", param_hint="--token-file")
+        return token
+    if token:
+        return token.strip()
+    if saved is not None:
+        return saved
+    return str(click.prompt(f"Token for {url} (not shown as you type)", hide_input=True)).strip()
+
+
 @click.command()
 @click.argument("url", required=False)
-@click.option("--token", envvar="TRIANGULATE_TOKEN", help="Your inspector token (or $TRIANGULATE_TOKEN).")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read your inspector token from this file (keep it private to you).")
+@click.option("--token", envvar="TRIANGULATE_TOKEN", show_envvar=True,
+              help="Your inspector token. Deprecated on the command line, where anyone on this computer can read it "
+                   "(ps): set $TRIANGULATE_TOKEN, use --token-file, or give none and join asks for it.")
 @click.option("--cafile", type=click.Path(exists=True, dir_okay=False),
               help="For wss://: trust the CA certificate(s) in this PEM file instead of the system's.")
 @click.option("--temporary", is_flag=True, help="Do not remember this server; keep no cache after exit.")
 @click.option("--light", "theme", flag_value="textual-light", help="Light theme.")
 @click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme (the default).")
-def join(url: str | None, token: str | None, cafile: str | None, temporary: bool, theme: str | None) -> None:
-    """Join an inspection's team server: triangulate join ws://HOST:PORT --token TOKEN.
+@click.pass_context
+def join(
+    ctx: click.Context, url: str | None, token_file: Path | None, token: str | None, cafile: str | None,
+    temporary: bool, theme: str | None,
+) -> None:
+    """Join an inspection's team server: triangulate join ws://HOST:PORT, then type your token when asked.
 
-    The server, token and --cafile are remembered, so next time `triangulate join` alone reconnects.
+    Once the server has accepted them, the server, token and --cafile are remembered, so next time
+    `triangulate join` alone reconnects; a mistyped address or token never replaces the remembered ones.
     A wss:// server's certificate is checked against the system's trust store, or only --cafile's.
     """
     saved = load_connection()
     if url is None:
         if saved is None:
-            raise click.UsageError("no server remembered yet: run  triangulate join ws://HOST:PORT --token TOKEN")
+            raise click.UsageError("no server remembered yet: run  triangulate join ws://HOST:PORT  "
+                                   "(it asks for your token)")
         url = saved.url
-        token = token or saved.token
     _check_url(url)
-    if token is None:
-        if saved is None or saved.url != url:
-            raise click.UsageError(f"no token remembered for {url}: add --token TOKEN")
-        token = saved.token
-    if cafile is None and saved is not None and saved.url == url:
-        cafile = saved.cafile
+    known = saved if saved is not None and saved.url == url else None  # what worked with this server before
+    token = _token(ctx, url, token, token_file, known.token if known else None)
+    if cafile is None and known is not None:
+        cafile = known.cafile
     cafile = _check_cafile(url, cafile)
     connection = Connection(url, token, cafile)
+    remember = None if temporary or connection == saved else functools.partial(save_connection, connection)
     with _cache_dir(temporary) as cache_dir:
-        if not temporary:
-            save_connection(connection)
-        store_path = cache_path(connection, cache_dir)
+        try:
+            store_path = cache_path(connection, cache_dir)
+        except OSError as exc:
+            raise click.ClickException(f"cannot keep a cache in {exc.filename}: {_reason(exc)}") from None
         new_cache = not store_path.exists()
-        code = _run_app(url, token, store_path, theme=theme, cafile=cafile)
+        code = _run_app(url, token, store_path, theme=theme, cafile=cafile, on_first_welcome=remember)
     if code == 2:
         if new_cache:  # nothing was ever cached for a token that never worked
             for leftover in (store_path, *store_path.parent.glob(f"{store_path.name}-*")):
                 leftover.unlink(missing_ok=True)
-        if not temporary:
-            # A refused token is not worth remembering; keep the last one that was, if it was different.
-            if saved is not None and saved != connection:
-                save_connection(saved)
-            else:
-                forget_connection()
+        if not temporary and load_connection() == connection:
+            forget_connection()  # the remembered token itself is refused now (revoked): not worth keeping
     sys.exit(code)
 
 
@@ -202,7 +252,7 @@ def join_lines(url: str, members: list[dict[str, Any]], me: dict[str, Any]) -> s
     for member in members:
         if member is me:
             continue
-        lines.append(f"triangulate join {url} --token {member['token']} --temporary"
+        lines.append(f"TRIANGULATE_TOKEN={member['token']} triangulate join {url} --temporary"
                      f"   # {member['name']} ({member['inspectorate']})")
     return "\n".join(lines)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
+from shared.private_files import PRIVATE_FILE, private_dirs
+
 APP_NAME = "triangulate"
 
 
@@ -53,9 +55,10 @@ def load_connection(directory: Path | None = None) -> Connection | None:
 def save_connection(connection: Connection, directory: Path | None = None) -> Path:
     """Remember a server and token; the file is private to the user because the token is a credential."""
     path = _settings_file(directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(path.parent, tighten=True)
     tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)  # a stale .tmp keeps its old mode through O_CREAT
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         saved = {"url": connection.url, "token": connection.token}
         if connection.cafile:
@@ -71,8 +74,10 @@ def forget_connection(directory: Path | None = None) -> None:
 
 
 def cache_path(connection: Connection, directory: Path | None = None) -> Path:
-    """One cache file per (server, inspector): the token stands for the inspector, hashed so it never shows."""
+    """One cache file per (server, inspector): the token stands for the inspector, hashed so it never shows.
+
+    Its directory is private to the user (mode 0700): the caches hold whole inspections."""
     digest = hashlib.sha256(f"{connection.url}\n{connection.token}".encode()).hexdigest()[:24]
     path = (directory or data_dir()) / "cache" / f"{digest}.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(path.parent, tighten=True)
     return path

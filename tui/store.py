@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from shared.private_files import SQLITE_SIDECARS, Tightened, private_dirs, private_file
 from shared.protocol import Command, Event, ProtocolError, Welcome, decode_command, encode
 
 SCHEMA_VERSION = 1
@@ -37,7 +38,10 @@ class LocalStore:
 
     def __init__(self, path: Path | str) -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(path.parent)
+        # Created 0600 before SQLite opens it (its -wal and -shm files take the same mode): it holds the inspection.
+        self.tightened: list[Tightened] = private_file(path, sidecars=SQLITE_SIDECARS)
+        """Files of this cache that others could read until now (made by an older version), so the CLI can say so."""
         self.path = path
         self._lock = threading.RLock()
         # Autocommit mode: transactions are explicit (see _tx), so nothing is left half-committed.

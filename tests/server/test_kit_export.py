@@ -195,6 +195,14 @@ async def test_out_writes_the_file_and_nothing_to_stdout(
     assert str(target) in result.stderr
 
 
+async def test_an_out_file_that_cannot_be_written_is_a_clear_error(
+    prepared: Team, export: Callable[..., Result], tmp_path: Path
+) -> None:
+    out = tmp_path / "no-such-folder" / "kit.md"
+    result = export("--inspection", str(prepared.inspection.id), "--date", "2026-11-18", "--out", str(out))
+    assert_clean_failure(result, f"cannot write {out}: No such file or directory")
+
+
 async def test_every_meeting_of_the_day_is_exported_oldest_first(
     team: Team, db_url: str, export: Callable[..., Result]
 ) -> None:

@@ -198,6 +198,44 @@ def test_an_empty_database_is_created_at_the_newest_revision(new_database: NewDa
     assert cli("db", "current", "--db", url).output.strip() == f"{schema.head()} (head)"
 
 
+READ_ONLY_COMMANDS = [
+    ("inspection", "list"),
+    ("inspector", "list", "--inspection", "1"),
+    ("kit", "export", "--inspection", "1", "--date", "2026-11-16"),
+    ("report", "--inspection", "1"),
+    ("cases", "list", "--inspection", "1"),
+    ("cases", "balance", "--inspection", "1"),
+    ("inspector", "add", "--inspection", "1", "--name", "Tom Reid", "--inspectorate", "cqc"),  # needs an inspection
+]
+
+
+def test_commands_that_only_read_never_create_a_database(new_database: NewDatabase) -> None:
+    url = new_database()
+    is_file = url.startswith("sqlite")
+    for typed in READ_ONLY_COMMANDS:
+        result = cli(*typed, "--db", url)
+        assert result.exit_code == 1, (typed, result.output)
+        assert isinstance(result.exception, SystemExit), (typed, result.exception)  # no traceback
+        where = f"no database at {url.removeprefix('sqlite:///')}" if is_file else "no Triangulate database at"
+        assert where in result.output and "`triangulate inspection create`" in result.output, (typed, result.output)
+    if is_file:
+        assert not Path(url.removeprefix("sqlite:///")).exists()
+    else:
+        assert schema_state(url).empty
+    created = cli("inspection", "create", "Northmoor", "--db", url)
+    assert created.exit_code == 0, created.output
+    assert revision_of(url) == schema.head()
+
+
+def schema_state(url: str) -> schema.State:
+    engine = plain_engine(url)
+    try:
+        with engine.connect() as conn:
+            return schema.state(conn)
+    finally:
+        engine.dispose()
+
+
 def test_the_migrations_build_exactly_the_models_schema(new_database: NewDatabase) -> None:
     """Any model change without a migration fails here; and a new database (create_all, stamped) is the same as
     one migrated from the first release."""

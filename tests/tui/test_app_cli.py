@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import stat
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_pick_member_names_the_team_when_nobody_matches() -> None:
 
 def test_join_lines_are_for_everyone_else() -> None:
     text = join_lines("ws://127.0.0.1:9", MEMBERS, MEMBERS[1])
-    assert "triangulate join ws://127.0.0.1:9 --token t-helen" in text
+    assert "TRIANGULATE_TOKEN=t-helen triangulate join ws://127.0.0.1:9" in text  # not in ps, unlike --token
     assert "t-gareth" in text and "t-priya" not in text
 
 
@@ -63,7 +64,7 @@ def test_join_with_nothing_remembered_says_what_to_type(monkeypatch: pytest.Monk
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     result = CliRunner().invoke(join, [])
     assert result.exit_code == 2
-    assert "triangulate join ws://HOST:PORT --token TOKEN" in result.output
+    assert "triangulate join ws://HOST:PORT  (it asks for your token)" in result.output
 
 
 def test_join_refuses_an_address_that_is_not_a_websocket(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -89,3 +90,20 @@ async def test_demo_server_runs_as_a_subprocess_and_stops(tmp_path: Path) -> Non
         server.stop()
     assert server.process.returncode is not None
     json.dumps(info)  # the announcement is plain JSON, as printed
+
+
+def test_a_demo_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = DemoServer(tmp_path, port=port)
+        try:
+            with pytest.raises(click.ClickException) as stopped:
+                server.announcement(timeout=60)
+        finally:
+            server.stop()
+    assert stopped.value.message.splitlines()[1:] == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use: is another server running there? "
+        "Stop it or choose another --port"
+    ]
