@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Select, SelectionList
+from textual.widgets import Checkbox, Select, SelectionList, Static
 
 from server import store
 from shared.grades import AgreeGrade
@@ -146,7 +146,7 @@ async def test_a_grade_is_proposed_agreed_challenged_and_signed_off_live(tmp_pat
             # The QA manager challenges: the lead is told, and the cell is marked until she looks at it.
             lead_board.select(Agency.HEALTH, "overall")
             await pa.pause()
-            await send_form(pe, "h", comment="Four of ten files: is that the whole looked-after sample?")
+            await send_form(pe, "h", comment="Four of ten files [sic]: is that the whole looked-after sample?")
             await wait_for(pe, lambda: "1 ch. open" in qa_board.board_text, "the challenge")
             await wait_for(pa, lambda: notified(asha, "Four of ten files"), "the challenge told to the lead")
             assert "● " in lead_board.board_text
@@ -158,6 +158,12 @@ async def test_a_grade_is_proposed_agreed_challenged_and_signed_off_live(tmp_pat
             assert offered(lead_board) & {"respond", "reopen"} == {"respond"}
 
             # The lead responds; then the QA manager signs off, and the lead is told. The history keeps each step.
+            await pa.press("e")
+            form = asha.screen
+            assert isinstance(form, CommandForm)
+            assert "“Four of ten files [sic]: is that the whole looked-after sample?”" in str(
+                form.query_one("#open-challenges", Static).render()), "the challenge quoted as written"
+            await pa.press("escape")
             await send_form(pa, "e", response="Yes: the looked-after sample was ten files, all read.")
             await wait_for(pe, lambda: "sign_off" in offered(qa_board), "the response at QA")
             await send_form(pe, "k")

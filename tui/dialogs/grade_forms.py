@@ -17,6 +17,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Checkbox, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -184,7 +185,7 @@ class AgreeForm(GradeForm):
         text = "\n".join(f"⚠ {w.message}" for w in found)
         if found:
             text += "\nThe team may still agree it: record why, below; the report's evidence appendix carries it."
-        self.query_one("#rule-warning", Static).update(text)
+        self.query_one("#rule-warning", Static).update(Content(text))
         self.query_one("#rule-warning-box").set_class(bool(found), "-shown")
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -303,13 +304,29 @@ def _challenges(cell: GradeCell | None) -> str:
     return "\n".join(f"“{step.text.strip()}”" for step in open_)
 
 
+class RespondForm(CommandForm):
+    """The lead's response, under the open challenges quoted as the QA manager wrote them (never as markup)."""
+
+    DEFAULT_CSS = """
+    RespondForm #open-challenges { color: $text-warning; margin-bottom: 1; }
+    """
+
+    def __init__(self, *, challenges: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._challenges = challenges
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static(Content(self._challenges), id="open-challenges")
+
+
 def respond_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:
     """The lead answers the QA manager's open challenges: until then the grade cannot be signed off."""
     waiting = len(cell.open_challenges) if cell is not None else 0
-    return CommandForm(
+    return RespondForm(
+        challenges=_challenges(cell),
         title=f"Respond to the QA challenge{'s' if waiting > 1 else ''} — {cell_title(agency, judgement)}",
-        intro=f"{_challenges(cell)}\nYour response goes into the grade's history for the whole team; the QA manager "
-        "can sign the grade off once you have responded.",
+        intro="Your response goes into the grade's history for the whole team; the QA manager can sign the grade "
+        "off once you have responded.",
         command_type=RespondToChallenge,
         command_id=new_command_id(),
         fixed={"agency": agency.value, "judgement": judgement},
