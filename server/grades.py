@@ -125,11 +125,15 @@ def _freeze(session: Session, inspection_id: int) -> tuple[MeetingRow, Minutes] 
     return minutes[freeze.id] if freeze is not None else None
 
 
-def _require_not_frozen(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> None:
+def _require_not_frozen(
+    session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade
+) -> tuple[MeetingRow, Minutes] | None:
+    """Refuse a change to a cell the final meeting froze; returns the freeze (its cell reopened), if any."""
     freeze = _freeze(session, inspection_id)
     why = frozen_refusal(freeze[1] if freeze else None, command.agency, command.judgement)
     if why is not None:
         raise CommandRejected(ErrorCode.OUT_OF_ORDER, why, field="judgement")
+    return freeze
 
 
 def _save_minutes(session: Session, row: MeetingRow, minutes: Minutes) -> None:
@@ -164,7 +168,7 @@ def agree_grade(
     if not may_agree(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may record the agreed grade")
     _check_grade(session, inspection_id, command)
-    _require_not_frozen(session, inspection_id, command)
+    freeze = _require_not_frozen(session, inspection_id, command)
     warnings = _warnings(session, inspection_id, command)
     why = warning_reason_refusal(command.judgement, (GradeWarning.model_validate(w) for w in warnings),
                                  command.warning_reason)
@@ -174,7 +178,6 @@ def agree_grade(
         inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
     )
     amends = None
-    freeze = _freeze(session, inspection_id)
     if freeze is not None and freeze[1].reagree_grade(command.agency, command.judgement, command.grade, at):
         _save_minutes(session, *freeze)  # the reopened cell is frozen again, its amendment complete
         amends = freeze[1].id
