@@ -65,6 +65,8 @@ HANDLERS: dict[type[Command], tuple[str, Handler]] = {
     grade_commands.AgreeGrade: ("grade.agreed", grades.agree_grade),
     grade_commands.ChallengeGrade: ("grade.challenged", grades.challenge_grade),
     grade_commands.SignOffGrade: ("grade.signed-off", grades.sign_off_grade),
+    grade_commands.RespondToChallenge: ("grade.responded", grades.respond_to_challenge),
+    grade_commands.ReopenGrade: ("grade.reopened", grades.reopen_grade),
     fieldwork_commands.SetFieldwork: (fieldwork_commands.EVENT_KIND, fieldwork.set_fieldwork),
     case_commands.ImportCases: ("cases.imported", cases.import_cases),
     case_commands.DrawSample: ("sample.drawn", cases.draw),

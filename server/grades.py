@@ -2,6 +2,12 @@
 
 Each handler refuses with CommandRejected before changing anything, so a refused command leaves no trace. The
 rules' warnings (shared.grades) are computed here and sent in the event data, so every client shows the same.
+
+The board keeps its promises here, not only in the app: once the final team meeting has closed, a grade on a
+cell changes only after the lead reopens it with a reason (kept in that meeting's minutes as an amendment); an
+agreed grade that contradicts a rule's warning needs a recorded reason; and a grade the QA manager challenged
+cannot be signed off until the lead has responded. ``grade.challenges`` counts the challenges awaiting that
+response.
 """
 
 from __future__ import annotations
@@ -10,25 +16,31 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from server.errors import CommandRejected
 from server.findings import require_live
-from server.models import FindingRow, GradeRow, InspectionRow, InspectorRow, LinkRow
+from server.models import EventRow, FindingRow, GradeRow, InspectionRow, InspectorRow, LinkRow, MeetingRow
 from shared.criteria import Grade
 from shared.grades import (
     AgreeGrade,
     ChallengeGrade,
+    GradeWarning,
     ProposeGrade,
+    ReopenGrade,
+    RespondToChallenge,
     SignOffGrade,
     grade_warnings,
     judgement_label,
     judgement_refusal,
     may_agree,
     may_quality_assure,
+    may_respond,
     propose_refusal,
     scale_refusal,
+    warning_reason_refusal,
 )
+from shared.meetings import MeetingKind, MeetingRuleError, Minutes, frozen_refusal, grade_freeze
 from shared.protocol import Command, ErrorCode, Inspector
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea
@@ -99,6 +111,36 @@ def _warnings(session: Session, inspection_id: int, command: ProposeGrade | Agre
     return [w.model_dump(mode="json") for w in found]
 
 
+def _freeze(session: Session, inspection_id: int) -> tuple[MeetingRow, Minutes] | None:
+    """The closed final meeting that froze the agreed grades, with its minutes (None before one closes)."""
+    rows = session.exec(
+        select(MeetingRow).where(
+            MeetingRow.inspection_id == inspection_id,
+            MeetingRow.kind == MeetingKind.FINAL.value,
+            col(MeetingRow.is_open).is_(False),
+        )
+    ).all()
+    minutes = {row.meeting_id: (row, Minutes.model_validate_json(row.minutes)) for row in rows}
+    freeze = grade_freeze(m for _, m in minutes.values())
+    return minutes[freeze.id] if freeze is not None else None
+
+
+def _require_not_frozen(
+    session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade
+) -> tuple[MeetingRow, Minutes] | None:
+    """Refuse a change to a cell the final meeting froze; returns the freeze (its cell reopened), if any."""
+    freeze = _freeze(session, inspection_id)
+    why = frozen_refusal(freeze[1] if freeze else None, command.agency, command.judgement)
+    if why is not None:
+        raise CommandRejected(ErrorCode.OUT_OF_ORDER, why, field="judgement")
+    return freeze
+
+
+def _save_minutes(session: Session, row: MeetingRow, minutes: Minutes) -> None:
+    row.minutes = minutes.model_dump_json()
+    session.add(row)
+
+
 def propose_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: ProposeGrade, at: datetime
 ) -> dict[str, Any]:
@@ -106,6 +148,7 @@ def propose_grade(
     if why is not None:
         raise CommandRejected(ErrorCode.FORBIDDEN, why)
     _check_grade(session, inspection_id, command)
+    _require_not_frozen(session, inspection_id, command)
     warnings = _warnings(session, inspection_id, command)
     row = _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
         inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
@@ -125,10 +168,19 @@ def agree_grade(
     if not may_agree(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may record the agreed grade")
     _check_grade(session, inspection_id, command)
+    freeze = _require_not_frozen(session, inspection_id, command)
     warnings = _warnings(session, inspection_id, command)
+    why = warning_reason_refusal(command.judgement, (GradeWarning.model_validate(w) for w in warnings),
+                                 command.warning_reason)
+    if why is not None:
+        raise CommandRejected(ErrorCode.INVALID, f"warning_reason: {why}", field="warning_reason")
     row = _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
         inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
     )
+    amends = None
+    if freeze is not None and freeze[1].reagree_grade(command.agency, command.judgement, command.grade, at):
+        _save_minutes(session, *freeze)  # the reopened cell is frozen again, its amendment complete
+        amends = freeze[1].id
     # A newly agreed grade needs signing off again.
     sign_off_withdrawn = row.signed_off
     row.agreed_grade = command.grade.value
@@ -139,17 +191,21 @@ def agree_grade(
     row.signed_off_by = None
     row.updated_at = at
     session.add(row)
-    return payload(command, warnings=warnings, sign_off_withdrawn=sign_off_withdrawn)
+    extra = {"amends_meeting": amends} if amends else {}
+    return payload(command, warnings=warnings, sign_off_withdrawn=sign_off_withdrawn, **extra)
 
 
-def _graded_cell(session: Session, inspection_id: int, command: ChallengeGrade | SignOffGrade) -> GradeRow | None:
+Cell = ChallengeGrade | SignOffGrade | RespondToChallenge | ReopenGrade
+
+
+def _graded_cell(session: Session, inspection_id: int, command: Cell) -> GradeRow | None:
     refusal = judgement_refusal(command.agency, command.judgement)
     if refusal is not None:
         raise CommandRejected(ErrorCode.INVALID, refusal[1], field=refusal[0])
     return _cell(session, inspection_id, command.agency, command.judgement)
 
 
-def _name(command: ChallengeGrade | SignOffGrade) -> str:
+def _name(command: Cell) -> str:
     return f"{command.agency.label.lower()}: {judgement_label(command.judgement).lower()}"
 
 
@@ -183,8 +239,70 @@ def sign_off_grade(
         )
     if row.signed_off:
         raise CommandRejected(ErrorCode.CONFLICT, f"the agreed grade for {_name(command)} is already signed off")
+    if row.challenges:
+        why = _open_challenge(session, inspection_id, command)
+        raise CommandRejected(ErrorCode.OUT_OF_ORDER, why, field="judgement")
     row.signed_off = True
     row.signed_off_by = actor.id
     row.updated_at = at
     session.add(row)
     return payload(command, grade=row.agreed_grade)
+
+
+def _open_challenge(session: Session, inspection_id: int, command: Cell) -> str:
+    """Names the newest challenge on the cell, which awaits the lead's response."""
+    comment = ""
+    for event in session.exec(
+        select(EventRow)
+        .where(EventRow.inspection_id == inspection_id, EventRow.kind == "grade.challenged")
+        .order_by(col(EventRow.seq).desc())
+    ).all():
+        data = json.loads(event.data)
+        if data.get("agency") == command.agency.value and data.get("judgement") == command.judgement:
+            comment = " ".join(str(data.get("comment", "")).split())
+            break
+    quoted = comment if len(comment) <= 80 else comment[:79] + "…"
+    return (
+        f"the QA manager's challenge of the grade for {_name(command)} (\u201c{quoted}\u201d) awaits the lead's "
+        "response: it cannot be signed off until the lead responds"
+    )
+
+
+def respond_to_challenge(
+    session: Session, *, inspection_id: int, actor: Inspector, command: RespondToChallenge, at: datetime
+) -> dict[str, Any]:
+    if not may_respond(actor):
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may respond to a QA challenge")
+    row = _graded_cell(session, inspection_id, command)
+    if row is None or not row.challenges:
+        raise CommandRejected(
+            ErrorCode.OUT_OF_ORDER, f"no challenge awaits a response on {_name(command)}", field="judgement"
+        )
+    answered = row.challenges
+    row.challenges = 0
+    row.updated_at = at
+    session.add(row)
+    return payload(command, answered=answered)
+
+
+def reopen_grade(
+    session: Session, *, inspection_id: int, actor: Inspector, command: ReopenGrade, at: datetime
+) -> dict[str, Any]:
+    if not may_respond(actor):
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may reopen a grade")
+    _graded_cell(session, inspection_id, command)  # applicability
+    freeze = _freeze(session, inspection_id)
+    if freeze is None:
+        raise CommandRejected(
+            ErrorCode.OUT_OF_ORDER,
+            "the grades are not frozen: no final team meeting has closed, so they can still be changed",
+            field="judgement",
+        )
+    row, minutes = freeze
+    try:
+        amendment = minutes.reopen_grade(command.agency, command.judgement, command.reason, at)
+    except MeetingRuleError as refused:
+        raise CommandRejected(refused.code, str(refused), field=refused.field) from None
+    _save_minutes(session, row, minutes)
+    before = amendment.before.value if amendment.before else None
+    return payload(command, meeting_id=minutes.id, agreed_grade=before)

@@ -18,9 +18,19 @@ from shared.criteria import Grade
 from shared.grades import GradeWarning, board_cells
 from shared.vocabulary import Agency
 
-GRADE_KINDS = ("grade.proposed", "grade.agreed", "grade.challenged", "grade.signed-off")
+GRADE_KINDS = (
+    "grade.proposed",
+    "grade.agreed",
+    "grade.challenged",
+    "grade.signed-off",
+    "grade.responded",
+    "grade.reopened",
+)
 
-StepKind = Literal["proposed", "agreed", "challenged", "signed-off"]
+StepKind = Literal["proposed", "agreed", "challenged", "signed-off", "responded", "reopened"]
+
+WARNING_REASON = "warning_reason"
+"""The agreed grade's recorded reason for contradicting a rule's warning (shared.grades.AgreeGrade)."""
 
 
 def is_grade_kind(kind: str) -> bool:
@@ -29,14 +39,16 @@ def is_grade_kind(kind: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class GradeStep:
-    """One line of a judgement's history: a proposal, an agreement, a challenge or a sign-off."""
+    """One line of a judgement's history: a proposal, an agreement, a challenge, the lead's response, a sign-off,
+    or the lead reopening a grade the final meeting froze."""
 
     kind: StepKind
     at: datetime
     actor_id: int | None
     grade: Grade | None
     text: str
-    """The rationale of a proposal or agreement, the comment of a challenge; empty for a sign-off."""
+    """The rationale of a proposal or agreement, the comment of a challenge, the lead's response, the reason for
+    reopening; empty for a sign-off."""
     finding_ids: tuple[str, ...] = ()
     warnings: tuple[GradeWarning, ...] = ()
     data: Mapping[str, Any] = field(default_factory=dict)
@@ -69,6 +81,22 @@ class GradeCell:
         return [step for step in self.history if step.kind == "challenged"]
 
     @property
+    def open_challenges(self) -> list[GradeStep]:
+        """The challenges since the lead's last response: while any is open the grade cannot be signed off."""
+        open_: list[GradeStep] = []
+        for step in self.history:
+            if step.kind == "challenged":
+                open_.append(step)
+            elif step.kind == "responded":
+                open_ = []
+        return open_
+
+    @property
+    def warning_reason(self) -> str:
+        """Why the agreed grade stands against a rule's warning, as the lead recorded it ("" if none)."""
+        return str(self.agreed.data.get(WARNING_REASON) or "") if self.agreed is not None else ""
+
+    @property
     def warnings(self) -> tuple[GradeWarning, ...]:
         """The server's warnings on the current grade, as computed when it was proposed or agreed."""
         step = self.current
@@ -93,7 +121,7 @@ class GradeBoard:
         except (KeyError, ValueError, ValidationError):
             return None
         step_kind: StepKind = kind.removeprefix("grade.")  # type: ignore[assignment]
-        text = str(data.get("rationale") or data.get("comment") or "")
+        text = str(data.get("rationale") or data.get("comment") or data.get("response") or data.get("reason") or "")
         step = GradeStep(step_kind, at, actor_id, grade, text, tuple(data.get("finding_ids", ())), warnings, data)
         cell = self.cells.setdefault((agency, judgement), GradeCell(agency, judgement))
         cell.history.append(step)

@@ -129,6 +129,11 @@ def may_quality_assure(actor: Inspector) -> bool:
     return actor.role is Role.QA_MANAGER
 
 
+def may_respond(actor: Inspector) -> bool:
+    """The lead answers the QA manager's challenges, and alone may reopen a grade the final meeting froze."""
+    return actor.role is Role.LEAD
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -169,6 +174,9 @@ class AgreeGrade(_GradeFields):
     """``grade.agree``: the lead records the grade the team agreed at the final meeting."""
 
     type: Literal["grade.agree"] = "grade.agree"
+    warning_reason: Annotated[str, Field(max_length=LONG_TEXT)] = ""
+    """Why the team agreed this grade although a rule warns against it (contradicted_warnings): the server
+    refuses such an agreement without one, and the report's evidence appendix carries it."""
 
 
 class _Cell(Command):
@@ -197,9 +205,36 @@ class ChallengeGrade(_Cell):
 
 
 class SignOffGrade(_Cell):
-    """``grade.sign-off``: the QA manager signs off an agreed grade."""
+    """``grade.sign-off``: the QA manager signs off an agreed grade (refused while a challenge awaits the lead)."""
 
     type: Literal["grade.sign-off"] = "grade.sign-off"
+
+
+class RespondToChallenge(_Cell):
+    """``grade.respond``: the lead answers the QA manager's open challenges on a grade, so it can be signed off."""
+
+    type: Literal["grade.respond"] = "grade.respond"
+    response: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> RespondToChallenge:
+        if not self.response.strip():
+            raise ValueError("response: must not be blank")
+        return self
+
+
+class ReopenGrade(_Cell):
+    """``grade.reopen``: the lead reopens a grade the final meeting froze; the minutes record it as an amendment
+    and the next agreed grade on the cell freezes it again."""
+
+    type: Literal["grade.reopen"] = "grade.reopen"
+    reason: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> ReopenGrade:
+        if not self.reason.strip():
+            raise ValueError("reason: must not be blank")
+        return self
 
 
 # ---------------------------------------------------------------- warnings
@@ -321,3 +356,27 @@ def grade_warnings(
     if evidence is not None:
         warnings.append(evidence)
     return warnings
+
+
+def contradicted_warnings(judgement: Judgement | str, warnings: Iterable[GradeWarning]) -> list[GradeWarning]:
+    """The rules' warnings a grade for ``judgement`` contradicts: overall effectiveness graded better than the
+    cascade says (¶67, ¶79), leadership graded better than the leadership rule says (¶70, ¶81).
+
+    An inadequate contributing judgement carries the cascade warning too, but agreeing it is what the rule
+    expects, not a contradiction of it.
+    """
+    return [
+        w
+        for w in warnings
+        if (w.code is WarningCode.OVERALL_LIKELY_INADEQUATE and judgement == OVERALL)
+        or (w.code is WarningCode.LEADERSHIP_LIKELY_INADEQUATE and judgement == JudgementArea.LEADERSHIP)
+    ]
+
+
+def warning_reason_refusal(judgement: Judgement | str, warnings: Iterable[GradeWarning], reason: str) -> str | None:
+    """Why an agreed grade needs a recorded reason (the warnings it contradicts); None if it has one or needs none."""
+    contradicted = contradicted_warnings(judgement, warnings)
+    if not contradicted or reason.strip():
+        return None
+    said = "; ".join(w.message for w in contradicted)
+    return f"this agreed grade contradicts the rule's warning ({said}): record why the team agreed it"

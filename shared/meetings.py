@@ -11,7 +11,7 @@ items; closing freezes the minutes, and later corrections are amendments with hi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -161,6 +161,27 @@ class AgreedGrade(BaseModel):
     signed_off: bool = False
 
 
+class GradeAmendment(BaseModel):
+    """An agreed grade the lead reopened after the final meeting froze it, and the grade agreed instead.
+
+    While ``agreed_at`` is None the cell is open to change; the next agreed grade on it closes the amendment and
+    freezes the cell again, so every change after the meeting is in its minutes with the reason for it.
+    """
+
+    agency: Agency
+    judgement: str
+    reason: str
+    reopened_at: UtcDatetime
+    before: Grade | None = None
+    """The agreed grade the meeting (or the last amendment) froze; None if the cell had none."""
+    agreed: Grade | None = None
+    agreed_at: UtcDatetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.agreed_at is None
+
+
 class EntryVersion(BaseModel):
     text: str
     owner: str | None = None
@@ -193,6 +214,8 @@ class Minutes(BaseModel):
     entries: list[Entry] = []
     agreed_grades: list[AgreedGrade] = []
     """A final meeting's record of the agreed grades at close (from the ``meeting.closed`` event's data)."""
+    grade_amendments: list[GradeAmendment] = []
+    """Grades reopened since the close (``grade.reopened``) and what was agreed instead (``grade.agreed``)."""
 
     @property
     def is_open(self) -> bool:
@@ -263,6 +286,90 @@ class Minutes(BaseModel):
         self.closed_at = at
         if self.kind is MeetingKind.FINAL:
             self.agreed_grades = [AgreedGrade.model_validate(grade) for grade in agreed_grades]
+
+
+    # ------------------------------------------------------------ the frozen grades of a final meeting
+
+    def _open_amendment(self, agency: Agency, judgement: str) -> GradeAmendment | None:
+        return next(
+            (a for a in self.grade_amendments if a.is_open and a.agency is agency and a.judgement == str(judgement)),
+            None,
+        )
+
+    def freezes(self, agency: Agency, judgement: str) -> bool:
+        """True if this closed final meeting holds the cell's agreed grade frozen (not reopened since)."""
+        if self.kind is not MeetingKind.FINAL or self.is_open:
+            return False
+        return self._open_amendment(agency, judgement) is None
+
+    def frozen_grade(self, agency: Agency, judgement: str) -> Grade | None:
+        """The agreed grade this meeting froze for the cell, as amended since."""
+        for amendment in reversed(self.grade_amendments):
+            if amendment.agency is agency and amendment.judgement == str(judgement) and not amendment.is_open:
+                return amendment.agreed
+        cell = next((g for g in self.agreed_grades if g.agency is agency and g.judgement == str(judgement)), None)
+        return cell.grade if cell is not None else None
+
+    def reopen_grade(self, agency: Agency, judgement: str, reason: str, at: datetime) -> GradeAmendment:
+        """The lead reopens one frozen grade with a reason: recorded here as an amendment."""
+        if self.kind is not MeetingKind.FINAL or self.is_open:
+            raise MeetingRuleError("meeting_id", "only a closed final meeting freezes grades", code="out_of_order")
+        if not self.freezes(agency, judgement):
+            raise MeetingRuleError(
+                "judgement",
+                f"{agency.label.lower()}: {board.judgement_label(judgement).lower()} is already reopened: "
+                "record the agreed grade to freeze it again",
+                code="out_of_order",
+            )
+        amendment = GradeAmendment(
+            agency=agency,
+            judgement=str(judgement),
+            reason=reason.strip(),
+            reopened_at=at,
+            before=self.frozen_grade(agency, judgement),
+        )
+        self.grade_amendments.append(amendment)
+        return amendment
+
+    def reagree_grade(self, agency: Agency, judgement: str, grade: Grade, at: datetime) -> GradeAmendment | None:
+        """A grade agreed on a reopened cell closes its amendment and freezes the cell again (None if not reopened)."""
+        amendment = self._open_amendment(agency, judgement)
+        if amendment is not None:
+            amendment.agreed = grade
+            amendment.agreed_at = at
+        return amendment
+
+
+def grade_freeze(meetings: Iterable[Minutes]) -> Minutes | None:
+    """The final meeting whose close froze the agreed grades: the latest closed one (None before any closes)."""
+    closed = [m for m in meetings if m.kind is MeetingKind.FINAL and m.closed_at is not None]
+    return max(closed, key=lambda m: (m.closed_at, m.id), default=None)
+
+
+def fold_grade_event(meetings: Mapping[str, Minutes], kind: str, data: Mapping[str, object], at: datetime) -> None:
+    """Keep a final meeting's amendments as the server keeps them, from ``grade.reopened`` (its ``meeting_id``)
+    and ``grade.agreed`` (its ``amends_meeting``); other events, and meetings not held here, change nothing."""
+    meeting_id = data.get("meeting_id") if kind == "grade.reopened" else data.get("amends_meeting")
+    minutes = meetings.get(str(meeting_id)) if meeting_id else None
+    if minutes is None:
+        return
+    try:
+        agency, judgement = Agency(str(data["agency"])), str(data["judgement"])
+        if kind == "grade.reopened":
+            minutes.reopen_grade(agency, judgement, str(data.get("reason", "")), at)
+        elif kind == "grade.agreed":
+            minutes.reagree_grade(agency, judgement, Grade(str(data["grade"])), at)
+    except (KeyError, ValueError):  # MeetingRuleError included: the server's own record already says it
+        return
+
+
+def frozen_refusal(freeze: Minutes | None, agency: Agency, judgement: str) -> str | None:
+    """Why a grade on this cell cannot change now (the final meeting froze it), or None if it can."""
+    if freeze is None or not freeze.freezes(agency, judgement):
+        return None
+    day = f"{freeze.day.day} {freeze.day:%B %Y}"
+    cell = f"{agency.label.lower()}: {board.judgement_label(judgement).lower()}"
+    return f"{cell}: grades are frozen by the final team meeting of {day}; the lead must reopen them with a reason"
 
 
 # ---------------------------------------------------------------- drafting the agenda
@@ -463,6 +570,7 @@ def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -
             v = entry.current
             lines.append(f"| {v.text.strip()} | {v.owner} | {v.due.isoformat() if v.due else ''} |")
     lines += _agreed_grades_lines(minutes)
+    lines += _amendment_lines(minutes, local)
     return "\n".join(lines) + "\n"
 
 
@@ -480,4 +588,20 @@ def _agreed_grades_lines(minutes: Minutes) -> list[str]:
         grade = cell.grade.label if cell.grade else "not agreed"
         signed = "yes" if cell.signed_off else "no"
         lines.append(f"| {cell.agency.label} | {board.judgement_label(cell.judgement)} | {grade} | {signed} |")
+    return lines
+
+
+def _amendment_lines(minutes: Minutes, local: Callable[[datetime], str]) -> list[str]:
+    """Each agreed grade reopened after the close: when, why, and what was agreed instead."""
+    if not minutes.grade_amendments:
+        return []
+    lines = ["", "## Amendments to the agreed grades", ""]
+    for a in minutes.grade_amendments:
+        before = a.before.label.lower() if a.before else "not agreed"
+        head = f"- **{a.agency.label} — {board.judgement_label(a.judgement)}** (was {before}): reopened by the lead"
+        lines.append(f"{head} {local(a.reopened_at)} — {a.reason}")
+        if a.agreed_at is not None and a.agreed is not None:
+            lines.append(f"  - agreed {a.agreed.label.lower()} {local(a.agreed_at)}; frozen again")
+        else:
+            lines.append("  - open: not yet agreed again")
     return lines

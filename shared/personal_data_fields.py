@@ -36,8 +36,10 @@ FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "meeting.record": ("text", "owner"),
     "meeting.amend": ("text", "owner", "reason"),
     "grade.propose": ("rationale",),
-    "grade.agree": ("rationale",),
+    "grade.agree": ("rationale", "warning_reason"),
     "grade.challenge": ("comment",),
+    "grade.respond": ("response",),
+    "grade.reopen": ("reason",),
     "sample.add": ("reason",),
     "cases.import": ("source",),
 }

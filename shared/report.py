@@ -16,11 +16,12 @@ from datetime import date
 
 from shared.criteria import GRADE_SCALES, criterion
 from shared.grade_board import GradeBoard
-from shared.grades import NARRATIVE_ONLY, judgement_label, judgements_for
+from shared.grades import NARRATIVE_ONLY, board_cells, contradicted_warnings, judgement_label, judgements_for
 from shared.report_model import (
     Block,
     EvidenceEntry,
     GradeLine,
+    GradeReason,
     Report,
     ReportFinding,
     ReportInput,
@@ -93,7 +94,32 @@ def build_report(data: ReportInput) -> Report:
         clock=tuple(reporting_clock(end)) if end is not None else (),
         clock_note=CLOCK_NOT_SET if end is None else _clock_from(end),
         method=_method(),
+        draft=not all_signed_off(data.board),
+        grade_reasons=grade_reasons(data.board),
     )
+
+
+def all_signed_off(board: GradeBoard) -> bool:
+    """Every graded judgement agreed and signed off: until then the report is a DRAFT."""
+    for agency, judgement in board_cells():
+        cell = board.cell(agency, judgement)
+        if cell is None or cell.agreed is None or cell.signed_off is None:
+            return False
+    return True
+
+
+def grade_reasons(board: GradeBoard) -> tuple[GradeReason, ...]:
+    """Each agreed grade that contradicts a rule's warning, with the reason the lead recorded (board order)."""
+    found = []
+    for agency, judgement, cell in board.rows():
+        step = cell.agreed if cell is not None else None
+        if cell is None or step is None or step.grade is None:
+            continue
+        contradicted = contradicted_warnings(judgement, step.warnings)
+        if contradicted:
+            messages = tuple(w.message for w in contradicted)
+            found.append(GradeReason(agency, judgement_label(judgement), step.grade, messages, cell.warning_reason))
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- the evidence the report may use
@@ -432,7 +458,10 @@ def _method() -> tuple[str, ...]:
         "Findings the team has withdrawn are left out of every part of this report: statements, the evidence "
         "behind grades, corroboration and the appendix. Working notes are not reported.",
         "A grade is shown as agreed once the team has agreed it at the final meeting, otherwise as proposed and "
-        "not yet agreed. Probation services, youth offending teams and custody receive a narrative, not a grade "
+        "not yet agreed. An agreed grade that contradicts a rule's warning (overall effectiveness or leadership "
+        "likely inadequate) is listed in Appendix A with the reason the team recorded for agreeing it. Until every "
+        "grade is signed off by the quality assurance manager, the report is marked as a draft on every page. "
+        "Probation services, youth offending teams and custody receive a narrative, not a grade "
         "(integrated ¶29, ¶82–107). There is no aggregate judgement across agencies (¶108).",
         "Children are referred to only by the local authority's child unique ID, and inspectors only by their "
         "inspectorate; no individual is named (CP ¶51).",

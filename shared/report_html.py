@@ -13,8 +13,11 @@ from html import escape
 from shared.report_model import (
     APPENDICES,
     CLOCK_COLUMNS,
+    DRAFT_NOTE,
     EVIDENCE_COLUMNS,
     GRADE_COLUMNS,
+    REASON_COLUMNS,
+    REASONS_TITLE,
     Block,
     Report,
     Section,
@@ -23,6 +26,7 @@ from shared.report_model import (
     evidence_anchor,
     evidence_cells,
     grade_cells,
+    reason_cells,
 )
 
 STYLESHEET = """
@@ -56,6 +60,17 @@ tr:target { background: #fff3b0; }
   th { background: none; }
 }
 """
+
+
+DRAFT_STYLESHEET = """
+.draft-banner { border: 2px solid #b00; color: #b00; font-weight: bold; padding: .4em .6em; margin: 0 0 1em; }
+.draft-mark { position: fixed; top: 0; right: 0; color: #b00; font-weight: bold; letter-spacing: .2em;
+              font-size: 9pt; padding: .2em .5em; background: #fff; border: 1px solid #b00; }
+@page { @top-center { content: "DRAFT"; color: #b00; font-weight: bold; letter-spacing: .2em; } }
+@media print { .draft-mark { top: -12mm; right: 0; border: none; } }
+"""
+"""Only in a draft: a banner at the top, and a mark repeated on every printed page — a fixed element (browsers
+print it on each page) and the page's top margin box (for print engines that support it)."""
 
 
 def _e(text: str) -> str:
@@ -121,6 +136,8 @@ def _appendices(report: Report) -> str:
         evidence = _table(EVIDENCE_COLUMNS, rows, anchors)
     else:
         evidence = '<p class="empty">No findings are cited.</p>'
+    if report.grade_reasons:
+        evidence += f"<h3>{_e(REASONS_TITLE)}</h3>" + _table(REASON_COLUMNS, map(reason_cells, report.grade_reasons))
     clock = f"<p>{_e(report.clock_note)}</p>"
     if report.clock:
         clock += _table(CLOCK_COLUMNS, [clock_cells(m) for m in report.clock])
@@ -151,9 +168,10 @@ def render_html(report: Report) -> str:
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{_e(report.title)}</title>",
-            f"<style>{STYLESHEET}</style>",
+            f"<style>{STYLESHEET}{DRAFT_STYLESHEET if report.draft else ''}</style>",
             "</head>",
             "<body>",
+            *(_draft_marks() if report.draft else ()),
             "<header>",
             f"<h1>{_e(report.title)}</h1>",
             f'<p class="subtitle">{_e(report.subtitle)}</p>',
@@ -168,4 +186,11 @@ def render_html(report: Report) -> str:
             "</html>",
             "",
         ]
+    )
+
+
+def _draft_marks() -> tuple[str, ...]:
+    return (
+        f'<div class="draft-mark" aria-hidden="true">{_e("DRAFT")}</div>',
+        f'<p class="draft-banner" role="note">{_e(DRAFT_NOTE)}</p>',
     )

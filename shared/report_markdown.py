@@ -12,8 +12,11 @@ from collections.abc import Iterable, Sequence
 from shared.report_model import (
     APPENDICES,
     CLOCK_COLUMNS,
+    DRAFT_NOTE,
     EVIDENCE_COLUMNS,
     GRADE_COLUMNS,
+    REASON_COLUMNS,
+    REASONS_TITLE,
     Block,
     Report,
     Section,
@@ -21,6 +24,7 @@ from shared.report_model import (
     clock_cells,
     evidence_cells,
     grade_cells,
+    reason_cells,
 )
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
@@ -87,6 +91,9 @@ def _appendices(report: Report) -> list[str]:
         lines += _table(EVIDENCE_COLUMNS, (evidence_cells(e) for e in report.evidence))
     else:
         lines += ["*No findings are cited.*", ""]
+    if report.grade_reasons:
+        lines += [f"### {REASONS_TITLE}", ""]
+        lines += _table(REASON_COLUMNS, map(reason_cells, report.grade_reasons))
     lines += [f"## {clock_title}", "", md_text(report.clock_note), ""]
     if report.clock:
         lines += _table(CLOCK_COLUMNS, (clock_cells(m) for m in report.clock))
@@ -111,4 +118,17 @@ def render_markdown(report: Report) -> str:
     lines += _appendices(report)
     while lines and lines[-1] == "":
         lines.pop()
+    if report.draft:
+        lines = _marked_draft(lines)
     return "\n".join(lines) + "\n"
+
+
+def _marked_draft(lines: list[str]) -> list[str]:
+    """A DRAFT line under the title and under every part's heading: each part may be printed on its own."""
+    mark = f"**{md_text(DRAFT_NOTE)}**"
+    marked: list[str] = []
+    for line in lines:
+        marked.append(line)
+        if line.startswith(("# ", "## ")):
+            marked += ["", mark]
+    return marked

@@ -150,6 +150,22 @@ class EvidenceEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class GradeReason:
+    """An agreed grade that contradicts a rule's warning, and the reason the lead recorded for agreeing it."""
+
+    agency: Agency
+    judgement_label: str
+    grade: Grade
+    warnings: tuple[str, ...]
+    """The messages of the warnings it contradicts, as the server gave them."""
+    reason: str
+
+
+DRAFT_NOTE = "DRAFT — not every grade is signed off by the QA manager: this report is not final."
+"""Printed at the top of a draft report and on every page (Markdown: under every part's heading)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The combined document: sections in reading order, then the appendices."""
 
@@ -164,6 +180,10 @@ class Report:
     clock_note: str
     """Why the clock is empty ("last day of fieldwork not set"), or what it counts from."""
     method: tuple[str, ...]
+    draft: bool = False
+    """True until every graded judgement is agreed and signed off (DRAFT_NOTE)."""
+    grade_reasons: tuple[GradeReason, ...] = ()
+    """Agreed grades against a rule's warning, in board order: Appendix A carries them with their reasons."""
 
     @property
     def generated_label(self) -> str:
@@ -200,6 +220,8 @@ APPENDICES: tuple[tuple[str, str], ...] = (
 )
 """(anchor, title) of the appendices, which every renderer prints after the sections in this order."""
 
+REASONS_TITLE = "Grades agreed against a rule's warning"
+REASON_COLUMNS = ("Agency", "Judgement", "Agreed grade", "Warning", "Reason recorded")
 EVIDENCE_COLUMNS = ("Finding", "Agency", "Inspectorate", "Kind", "Evidence source", "Criterion", "Case", "Support")
 GRADE_COLUMNS = ("Agency", "Judgement", "Grade", "Status")
 CLOCK_COLUMNS = ("Milestone", "Working days after fieldwork", "Due", "Source")
@@ -220,6 +242,11 @@ def evidence_cells(entry: EvidenceEntry) -> tuple[str, ...]:
         entry.child_id or "—",
         entry.corroboration.label,
     )
+
+
+def reason_cells(reason: GradeReason) -> tuple[str, ...]:
+    """One row of the agreed-against-a-warning table, in REASON_COLUMNS order."""
+    return (reason.agency.label, reason.judgement_label, reason.grade.label, " ".join(reason.warnings), reason.reason)
 
 
 def grade_cells(line: GradeLine) -> tuple[str, ...]:

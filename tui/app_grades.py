@@ -5,6 +5,9 @@ MRO, so this mixin's ``on_client_batch`` and ``on_cache_loaded`` run right after
 the events into ``state``. The board is redrawn after any batch while it is open, not only after grade
 events: its warnings follow the evidence (a new link, an amended source, a withdrawal), and our own commands'
 fate (acked, refused) shows on the cells.
+
+The lead is told when the QA manager challenges or signs off a grade: a toast, and a ● on the cell until the lead
+looks at it on the board (a challenge needs the lead's response before the grade can be signed off).
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from shared.protocol import Command
+from shared.grades import judgement_label
+from shared.protocol import Command, Event
+from shared.vocabulary import Agency, Role
+from tui.messages import EventReceived
 from tui.screens.grades import GradesScreen
 from tui.state import TeamState
 from tui.timefmt import Clock
@@ -41,12 +47,38 @@ class GradesMixin(_Base):
     now: Clock
     send_command: Callable[[Command], None]
     """The app's one outbox: shown as ours at once, durable, then on the wire."""
+    _is_news: Callable[[int, int], bool]
 
     def on_cache_loaded(self, _message: Any) -> None:
         self._grades_refresh()
 
-    def on_client_batch(self, _batch: Any) -> None:
+    def on_client_batch(self, batch: Any) -> None:
+        for item in getattr(batch, "items", ()):
+            if isinstance(item, EventReceived):
+                self._tell_the_lead(item.event)
         self._grades_refresh()
+
+    def _tell_the_lead(self, event: Event) -> None:
+        """A teammate's challenge or sign-off, new to the lead: a toast, and the cell marked on the board."""
+        me = self.state.me
+        if me is None or me.role is not Role.LEAD or event.kind not in ("grade.challenged", "grade.signed-off"):
+            return
+        if event.actor is None or not self._is_news(event.seq, event.actor.id):
+            return
+        try:
+            agency, judgement = Agency(event.data["agency"]), str(event.data["judgement"])
+        except (KeyError, ValueError):
+            return
+        self.state.grades.attention.add((agency, judgement))
+        cell = f"{agency.label} · {judgement_label(judgement)}"
+        if event.kind == "grade.challenged":
+            comment = " ".join(str(event.data.get("comment", "")).split())
+            comment = comment if len(comment) <= 160 else comment[:159] + "…"
+            self.notify(f"{event.actor.name} challenged {cell}: “{comment}” — respond on the grade board (g, e)",
+                        title="QA challenge: your response is needed", severity="warning", timeout=12,
+                        markup=False)
+        else:
+            self.notify(f"{event.actor.name} signed off {cell}", title="Grade signed off", timeout=8, markup=False)
 
     def _grades_refresh(self) -> None:
         if not self.is_running:

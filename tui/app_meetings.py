@@ -97,8 +97,8 @@ class MeetingsMixin(_Base):
         relevant = False
         for item in batch.items:
             if isinstance(item, m.EventReceived):
-                if is_meeting_kind(item.event.kind):
-                    relevant = True
+                if is_meeting_kind(item.event.kind) or item.event.kind in ("grade.reopened", "grade.agreed"):
+                    relevant = True  # a reopened grade, or its new agreement, amends the final minutes
                     if item.event.kind == "meeting.opened" and self.caught_up:
                         self._announce_opened(item.event)
             elif isinstance(item, m.Acked | m.Rejected | m.CacheReset):

@@ -21,9 +21,11 @@ from shared.grades import (
     GradeWarning,
     WarningCode,
     cascade_warning,
+    contradicted_warnings,
     grade_warnings,
     leadership_warning,
 )
+from shared.meetings import Minutes, frozen_refusal, grade_freeze
 from shared.protocol import Command
 from shared.triangulation import Link, Source
 from shared.vocabulary import Agency, FindingKind, JudgementArea
@@ -96,6 +98,8 @@ class GradeBook(GradeBoard):
     """Our grade commands not yet settled (acked and their event arrived, or refused)."""
     refusals: dict[GradeKey, GradeRefusal] = field(default_factory=dict)
     """Why the server refused our last command on a cell."""
+    attention: set[GradeKey] = field(default_factory=set)
+    """Cells with a QA challenge or sign-off the lead has not looked at yet (the board marks them)."""
 
     # ------------------------------------------------------------ our own commands
 
@@ -136,6 +140,18 @@ class GradeBook(GradeBoard):
         cell = self.cell(agency, JudgementArea.LEADERSHIP)
         step = cell.current if cell is not None else None
         return bool(step.data.get(LEADERS_FIELD, False)) if step is not None else False
+
+    def rule_warnings(self, agency: Agency, judgement: str, grade: Grade, leaders: bool | None = None
+                      ) -> list[GradeWarning]:
+        """The rules' warnings that agreeing ``grade`` here would contradict (so the server wants a reason).
+
+        ``leaders``: the leadership form's own flag (¶70, ¶81) on a leadership grade; else the cell's is used.
+        """
+        grades = {**self.grades_of(agency), str(judgement): grade}
+        own = judgement == JudgementArea.LEADERSHIP and leaders is not None
+        flag = bool(leaders) if own else self.leaders_understand_failure(agency)
+        found = [cascade_warning(agency, grades), leadership_warning(agency, grades, leaders_understand_failure=flag)]
+        return contradicted_warnings(judgement, [w for w in found if w is not None])
 
     def warnings(self, agency: Agency, judgement: str, evidence: LiveEvidence) -> list[GradeWarning]:
         """The rules' warnings on a cell now, over the live evidence (see the module's docstring).
@@ -188,14 +204,29 @@ class CellView:
     warnings: tuple[GradeWarning, ...] = ()
     sending: tuple[Command, ...] = ()
     refusal: GradeRefusal | None = None
+    frozen: str = ""
+    """Why its grade cannot change now (the final meeting froze it), or "" if it can."""
+    attention: bool = False
+    """A QA challenge or sign-off the lead has not looked at yet."""
+
+
+def freeze_of(state: TeamState) -> Minutes | None:
+    """The closed final meeting that froze the grades, as this app folded it (None before one closes)."""
+    return grade_freeze(state.evidence.meetings.values())
+
+
+def frozen_why(state: TeamState, agency: Agency, judgement: str) -> str:
+    """The server's reason for refusing a grade change on the cell now, or "" if it would not."""
+    return frozen_refusal(freeze_of(state), agency, judgement) or ""
 
 
 def board_views(state: TeamState) -> list[CellView]:
     """Every graded cell in board order (shared.grades.board_cells), warnings recomputed over live evidence."""
-    book, evidence = state.grades, live_evidence(state)
+    book, evidence, freeze = state.grades, live_evidence(state), freeze_of(state)
     return [
         CellView(agency, judgement, cell, tuple(book.warnings(agency, judgement, evidence)),
-                 tuple(book.pending_on(agency, judgement)), book.refusals.get((agency, judgement)))
+                 tuple(book.pending_on(agency, judgement)), book.refusals.get((agency, judgement)),
+                 frozen_refusal(freeze, agency, judgement) or "", (agency, judgement) in book.attention)
         for agency, judgement, cell in book.rows()
     ]
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from shared.fieldwork import EVENT_KIND as FIELDWORK_SET
 from shared.fieldwork import FieldworkSet
 from shared.grade_board import is_grade_kind
+from shared.meetings import fold_grade_event
 from shared.protocol import (
     AmendFinding,
     Command,
@@ -240,6 +241,7 @@ class TeamState:
     def _apply_kind(self, event: Event, side: set[str]) -> str | None:
         if is_grade_kind(event.kind):
             self.grades.apply(event.kind, event.data, as_utc(event.at), event.actor.id if event.actor else None)
+            fold_grade_event(self.evidence.meetings, event.kind, event.data, as_utc(event.at))
             return None
         if is_case_kind(event.kind):
             self.cases.apply(event.kind, event.data)

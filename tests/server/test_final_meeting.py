@@ -44,6 +44,11 @@ def grade(kind: str, agency: str, judgement: str, value: str) -> dict[str, Any]:
     }
 
 
+def reopen(agency: str, judgement: str, reason: str, command_id: str | None = None) -> dict[str, Any]:
+    return {"type": "grade.reopen", "id": command_id or new_id("reopen"), "agency": agency,
+            "judgement": judgement, "reason": reason}  # fmt: skip
+
+
 async def graded_board(room: TeamRoom) -> int:
     """Health overall proposed and agreed good; police help and protection proposed inadequate. Last seq."""
     await accepted(room.cqc, grade("grade.propose", "health", "overall", "good"))  # no findings cited: 1 warning
@@ -135,7 +140,8 @@ async def test_closing_records_the_agreed_grades_for_everyone_and_the_export(
     assert agreed[("police", "help-and-protection")] == ("inadequate", False)
     assert agreed[("police", "overall")] == (None, False)
 
-    # a later agreement does not change what the meeting closed on
+    # a change after the close is an amendment: it does not rewrite what the meeting closed on
+    await accepted(room.lead, reopen("police", "overall", "The force's data arrived after the meeting."))
     await accepted(room.lead, grade("grade.agree", "police", "overall", "inadequate"))
     result = CliRunner().invoke(
         main,
@@ -150,6 +156,10 @@ async def test_closing_records_the_agreed_grades_for_everyone_and_the_export(
     assert "| Health | Overall effectiveness | Good | no |" in table
     assert "| Police | Children who need help and protection | Inadequate | no |" in table
     assert "| Police | Overall effectiveness | not agreed | no |" in table
+    amendments = text[text.index("## Amendments to the agreed grades") :]
+    assert "Police — Overall effectiveness** (was not agreed): reopened by the lead" in amendments
+    assert "The force's data arrived after the meeting." in amendments
+    assert "agreed inadequate" in amendments and "frozen again" in amendments
 
 
 async def test_closing_a_kit_meeting_records_no_grades(team_room: TeamRoom) -> None:
@@ -185,3 +195,53 @@ async def test_a_late_joiner_rebuilds_the_final_minutes_from_the_log(
         )  # fmt: skip
     finally:
         await late.close()
+
+
+# ---------------------------------------------------------------- the close freezes the agreed grades
+
+
+async def closed_final(room: TeamRoom) -> str:
+    await graded_board(room)
+    meeting_id, _ = await opened_final(room)
+    await accepted(room.lead, meeting_command("meeting.close", meeting_id))
+    return meeting_id
+
+
+async def test_closing_the_final_meeting_freezes_every_grade_until_the_lead_reopens_it(team_room: TeamRoom) -> None:
+    room = team_room
+    # before the close, reopening means nothing: the grades can still change
+    await refused(room.lead, reopen("health", "overall", "Too early."), "out_of_order", "judgement")
+    meeting_id = await closed_final(room)
+
+    # agreed, proposed-only and empty cells alike: no proposal, no agreement
+    for sender, frame in (
+        (room.lead, grade("grade.agree", "health", "overall", "outstanding")),
+        (room.cqc, grade("grade.propose", "health", "overall", "outstanding")),
+        (room.hmic, grade("grade.propose", "police", "help-and-protection", "requires-improvement")),
+        (room.lead, grade("grade.agree", "local-authority", "leadership", "good")),
+    ):
+        reply = await refused(sender, frame, "out_of_order", "judgement")
+        assert "grades are frozen by the final team meeting of 25 November 2026" in reply.message
+        assert "the lead must reopen them with a reason" in reply.message
+
+    # only the lead reopens, and only with a reason
+    await refused(room.cqc, reopen("health", "overall", "New evidence."), "forbidden")
+    await refused(room.lead, reopen("health", "overall", " "), "invalid", "reason")
+    await refused(room.lead, reopen("probation", "overall", "x"), "invalid", "agency")
+    ack = await accepted(room.lead, reopen("health", "overall", "The CQC's late evidence changes the picture."))
+    log = await room.everyone_sees(ack.seq)
+    assert log[-1].kind == "grade.reopened" and log[-1].data["meeting_id"] == meeting_id
+    assert log[-1].data["agreed_grade"] == "good" and log[-1].data["reason"].startswith("The CQC's late evidence")
+    await refused(room.lead, reopen("health", "overall", "Again."), "out_of_order", "judgement")
+
+    # the reopened cell may change; the others stay frozen
+    await accepted(room.cqc, grade("grade.propose", "health", "overall", "requires-improvement"))
+    await refused(room.lead, grade("grade.agree", "health", "leadership", "good"), "out_of_order", "judgement")
+    ack = await accepted(room.lead, grade("grade.agree", "health", "overall", "requires-improvement"))
+    log = await room.everyone_sees(ack.seq)
+    assert log[-1].data["amends_meeting"] == meeting_id
+
+    # the new agreed grade freezes the cell again
+    reply = await refused(room.lead, grade("grade.agree", "health", "overall", "good"), "out_of_order", "judgement")
+    assert "reopen" in reply.message
+

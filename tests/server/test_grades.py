@@ -23,6 +23,8 @@ from tests.server.conftest import (
     accepted,
     event_of,
     link_frame,
+    meeting_command,
+    meeting_frame,
     new_id,
     post_frame,
     refused,
@@ -54,6 +56,8 @@ def cell_frame(kind: str, command_id: str | None = None, **overrides: Any) -> di
     }
     if kind == "grade.challenge":
         values["comment"] = "The rationale cites no evidence about looked-after children's health assessments."
+    if kind == "grade.respond":
+        values["response"] = "The looked-after sample was read in full; the assessments are within timescale."
     values.update(overrides)
     return {k: v for k, v in values.items() if v is not None}
 
@@ -180,6 +184,7 @@ async def test_only_the_lead_agrees_and_only_the_qa_manager_challenges_and_signs
     reply = await refused(qa, cell_frame("grade.sign-off"), ErrorCode.OUT_OF_ORDER, "judgement")
     assert "agreed" in reply.message
     agreed = await accepted(room.lead, grade_frame("grade.agree", grade="requires-improvement"))
+    responded = await accepted(room.lead, cell_frame("grade.respond", response="The sample covers every file."))
     await refused(room.lead, cell_frame("grade.sign-off"), ErrorCode.FORBIDDEN)
     signed = await accepted(qa, cell_frame("grade.sign-off"))
     await refused(qa, cell_frame("grade.sign-off"), ErrorCode.CONFLICT)
@@ -190,6 +195,7 @@ async def test_only_the_lead_agrees_and_only_the_qa_manager_challenges_and_signs
         (proposed.seq, "grade.proposed"),
         (challenged.seq, "grade.challenged"),
         (agreed.seq, "grade.agreed"),
+        (responded.seq, "grade.responded"),
         (signed.seq, "grade.signed-off"),
         (reagreed.seq, "grade.agreed"),
     ]
@@ -197,9 +203,9 @@ async def test_only_the_lead_agrees_and_only_the_qa_manager_challenges_and_signs
     assert challenge.actor == qa.me and challenge.data["proposed_grade"] == "good"
     assert challenge.data["agreed_grade"] is None and challenge.data["comment"].startswith("The rationale")
     assert log[2].data["grade"] == "requires-improvement" and log[2].data["sign_off_withdrawn"] is False
-    assert log[3].data == {"agency": "health", "judgement": "help-and-protection", "grade": "requires-improvement"}
+    assert log[4].data == {"agency": "health", "judgement": "help-and-protection", "grade": "requires-improvement"}
     # a newly agreed grade withdraws the sign-off, so it can be signed off again
-    assert log[4].data["sign_off_withdrawn"] is True
+    assert log[5].data["sign_off_withdrawn"] is True
     await accepted(qa, cell_frame("grade.sign-off"))
 
 
@@ -247,11 +253,92 @@ async def test_the_server_puts_the_rules_warnings_in_the_event_data(team_room: T
     # contested evidence is flagged, and overall good now carries the cascade warning too
     await accepted(room.hmic, link_frame(police_a, lone, "contradicts"))
     ack = await accepted(
-        room.lead, grade_frame("grade.agree", agency="police", judgement="overall", finding_ids=[police_a])
-    )
+        room.lead,
+        grade_frame("grade.agree", agency="police", judgement="overall", finding_ids=[police_a],
+                    warning_reason="The team weighed the cascade and agreed good."),
+    )  # fmt: skip
     log = await room.everyone_sees(ack.seq)
     codes = [w["code"] for w in log[-1].data["warnings"]]
     assert codes == ["overall-likely-inadequate", "uncorroborated"]
     assert "contested" in log[-1].data["warnings"][1]["message"]
     # every client holds exactly the same warnings
     assert all(client.events[-1].data["warnings"] == log[-1].data["warnings"] for client in room.all)
+
+
+# ---------------------------------------------------------------- a challenge needs the lead's response
+
+
+async def test_a_challenged_grade_is_signed_off_only_after_the_lead_responds(
+    team_room: TeamRoom, qa: WireClient
+) -> None:
+    room = team_room
+    await accepted(room.lead, grade_frame("grade.agree"))
+    # nothing to respond to yet
+    await refused(room.lead, cell_frame("grade.respond"), ErrorCode.OUT_OF_ORDER, "judgement")
+    await accepted(qa, cell_frame("grade.challenge", comment="Is one strategy discussion enough evidence?"))
+    await accepted(qa, cell_frame("grade.challenge", comment="And the looked-after sample?"))
+
+    reply = await refused(qa, cell_frame("grade.sign-off"), ErrorCode.OUT_OF_ORDER, "judgement")
+    assert "awaits the lead's response" in reply.message and "And the looked-after sample?" in reply.message
+    # only the lead responds, with something to say
+    await refused(room.cqc, cell_frame("grade.respond"), ErrorCode.FORBIDDEN)
+    await refused(qa, cell_frame("grade.respond"), ErrorCode.FORBIDDEN)
+    await refused(room.lead, cell_frame("grade.respond", response="   "), ErrorCode.INVALID, "response")
+
+    responded = await accepted(room.lead, cell_frame("grade.respond"))
+    signed = await accepted(qa, cell_frame("grade.sign-off"))
+    log = await all_see(room, qa, signed.seq)
+    response = next(e for e in log if e.seq == responded.seq)
+    assert response.kind == "grade.responded" and response.actor == room.lead.me
+    assert response.data["response"].startswith("The looked-after sample") and response.data["answered"] == 2
+    # answered once: a second response has nothing to answer, and a new challenge needs a new one
+    await refused(room.lead, cell_frame("grade.respond"), ErrorCode.OUT_OF_ORDER, "judgement")
+    await accepted(room.lead, grade_frame("grade.agree", grade="requires-improvement"))
+    await accepted(qa, cell_frame("grade.challenge"))
+    await refused(qa, cell_frame("grade.sign-off"), ErrorCode.OUT_OF_ORDER, "judgement")
+
+
+# ---------------------------------------------------------------- agreeing against a rule's warning
+
+
+async def test_an_agreed_grade_against_a_rules_warning_needs_a_recorded_reason(team_room: TeamRoom) -> None:
+    room = team_room
+    await accepted(room.hmic, grade_frame(agency="police", judgement="help-and-protection", grade="inadequate"))
+    # overall good while help and protection is inadequate: the cascade warns (¶79), so a reason is required
+    overall = grade_frame("grade.agree", agency="police", judgement="overall", grade="good")
+    reply = await refused(room.lead, overall, ErrorCode.INVALID, "warning_reason")
+    assert "likely inadequate" in reply.message and "record why" in reply.message
+    await refused(room.lead, {**overall, "warning_reason": "  "}, ErrorCode.INVALID, "warning_reason")
+    # leadership good: the leadership rule warns (¶81) — same
+    leadership = grade_frame("grade.agree", agency="police", judgement="leadership", grade="good")
+    reply = await refused(room.lead, leadership, ErrorCode.INVALID, "warning_reason")
+    assert "leadership, management and governance" in reply.message
+
+    why = "The failure is confined to one district, which leaders identified and are already addressing."
+    ack = await accepted(room.lead, {**overall, "warning_reason": why})
+    log = await room.everyone_sees(ack.seq)
+    assert log[-1].data["warning_reason"] == why
+    assert log[-1].data["warnings"][0]["code"] == "overall-likely-inadequate"
+    # agreeing what the rule expects, or an inadequate contributing judgement, needs no reason
+    await accepted(room.lead, grade_frame("grade.agree", agency="police", judgement="leadership", grade="inadequate"))
+    await accepted(
+        room.lead, grade_frame("grade.agree", agency="police", judgement="help-and-protection", grade="inadequate")
+    )
+    # nor does a proposal: the reason belongs to the agreement
+    await accepted(room.hmic, grade_frame(agency="police", judgement="overall", grade="good"))
+
+
+async def test_the_qa_manager_still_scrutinises_grades_the_final_meeting_froze(
+    team_room: TeamRoom, qa: WireClient
+) -> None:
+    """Challenge, response and sign-off change no grade: they go on after the close."""
+    room = team_room
+    await accepted(room.lead, grade_frame("grade.agree"))
+    meeting = meeting_frame("final", "2026-11-25")
+    await accepted(room.lead, meeting)
+    await accepted(room.lead, meeting_command("meeting.close", str(meeting["id"])))
+    await refused(room.lead, grade_frame("grade.agree", grade="outstanding"), ErrorCode.OUT_OF_ORDER, "judgement")
+
+    await accepted(qa, cell_frame("grade.challenge"))
+    await accepted(room.lead, cell_frame("grade.respond"))
+    await accepted(qa, cell_frame("grade.sign-off"))

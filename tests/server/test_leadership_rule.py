@@ -58,7 +58,7 @@ async def test_the_warning_follows_the_leadership_cells_flag_through_proposals_a
     assert codes[0] == "overall-likely-inadequate" and LEADERSHIP not in codes
 
     # the agreed leadership grade (without the flag) is the board's now, over the proposal's flag
-    codes, _ = await codes_of(hmic, lead, grade("leadership", "good", "grade.agree"))
+    codes, _ = await codes_of(hmic, lead, grade("leadership", "good", "grade.agree", warning_reason="Discussed."))
     assert LEADERSHIP in codes
     codes, _ = await codes_of(lead, hmic, grade("help-and-protection", "inadequate"))
     assert LEADERSHIP in codes

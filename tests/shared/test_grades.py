@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from shared.criteria import Grade
+from shared.grade_board import GRADE_KINDS, GradeBoard
 from shared.grades import (
     OVERALL,
     AgreeGrade,
     ProposeGrade,
+    ReopenGrade,
+    RespondToChallenge,
     WarningCode,
     board_cells,
     cascade_warning,
+    contradicted_warnings,
     evidence_warning,
     grade_warnings,
     judgement_refusal,
@@ -23,13 +28,16 @@ from shared.grades import (
     may_agree,
     may_propose,
     may_quality_assure,
+    may_respond,
     propose_refusal,
     scale_refusal,
+    warning_reason_refusal,
 )
 from shared.protocol import ErrorCode, Inspector, ProtocolError, command_types, decode_command, decode_server
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea, Role
 
+T = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 HP = JudgementArea.HELP_AND_PROTECTION
 LAC = JudgementArea.LOOKED_AFTER
 LEAD = JudgementArea.LEADERSHIP
@@ -215,7 +223,59 @@ def test_every_grade_example_in_the_protocol_doc_is_a_valid_frame_and_none_is_mi
             kinds.add(getattr(decode_server(raw), "kind", "error"))
         else:
             kinds.add(decode_command(raw).type)  # type: ignore[attr-defined]
-    events = {"grade.proposed", "grade.agreed", "grade.challenged", "grade.signed-off"}
+    events = set(GRADE_KINDS)
     assert {name for name in command_types() if name.startswith("grade.")} | events | {"error"} <= kinds
     table = doc[doc.index("| kind | data |") : doc.index("## 3.")]
     assert all(f"| `{kind}` |" in table for kind in events), "every event kind is in the events table (§2)"
+
+
+# ---------------------------------------------------------------- the board's promises
+
+
+def test_only_an_agreement_against_the_cascade_or_the_leadership_rule_needs_a_reason() -> None:
+    board = {HP: Grade.INADEQUATE}
+    overall = grade_warnings(Agency.POLICE, OVERALL, Grade.GOOD, [], board, [], {})
+    assert contradicted_warnings(OVERALL, overall)[0].code is WarningCode.OVERALL_LIKELY_INADEQUATE
+    why = warning_reason_refusal(OVERALL, overall, "")
+    assert why is not None and "likely inadequate" in why and "record why" in why
+    assert warning_reason_refusal(OVERALL, overall, " \n") == why
+    assert warning_reason_refusal(OVERALL, overall, "Confined to one district.") is None
+    leadership = grade_warnings(Agency.POLICE, LEAD, Grade.GOOD, [], board, [], {})
+    assert [w.code for w in contradicted_warnings(LEAD, leadership)] == [WarningCode.LEADERSHIP_LIKELY_INADEQUATE]
+    # the inadequate judgement itself carries both warnings, but agreeing it contradicts neither
+    failing = grade_warnings(Agency.POLICE, HP, Grade.INADEQUATE, [], board, [], {})
+    assert len(failing) == 3 and contradicted_warnings(HP, failing) == []
+    assert warning_reason_refusal(HP, failing, "") is None
+
+
+def test_a_challenge_stays_open_until_the_lead_responds() -> None:
+    board = GradeBoard()
+    cell = {"agency": "health", "judgement": "overall"}
+    board.apply("grade.agreed", {**cell, "grade": "good", "rationale": "Agreed.", "warning_reason": "Weighed."}, T, 1)
+    board.apply("grade.challenged", {**cell, "comment": "Why?"}, T, 6)
+    board.apply("grade.challenged", {**cell, "comment": "And?"}, T, 6)
+    found = board.cell(Agency.HEALTH, "overall")
+    assert found is not None and [s.text for s in found.open_challenges] == ["Why?", "And?"]
+    assert found.warning_reason == "Weighed."
+    board.apply("grade.responded", {**cell, "response": "Because.", "answered": 2}, T, 1)
+    assert found.open_challenges == [] and found.history[-1].text == "Because."
+    board.apply("grade.reopened", {**cell, "reason": "Late evidence.", "meeting_id": "m", "agreed_grade": "good"}, T, 1)
+    assert found.history[-1].kind == "reopened" and found.agreed is not None and found.agreed.grade is Grade.GOOD
+
+
+def test_the_new_grade_commands_decode_and_refuse_blank_text() -> None:
+    cell = {"agency": "health", "judgement": "overall"}
+    respond = decode_command(json.dumps({"type": "grade.respond", "id": "r1", **cell, "response": "Because."}))
+    assert isinstance(respond, RespondToChallenge)
+    reopen = decode_command(json.dumps({"type": "grade.reopen", "id": "r2", **cell, "reason": "Late evidence."}))
+    assert isinstance(reopen, ReopenGrade)
+    for kind, field in (("grade.respond", "response"), ("grade.reopen", "reason")):
+        with pytest.raises(ProtocolError) as refused:
+            decode_command(json.dumps({"type": kind, "id": "r3", **cell, field: "  "}))
+        assert refused.value.frame.field == field
+    with pytest.raises(ProtocolError) as refused:
+        decode_command(json.dumps({"type": "grade.reopen", "id": "r4", "agency": "yot", "judgement": "overall",
+                                   "reason": "x"}))  # fmt: skip
+    assert refused.value.frame.field == "agency"
+    assert may_respond(person(Inspectorate.OFSTED, Role.LEAD))
+    assert not may_respond(person(Inspectorate.OFSTED, Role.QA_MANAGER))

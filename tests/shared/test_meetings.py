@@ -29,6 +29,9 @@ from shared.meetings import (
     RecordEntry,
     Section,
     draft_agenda,
+    fold_grade_event,
+    frozen_refusal,
+    grade_freeze,
     minutes_markdown,
 )
 from shared.protocol import ErrorCode, ProtocolError, decode_command
@@ -508,4 +511,82 @@ def test_final_minutes_end_with_the_agreed_grades_at_close() -> None:
         "\n## Findings since the last meeting\n\n1. Item 1\n"
         "\n## Agreed grades at close\n\n| agency | judgement | agreed grade | signed off |\n| --- | --- | --- | --- |\n"
         "| Health | Overall effectiveness | Good | yes |\n| LSCB | Effectiveness of the LSCB | not agreed | no |\n"
+    )
+
+
+# ---------------------------------------------------------------- the close freezes the grades
+
+
+def closed_final() -> Minutes:
+    final = meeting(MeetingKind.FINAL, items=1)
+    final.close(at(60), [AgreedGrade(agency=Agency.HEALTH, judgement="overall", grade=Grade.GOOD),
+                         AgreedGrade(agency=Agency.POLICE, judgement="leadership")])  # fmt: skip
+    return final
+
+
+def test_a_closed_final_meeting_freezes_every_cell_until_it_is_reopened_and_agreed_again() -> None:
+    final = meeting(MeetingKind.FINAL, items=1)
+    assert not final.freezes(Agency.HEALTH, "overall")  # open: the meeting is still agreeing them
+    with refusal("out_of_order", "meeting_id"):
+        final.reopen_grade(Agency.HEALTH, "overall", "Why.", at(1))
+    final = closed_final()
+    assert final.freezes(Agency.HEALTH, "overall") and final.freezes(Agency.LSCB, "lscb-effectiveness")
+    assert frozen_refusal(final, Agency.HEALTH, "overall") == (
+        "health: overall effectiveness: grades are frozen by the final team meeting of 18 November 2026; "
+        "the lead must reopen them with a reason"
+    )
+
+    amendment = final.reopen_grade(Agency.HEALTH, "overall", " New evidence. ", at(90))
+    assert (amendment.before, amendment.reason, amendment.is_open) == (Grade.GOOD, "New evidence.", True)
+    assert frozen_refusal(final, Agency.HEALTH, "overall") is None
+    assert final.freezes(Agency.HEALTH, "leadership")  # one cell reopened, not the board
+    with refusal("out_of_order", "judgement"):
+        final.reopen_grade(Agency.HEALTH, "overall", "Again.", at(91))
+
+    assert final.reagree_grade(Agency.HEALTH, "leadership", Grade.GOOD, at(95)) is None  # not reopened
+    final.reagree_grade(Agency.HEALTH, "overall", Grade.REQUIRES_IMPROVEMENT, at(100))
+    assert final.freezes(Agency.HEALTH, "overall")
+    assert final.frozen_grade(Agency.HEALTH, "overall") is Grade.REQUIRES_IMPROVEMENT
+    assert final.agreed_grades[0].grade is Grade.GOOD  # what the meeting closed on stays as it was
+    assert final.reopen_grade(Agency.HEALTH, "overall", "Once more.", at(120)).before is Grade.REQUIRES_IMPROVEMENT
+    assert Minutes.model_validate_json(final.model_dump_json()) == final
+
+
+def test_the_latest_closed_final_meeting_holds_the_freeze() -> None:
+    first, kit = closed_final(), meeting(MeetingKind.KIT)
+    kit.close(at(200))
+    second = meeting(MeetingKind.FINAL).model_copy(update={"id": "m2"})
+    assert grade_freeze([kit]) is None
+    assert grade_freeze([first, kit, second]) is first  # the second is still open
+    second.close(at(300))
+    assert grade_freeze([first, second, kit]) is second
+
+
+def test_clients_fold_the_amendments_from_the_grade_events() -> None:
+    final = closed_final()
+    meetings = {"m": final}
+    data = {"agency": "police", "judgement": "leadership", "reason": "The review arrived.", "meeting_id": "m"}
+    fold_grade_event(meetings, "grade.reopened", data, at(70))
+    fold_grade_event(meetings, "grade.agreed", {"agency": "police", "judgement": "leadership", "grade": "good"}, at(75))
+    assert final.grade_amendments[0].is_open  # an agreement that names no amended meeting completes nothing
+    fold_grade_event(meetings, "grade.agreed", {"agency": "police", "judgement": "leadership", "grade": "good",
+                                                "amends_meeting": "m"}, at(80))  # fmt: skip
+    fold_grade_event(meetings, "grade.reopened", {**data, "meeting_id": "elsewhere"}, at(85))  # not held: ignored
+    [amendment] = final.grade_amendments
+    assert (amendment.before, amendment.agreed, amendment.agreed_at) == (None, Grade.GOOD, at(80))
+
+
+def test_final_minutes_list_the_amendments_to_the_agreed_grades() -> None:
+    final = closed_final()
+    final.reopen_grade(Agency.HEALTH, "overall", "Late CQC evidence.", at(90))
+    final.reopen_grade(Agency.POLICE, "leadership", "The review arrived.", at(95))
+    final.reagree_grade(Agency.HEALTH, "overall", Grade.REQUIRES_IMPROVEMENT, at(100))
+    text = minutes_markdown(final, inspection_name="N", timezone="Europe/London")
+    assert text.endswith(
+        "\n## Amendments to the agreed grades\n\n"
+        "- **Health — Overall effectiveness** (was good): reopened by the lead 18 Nov 2026 10:30 — Late CQC evidence.\n"
+        "  - agreed requires improvement 18 Nov 2026 10:40; frozen again\n"
+        "- **Police — Leadership, management and governance** (was not agreed): reopened by the lead "
+        "18 Nov 2026 10:35 — The review arrived.\n"
+        "  - open: not yet agreed again\n"
     )

@@ -18,6 +18,7 @@ import pytest
 
 from shared.criteria import Grade
 from shared.grade_board import GradeBoard
+from shared.grades import board_cells
 from shared.protocol import Inspection
 from shared.report import (
     AGREES_BLOCK,
@@ -332,3 +333,62 @@ def test_without_a_last_day_of_fieldwork_the_clock_says_so_in_both_formats() -> 
     for text in (render_markdown(report), render_html(report)):
         assert "Last day of fieldwork not set" in text
         assert "Draft report" not in text
+
+
+# ---------------------------------------------------------------- DRAFT until every grade is signed off
+
+
+def signed_off_board() -> GradeBoard:
+    """Every graded judgement agreed and signed off; police overall agreed good against the cascade, with a reason."""
+    board = GradeBoard()
+    for agency, judgement in board_cells():
+        grade = "inadequate" if (agency, judgement) == (POLICE, HP) else "good"
+        data: dict[str, Any] = {"grade": grade, "rationale": "Agreed.", "finding_ids": []}
+        if (agency, judgement) == (POLICE, "overall"):
+            data |= {"warnings": [{"code": "overall-likely-inadequate", "message": CASCADE}],
+                     "warning_reason": "Confined to one district, already being put right."}
+        grade_event(board, "grade.agreed", agency.value, str(judgement), **data)
+        grade_event(board, "grade.signed-off", agency.value, str(judgement), grade=grade)
+    return board
+
+
+CASCADE = "Police: overall effectiveness (graded good) is likely inadequate because help and protection is inadequate"
+
+
+def test_a_report_before_every_grade_is_signed_off_is_marked_draft_on_every_page(report: Report) -> None:
+    assert report.draft
+    markdown = render_markdown(report)
+    lines = markdown.splitlines()
+    mark = next(line for line in lines if "DRAFT" in line)
+    assert "not every grade is signed off" in mark
+    headings = [i for i, line in enumerate(lines) if line.startswith(("# ", "## "))]
+    assert len(headings) == len(report.sections) + 4  # the title, every part, and the three appendices
+    assert all(lines[i + 2] == mark for i in headings), "a DRAFT line under every heading"
+    html = render_html(report)
+    body = html[html.index("<body>") :]
+    assert body.index('class="draft-mark"') < body.index('class="draft-banner"') < body.index("<h1>")
+    assert "position: fixed" in html and '@top-center { content: "DRAFT"' in html  # repeated on every printed page
+
+
+def test_once_every_grade_is_signed_off_the_report_is_final() -> None:
+    final = build_report(replace(make_input(), board=signed_off_board()))
+    assert not final.draft
+    assert "DRAFT" not in render_markdown(final)
+    assert "draft-" not in render_html(final)
+    one_left = signed_off_board()
+    grade_event(one_left, "grade.agreed", "lscb", "lscb-effectiveness", grade="good", rationale="Again.")
+    assert build_report(replace(make_input(), board=one_left)).draft  # a new agreement withdraws the sign-off
+
+
+def test_the_evidence_appendix_carries_the_reason_for_agreeing_against_a_warning() -> None:
+    final = build_report(replace(make_input(), board=signed_off_board()))
+    [reason] = final.grade_reasons
+    assert (reason.agency, reason.judgement_label, reason.grade) == (POLICE, "Overall effectiveness", Grade.GOOD)
+    assert reason.warnings == (CASCADE,) and reason.reason.startswith("Confined to one district")
+    markdown = render_markdown(final)
+    appendix = markdown[markdown.index("## Appendix A") : markdown.index("## Appendix B")]
+    assert "### Grades agreed against a rule's warning" in appendix
+    assert f"| Police | Overall effectiveness | Good | {CASCADE} | Confined to one district" in appendix
+    html = render_html(final)
+    appendix = html[html.index('id="appendix-evidence"') : html.index('id="appendix-clock"')]
+    assert "Grades agreed against a rule&#x27;s warning" in appendix and "Confined to one district" in appendix

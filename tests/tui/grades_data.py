@@ -3,7 +3,8 @@
 For the grade board's state tests and snapshot. The story: CQC proposes health's looked-after judgement as
 requires improvement citing the late health assessments (f002, corroborated by Ofsted's f009); HMIC proposes
 police help and protection inadequate citing one case file (f008, single source); the lead agrees the health
-grade and the QA manager challenges, then signs it off; nobody has graded police overall effectiveness yet.
+grade and the QA manager challenges, the lead responds, and the QA manager signs it off; nobody has graded
+police overall effectiveness yet.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def grade_log(first_seq: int) -> list[Event]:
         grade_event(next(seq), "grade.challenged", ELLA, next(at), "health", "looked-after",
                     comment="Is the 40% drawn from the whole sample or only the looked-after cases?",
                     proposed_grade="requires-improvement", agreed_grade="requires-improvement"),
+        grade_event(next(seq), "grade.responded", ASHA, next(at), "health", "looked-after",
+                    response="The whole sample: 4 of the 10 looked-after children's files.", answered=1),
         grade_event(next(seq), "grade.signed-off", ELLA, next(at), "health", "looked-after",
                     grade="requires-improvement"),
     ]

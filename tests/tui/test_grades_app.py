@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Select, SelectionList
+from textual.widgets import Checkbox, Select, SelectionList, Static
 
 from server import store
 from shared.grades import AgreeGrade
@@ -143,16 +143,38 @@ async def test_a_grade_is_proposed_agreed_challenged_and_signed_off_live(tmp_pat
             await wait_for(pe, lambda: "Agreed at the final meeting" in qa_board.detail_text, "the agreement at QA")
             assert offered(qa_board) & GRADE_ACTIONS == {"challenge", "sign_off"}
 
-            # The QA manager challenges, then signs off; the history keeps each step.
-            await send_form(pe, "h", comment="Four of ten files: is that the whole looked-after sample?")
-            await wait_for(pe, lambda: "1 ch." in qa_board.board_text, "the challenge")
+            # The QA manager challenges: the lead is told, and the cell is marked until she looks at it.
+            lead_board.select(Agency.HEALTH, "overall")
+            await pa.pause()
+            await send_form(pe, "h", comment="Four of ten files [sic]: is that the whole looked-after sample?")
+            await wait_for(pe, lambda: "1 ch. open" in qa_board.board_text, "the challenge")
+            await wait_for(pa, lambda: notified(asha, "Four of ten files"), "the challenge told to the lead")
+            assert "● " in lead_board.board_text
+            assert "sign_off" not in offered(qa_board), "a challenge awaits the lead's response"
+            lead_board.select(Agency.HEALTH, LAC)
+            await pa.pause()
+            assert "● " not in lead_board.board_text, "seen"
+            assert "1 challenge awaiting the lead's response" in lead_board.detail_text
+            assert offered(lead_board) & {"respond", "reopen"} == {"respond"}
+
+            # The lead responds; then the QA manager signs off, and the lead is told. The history keeps each step.
+            await pa.press("e")
+            form = asha.screen
+            assert isinstance(form, CommandForm)
+            assert "“Four of ten files [sic]: is that the whole looked-after sample?”" in str(
+                form.query_one("#open-challenges", Static).render()), "the challenge quoted as written"
+            await pa.press("escape")
+            await send_form(pa, "e", response="Yes: the looked-after sample was ten files, all read.")
+            await wait_for(pe, lambda: "sign_off" in offered(qa_board), "the response at QA")
             await send_form(pe, "k")
             await wait_for(pe, lambda: "✓ signed" in qa_board.board_text, "the sign-off")
             assert "sign_off" not in offered(qa_board), "signed off once"
             await wait_for(pa, lambda: "signed off requires improvement" in lead_board.detail_text, "QA at the lead")
             history = lead_board.detail_text.split("History", 1)[1]
+            assert notified(asha, "Ella Brown signed off Health · Children looked after")
             steps = ["Ben Okafor proposed", "Asha Patel recorded the agreed grade: requires improvement",
-                     "Ella Brown challenged: Four of ten files", "Ella Brown signed off requires improvement"]
+                     "Ella Brown challenged: Four of ten files", "Asha Patel responded: Yes: the looked-after",
+                     "Ella Brown signed off requires improvement"]
             assert [history.index(step) for step in steps] == sorted(history.index(step) for step in steps)
             assert "✓ signed off by Ella Brown" in lead_board.detail_text
 

@@ -46,7 +46,8 @@ def test_grade_events_fold_into_cells_with_their_history() -> None:
     state = TeamState.build(welcome(), history())
     cell = state.grades.cell(*HEALTH_LAC)
     assert cell is not None and cell.grade is Grade.REQUIRES_IMPROVEMENT
-    assert [step.kind for step in cell.history] == ["proposed", "agreed", "challenged", "signed-off"]
+    assert [step.kind for step in cell.history] == ["proposed", "agreed", "challenged", "responded", "signed-off"]
+    assert cell.open_challenges == []
     assert cell.proposed is not None and cell.proposed.actor_id == BEN.id
     assert cell.agreed is not None and cell.agreed.finding_ids == ("f002", "f009")
     assert cell.signed_off is not None and len(cell.challenges) == 1

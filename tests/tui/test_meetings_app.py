@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from shared.criteria import Grade
-from shared.grades import AgreeGrade, ProposeGrade
+from shared.grades import AgreeGrade, ProposeGrade, ReopenGrade
 from shared.meetings import (
     AgendaItem,
     EntryKind,
@@ -270,3 +270,13 @@ async def test_the_lead_opens_the_final_meeting_and_sees_the_judgements_to_agree
         assert "Police — Overall effectiveness: not agreed" in text
         await wait_for(pb, lambda: "Agreed grades at close" in meetings_screen(ben).minutes_text,
                        "the agreed grades at Ben's")
+        assert "a grade changes only if the lead reopens it with a reason" in warning
+
+        # A grade reopened after the close is an amendment in the minutes, at everyone's.
+        asha.send_command(ReopenGrade(id="g-reopen", agency=Agency.HEALTH, judgement="overall",
+                                      reason="The CQC's late evidence changes the picture."))
+        await wait_for(pb, lambda: "Amendments to the agreed grades" in meetings_screen(ben).minutes_text,
+                       "the amendment at Ben's")
+        assert ("Health — Overall effectiveness: reopened" in meetings_screen(ben).minutes_text
+                and "(was good) — The CQC's late evidence changes the picture.; open: not yet agreed again"
+                in meetings_screen(ben).minutes_text)

@@ -68,6 +68,7 @@ async def test_the_lead_previews_saves_and_copies_the_report(tmp_path: Path) -> 
         await wait_for(pa, lambda: GRADE_RATIONALE in screen.text, "the agreed grade in the preview")
         text = screen.text
         assert "Northmoor: inspection report" in text and "Summary report" in text
+        assert "DRAFT — not every grade is signed off" in text and screen.sub_title.endswith("DRAFT")
         assert "Agency report: Health (CQC)" in text and "Agency report: Local authority (Ofsted)" in text
         assert "Health · Children looked after and care leavers: Requires improvement (agreed)" in text
         assert "Corroborated weaknesses and areas for improvement" in text
@@ -96,6 +97,7 @@ async def test_the_lead_previews_saves_and_copies_the_report(tmp_path: Path) -> 
         await wait_for(pa, lambda: notified(asha, str(html)), "the HTML saved")
         page = html.read_text(encoding="utf-8")
         assert "<html" in page and "Requires improvement" in page and "agreed" in page
+        assert 'class="draft-banner"' in page, "not every grade is signed off: a draft"
         assert "ben-lac" in page and WITHDRAWN_TEXT not in page and "asha-gone" not in page
         await pa.press("w")
         markdown = exports / "northmoor-report-2026-11-18.md"

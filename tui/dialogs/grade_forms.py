@@ -9,18 +9,32 @@ judgement being graded first, each with its corroboration mark so the proposer s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Label, SelectionList
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Checkbox, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from shared.criteria import GRADE_SCALES
+from shared.criteria import GRADE_SCALES, Grade
 from shared.grade_board import GradeCell, GradeStep
-from shared.grades import OVERALL, AgreeGrade, ChallengeGrade, ProposeGrade, SignOffGrade, judgement_label
+from shared.grades import (
+    OVERALL,
+    AgreeGrade,
+    ChallengeGrade,
+    GradeWarning,
+    ProposeGrade,
+    ReopenGrade,
+    RespondToChallenge,
+    SignOffGrade,
+    judgement_label,
+    warning_reason_refusal,
+)
 from shared.vocabulary import Agency, Framework, JudgementArea
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.grades import LEADERS_FIELD, latest_grade_step
@@ -29,6 +43,10 @@ from tui.state import FindingView
 from tui.widgets.labels import AREA_SHORT, KIND_SHORT, SUPPORT_MARK, short
 
 LINE_WIDTH = 84
+REASON_FIELD = "warning_reason"
+
+RuleWarnings = Callable[[Agency, str, Grade, bool | None], list[GradeWarning]]
+"""(agency, judgement, grade, the form's leadership flag) → the rules' warnings agreeing that grade contradicts."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,8 @@ class GradeContext:
     now: datetime
     timezone: tzinfo
     findings: tuple[FindingView, ...]
+    rule_warnings: RuleWarnings | None = None
+    """For the agree form: what the grade chosen would contradict (tui.grades.GradeBook.rule_warnings)."""
 
 
 def new_command_id() -> str:
@@ -121,12 +141,72 @@ class GradeForm(CommandForm):
         return values, errors
 
 
+class AgreeForm(GradeForm):
+    """The agreed grade's form: when the grade chosen contradicts a rule's warning, the warning is shown and the
+    reason for agreeing it anyway is asked for (the server refuses the agreement without one)."""
+
+    DEFAULT_CSS = """
+    AgreeForm #rule-warning-box { height: auto; display: none; }
+    AgreeForm #rule-warning-box.-shown { display: block; }
+    AgreeForm #rule-warning { color: $text-warning; margin-top: 1; }
+    """
+
+    def __init__(self, *, rule_warnings: RuleWarnings, agency: Agency, judgement: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._rule_warnings = rule_warnings
+        self._agency = agency
+        self._judgement = judgement
+
+    def _field(self, spec: FormField) -> ComposeResult:
+        if spec.name != REASON_FIELD:
+            yield from super()._field(spec)
+            return
+        with Vertical(id="rule-warning-box"):
+            yield Static("", id="rule-warning")
+            yield from super()._field(spec)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_warnings()
+
+    def contradicted(self) -> list[GradeWarning]:
+        """The warnings the grade chosen now contradicts."""
+        grade = self.query_one("#field-grade", Select).selection
+        if grade is None:
+            return []
+        leaders = self.query(f"#field-{LEADERS_FIELD}")
+        flag = leaders.first(Checkbox).value if leaders else None
+        return self._rule_warnings(self._agency, self._judgement, Grade(grade), flag)
+
+    @on(Select.Changed, "#field-grade")
+    @on(Checkbox.Changed)
+    def _show_warnings(self) -> None:
+        found = self.contradicted()
+        text = "\n".join(f"⚠ {w.message}" for w in found)
+        if found:
+            text += "\nThe team may still agree it: record why, below; the report's evidence appendix carries it."
+        self.query_one("#rule-warning", Static).update(Content(text))
+        self.query_one("#rule-warning-box").set_class(bool(found), "-shown")
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        values, errors = super().values()
+        found = self.contradicted()
+        if not found:
+            values.pop(REASON_FIELD, None)  # nothing contradicted: a reason typed earlier is not sent
+        else:
+            why = warning_reason_refusal(self._judgement, found, str(values.get(REASON_FIELD, "")))
+            if why is not None:
+                errors[REASON_FIELD] = why
+        return values, errors
+
+
 def cell_title(agency: Agency, judgement: str) -> str:
     return f"{agency.label} — {judgement_label(judgement).lower()}"
 
 
 def _grade_form(ctx: GradeContext, command_type: type[ProposeGrade | AgreeGrade], agency: Agency, judgement: str,
                 start: GradeStep | None, *, title: str, intro: str, send_label: str) -> GradeForm:
+    """The propose form, or (with ``ctx.rule_warnings``) the agree form that asks for a reason against a warning."""
     scale = GRADE_SCALES[ctx.framework]
     grade = start.grade.value if start is not None and start.grade in scale else None  # type: ignore[union-attr]
     cited = start.finding_ids if start is not None else ()
@@ -134,25 +214,24 @@ def _grade_form(ctx: GradeContext, command_type: type[ProposeGrade | AgreeGrade]
     if has_leaders_field() and judgement == JudgementArea.LEADERSHIP:
         default = ProposeGrade.model_fields[LEADERS_FIELD].default
         leaders = bool(start.data.get(LEADERS_FIELD, default) if start is not None else default)
-    return GradeForm(
-        title=title,
-        intro=intro,
-        command_type=command_type,
-        command_id=new_command_id(),
-        fixed={"agency": agency.value, "judgement": judgement},
-        fields=[
-            FormField("grade", "Grade", "choice", choices=[(g.label, g.value) for g in scale], value=grade,
-                      placeholder=f"on the {ctx.framework.label.lower()}'s scale"),
-            FormField("rationale", "Rationale", "text", value=start.text if start is not None else "",
-                      placeholder="why this grade, with reference to the findings ticked below"),
-        ],
-        citable=citable(ctx.findings, agency, judgement, cited),
-        cited=cited,
-        leaders=leaders,
-        timezone=ctx.timezone,
-        now=ctx.now,
-        send_label=send_label,
-    )
+    fields = [
+        FormField("grade", "Grade", "choice", choices=[(g.label, g.value) for g in scale], value=grade,
+                  placeholder=f"on the {ctx.framework.label.lower()}'s scale"),
+        FormField("rationale", "Rationale", "text", value=start.text if start is not None else "",
+                  placeholder="why this grade, with reference to the findings ticked below"),
+    ]
+    common: dict[str, Any] = {
+        "title": title, "intro": intro, "command_type": command_type, "command_id": new_command_id(),
+        "fixed": {"agency": agency.value, "judgement": judgement},
+        "citable": citable(ctx.findings, agency, judgement, cited), "cited": cited, "leaders": leaders,
+        "timezone": ctx.timezone, "now": ctx.now, "send_label": send_label,
+    }
+    if command_type is AgreeGrade and ctx.rule_warnings is not None:
+        reason = FormField(REASON_FIELD, "Why the team agreed it despite the warning", "text",
+                           placeholder="the reason the minutes and the report's evidence appendix will carry")
+        return AgreeForm(rule_warnings=ctx.rule_warnings, agency=agency, judgement=judgement,
+                         fields=[*fields, reason], **common)
+    return GradeForm(fields=fields, **common)
 
 
 def propose_form(ctx: GradeContext, agency: Agency, judgement: str) -> GradeForm:
@@ -216,5 +295,64 @@ def sign_off_form(ctx: GradeContext, agency: Agency, judgement: str, cell: Grade
         timezone=ctx.timezone,
         now=ctx.now,
         send_label="Sign off",
+        calm=True,
+    )
+
+
+def _challenges(cell: GradeCell | None) -> str:
+    open_ = cell.open_challenges if cell is not None else []
+    return "\n".join(f"“{step.text.strip()}”" for step in open_)
+
+
+class RespondForm(CommandForm):
+    """The lead's response, under the open challenges quoted as the QA manager wrote them (never as markup)."""
+
+    DEFAULT_CSS = """
+    RespondForm #open-challenges { color: $text-warning; margin-bottom: 1; }
+    """
+
+    def __init__(self, *, challenges: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._challenges = challenges
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static(Content(self._challenges), id="open-challenges")
+
+
+def respond_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:
+    """The lead answers the QA manager's open challenges: until then the grade cannot be signed off."""
+    waiting = len(cell.open_challenges) if cell is not None else 0
+    return RespondForm(
+        challenges=_challenges(cell),
+        title=f"Respond to the QA challenge{'s' if waiting > 1 else ''} — {cell_title(agency, judgement)}",
+        intro="Your response goes into the grade's history for the whole team; the QA manager can sign the grade "
+        "off once you have responded.",
+        command_type=RespondToChallenge,
+        command_id=new_command_id(),
+        fixed={"agency": agency.value, "judgement": judgement},
+        fields=[FormField("response", "Response", "text", placeholder="what the evidence shows, or what changes")],
+        timezone=ctx.timezone,
+        now=ctx.now,
+        send_label="Respond",
+        calm=True,
+    )
+
+
+def reopen_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None,
+                frozen: str = "") -> CommandForm:
+    """The lead reopens a grade the final meeting froze: the reason goes into that meeting's minutes."""
+    why = frozen.split(": grades are ", 1)[-1] if frozen else "frozen by the final team meeting"
+    return CommandForm(
+        title=f"Reopen the frozen grade — {cell_title(agency, judgement)} ({_current(cell)})",
+        intro=f"This grade is {why.split(';')[0]}. Reopening it is recorded in that meeting's minutes as an "
+        "amendment with your reason; the next agreed grade freezes it again.",
+        command_type=ReopenGrade,
+        command_id=new_command_id(),
+        fixed={"agency": agency.value, "judgement": judgement},
+        fields=[FormField("reason", "Reason", "text",
+                          placeholder="why the agreed grade must change after the meeting")],
+        timezone=ctx.timezone,
+        now=ctx.now,
+        send_label="Reopen",
         calm=True,
     )

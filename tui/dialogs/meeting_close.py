@@ -32,7 +32,9 @@ def close_warning(minutes: Minutes, grades: GradeBoard | None = None) -> str:
     if minutes.kind is MeetingKind.FINAL:
         agreed, total = agreed_count(grades or GradeBoard())
         freezes = ("Closing the final team meeting freezes its minutes with the agreed grades as they stand: "
-                   f"{agreed} of {total} judgements agreed. Nothing more can be recorded, added, moved or dropped.")
+                   f"{agreed} of {total} judgements agreed. Nothing more can be recorded, added, moved or dropped. "
+                   "After that, a grade changes only if the lead reopens it with a reason (O on the grade board), "
+                   "which these minutes record as an amendment.")
     else:
         freezes = "Closing freezes the minutes: nothing more can be recorded, added, moved or dropped."
     return (

@@ -13,7 +13,7 @@ there rather than squeezing the board at 80×24.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -28,12 +28,20 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.grade_board import GradeCell
-from shared.grades import GRADED_AGENCIES, may_agree, may_propose, may_quality_assure
+from shared.grades import GRADED_AGENCIES, may_agree, may_propose, may_quality_assure, may_respond
 from shared.protocol import Command, Inspector
 from shared.vocabulary import Agency, Framework
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.grade_forms import GradeContext, agree_form, challenge_form, propose_form, sign_off_form
-from tui.grades import CellView, GradeKey, Narrative, board_views, narratives_of
+from tui.dialogs.grade_forms import (
+    GradeContext,
+    agree_form,
+    challenge_form,
+    propose_form,
+    reopen_form,
+    respond_form,
+    sign_off_form,
+)
+from tui.grades import CellView, GradeKey, Narrative, board_views, frozen_why, narratives_of
 from tui.state import TeamState
 from tui.timefmt import zone
 from tui.widgets.grade_detail import cell_row, column_titles, describe_cell, describe_narrative, narrative_row
@@ -46,7 +54,8 @@ GRADE_KEYS: tuple[tuple[str, str], ...] = (
     ("p", "propose a grade (inspectors of the agency's inspectorate, the lead)"),
     ("r", "record the grade agreed at the final meeting (lead)"),
     ("h  k", "challenge a grade · sign off an agreed grade (QA manager)"),
-    ("⚠ … ✗", "warnings on a grade · yours on its way · refused by the server"),
+    ("e  O", "respond to a QA challenge · reopen a grade the final meeting froze, with a reason (lead)"),
+    ("● ⚠ … ✗", "QA news for the lead · warnings on a grade · yours on its way · refused by the server"),
 )
 """For the help screen: the keys on this screen, in its words."""
 
@@ -55,6 +64,8 @@ ACTION_HINTS = {
     "agree": "r record the agreed grade",
     "challenge": "h challenge",
     "sign_off": "k sign off",
+    "respond": "e respond to the challenge",
+    "reopen": "O reopen the frozen grade",
 }
 
 
@@ -92,6 +103,8 @@ class GradesScreen(Screen[None]):
         Binding("r", "agree", "Agree"),
         Binding("h", "challenge", "Challenge"),
         Binding("k", "sign_off", "Sign off"),
+        Binding("e", "respond", "Respond"),
+        Binding("O", "reopen", "Reopen", key_display="O"),
     ]
     """Keys the app uses everywhere (i, o, l, u, t, c, a, s, m, !) are left alone, as on the meetings screen."""
 
@@ -197,10 +210,19 @@ class GradesScreen(Screen[None]):
         elif key[1] == NARRATIVE:
             body.update(describe_narrative(self.narratives[key[0]]))
         else:
+            self._seen(key)
             hints = " · ".join(hint for action, hint in ACTION_HINTS.items() if self.check_action(action, ()))
             body.update(describe_cell(self.views[key], team=self.state.team, findings=self.state.findings,
                                       tz=self.tz, actions=f"You may: {hints}" if hints else ""))
         self.refresh_bindings()
+
+    def _seen(self, key: GradeKey) -> None:
+        """The lead has looked at the cell's QA news: its ● goes."""
+        if key not in self.state.grades.attention:
+            return
+        self.state.grades.attention.discard(key)
+        view = self.views[key] = replace(self.views[key], attention=False)
+        self.board.replace_option_prompt(row_id(*key), cell_row(view, self.state.team))
 
     @on(OptionList.OptionHighlighted, "#grade-board")
     def _highlighted(self) -> None:
@@ -217,23 +239,31 @@ class GradesScreen(Screen[None]):
             return False
         agency, judgement = key
         cell = self.state.grades.cell(agency, judgement)
+        pending = {str(getattr(c, "type", "")) for c in self.state.grades.pending_on(agency, judgement)}
+        frozen = bool(frozen_why(self.state, agency, judgement))
         if action == "propose":
-            return may_propose(me, agency)
+            return may_propose(me, agency) and not frozen
         if action == "agree":
-            return may_agree(me)
+            return may_agree(me) and not frozen
+        if action == "reopen":
+            return may_respond(me) and frozen and "grade.reopen" not in pending
+        if action == "respond":
+            answering = "grade.respond" in pending
+            return may_respond(me) and cell is not None and bool(cell.open_challenges) and not answering
         if not may_quality_assure(me) or cell is None:
             return False
         if action == "challenge":
             return cell.current is not None
-        signing = any(c.type == "grade.sign-off" for c in self.state.grades.pending_on(agency, judgement))
-        return cell.agreed is not None and cell.signed_off is None and not signing
+        return (cell.agreed is not None and cell.signed_off is None and not cell.open_challenges
+                and "grade.sign-off" not in pending)
 
     # ------------------------------------------------------------------ actions
 
     def _form_context(self) -> GradeContext:
         inspection = self.state.inspection
         framework = inspection.framework if inspection else Framework.INTEGRATED
-        return GradeContext(framework, self._clock(), self.tz, tuple(self.state.findings.values()))
+        return GradeContext(framework, self._clock(), self.tz, tuple(self.state.findings.values()),
+                            rule_warnings=self.state.grades.rule_warnings)
 
     def _open(self, action: str, make: Callable[[GradeContext, Agency, str], CommandForm]) -> None:
         key = self.selected
@@ -265,3 +295,11 @@ class GradesScreen(Screen[None]):
     def action_sign_off(self) -> None:
         self._open("sign_off", lambda ctx, agency, judgement: sign_off_form(ctx, agency, judgement,
                                                                              self._cell(agency, judgement)))
+
+    def action_respond(self) -> None:
+        self._open("respond", lambda ctx, agency, judgement: respond_form(ctx, agency, judgement,
+                                                                           self._cell(agency, judgement)))
+
+    def action_reopen(self) -> None:
+        self._open("reopen", lambda ctx, agency, judgement: reopen_form(
+            ctx, agency, judgement, self._cell(agency, judgement), frozen_why(self.state, agency, judgement)))

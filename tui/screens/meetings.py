@@ -33,6 +33,7 @@ from shared.meetings import (
     Entry,
     EntryKind,
     EntryVersion,
+    GradeAmendment,
     MeetingKind,
     Minutes,
     MoveAgendaItem,
@@ -51,7 +52,7 @@ from tui.dialogs.meeting_forms import (
     record_form,
 )
 from tui.state import TeamState
-from tui.timefmt import to_local, zone
+from tui.timefmt import short_time, to_local, zone
 from tui.widgets.hanging import Block, Hanging
 
 ITEM, ENTRY, GENERAL = "item:", "entry:", "general"
@@ -227,7 +228,20 @@ def minutes_options(minutes: Minutes, tz: tzinfo, *, lead: bool) -> list[Option]
         options.append(Option(Content.styled("Agreed grades at close", "bold $text-primary"), disabled=True))
         options += [Option(Hanging([Block(Content(agreed_text(cell)), indent=5)]), disabled=True)
                     for cell in minutes.agreed_grades]
+    if minutes.grade_amendments:
+        options.append(Option(Content.styled("Amendments to the agreed grades", "bold $text-primary"), disabled=True))
+        options += [Option(Hanging([Block(Content(amendment_text(a, tz)), indent=5)]), disabled=True)
+                    for a in minutes.grade_amendments]
     return options
+
+
+def amendment_text(amendment: GradeAmendment, tz: tzinfo) -> str:
+    """``Health — Overall effectiveness: reopened 26 Nov 09:00 (was good) — reason; agreed requires improvement``."""
+    was = amendment.before.label.lower() if amendment.before else "not agreed"
+    now = (f"; agreed {amendment.agreed.label.lower()} {short_time(amendment.agreed_at, tz)}"
+           if amendment.agreed is not None and amendment.agreed_at is not None else "; open: not yet agreed again")
+    return (f"{amendment.agency.label} — {judgement_label(amendment.judgement)}: reopened "
+            f"{short_time(amendment.reopened_at, tz)} (was {was}) — {amendment.reason}{now}")
 
 
 def agreed_text(cell: AgreedGrade) -> str:

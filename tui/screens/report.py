@@ -133,6 +133,7 @@ class ReportScreen(Screen[None]):
     def show(self, report: Report | None) -> None:
         """Draw ``report`` (None: not connected yet); the reader stays where they were in the text."""
         self.report = report
+        self.sub_title = f"{self.SUB_TITLE} — DRAFT" if report is not None and report.draft else self.SUB_TITLE
         self._redraw()
         self.refresh_bindings()
 
@@ -166,12 +167,13 @@ class ReportScreen(Screen[None]):
             )
             self.contents.highlighted = 0
         parts: dict[str, tuple[object, Callable[[], Visual]]] = {
-            "report-front": ((report.title, report.subtitle, report.generated_label), partial(front_text, report)),
+            "report-front": ((report.title, report.subtitle, report.generated_label, report.draft),
+                             partial(front_text, report)),
         }
         for section in report.sections:
             parts[f"report-{section.anchor}"] = (section, partial(section_text, section))
         (evidence, _), (clock, _), (method, _) = APPENDICES
-        parts[f"report-{evidence}"] = (report.evidence, partial(evidence_text, report))
+        parts[f"report-{evidence}"] = ((report.evidence, report.grade_reasons), partial(evidence_text, report))
         parts[f"report-{clock}"] = ((report.clock, report.clock_note), partial(clock_text, report))
         parts[f"report-{method}"] = (report.method, partial(method_text, report))
         return parts

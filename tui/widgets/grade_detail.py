@@ -49,6 +49,8 @@ COMMAND_WORDS = {
     "grade.agree": "the agreed grade",
     "grade.challenge": "your challenge",
     "grade.sign-off": "your sign-off",
+    "grade.respond": "your response",
+    "grade.reopen": "your reopening",
 }
 
 
@@ -81,13 +83,16 @@ def qa_status(view: CellView) -> str:
     if cell is None:
         return ""
     challenges = len(cell.challenges)
-    parts = [f"{challenges} ch." if challenges else "", "✓ signed" if cell.signed_off is not None else ""]
+    waiting = " open" if cell.open_challenges else ""
+    parts = [f"{challenges} ch.{waiting}" if challenges else "", "✓ signed" if cell.signed_off is not None else ""]
     return " ".join(p for p in parts if p)
 
 
 def flags(view: CellView) -> Content:
-    """⚠n warnings, … one of ours on its way, ✗ one of ours refused."""
+    """● QA news for the lead, ⚠n warnings, … one of ours on its way, ✗ one of ours refused."""
     parts: list[tuple[str, str]] = []
+    if view.attention:
+        parts.append(("● ", "bold $text-accent"))
     if view.warnings:
         parts.append((f"⚠{len(view.warnings)} ", "bold $text-warning"))
     if view.sending:
@@ -145,6 +150,10 @@ def _step_summary(step: GradeStep, team: Mapping[int, Inspector]) -> Content:
             head += " (the sign-off was withdrawn)"
     elif step.kind == "challenged":
         return Content.assemble((f"{who} challenged: ", "bold $text-warning"), step.text.strip())
+    elif step.kind == "responded":
+        return Content.assemble((f"{who} responded: ", "bold"), step.text.strip())
+    elif step.kind == "reopened":
+        return Content.assemble((f"{who} reopened the frozen grade: ", "bold $text-warning"), step.text.strip())
     else:
         head = f"{who} signed off {grade}"
     words = step.text.strip().splitlines()[0] if step.text.strip() else ""
@@ -196,10 +205,17 @@ def describe_cell(view: CellView, *, team: Mapping[int, Inspector], findings: Ma
             line(label, Content.styled(empty, "$text-muted"))
     if cell is not None and cell.signed_off is not None:
         line("QA", Content.styled(f"✓ signed off by {_who_when(cell.signed_off, team, tz)}", "$text-success"))
+    elif cell is not None and cell.open_challenges:
+        waiting = len(cell.open_challenges)
+        line("QA", Content.styled(f"{waiting} challenge{'s' if waiting > 1 else ''} awaiting the lead's response; "
+                                  "not signed off", "$text-warning"))
     elif cell is not None and cell.challenges:
         line("QA", f"{len(cell.challenges)} challenge{'s' if len(cell.challenges) > 1 else ''}; not signed off")
     else:
         line("QA", Content.styled("not signed off", "$text-muted"))
+    if view.frozen:
+        why = view.frozen.split(": grades are ", 1)[-1]  # the server's words, less the cell's name
+        line("Frozen", Content.styled(why[:1].upper() + why[1:], "$text-muted"))
     for command in view.sending:
         blocks.append(Block(Content.styled(f"sending {_sending(command)} to the server", "$text-warning"),
                             Content.styled("… ", "$text-warning")))

@@ -16,6 +16,8 @@ from textual.css.styles import RulesMap
 
 from shared.report_model import (
     APPENDICES,
+    DRAFT_NOTE,
+    REASONS_TITLE,
     Block,
     GradeLine,
     Report,
@@ -23,6 +25,7 @@ from shared.report_model import (
     Statement,
     clock_cells,
     evidence_cells,
+    reason_cells,
 )
 from tui.refs import ref
 from tui.widgets.grade_detail import GRADE_STYLE
@@ -139,8 +142,13 @@ def section_text(section: Section) -> ReportText:
     return ReportText(lines)
 
 
+DRAFT_STYLE = "bold $text-error"
+
+
 def front_text(report: Report) -> ReportText:
+    draft = [Line(Content.styled(DRAFT_NOTE, DRAFT_STYLE))] if report.draft else []
     return ReportText([
+        *draft,
         Line(Content.styled(report.title, "bold")),
         Line(Content.styled(report.subtitle, MUTED)),
         Line(Content.styled(f"Prepared from the team's record as it stood on {report.generated_label}.", MUTED)),
@@ -154,6 +162,12 @@ def evidence_text(report: Report) -> ReportText:
     for entry in report.evidence:
         _, *cells = evidence_cells(entry)
         lines.append(Line(Content(" · ".join(cells)), Content.styled(f"{ref(entry.finding_id):<8}", CITED)))
+    if report.grade_reasons:
+        lines += [BLANK, Line(Content.styled(REASONS_TITLE, "bold"))]
+        for reason in report.grade_reasons:
+            agency, judgement, grade, warning, why = reason_cells(reason)
+            lines.append(Line(Content.assemble((f"{agency} · {judgement}: {grade}", "bold"), f" — {why} ",
+                                               (f"({warning})", MUTED)), indent=2))
     return ReportText(lines)
 
 
