@@ -197,6 +197,27 @@ def parse_gender(value: Cell) -> str | None:
 UNALLOCATED = frozenset({"unallocated", "not allocated", "none", "no worker", "awaiting allocation", "n/a", "-"})
 
 
+_SEVERAL_PEOPLE = re.compile(r"\s*(?:[;/&+\n]|\band\b)\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*[\w' -]{0,20}?:\s*|\([^)]*\)")
+
+
+def parse_names(value: Cell) -> list[str]:
+    """The people named in one cell: "Kerry Smith / Darren Smith", "Mother: Kerry Smith (mum)", "Smith, Kerry".
+
+    Labels before a colon and anything in brackets are dropped, so a relationship never becomes a "name" (a
+    digest of "mum" would flag every mention of a mum). "Not known", "N/A" and the like give nothing.
+    """
+    text = parse_text(value)
+    if text is None or text.lower() in NOT_RECORDED | UNALLOCATED:
+        return []
+    names = []
+    for part in _SEVERAL_PEOPLE.split(text):
+        name = " ".join(_LABEL.sub(" ", part).split())
+        if name.lower() not in NOT_RECORDED and sum(c.isalpha() for c in name) >= 2:
+            names.append(name)
+    return names
+
+
 def normalise_worker_name(name: str) -> str:
     """The form two spellings of one person share: ``Smith, Jane`` and ``jane  SMITH`` give ``jane smith``."""
     text = unicodedata.normalize("NFKD", name)
