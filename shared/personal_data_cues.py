@@ -43,13 +43,19 @@ _SEPARATOR = re.compile(r"[ \t]*[,:(]?[ \t]*")
 _TITLE_SEPARATOR = re.compile(r"\.?[ \t]+")
 
 
-def _cue(text: str, word: Token) -> str | None:
-    """"title" or "family" if ``word`` introduces a name, else None."""
-    if word.norm in TITLES and word.text[:1].isupper():
+_CUE_WORDS = FAMILY_WORDS | TITLES
+_WORD = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)*(?![\w'’‐-])")
+"""A whole word (a hyphenated one too), looked up in a set: far quicker than a regular expression of every cue."""
+
+
+def _cue(text: str, cue: re.Match[str]) -> str | None:
+    """"title" or "family" if the word ``cue`` found introduces a name, else None."""
+    word = cue[0]
+    if not word[:1].isupper() and word.casefold() in TITLES:
+        return None  # "miss the deadline", "dr" in a URL
+    if word.casefold() in TITLES:
         return "title"
-    if word.norm not in FAMILY_WORDS:
-        return None
-    if word.text[:1].isupper() and not sentence_start(text, word.start):
+    if word[:1].isupper() and not sentence_start(text, cue.start()):
         return None  # "Father Christmas", "the Foster Carer Review": a proper noun or a heading
     return "family"
 
@@ -64,27 +70,33 @@ def _name_like(word: Token) -> bool:
 
 
 def find_cued_names(text: str) -> Iterator[Match]:
-    """One to three capitalised words straight after a family or title word; the cue itself is not part of it."""
-    words = tokens(text)
-    for i, word in enumerate(words[:-1]):
-        kind = _cue(text, word)
+    """One to three capitalised words straight after a family or title word; the cue itself is not part of it.
+
+    Cue words are found in one scan of the words and only the few words after each are read.
+    """
+    for cue in _WORD.finditer(text):
+        if cue[0].casefold() not in _CUE_WORDS or text[cue.start() - 1:cue.start()] in ("'", "’", "‐", "-"):
+            continue
+        kind = _cue(text, cue)
         if kind is None:
             continue
-        gap = text[word.end:words[i + 1].start]
-        separator = _TITLE_SEPARATOR if kind == "title" else _SEPARATOR
-        if not separator.fullmatch(gap):
+        after = tokens(text, cue.end(), MAX_NAME_WORDS)
+        if not after:
             continue
-        name = _name_after(words, i + 1)
+        separator = _TITLE_SEPARATOR if kind == "title" else _SEPARATOR
+        if not separator.fullmatch(text, cue.end(), after[0].start):
+            continue
+        name = _name_after(after)
         if name:
-            first, last = name[0], name[-1]
-            yield Match(PersonalDataKind.NAME, first.start, last.stem_end, text[first.start:last.stem_end],
+            start, end = name[0].start, name[-1].stem_end
+            yield Match(PersonalDataKind.NAME, start, end, text[start:end],
                         f"a capitalised name after a {'title' if kind == 'title' else 'family word'}")
 
 
-def _name_after(words: list[Token], start: int) -> list[Token]:
-    """The name-like words from ``start``, joined by spaces only, up to a possessive or MAX_NAME_WORDS."""
+def _name_after(words: list[Token]) -> list[Token]:
+    """The name-like words at the start of ``words``, joined by spaces only, up to a possessive or MAX_NAME_WORDS."""
     name: list[Token] = []
-    for word in words[start:start + MAX_NAME_WORDS]:
+    for word in words[:MAX_NAME_WORDS]:
         if not _name_like(word):
             break
         name.append(word)

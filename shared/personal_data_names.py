@@ -17,6 +17,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from shared.personal_data_match import Match, PersonalDataKind
 
@@ -123,11 +124,11 @@ class Token:
     """Whether only spaces separate it from the next word: words of one name are not split by punctuation."""
 
 
-def tokens(text: str) -> list[Token]:
-    """The words of ``text`` (letters, with inner apostrophes and hyphens), each normalised once."""
-    words = list(_WORD.finditer(text))
+def tokens(text: str, pos: int = 0, limit: int | None = None) -> list[Token]:
+    """The words of ``text`` from ``pos`` (letters, inner apostrophes and hyphens), at most ``limit``, normalised."""
+    words = list(islice(_WORD.finditer(text, pos), None if limit is None else limit + 1))
     found = []
-    for k, m in enumerate(words):
+    for k, m in enumerate(words[:limit]):
         word = m[0]
         norm = word.casefold() if word.isascii() else normalise_name(word)
         stem = _POSSESSIVE.sub("", word)
