@@ -299,7 +299,7 @@ class _Reader:
     def _family(self, row: tuple[Cell, ...]) -> None:
         """The child's name (whole, or first name and surname from two columns) and every parent's or carer's."""
         first, surname = parse_text(self._cell(row, "child_first_name")), parse_text(self._cell(row, "child_surname"))
-        names = [" ".join(part for part in (first, surname) if part)] if first or surname else []
+        names = parse_names(" ".join(part for part in (first, surname) if part)) if first or surname else []
         for name in self.headers.index:
             if name == "child_name" or name.startswith("parent_name"):
                 names += parse_names(self._cell(row, name))

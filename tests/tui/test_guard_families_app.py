@@ -26,7 +26,7 @@ NAMES = ("Jayden", "Kerry", "Skye", "Mahoney")
 
 
 async def test_a_finding_naming_a_child_and_his_mum_from_the_list_is_held_back(tmp_path: Path) -> None:
-    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+    async with lead_and_inspector(tmp_path, SIZE) as (_asha, pa, ben, pb):
         await open_cases(pa)
         dialog = await read_in_dialog(pa, write_csv(tmp_path / "annex-a.csv", ANNEX_A))
         assert dialog.found is not None and not any(name in dialog.found_text for name in NAMES)
