@@ -42,14 +42,13 @@ _NOT_NAMES = frozenset(_CLAUSE_WORDS.split())
 _SEPARATOR = re.compile(r"[ \t]*[,:(]?[ \t]*")
 _TITLE_SEPARATOR = re.compile(r"\.?[ \t]+")
 
-
 _CUE_WORDS = FAMILY_WORDS | TITLES
 _WORD = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)*(?![\w'’‐-])")
 """A whole word (a hyphenated one too), looked up in a set: far quicker than a regular expression of every cue."""
 
 
 def _cue(text: str, cue: re.Match[str]) -> str | None:
-    """"title" or "family" if the word ``cue`` found introduces a name, else None."""
+    """``"title"`` or ``"family"`` if the word ``cue`` found introduces a name, else None."""
     word = cue[0]
     if not word[:1].isupper() and word.casefold() in TITLES:
         return None  # "miss the deadline", "dr" in a URL
