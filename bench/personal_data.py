@@ -1,6 +1,6 @@
 """Personal-data guard benchmark: precision and recall per kind on the labelled corpus, and throughput.
 
-Usage: python bench/personal_data.py [--names 300] [--chars 1000000]
+Usage: python bench/personal_data.py [--names 300] [--chars 1000000] [--scores-only]
 
 Why both halves of the corpus: the first part was written while the detector was developed, so its figures flatter
 it; the held-out part was written afterwards and run once, its misses recorded rather than tuned away, so it is the
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from shared.personal_data import NameIndex, PersonalDataKind, find_personal_data
-from tests.shared.personal_data_corpus import Corpus, Example, Score, load, score
+from tests.shared.personal_data_corpus import PARTS, Corpus, Example, Score, load, score
 
 FIELD = 4_000
 FIRST = ["Asha", "Tom", "Grace", "Daniel", "Zoë", "Sam", "Imran", "Bethany", "Kwame", "Rachel", "Jo", "Priya",
@@ -92,16 +92,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names", type=int, default=300, help="synthetic names in the throughput index")
     parser.add_argument("--chars", type=int, default=1_000_000, help="length of the long text")
+    parser.add_argument("--scores-only", action="store_true", help="precision and recall only, no timings")
     args = parser.parse_args()
 
     corpus = load()
-    development = corpus.examples[:corpus.held_out_from]
-    held_out = corpus.examples[corpus.held_out_from:]
     print(f"Python {platform.python_version()} on {platform.machine()}; corpus today = {corpus.today}")
     print(f"corpus: {_counts(corpus.examples)}")
     _table(f"whole corpus ({_counts(corpus.examples)})", score(corpus))
-    _table(f"development part ({_counts(development)})", score(corpus, development))
-    _table(f"held-out part ({_counts(held_out)})", score(corpus, held_out))
+    for part in PARTS:
+        examples = corpus.part(part)
+        _table(f"{part} part ({_counts(examples)})", score(corpus, examples))
+    if args.scores_only:
+        return
 
     everyone = [f"{first} {last}" for first, last in product(FIRST, LAST)]
     names = NameIndex.build(random.Random(7).sample(everyone, min(args.names, len(everyone))), NameIndex.new_salt())

@@ -27,7 +27,6 @@ from server.personal_data import local_date
 from shared.annex_a import AnnexAFileError, CaseRecord, ImportResult, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
 from shared.cases import MAX_BATCH, MAX_DIGESTS, DrawSample, ImportCases
-from shared.personal_data import NameIndex
 from shared.protocol import Command
 from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, balance_report
 
@@ -91,7 +90,7 @@ def import_(inspection_id: int, file: Path, strict: bool, db_url: str) -> None:
     if not result.cases:
         raise click.ClickException("nothing imported: no row could be read as a case")
     # Names become salted digests here and go no further: not stored, logged or printed.
-    digests = sorted(NameIndex.build(result.worker_names, salt).digests)
+    digests = sorted(result.name_index(salt).digests)
     applied = _apply(engine, inspection_id, list(_import_commands(result.cases, digests, file.name)), now)
     seqs = [outcome.seq for outcome in applied]
     click.echo(f"Imported {len(result.cases)} case(s) and {len(digests)} name digest(s) into inspection "

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from shared.annex_a import read_annex_a
 from shared.cases import MAX_BATCH, AllocateCase, DrawSample, ImportCases, RecordCaseProgress, TrackingStatus
-from shared.personal_data import NameIndex
 from shared.protocol import Command, Inspector
 
 POPULATION = 240
@@ -105,7 +104,7 @@ def import_commands(fieldwork_start: date, salt: bytes) -> list[ImportCases]:
                          pseudonym_salt=salt)  # fmt: skip
     if not found.ok:
         raise ValueError(f"demo Annex A list has rejected rows: {found.rejected[:3]}")
-    digests = sorted(NameIndex.build(found.worker_names, salt).digests)
+    digests = sorted(found.name_index(salt).digests)
     batches = [found.cases[i:i + MAX_BATCH] for i in range(0, len(found.cases), MAX_BATCH)]
     return [
         ImportCases(id=f"seed-cases-{n}", cases=batch, source="Annex A Northmoor.csv",

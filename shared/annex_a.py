@@ -28,9 +28,11 @@ from shared.annex_a_values import (
     parse_date,
     parse_disability,
     parse_gender,
+    parse_names,
     parse_text,
     worker_pseudonym,
 )
+from shared.personal_data_names import NameIndex
 from shared.vocabulary import CHILD_ID, Labelled
 
 __all__ = [
@@ -130,7 +132,7 @@ class RejectedRow(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import found. ``worker_names`` is the one personal field: see its note."""
+    """What an import found. ``worker_names`` and ``family_names`` are the personal fields: see their notes."""
 
     cases: list[CaseRecord]
     rejected: list[RejectedRow]
@@ -141,6 +143,9 @@ class ImportResult:
     worker_names: list[str] = field(repr=False)
     """Raw allocated-worker names, for the caller to build the personal-data guard's salted name index and then
     discard. They must never be stored, logged or sent: ``CaseRecord.worker`` is the pseudonym to use instead."""
+    family_names: list[str] = field(default_factory=list, repr=False)
+    """Raw names of the children and of their parents and carers, from whichever of those columns the file has:
+    for the name index only, like ``worker_names``. Cases are known by their child unique ID."""
     blank_rows: int = 0
     header_row: int = 1
     sheet: str | None = None
@@ -153,6 +158,10 @@ class ImportResult:
     @property
     def rejected_rows(self) -> list[int]:
         return sorted({rejection.row for rejection in self.rejected})
+
+    def name_index(self, salt: bytes) -> NameIndex:
+        """The personal-data guard's salted digests of every name read: the one form the names may travel in."""
+        return NameIndex.build(self.worker_names, salt, family=self.family_names)
 
 
 DATE_FIELDS = ("contact_date", "referral_date", "cp_plan_start", "cp_plan_end", "cin_start", "cin_end", "closed_date")
@@ -190,6 +199,7 @@ class _Reader:
         self.first_row: dict[str, int] = {}
         self.spellings: dict[str, dict[str, str]] = {}
         self.worker_names: dict[str, str] = {}
+        self.family_names: dict[str, str] = {}
         self.month_first = {
             name: self._month_first_row(name) for name in (*DATE_FIELDS, "date_of_birth") if name in headers.index
         }
@@ -208,6 +218,7 @@ class _Reader:
             columns=dict(self.headers.names),
             unmapped=list(self.headers.unmapped),
             worker_names=list(self.worker_names.values()),
+            family_names=list(self.family_names.values()),
             blank_rows=blank_rows,
             header_row=self.header_index + 1,
             sheet=self.sheet.name,
@@ -239,6 +250,7 @@ class _Reader:
             text = parse_text(self._cell(row, name))
             values[name] = None if text is None or text.lower() in NOT_RECORDED else text
         values["worker"] = self._worker(row)
+        self._family(row)
         self._check(values, problems)
         if problems:
             safe_id = child_id if _CHILD_ID.fullmatch(child_id) else None
@@ -283,6 +295,16 @@ class _Reader:
         pseudonym = worker_pseudonym(name, salt=self.salt)
         self.worker_names.setdefault(name.casefold(), name)
         return pseudonym
+
+    def _family(self, row: tuple[Cell, ...]) -> None:
+        """The child's name (whole, or first name and surname from two columns) and every parent's or carer's."""
+        first, surname = parse_text(self._cell(row, "child_first_name")), parse_text(self._cell(row, "child_surname"))
+        names = parse_names(" ".join(part for part in (first, surname) if part)) if first or surname else []
+        for name in self.headers.index:
+            if name == "child_name" or name.startswith("parent_name"):
+                names += parse_names(self._cell(row, name))
+        for name in names:
+            self.family_names.setdefault(name.casefold(), name)
 
     def _check(self, values: dict[str, Any], problems: list[tuple[str, str]]) -> None:
         for start, end in PERIODS:

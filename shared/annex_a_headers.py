@@ -158,6 +158,85 @@ VARIANTS: dict[str, tuple[str, ...]] = {
         "cin end",
         "child in need services ceased",
     ),
+    "child_name": (
+        "child name",
+        "childs name",
+        "child s name",
+        "name child",
+        "child full name",
+        "childs full name",
+        "full name",
+        "name",
+        "client name",
+        "person name",
+        "young person name",
+        "young persons name",
+    ),
+    "child_first_name": (
+        "first name",
+        "forename",
+        "forenames",
+        "given name",
+        "given names",
+        "child first name",
+        "child forename",
+        "childs first name",
+        "childs forename",
+    ),
+    "child_surname": (
+        "surname",
+        "last name",
+        "family name",
+        "child surname",
+        "child last name",
+        "childs surname",
+    ),
+    "parent_name": (
+        "parent name",
+        "parent",
+        "parents",
+        "parents names",
+        "parent carer",
+        "parent carer name",
+        "parents carers",
+        "parents carers names",
+        "parent 1",
+        "parent 2",
+        "parent 1 name",
+        "parent 2 name",
+        "parent carer 1",
+        "parent carer 2",
+        "name parent",
+        "name parent carer",
+        "carer",
+        "carer name",
+        "carers",
+        "carers name",
+        "name carer",
+        "main carer",
+        "primary carer",
+        "foster carer",
+        "foster carer name",
+        "kinship carer",
+        "connected carer",
+        "special guardian",
+        "guardian",
+        "guardian name",
+        "legal guardian",
+        "mother",
+        "mothers name",
+        "mother name",
+        "birth mother",
+        "father",
+        "fathers name",
+        "father name",
+        "birth father",
+        "step parent",
+        "stepfather",
+        "stepmother",
+        "significant adult",
+        "household members",
+    ),
     "closed_date": (
         "case closed date",
         "closure date",
@@ -188,7 +267,18 @@ FIELD_LABELS = {
     "cin_start": "child in need services start",
     "cin_end": "child in need services end",
     "closed_date": "case closed date",
+    "child_name": "child's name (hashed for the guard, not kept)",
+    "child_first_name": "child's first name (hashed for the guard, not kept)",
+    "child_surname": "child's surname (hashed for the guard, not kept)",
+    "parent_name": "parent or carer (hashed for the guard, not kept)",
 }
+
+FAMILY_FIELDS = ("child_name", "child_first_name", "child_surname", "parent_name")
+"""Columns read only to build the personal-data guard's salted name index: never kept, logged or sent."""
+
+MAX_PARENT_COLUMNS = 8
+"""Mother, father, carers, guardians: each such column is read, as ``parent_name``, ``parent_name_2``, …"""
+FIELD_LABELS |= {f"parent_name_{n}": FIELD_LABELS["parent_name"] for n in range(2, MAX_PARENT_COLUMNS + 1)}
 
 _FILLER = frozenset({"a", "an", "the", "of", "to", "be", "any", "is", "for"})
 _POLARITY = frozenset({"start", "started", "commenced", "began", "end", "ended", "ceased", "closed", "closure"})
@@ -240,13 +330,19 @@ def match_header(header: str) -> str | None:
 
 
 def map_headers(row: Sequence[Cell]) -> HeaderMap:
-    """Map one row of headers; a second column for a field already mapped is left unmapped, never merged."""
+    """Map one row of headers; a second column for a field already mapped is left unmapped, never merged.
+
+    The exception is parents and carers: every such column (mother, father, carer…) is read, numbered.
+    """
     mapped = HeaderMap()
     for position, cell in enumerate(row):
         header = parse_text(cell)
         if header is None:
             continue
         name = match_header(header)
+        if name == "parent_name":
+            name = next((f"parent_name_{n}" for n in range(2, MAX_PARENT_COLUMNS + 1)
+                         if f"parent_name_{n}" not in mapped.index), None) if name in mapped.index else name
         if name is None or name in mapped.index:
             mapped.unmapped.append(header)
         else:

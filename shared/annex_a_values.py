@@ -12,6 +12,8 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from shared.personal_data_cues import FAMILY_WORDS
+
 Cell = str | int | float | bool | date | datetime | None
 """What a spreadsheet cell can hold once read (CSV cells are always ``str`` or ``None``)."""
 
@@ -195,6 +197,34 @@ def parse_gender(value: Cell) -> str | None:
 
 
 UNALLOCATED = frozenset({"unallocated", "not allocated", "none", "no worker", "awaiting allocation", "n/a", "-"})
+
+
+_NOT_A_NAME = frozenset({
+    "unknown", "deceased", "not", "known", "recorded", "stated", "none", "nil", "no", "tbc", "tba", "withheld",
+    "redacted", "unnamed", "name", "contact",
+})
+"""Words a parent or carer cell holds instead of a name ("Father unknown", "Mother deceased", "No contact")."""
+_SEVERAL_PEOPLE = re.compile(r"\s*(?:[;/&+\n]|\band\b)\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*[\w' -]{0,20}?:\s*|\([^)]*\)")
+
+
+def parse_names(value: Cell) -> list[str]:
+    """The people named in one cell: "Kerry Smith / Darren Smith", "Mother: Kerry Smith (mum)", "Smith, Kerry".
+
+    Labels before a colon, anything in brackets, relationship words and "unknown"-like words are dropped, so a
+    relationship never becomes a "name" (a digest of "mum" would flag every mention of a mum). "Not known",
+    "Father unknown", "N/A" and the like give nothing.
+    """
+    text = parse_text(value)
+    if text is None or text.lower() in NOT_RECORDED | UNALLOCATED:
+        return []
+    names = []
+    for part in _SEVERAL_PEOPLE.split(text):
+        words = _LABEL.sub(" ", part).split()
+        name = " ".join(w for w in words if w.casefold().strip(".,") not in FAMILY_WORDS | _NOT_A_NAME)
+        if sum(c.isalpha() for c in name) >= 2:
+            names.append(name)
+    return names
 
 
 def normalise_worker_name(name: str) -> str:

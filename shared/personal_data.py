@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
+from shared.personal_data_cues import find_cued_names
 from shared.personal_data_dates import find_dates_of_birth
 from shared.personal_data_match import Match, PersonalDataKind
-from shared.personal_data_names import NameIndex, normalise_name
+from shared.personal_data_names import NameIndex, normalise_name, without_invisible
 from shared.personal_data_numbers import (
     find_emails,
     find_nhs_numbers,
@@ -93,20 +95,31 @@ def find_personal_data(text: str, names: NameIndex | None = None, *, today: date
     """Every piece of personal data in ``text``, sorted by start and non-overlapping.
 
     ``today`` anchors the date-of-birth heuristic; the server should pass the day of receipt so that the app
-    and the server agree on the same text.
+    and the server agree on the same text. Invisible characters are skipped ("943\u200b476 5919" is an NHS
+    number), but the spans returned are in ``text`` as given, invisible characters included.
     """
     today = today or date.today()
+    visible = without_invisible(text)
     candidates: list[Match] = [
-        *find_emails(text),
-        *find_nhs_numbers(text),
-        *find_ni_numbers(text),
-        *find_postcodes(text),
-        *find_phones(text),
-        *find_dates_of_birth(text, today),
+        *find_emails(visible),
+        *find_nhs_numbers(visible),
+        *find_ni_numbers(visible),
+        *find_postcodes(visible),
+        *find_phones(visible),
+        *find_dates_of_birth(visible, today),
+        *find_cued_names(visible),
     ]
     if names is not None:
-        candidates.extend(names.find(text))
-    return _resolve(candidates)
+        candidates.extend(names.find(visible))
+    found = _resolve(candidates)
+    return found if visible == text else _in_original(text, found)
+
+
+def _in_original(text: str, matches: list[Match]) -> list[Match]:
+    """Matches found in the text without its invisible characters, moved back onto the text as given."""
+    kept = [i for i, c in enumerate(text) if without_invisible(c)]
+    return [replace(m, start=kept[m.start], end=kept[m.end - 1] + 1, text=text[kept[m.start]:kept[m.end - 1] + 1])
+            for m in matches]
 
 
 # ---------------------------------------------------------------- showing matches without repeating them

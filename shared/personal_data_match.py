@@ -19,7 +19,7 @@ class PersonalDataKind(Labelled):
     PHONE = "phone", "phone number"
     EMAIL = "email", "email address"
     DATE_OF_BIRTH = "date-of-birth", "date of birth"
-    NAME = "name", "name from the imported data"
+    NAME = "name", "person's name"
 
 
 @dataclass(frozen=True, slots=True)

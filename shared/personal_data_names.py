@@ -1,4 +1,4 @@
-"""Names of workers and other people in the imported data, held only as salted hashes.
+"""Names of workers, children, parents and carers in the imported data, held only as salted hashes.
 
 Data minimisation: the server must be able to say "this finding names someone" without keeping the list of
 names. So the index keeps HMAC-SHA256 digests of normalised names under a per-inspection random salt, and the
@@ -17,12 +17,14 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from shared.personal_data_match import Match, PersonalDataKind
 
 FORMAT = "triangulate-name-index/1"
 MIN_SALT_BYTES = 16
 MIN_SURNAME_LETTERS = 4
+MIN_FIRST_NAME_LETTERS = 3
 MAX_WINDOW_WORDS = 3
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "cllr"})
 
@@ -37,10 +39,21 @@ _COMMON = (
     plan police pool pope porter power price read reading reed rice rich rivers rose sage salt savage school
     scott sharp shepherd short silver singer small snow social south spring stone street strong summer swan
     swift tanner taylor turner wall walker ward warden water waters weaver wells west white wild will winter
-    wolf wood woods worker wright young"""
+    wolf wood woods worker wright young
+    amber angel autumn blessing charity destiny harmony honey justice liberty mercy patience precious river sky
+    storm sunny trinity unity"""
 )
 COMMON_WORDS = frozenset(_COMMON.split())
-"""Surnames that are also everyday or inspection words: alone, they count as a name only after a title."""
+"""Surnames and first names that are also everyday or inspection words ("Ward", "Amber" the RAG rating,
+"Liberty Protection Safeguards"): alone, they count as a name only after a title."""
+
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+"""Every format character (Unicode category Cf): zero-width spaces and joiners, bidi controls, the soft hyphen.
+They change nothing a reader sees, so the guard reads text without them."""
 
 _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+(?:['’‐-](?:[^\W\d_]|[\u0300-\u036f])+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -48,9 +61,13 @@ _SENTENCE_END = frozenset(".!?\n")
 _OPENERS = frozenset(" \t\"'“‘([*•-–")
 
 
+def without_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
 def normalise_name(name: str) -> str:
-    """Casefolded, accents stripped, curly apostrophes and dashes unified, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    """Casefolded, accents and invisible characters stripped, curly apostrophes and dashes unified, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", without_invisible(name))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.replace("’", "'").replace("‘", "'").replace("‐", "-")
     return " ".join(plain.casefold().split())
@@ -67,12 +84,13 @@ def _name_words(name: str) -> list[str]:
     return words
 
 
-def name_variants(name: str) -> set[str]:
+def name_variants(name: str, *, by_first_name: bool = False) -> set[str]:
     """What of one imported name is indexed: the full name, first-and-last name, and the surname alone.
 
-    A first name alone is not indexed: it says little about who is meant and collides with everyday words
-    ("May", "Will", "Hope"). A surname alone is, if it has at least four letters, because "Mrs Okafor" or
-    "Okafor said" names the worker as surely as the full name does.
+    A surname alone is indexed if it has at least four letters, because "Mrs Okafor" or "Okafor said" names the
+    worker as surely as the full name does. A first name alone only ``by_first_name`` (children, parents and
+    carers, with at least three letters): a worker's first name says little about who is meant, but in a finding
+    about a sampled case "Jayden's plan" names the child as surely as his full name would.
     """
     words = _name_words(name)
     if not words:
@@ -82,6 +100,8 @@ def name_variants(name: str) -> set[str]:
         variants.add(f"{words[0]} {words[-1]}")
     if sum(c.isalpha() for c in words[-1]) >= MIN_SURNAME_LETTERS:
         variants.add(words[-1])
+    if by_first_name and len(words) > 1 and sum(c.isalpha() for c in words[0]) >= MIN_FIRST_NAME_LETTERS:
+        variants.add(words[0])
     return variants
 
 
@@ -90,7 +110,7 @@ def _digest(salt: bytes, normalised: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
+class Token:
     """A word of the text, normalised once so the windows it belongs to need not normalise it again."""
 
     start: int
@@ -104,17 +124,18 @@ class _Token:
     """Whether only spaces separate it from the next word: words of one name are not split by punctuation."""
 
 
-def _tokens(text: str) -> list[_Token]:
-    words = list(_WORD.finditer(text))
-    tokens = []
-    for k, m in enumerate(words):
+def tokens(text: str, pos: int = 0, limit: int | None = None) -> list[Token]:
+    """The words of ``text`` from ``pos`` (letters, inner apostrophes and hyphens), at most ``limit``, normalised."""
+    words = list(islice(_WORD.finditer(text, pos), None if limit is None else limit + 1))
+    found = []
+    for k, m in enumerate(words[:limit]):
         word = m[0]
         norm = word.casefold() if word.isascii() else normalise_name(word)
         stem = _POSSESSIVE.sub("", word)
         stem_norm = normalise_name(stem) if stem != word else norm
         joined = k + 1 < len(words) and not text[m.end():words[k + 1].start()].strip(" \t")
-        tokens.append(_Token(m.start(), m.end(), word, norm, m.start() + len(stem), stem_norm, joined))
-    return tokens
+        found.append(Token(m.start(), m.end(), word, norm, m.start() + len(stem), stem_norm, joined))
+    return found
 
 
 @dataclass(frozen=True)
@@ -136,11 +157,15 @@ class NameIndex:
         return secrets.token_bytes(MIN_SALT_BYTES)
 
     @classmethod
-    def build(cls, names: Iterable[str], salt: bytes) -> NameIndex:
-        """Hash every variant of every name; the caller should drop the plain names afterwards."""
+    def build(cls, names: Iterable[str], salt: bytes, *, family: Iterable[str] = ()) -> NameIndex:
+        """Hash every variant of every name; the caller should drop the plain names afterwards.
+
+        ``names`` are workers'; ``family`` are children's, parents' and carers', indexed by first name too.
+        """
         if len(salt) < MIN_SALT_BYTES:
             raise ValueError(f"salt must be at least {MIN_SALT_BYTES} random bytes")
         variants = {v for name in names for v in name_variants(name)}
+        variants |= {v for name in family for v in name_variants(name, by_first_name=True)}
         longest = max((len(v.split()) for v in variants), default=1)
         return cls(salt, frozenset(_digest(salt, v) for v in variants), max(MAX_WINDOW_WORDS, longest))
 
@@ -169,13 +194,13 @@ class NameIndex:
 
     def find(self, text: str) -> Iterator[Match]:
         """Every window of 1..max_words adjacent words whose hash is in the index (overlaps resolved later)."""
-        tokens = _tokens(text)
-        for i in range(len(tokens)):
+        words = tokens(text)
+        for i in range(len(words)):
             for n in range(1, self.max_words + 1):
-                if n > 1 and not tokens[i + n - 2].joined:
+                if n > 1 and not words[i + n - 2].joined:
                     break
-                window = tokens[i:i + n]
-                if n == 1 and not _single_word_may_be_name(text, tokens, i):
+                window = words[i:i + n]
+                if n == 1 and not _single_word_may_be_name(text, words, i):
                     continue
                 if n > 1 and not _phrase_may_be_name(window):
                     continue
@@ -183,52 +208,54 @@ class NameIndex:
                 if match:
                     yield match
 
-    def _lookup(self, text: str, window: list[_Token]) -> Match | None:
+    def _lookup(self, text: str, window: list[Token]) -> Match | None:
         """The window as written, else without a possessive "'s" on its last word ("Okafor's" → "Okafor")."""
         head = " ".join(t.norm for t in window[:-1])
         last = window[-1]
         for end, norm in ((last.end, last.norm), (last.stem_end, last.stem_norm)):
             if self._known(f"{head} {norm}" if head else norm):
-                reason = "a name in the imported data" if len(window) > 1 else "a surname in the imported data"
+                reason = "a name in the imported data" if len(window) > 1 else "part of a name in the imported data"
                 return Match(PersonalDataKind.NAME, window[0].start, end, text[window[0].start:end], reason)
             if last.stem_end == last.end:
                 break
         return None
 
 
-def _after_title(text: str, tokens: list[_Token], i: int) -> bool:
+def _after_title(text: str, tokens: list[Token], i: int) -> bool:
     if i == 0:
         return False
     prev = tokens[i - 1]
     return prev.text.casefold() in TITLES and text[prev.end:tokens[i].start].strip(" .") == ""
 
 
-def _sentence_start(text: str, start: int) -> bool:
+def sentence_start(text: str, start: int) -> bool:
+    """Whether only opening punctuation stands between ``start`` and the start of the text, a sentence or a line."""
     j = start - 1
     while j >= 0 and text[j] in _OPENERS:
         j -= 1
     return j < 0 or text[j] in _SENTENCE_END
 
 
-def _phrase_may_be_name(window: list[_Token]) -> bool:
+def _phrase_may_be_name(window: list[Token]) -> bool:
     """Two or more words match in any case ("asha patel"), unless every word is a common word ("will may")."""
     if all(t.text[:1].isupper() for t in window):
         return True
     return not all(t.stem_norm in COMMON_WORDS for t in window)
 
 
-def _single_word_may_be_name(text: str, tokens: list[_Token], i: int) -> bool:
-    """A lone surname counts only if capitalised, and after a title or mid-sentence as a name would be.
+def _single_word_may_be_name(text: str, tokens: list[Token], i: int) -> bool:
+    """A lone surname or first name counts only if capitalised, and after a title or where a name would stand.
 
-    Without a title it must not be a common word ("Ward", "Child", "Hope"), open a sentence ("Brown
-    envelopes…") or start a capitalised phrase ("Green Lane", "Child Protection").
+    Without a title it must not be a common word ("Ward", "Child", "Hope", "Amber") or start a capitalised phrase
+    ("Green Lane", "Child Protection", "Skye House"). Opening a sentence is no reason to let it pass: "Jayden
+    said…" and "Okafor's caseload…" are how findings name people (measured in docs/personal-data.md).
     """
     word = tokens[i].text
     if not word[:1].isupper():
         return False
     if _after_title(text, tokens, i):
         return True
-    if tokens[i].stem_norm in COMMON_WORDS or _sentence_start(text, tokens[i].start):
+    if tokens[i].stem_norm in COMMON_WORDS:
         return False
     if tokens[i].joined:
         following = tokens[i + 1].text

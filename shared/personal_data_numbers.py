@@ -10,40 +10,60 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from stdnum.gb import nhs
+
 from shared.personal_data_match import Match, PersonalDataKind
 
 # ---------------------------------------------------------------- NHS numbers
 
-_NHS = re.compile(r"(?<![\w+/])(?<!\d[.,-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w/])(?![.,-]\d)")
+_NHS = re.compile(
+    r"(?<![\w+/])(?<!\d[.,-])"
+    r"(?:\d{10}|\d{2,4}(?P<sep>[ .-])\d{2,4}(?!\d)(?:(?P=sep)\d{2,4}(?!\d)){0,4})"
+    r"(?![\w/])(?![.,-]\d)"
+)
+"""Ten digits bare, or a run of groups of two to four digits with one separator throughout (space, dot or hyphen)."""
 
 
 def nhs_check_digit_ok(digits: str) -> bool:
-    """The NHS number's modulus-11 rule: weights 10..2 on the first nine digits; 11 means 0, 10 means invalid."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
+    """The NHS number's modulus-11 rule (python-stdnum's ``gb.nhs``): 10 digits, the last a valid check digit."""
+    return len(digits) == 10 and digits.isascii() and nhs.is_valid(digits)
 
 
 def find_nhs_numbers(text: str) -> Iterator[Match]:
-    """Ten digits, bare or spaced/hyphenated 3-3-4, whose check digit is valid (a typo'd number is not flagged)."""
+    """Ten digits however grouped (``943 476 5919``, ``9434 765 919``, ``943.476.5919``), with a valid check digit.
+
+    A typo'd number is not flagged. In a longer run of groups ("943 476 5919 20") each run of whole groups
+    making ten digits is tried, so a number is found next to another figure.
+    """
     for m in _NHS.finditer(text):
-        if nhs_check_digit_ok(m[1] + m[3] + m[4]):
-            yield Match(PersonalDataKind.NHS_NUMBER, m.start(), m.end(), m[0],
-                        "10 digits with a valid NHS check digit (modulus 11)")
+        groups = m[0].split(m["sep"]) if m["sep"] else [m[0]]
+        offsets = [m.start()]
+        for group in groups[:-1]:
+            offsets.append(offsets[-1] + len(group) + 1)
+        first = 0
+        while first < len(groups):
+            last, digits = first, groups[first]
+            while len(digits) < 10 and last + 1 < len(groups):
+                last += 1
+                digits += groups[last]
+            if len(digits) == 10 and nhs_check_digit_ok(digits):
+                start, end = offsets[first], offsets[last] + len(groups[last])
+                yield Match(PersonalDataKind.NHS_NUMBER, start, end, text[start:end],
+                            "10 digits with a valid NHS check digit (modulus 11)")
+                first = last + 1
+            else:
+                first += 1
 
 
 # ---------------------------------------------------------------- National Insurance numbers
 
-# HMRC: neither letter is D, F, I, Q, U or V; the second is not O; BG GB NK KN TN NT ZZ are never issued.
+# HMRC: neither letter is D, F, I, Q, U or V; the second is not O; BG GB NK KN TN NT ZZ are never issued. QQ is
+# HMRC's own example prefix, found on forms and in guidance, so a QQ number in a finding was copied from somewhere.
 _NI = re.compile(
     r"(?<![\w])"
-    r"(?P<prefix>(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])"
-    r" ?(?P<digits>\d{2}(?P<sep> ?)\d{2}(?P=sep)\d{2})"
-    r"(?: ?(?P<suffix>[A-D]))?"
+    r"(?P<prefix>QQ|(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])"
+    r"[ -]?(?P<digits>\d{2}(?P<sep>[ -]?)\d{2}(?P=sep)\d{2}|\d{3}[ -]\d{3})"
+    r"(?:[ -]?(?P<suffix>[A-D]))?"
     r"(?![\w])",
     re.IGNORECASE,
 )
@@ -57,13 +77,13 @@ def find_ni_numbers(text: str) -> Iterator[Match]:
     """National Insurance numbers; the suffix letter is optional, but a bare ``XX123456`` then needs a cue.
 
     Two letters and six digits is also how many case and court references look, so without the suffix the
-    number must be written in NI style (``AB 12 34 56``) or follow "NI"/"National Insurance"; a lower-case
-    prefix ("at 12 34 56") always needs the cue.
+    number must be written in NI style (``AB 12 34 56``, ``AB-12-34-56``) or follow "NI"/"National Insurance"; a
+    lower-case prefix ("at 12 34 56") always needs the cue.
     """
     for m in _NI.finditer(text):
         cued = bool(_NI_CUE.search(text[max(0, m.start() - 40):m.start()]))
         upper = m["prefix"].isupper() and (m["suffix"] is None or m["suffix"].isupper())
-        ni_styled = m["suffix"] is not None or m["sep"] == " "
+        ni_styled = m["suffix"] is not None or bool(m["sep"])
         if cued or (upper and ni_styled):
             reason = "two HMRC prefix letters and six digits" + (", after an NI cue" if cued else "")
             yield Match(PersonalDataKind.NI_NUMBER, m.start(), m.end(), m[0], reason)
@@ -103,10 +123,10 @@ def find_postcodes(text: str) -> Iterator[Match]:
 _PHONE = re.compile(
     r"(?<![\w+/.])"
     r"(?P<prefix>\+44[ -]?(?:\(0\)[ -]?)?|0044[ -]?)?"
-    r"(?P<body>(?:\(\d+\)|\d+)(?:[ -]\d+){0,5})"
+    r"(?P<body>(?:\(\d+\)|\d+)(?:[ .-]\d+){0,5})"
     r"(?![\w/])"
 )
-_PHONE_GROUP = re.compile(r"[ -]?\d+")
+_PHONE_GROUP = re.compile(r"[ .-]?\d+")
 _NATIONAL_LENGTHS = {"1": (10, 11), "2": (11,), "3": (11,), "5": (11,), "7": (11,), "8": (10, 11), "9": (11,)}
 _PHONE_SORT = {"7": "UK mobile number", "1": "UK landline number", "2": "UK landline number"}
 
@@ -123,7 +143,7 @@ def _dialable(national: str) -> bool:
 
 
 def find_phones(text: str) -> Iterator[Match]:
-    """UK numbers written nationally (``07700 900123``, ``(01632) 960 123``) or internationally (``+44 20 …``).
+    """UK numbers written nationally (``07700 900123``, ``(01632) 960 123``, ``0113.496.0772``) or internationally.
 
     The digits must make a dialable UK length for their range (mobiles and 02/03 numbers 11 digits, 01 and 08
     numbers 10 or 11), so a case number or a sum of money that merely starts with 0 is not a phone number. If the

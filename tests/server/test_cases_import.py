@@ -21,7 +21,16 @@ from server import store
 from server.app import ServerConfig, TeamServer
 from shared.cli import main
 from shared.protocol import ErrorCode
-from tests.server.conftest import Team, WireClient, accepted, post_frame, refused, stored_bytes
+from tests.server.conftest import (
+    Team,
+    WireClient,
+    accepted,
+    meeting_command,
+    meeting_frame,
+    post_frame,
+    refused,
+    stored_bytes,
+)
 from tests.shared.annex_a_files import CSV_HEADER, TITLE_ROWS, csv_rows, write_csv, write_xlsx, xlsx_rows
 
 CSV_DATES_OF_BIRTH = ["03/04/2015", "5/6/09", "12/12/2012", "2019-01-20", "10/10/2010", "2015-04-03", "2009-06-05",
@@ -85,7 +94,8 @@ def test_a_messy_csv_imports_its_good_rows_and_lists_every_rejected_one(
     assert result.exit_code == 0, result.output
     assert "4 case(s), 2 blank row(s) skipped, 5 row(s) rejected" in result.output
     assert "date of birth ← DOB" in result.output and "allocated worker ← Allocated Social Worker" in result.output
-    assert "Not read (contents never kept): Child's Name" in result.output
+    assert "child's name (hashed for the guard, not kept) ← Child's Name" in result.output
+    assert "Not read" not in result.output
     rejected = re.findall(r"^  row (\d+), column '([^']+)': (.+)$", result.output, re.MULTILINE)
     assert [(row, column) for row, column, _ in rejected] == [
         ("5", "DOB"), ("6", "Child Unique ID"), ("7", "Child Unique ID"), ("9", "DOB"), ("12", "DOB"),
@@ -221,13 +231,47 @@ async def test_clients_receive_the_import_and_the_guard_knows_its_workers(
         [imported] = lead.replay
         assert imported.kind == "cases.imported" and imported.actor is None
         assert imported.data["count"] == 4 and imported.data["source"] == "annex-a.csv"
-        assert len(imported.data["name_digests"]) == 4  # "jane smith", "smith", "omar khan", "khan"
+        # "jane smith", "smith", "omar khan", "khan"; eight children "… example" by full and first name, "example"
+        assert len(imported.data["name_digests"]) == 4 + 8 * 2 + 1
 
         reply = await refused(lead, post_frame(text="Mrs Smith said the plan was never shared."),
                               ErrorCode.PERSONAL_DATA, "text")
         assert "Smith" not in reply.message
         await refused(lead, post_frame(text="Omar Khan had 40 cases."), ErrorCode.PERSONAL_DATA, "text")
         await lead.close()
+
+
+async def test_a_child_and_a_parent_named_in_the_list_are_refused_everywhere_and_reach_no_minutes(
+    team: Team, db_url: str, tmp_path: Path, make_config: Callable[..., ServerConfig]
+) -> None:
+    """Issue 14: the list's child "Jayden Smith" and his mother "Kerry Smith" were accepted in a finding and
+    reached the KIT minutes and the report. They are held as digests like workers' names, and refused."""
+    rows = [["Child Unique ID", "Child's Name", "Mother", "Father", "Allocated Social Worker"],
+            ["NM-3001", "Jayden Smith", "Kerry Smith", "Not known", "Omar Khan"],
+            ["NM-3002", "Skye Mahoney", "", "Sandra Mahoney (grandmother, SGO)", "Omar Khan"]]
+    file = write_csv(tmp_path / "a.csv", rows)
+    imported = cases(db_url, "import", "--inspection", str(team.inspection.id), str(file))
+    assert imported.exit_code == 0, imported.output
+    text = "Jayden Smith moved with his mum Kerry Smith."
+
+    async with TeamServer(make_config()) as server:
+        lead = await WireClient.join(server.url, team.lead.token)
+        reply = await refused(lead, post_frame(text=text), ErrorCode.PERSONAL_DATA, "text")
+        assert reply.message == ("looks like a person's name at 'J***** S****'; "
+                                 "looks like a person's name at 'K**** S****'")
+        kit = meeting_frame("kit", "2026-11-18")
+        await accepted(lead, kit)
+        for said in (text, "Jayden's plan had no contingency.", "Skye lives with her nan.", "Mrs Mahoney said no."):
+            await refused(lead, meeting_command("meeting.record", str(kit["id"]), entry="note", text=said),
+                          ErrorCode.PERSONAL_DATA, "text")
+        await accepted(lead, meeting_command("meeting.record", str(kit["id"]), entry="note",
+                                             text="NM-3001 moved with his mother; the plan was not updated."))
+        await lead.close()
+
+    stored = database_bytes(db_url)  # the minutes and the report are made from what is stored
+    assert b"nm-3001 moved with his mother" in stored
+    for name in (b"jayden", b"kerry", b"skye", b"sandra", b"mahoney", b"smith"):
+        assert name not in stored
 
 
 @pytest.mark.parametrize("strict", [False, True])

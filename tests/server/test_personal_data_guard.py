@@ -115,7 +115,7 @@ async def test_a_worker_name_from_the_imported_list_is_caught(team_room: TeamRoo
     await import_worker(team_room)
 
     reply = await refused(team_room.cqc, post_frame(text=text), ErrorCode.PERSONAL_DATA, "text")
-    assert reply.message == "looks like a name from the imported data at 'J*** S****'"
+    assert reply.message == "looks like a person's name at 'J*** S****'"
     await refused(team_room.cqc, post_frame(text="Mrs Smith had not seen the report."), ErrorCode.PERSONAL_DATA)
     assert before.seq == 1
 

@@ -103,7 +103,14 @@ def test_no_date_of_birth_name_or_disability_detail_survives(messy_csv: ImportRe
 def test_worker_names_are_handed_back_for_the_name_index_only(messy_csv: ImportResult) -> None:
     assert messy_csv.worker_names == ["Jane Smith", "Smith, Jane", "Omar Khan"]
     assert messy_csv.columns["date_of_birth"] == "DOB" and messy_csv.columns["worker"] == "Allocated Social Worker"
-    assert messy_csv.unmapped == ["Child's Name"]
+    assert messy_csv.unmapped == []
+
+
+def test_children_s_names_are_handed_back_for_the_name_index_only(messy_csv: ImportResult) -> None:
+    children = list(dict.fromkeys(row[10] for row in csv_rows()[1:] if row[10]))  # each name once
+    assert children and messy_csv.family_names == children  # rejected rows too: the child exists all the same
+    assert messy_csv.columns["child_name"] == "Child's Name"
+    assert "Amy Example" in messy_csv.name_index(SALT) and "Amy" in messy_csv.name_index(SALT)
 
 
 def test_a_clean_file_is_ok_for_strict_mode(tmp_path: Path) -> None:
@@ -218,6 +225,11 @@ def test_xlsx_header_in_row_one_of_the_only_sheet(tmp_path: Path) -> None:
         ("CIN End Date", "cin_end"),
         ("Referal date", "referral_date"),
         ("Details of any disability", "disability"),
+        ("Child name", "child_name"),
+        ("Forename", "child_first_name"),
+        ("Surname", "child_surname"),
+        ("Mother's name", "parent_name"),
+        ("Parent/Carer 2", "parent_name"),
     ],
 )
 def test_header_variants(header: str, field: str) -> None:
@@ -225,7 +237,7 @@ def test_header_variants(header: str, field: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["Child name", "Worker ID", "CP plan strat date", "Type of referral (S47 or S17)", "Postcode", "ID2"]
+    "header", ["Worker ID", "CP plan strat date", "Type of referral (S47 or S17)", "Postcode", "ID2"]
 )
 def test_headers_we_do_not_guess(header: str) -> None:
     assert match_header(header) is None
@@ -311,3 +323,20 @@ def test_case_record_status_is_derived_and_checked() -> None:
         CaseRecord(child_id="A1", date_of_birth=date(2015, 1, 1))  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
         CaseRecord(child_id="A1", worker="Jane Smith")
+
+
+def test_every_parent_and_carer_column_and_a_split_child_name_are_read_for_the_index(tmp_path: Path) -> None:
+    rows = [
+        ["Child Unique ID", "Forename", "Surname", "Mother", "Father", "Carer name"],
+        ["NM-2001", "Jayden", "Smith", "Mum: Kerry Smith", "Darren Smith (dad)", "Not known"],
+        ["NM-2002", "Skye", "Mahoney", "Mum and Dad", "Father unknown", "Sandra Mahoney / Pat Mahoney"],
+    ]
+    result = read(write_csv(tmp_path / "families.csv", rows))
+    assert result.family_names == ["Jayden Smith", "Kerry Smith", "Darren Smith", "Skye Mahoney", "Sandra Mahoney",
+                                   "Pat Mahoney"]
+    assert set(result.columns) == {"child_id", "child_first_name", "child_surname", "parent_name", "parent_name_2",
+                                   "parent_name_3"}
+    assert result.cases[0].model_dump(exclude_none=True) == {"child_id": "NM-2001", "status": "current"}
+    index = result.name_index(SALT)
+    assert all(name in index for name in ("Jayden Smith", "Jayden", "Kerry", "Mahoney"))
+    assert not any(word in index for word in ("Mum", "Dad", "Father", "Unknown")), "a relationship is not a name"

@@ -10,6 +10,8 @@ plain names in the name index, and the full personal data in messages meant for 
 from __future__ import annotations
 
 import json
+import sys
+import unicodedata
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -30,6 +32,7 @@ from shared.personal_data import (
     summary,
     to_wire,
 )
+from shared.personal_data_names import without_invisible
 from tests.shared.personal_data_corpus import Example, found, load
 
 CORPUS = load()
@@ -131,6 +134,43 @@ def test_without_a_name_index_names_are_not_looked_for() -> None:
     assert find_personal_data("Asha Patel visited.") == []
 
 
+def test_children_and_parents_are_indexed_by_first_name_too_but_workers_are_not() -> None:
+    index = NameIndex.build(["Asha Patel"], SALT, family=["Jayden Smith", "Smith, Kerry", "Jo Lee"])
+    assert "Jayden" in index and "Kerry" in index and "Kerry Smith" in index and "Smith" in index
+    assert "Asha" not in index, "a worker's first name says little about who is meant"
+    assert "Jo" not in index, "first names under three letters collide with initials and words"
+    [match] = find_personal_data("Jayden's plan was not updated.", index)
+    assert (match.kind, match.text) == (PersonalDataKind.NAME, "Jayden")
+
+
+def test_names_after_family_and_title_words_are_found_without_a_list() -> None:
+    text = "Jayden moved with his mum Kerry Smith; foster carer Jane Doe and Dr. Patel's report agree."
+    assert [m.text for m in find_personal_data(text)] == ["Kerry Smith", "Jane Doe", "Patel"]
+    for anonymous in ("Child A lives with Mother A.", "Mum said the Foster Carer Review was late.", "Mr X agreed."):
+        assert find_personal_data(anonymous) == [], anonymous
+
+
+# ---------------------------------------------------------------- invisible characters
+
+
+def test_invisible_characters_are_every_format_character() -> None:
+    every = (chr(c) for c in range(sys.maxunicode + 1))
+    assert all(without_invisible(c) == "" for c in every if unicodedata.category(c) == "Cf")
+    assert without_invisible("Zoë 😀 \u0301e\u00a0x") == "Zoë 😀 \u0301e\u00a0x", "visible marks and spaces stay"
+
+
+def test_invisible_characters_are_skipped_and_spans_point_into_the_text_as_given() -> None:
+    index = NameIndex.build([], SALT, family=["Jayden Smith"])
+    text = "Jay\u200bden Smith's NHS no is 943\u2060476\u200d5919, mobile 07700\u00ad900123."
+    found = find_personal_data(text, index)
+    assert [(m.kind, m.text) for m in found] == [
+        (PersonalDataKind.NAME, "Jay\u200bden Smith"),
+        (PersonalDataKind.NHS_NUMBER, "943\u2060476\u200d5919"),
+        (PersonalDataKind.PHONE, "07700\u00ad900123"),
+    ]
+    assert all(text[m.start:m.end] == m.text for m in found)
+
+
 # ---------------------------------------------------------------- what may be shown and logged
 
 
@@ -204,12 +244,13 @@ def test_future_dates_are_never_dates_of_birth() -> None:
 _PIECES = st.sampled_from([
     " ", ", ", ". ", "\n", "DOB ", "NHS ", "NI ", "Mrs ", "Asha", "Patel", "Will", "May", "07700", "900123",
     "943", "476", "5919", "LS6", "2AB", "+44", "(0)", "@", "example.org", "03/04/2012", "-", "JG", "10", "37", "C",
+    "\u200b", "\u202e", "mum ", "Kerry", "Jayden", "'s", ".", "QQ",
 ])
 
 
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_matches_are_sorted_non_overlapping_and_point_into_the_text(text: str) -> None:
-    index = NameIndex.build(["Asha Patel", "Will May"], SALT)
+    index = NameIndex.build(["Asha Patel", "Will May"], SALT, family=["Jayden Smith", "Kerry Smith"])
     matches = find_personal_data(text, index, today=CORPUS.today)
     for match in matches:
         assert text[match.start:match.end] == match.text != ""

@@ -161,7 +161,7 @@ async def test_a_worker_named_in_the_imported_cases_is_caught_in_a_kit_note(tmp_
         await fill(pa, form, text="The DCS agreed Karen Whitfield's caseload is too high.")
         await pa.press("ctrl+s")
         assert asha.screen is form
-        assert "looks like a name from the imported data: K**** W******** (in Note)" in notice(asha)
+        assert "looks like a person's name: K**** W******** (in Note)" in notice(asha)
         assert form.query_one("#field-text", TextArea).selected_text == "Karen Whitfield"
         await pa.press("ctrl+s")
         assert asha.screen is form, "a KIT note is refused under the default policy: it must be reworded"

@@ -3,9 +3,9 @@
 The spreadsheet is read on this laptop with ``shared.annex_a.read_annex_a`` (the same reader as
 ``triangulate cases import``), using today in the inspection's time zone and the inspection's salt, so worker
 pseudonyms match a CLI import. Only minimised ``CaseRecord``s leave the laptop, in batches the server's frame limit
-allows; the workers' names are turned into the personal-data guard's salted digests at once, and the names are
-dropped with the reader's result (¶51, docs/cases.md). Strict mode is decided here: with any rejection, nothing is
-sent.
+allows; the names (workers', children's, parents', carers') are turned into the personal-data guard's salted
+digests at once, and the names are dropped with the reader's result (¶51, docs/cases.md). Strict mode is decided
+here: with any rejection, nothing is sent.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from shared.annex_a import AnnexAFileError, CaseRecord, RejectedRow, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
 from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
-from shared.personal_data import NameIndex
 from tui.dialogs.command_form import SendDialog
 
 MAX_SOURCE = 200
@@ -41,7 +40,7 @@ DIGEST_BYTES = 67
 
 @dataclass(frozen=True)
 class ReadFile:
-    """What the reader found, less the workers' names: only their digests are kept."""
+    """What the reader found, less the people's names: only their digests are kept."""
 
     source: str
     cases: tuple[CaseRecord, ...]
@@ -55,9 +54,9 @@ class ReadFile:
 
 
 def read_file(path: Path, *, today: date, salt: bytes) -> ReadFile:
-    """Read and minimise; the worker names live only inside this call."""
+    """Read and minimise; the names live only inside this call."""
     result = read_annex_a(path, filename=path.name, today=today, pseudonym_salt=salt)
-    digests = tuple(sorted(NameIndex.build(result.worker_names, salt).digests))  # sorted: no trace of name order
+    digests = tuple(sorted(result.name_index(salt).digests))  # sorted: no trace of name order
     return ReadFile(path.name[:MAX_SOURCE], tuple(result.cases), tuple(result.rejected), dict(result.columns),
                     tuple(result.unmapped), result.blank_rows, result.header_row, result.sheet, digests)
 
