@@ -192,8 +192,8 @@ class TeamServer:
         self.hub.join(connection)  # before reading the head, so no live event can slip between
         pump: asyncio.Task[None] | None = None
         try:
-            head = await self._catch_up(connection, hello_since)
-            pump = asyncio.create_task(connection.pump(head))
+            connection.replayed(await self._catch_up(connection, hello_since))
+            pump = asyncio.create_task(connection.pump())
             await self._read_commands(connection)
         except ConnectionClosed:
             pass
@@ -211,8 +211,11 @@ class TeamServer:
             if found is None:
                 raise ProtocolError(ErrorCode.UNAUTHORIZED, "unknown or revoked token")
         except (TimeoutError, ProtocolError) as refused:
-            message = str(refused) if isinstance(refused, ProtocolError) else "no hello in time"
-            await websocket.send(encode(Error(code=ErrorCode.UNAUTHORIZED, message=message)))
+            if isinstance(refused, ProtocolError):
+                frame = refused.frame  # says which field of the hello is wrong, never what it held
+            else:
+                frame = Error(code=ErrorCode.UNAUTHORIZED, message="no hello in time")
+            await websocket.send(encode(frame))
             await websocket.close(UNAUTHORIZED_CLOSE, "unauthorized")
             return None
         inspector, inspection = found
@@ -285,7 +288,7 @@ class TeamServer:
             connection.send(Error(id=command_id, code=outcome.code, message=outcome.message, field=outcome.field))
             return
         self._publish(connection.inspection_id, outcome)
-        connection.send(Ack(id=command_id, seq=outcome.seq))
+        connection.acknowledge(Ack(id=command_id, seq=outcome.seq))  # after the event, even one the relay holds
 
     def _publish(self, inspection_id: int, outcome: Applied) -> None:
         """Hand a newly committed event to the relay, which publishes it in seq order (server/notify.py)."""

@@ -5,6 +5,7 @@ The caller owns the transaction: the event row, the projection and the head move
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -107,13 +108,12 @@ def apply_command(
     # command to this inspection waits until we commit, so the idempotency check, the handler's reads and the
     # seq all see its result (SQLite needs nothing: it has one writer).
     lock_inspections(session, [inspection_id])
+    digest = command_digest(command)
     earlier = session.exec(
         select(EventRow).where(EventRow.inspection_id == inspection_id, EventRow.command_id == command.id)
     ).first()
     if earlier is not None:
-        if earlier.actor_id != actor_id:
-            raise CommandRejected(ErrorCode.CONFLICT, "this command id was already used", field="id")
-        return Applied(seq=earlier.seq, event=None)
+        return retried(earlier, command, actor_id=actor_id, digest=digest)
 
     # Every command's free text passes the personal-data guard before its handler (refused, or recorded masked).
     found = personal_data.guard(session, inspection_id=inspection_id, command=command, at=at)
@@ -138,8 +138,34 @@ def apply_command(
             at=at,
             data=json.dumps(payload, separators=(",", ":")),
             command_id=command.id,
+            command_digest=digest,
         )
     )
     notify.announce(session, inspection_id=inspection_id, seq=seq)  # other processes' clients get it promptly
     event = Event(seq=seq, kind=kind, actor=actor, at=at, data=payload)
     return Applied(seq=seq, event=event)
+
+
+def command_digest(command: Command) -> str:
+    """SHA-256 of the command's canonical JSON (after validation: defaults filled, text cleaned, keys sorted), so
+    the same command sent again, however its JSON was spelled, has the same digest."""
+    canonical = json.dumps(command.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def retried(earlier: EventRow, command: Command, *, actor_id: int | None, digest: str) -> Applied:
+    """A command whose id is already in the log: the same command again gets the original ack; anything else is a
+    ``conflict`` naming the id, never a silent drop of the new content (an event stored before digests were
+    recorded, revision 0003, is taken on trust)."""
+    if earlier.actor_id != actor_id:
+        raise CommandRejected(
+            ErrorCode.CONFLICT, f"command id {command.id!r} was already used by someone else; use a new id", field="id"
+        )
+    if earlier.command_digest is not None and earlier.command_digest != digest:
+        raise CommandRejected(
+            ErrorCode.CONFLICT,
+            f"command id {command.id!r} was already used for a different command (seq {earlier.seq}); "
+            "use a new id for new content",
+            field="id",
+        )
+    return Applied(seq=earlier.seq, event=None)

@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from shared.protocol import Event, Frame, Inspector, Presence, encode
+from shared.protocol import Ack, Event, Frame, Inspector, Presence, encode
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,10 @@ class Connection:
         self._wake = asyncio.Event()
         self._replayed_upto: int | None = None  # None until catch-up is sent: everything waits till then
         self._closing = False
+        self._delivered = 0
+        """The highest event seq handed to this connection (sent, queued, or covered by the replay)."""
+        self._held: list[tuple[int, str]] = []
+        """Acks whose event has not reached this connection yet, as (seq, frame)."""
 
     def offer(self, text: str, seq: int | None = None) -> None:
         """Send a frame without waiting: now if the socket keeps up, else after those already waiting."""
@@ -51,14 +55,33 @@ class Connection:
         if self._replayed_upto is not None and not self._backlog and self._writable():
             if seq is None or seq > self._replayed_upto:
                 broadcast([self.websocket], text)
-            return
-        if len(self._backlog) >= self._limit:
+        elif len(self._backlog) >= self._limit:
             self._closing = True
             log.warning("closing connection of inspector %s: send queue overflow", self.inspector.id)
             asyncio.get_running_loop().create_task(self._drop())
             return
-        self._backlog.append((seq, text))
-        self._wake.set()
+        else:
+            self._backlog.append((seq, text))
+            self._wake.set()
+        if seq is not None and seq > self._delivered:
+            self._delivered = seq
+            self._release_acks()
+
+    def acknowledge(self, ack: Ack) -> None:
+        """Send an ack, but never before its command's event: the event reaches this connection through the relay
+        (server/notify.py), which holds it back while another instance's earlier events are still being read, so
+        an ack sent at commit could overtake it. A held ack goes right after the event, in the same order."""
+        if ack.seq <= self._delivered:
+            self.send(ack)
+        else:
+            self._held.append((ack.seq, encode(ack)))
+
+    def _release_acks(self) -> None:
+        due = [text for seq, text in self._held if seq <= self._delivered]
+        if due:
+            self._held = [(seq, text) for seq, text in self._held if seq > self._delivered]
+            for text in due:
+                self.offer(text)
 
     def _writable(self) -> bool:
         transport = self.websocket.transport
@@ -79,9 +102,16 @@ class Connection:
     def send(self, frame: Frame) -> None:
         self.offer(encode(frame))
 
-    async def pump(self, replayed_upto: int) -> None:
-        """After catch-up: send the backlog in order, skipping events the replay already delivered."""
-        self._replayed_upto = replayed_upto
+    def replayed(self, head: int) -> None:
+        """Catch-up has sent every event up to ``head``: from now on frames may go straight out."""
+        self._replayed_upto = head
+        if head > self._delivered:
+            self._delivered = head
+            self._release_acks()
+
+    async def pump(self) -> None:
+        """After catch-up (``replayed``): send the backlog in order, skipping events the replay already delivered."""
+        replayed_upto = self._replayed_upto or 0
         while True:
             while self._backlog:
                 if not self._writable():

@@ -98,7 +98,7 @@ def frame_id(raw: str | bytes) -> str | None:
         return None
     try:
         obj = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting is no ValueError
         return None
     value = obj.get("id") if isinstance(obj, dict) else None
     return value if isinstance(value, str) and _COMMAND_ID.match(value) else None

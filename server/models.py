@@ -75,6 +75,9 @@ class EventRow(SQLModel, table=True):
     at: datetime = Field(sa_column=_utc_column(nullable=False))
     data: str = Field(sa_column=Column(Text, nullable=False))
     command_id: str
+    command_digest: str | None = None
+    """SHA-256 of the command as applied (server.commands.command_digest): a retry with this id must match it.
+    None on events stored before revision 0003, whose retries are taken on trust as before."""
 
 
 class FindingRow(SQLModel, table=True):

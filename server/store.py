@@ -22,6 +22,7 @@ from server import schema
 from server.models import EventRow, InspectionRow, InspectorRow, TokenRow, utcnow
 from shared.fieldwork import end_before_start
 from shared.protocol import Event, Inspection, Inspector
+from shared.text import TextRefused, clean
 from shared.vocabulary import Framework, Inspectorate, Role
 
 
@@ -117,6 +118,17 @@ def event_model(row: EventRow, actor: Inspector | None) -> Event:
 # ---------------------------------------------------------------- inspections and people
 
 
+def _name(name: str, what: str) -> str:
+    """A name as stored: the text rules every command's text follows (shared/text.py), trimmed, never blank."""
+    try:
+        name = clean(name).strip()
+    except TextRefused as refused:
+        raise ValueError(f"{what} {refused}") from None
+    if not name:
+        raise ValueError(f"{what} must not be blank")
+    return name
+
+
 def create_inspection(
     engine: Engine,
     *,
@@ -126,14 +138,13 @@ def create_inspection(
     end_date: date | None = None,
     timezone: str = "Europe/London",
 ) -> Inspection:
-    if not name.strip():
-        raise ValueError("inspection name must not be blank")
+    name = _name(name, "inspection name")
     why = end_before_start(start_date, end_date)
     if why is not None:
         raise ValueError(why)
     with Session(engine) as session:
         row = InspectionRow(
-            name=name.strip(),
+            name=name,
             framework=Framework(framework).value,
             start_date=start_date,
             end_date=end_date,
@@ -163,15 +174,14 @@ def add_inspector(
     engine: Engine, *, inspection_id: int, name: str, inspectorate: Inspectorate, role: Role
 ) -> tuple[Inspector, str]:
     """Add a team member and issue their token; the token is returned once and never stored."""
-    if not name.strip():
-        raise ValueError("inspector name must not be blank")
+    name = _name(name, "inspector name")
     token = secrets.token_urlsafe(32)
     with Session(engine) as session:
         if session.get(InspectionRow, inspection_id) is None:
             raise NotFound(f"no inspection with id {inspection_id}")
         row = InspectorRow(
             inspection_id=inspection_id,
-            name=name.strip(),
+            name=name,
             inspectorate=Inspectorate(inspectorate).value,
             role=Role(role).value,
         )

@@ -33,6 +33,7 @@ from shared.annex_a_values import (
     worker_pseudonym,
 )
 from shared.personal_data_names import NameIndex
+from shared.text import TextRefused, clean
 from shared.vocabulary import CHILD_ID, Labelled
 
 __all__ = [
@@ -311,6 +312,13 @@ class _Reader:
             if values[start] and values[end] and values[end] < values[start]:
                 problems.append((end, f"ends before it starts ({FIELD_LABELS[start]})"))
         for name in (*TEXT_FIELDS, "gender"):
+            if values[name] is None:
+                continue
+            try:
+                values[name] = clean(values[name]) or None  # the text rules every command's text follows
+            except TextRefused as refused:
+                problems.append((name, str(refused)))
+                continue
             if values[name] and len(values[name]) > MAX_VALUE:
                 problems.append((name, f"longer than {MAX_VALUE} characters"))
 

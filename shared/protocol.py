@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared.text import clean_values, is_blank
 from shared.vocabulary import (
     CHILD_ID,
     Agency,
@@ -37,6 +38,9 @@ MAX_TEXT = 10_000
 MAX_REASON = 2_000
 COMMAND_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
 CRITERION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+MAX_DEPTH = 32
+"""Deepest nesting of arrays and objects a client frame may have; no command needs more than a few levels."""
+
 
 def utc_text(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, the one way times travel on the wire."""
@@ -106,6 +110,16 @@ class Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class CleanText(BaseModel):
+    """Mixin for what a person writes: every string in it obeys shared.text (no control characters, NFC, blank
+    as empty), whatever the field, so a new field cannot forget the rule."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        return clean_values(data) if isinstance(data, dict) else data
+
+
 # ---------------------------------------------------------------- people and places
 
 
@@ -146,7 +160,7 @@ class FindingFields(Frame):
 
     @model_validator(mode="after")
     def _rules(self) -> FindingFields:
-        if not self.text.strip():
+        if is_blank(self.text):
             raise ValueError("text: must not be blank")
         area = self.judgement_area
         if area is not None and area not in judgement_areas_for(self.agency):
@@ -163,6 +177,9 @@ class FindingFields(Frame):
 
 
 class Hello(Frame):
+    """Strict: ``since`` is a JSON integer, never a string or a boolean that happens to convert to one."""
+
+    model_config = ConfigDict(strict=True)
     type: Literal["hello"] = "hello"
     token: Annotated[str, Field(min_length=1, max_length=200)]
     since: Annotated[int, Field(ge=0)] = 0
@@ -172,8 +189,11 @@ COMMAND_TYPES: dict[str, type[Command]] = {}
 """Every command by its ``type``; each Command subclass with a fixed ``type`` registers itself."""
 
 
-class Command(Frame):
-    """A request to change shared state; ``id`` is client-generated and makes retries safe."""
+class Command(CleanText, Frame):
+    """A request to change shared state; ``id`` is client-generated and makes retries safe.
+
+    Every string in it, in every field, follows the text rules (``CleanText``, shared/text.py).
+    """
 
     id: Annotated[str, Field(pattern=COMMAND_ID)]
     client_may_send: ClassVar[bool] = True
@@ -212,7 +232,7 @@ class WithdrawFinding(Command):
 
     @model_validator(mode="after")
     def _rules(self) -> WithdrawFinding:
-        if not self.reason.strip():
+        if is_blank(self.reason):
             raise ValueError("reason: must not be blank")
         return self
 
@@ -359,7 +379,7 @@ def _friendly(err: Any, message: str) -> str:
     if kind == "string_pattern_mismatch" and err["loc"][-1] == "child_id":
         return "must be a child unique ID (letters, digits, - / _; at most 32), never a name"
     if kind == "string_too_short":
-        return "must not be empty"
+        return "must not be blank" if err["ctx"]["min_length"] == 1 else message
     if kind == "string_too_long":
         return f"is too long (at most {err['ctx']['max_length']} characters)"
     if kind == "enum":
@@ -367,21 +387,30 @@ def _friendly(err: Any, message: str) -> str:
     return message
 
 
+class _FindingDraft(CleanText, FindingFields):
+    """Finding fields as a form holds them before they become a command: the same rules, text rules included."""
+
+
 def validate_finding(values: dict[str, Any]) -> dict[str, str]:
     """The server's own rules for finding fields, for a form to show before sending."""
     try:
-        FindingFields.model_validate(values)
+        _FindingDraft.model_validate(values)
     except ValidationError as exc:
         return field_errors(exc)
     return {}
 
 
 def decode_hello(raw: str | bytes) -> Hello:
-    """Parse the first frame; anything else raises ProtocolError(unauthorized)."""
+    """Parse the first frame; anything else raises ProtocolError(unauthorized), saying which field is wrong."""
     try:
         return Hello.model_validate_json(raw)
-    except ValidationError:
-        raise ProtocolError(ErrorCode.UNAUTHORIZED, "the first frame must be a valid hello") from None
+    except ValidationError as exc:
+        field, message = next(iter(field_errors(exc).items()))
+        if field == "since":
+            message = "must be an integer ≥ 0 (the last seq held)"
+        raise ProtocolError(
+            ErrorCode.UNAUTHORIZED, f"the first frame must be a valid hello: {field}: {message}", field=field
+        ) from None
 
 
 def command_types() -> dict[str, type[Command]]:
@@ -407,12 +436,42 @@ def command_types() -> dict[str, type[Command]]:
 _families_loaded = False
 
 
-def decode_command(raw: str | bytes) -> Command:
-    """Parse a command frame, raising ProtocolError with a stable code naming the problem."""
+def load_json(raw: str | bytes) -> Any:
+    """Parse a client's JSON, refusing with ``bad_json`` what is not JSON or is nested deeper than ``MAX_DEPTH``.
+
+    Python's parser gives up on deep nesting with RecursionError, which is no ValueError; and nesting it does
+    accept, near its limit, would exhaust the stack later in validation or encoding: so depth is bounded here.
+    """
     try:
         obj = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError(ErrorCode.BAD_JSON, f"frame is not valid JSON: {exc}") from None
+    except RecursionError:
+        obj = None
+    else:
+        if _depth(obj) <= MAX_DEPTH:
+            return obj
+    raise ProtocolError(ErrorCode.BAD_JSON, f"frame is nested too deeply (at most {MAX_DEPTH} levels)")
+
+
+def _depth(obj: Any) -> int:
+    """How deeply arrays and objects nest in ``obj`` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        value, level = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def decode_command(raw: str | bytes) -> Command:
+    """Parse a command frame, raising ProtocolError with a stable code naming the problem."""
+    obj = load_json(raw)
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.INVALID, "frame must be a JSON object", field="frame")
     command_id = obj.get("id") if isinstance(obj.get("id"), str) else None
