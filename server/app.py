@@ -40,6 +40,7 @@ from server.limits import (
 )
 from server.models import utcnow
 from server.notify import Relay
+from server.standing import StandingWatch
 from server.tls import server_context
 from server.writer import Submission, Writer
 from shared.protocol import (
@@ -98,6 +99,7 @@ class TeamServer:
         self._watch_task: asyncio.Task[None] | None = None
         self._relay: Relay | None = None
         self._relay_task: asyncio.Task[None] | None = None
+        self._standing_task: asyncio.Task[None] | None = None
         self._server: Server | None = None
 
     @property
@@ -130,6 +132,7 @@ class TeamServer:
         self._relay = Relay(self._engine, self._broadcast, lambda inspection_id: bool(self.hub.online(inspection_id)))
         await self._relay.start()
         self._relay_task = asyncio.create_task(self._relay.run(), name="relay")
+        self._standing_task = asyncio.create_task(StandingWatch(self._engine, self.hub).run(), name="standing")
         self._server = await serve(
             self._handle,
             self.config.host,
@@ -145,7 +148,7 @@ class TeamServer:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        for task in (self._relay_task, self._watch_task, self._writer_task):
+        for task in (self._standing_task, self._relay_task, self._watch_task, self._writer_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

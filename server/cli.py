@@ -157,7 +157,7 @@ def inspection_list(db_url: str) -> None:
 
 @click.group()
 def inspector() -> None:
-    """Add, list and revoke team members."""
+    """Add, list and revoke team members, and change their role."""
 
 
 @inspector.command("add")
@@ -204,12 +204,28 @@ def inspector_list(inspection_id: int, db_url: str) -> None:
 @click.argument("inspector_id", type=int)
 @db_option
 def inspector_revoke(inspector_id: int, db_url: str) -> None:
-    """Revoke every token of INSPECTOR_ID; they can no longer connect."""
+    """Revoke every token of INSPECTOR_ID: their open apps are disconnected within 2 seconds, on every server."""
     try:
         count = store.revoke_inspector(_engine(db_url), inspector_id=inspector_id)
     except store.NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="INSPECTOR_ID") from None
     click.echo(f"Revoked {count} token(s) of inspector {inspector_id}")
+
+
+@inspector.command("role")
+@click.argument("inspector_id", type=int)
+@click.option("--role", required=True, type=_choice(Role), help="Their new role.")
+@db_option
+def inspector_role(inspector_id: int, role: str, db_url: str) -> None:
+    """Give INSPECTOR_ID another role: their open apps reconnect within 2 seconds and act in the new role."""
+    try:
+        member, before = store.change_role(_engine(db_url), inspector_id=inspector_id, role=Role(role))
+    except store.NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="INSPECTOR_ID") from None
+    if member.role is before:
+        click.echo(f"{member.name} is already {before.label}; nothing changed")
+        return
+    click.echo(f"Inspector {member.id}: {member.name} is now {member.role.label} (was {before.label})")
 
 
 @click.group()

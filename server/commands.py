@@ -15,7 +15,19 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server import alerts, cases, deadlines, enquiries, fieldwork, findings, grades, meetings, notify, personal_data
+from server import (
+    alerts,
+    cases,
+    deadlines,
+    enquiries,
+    fieldwork,
+    findings,
+    grades,
+    meetings,
+    notify,
+    personal_data,
+    standing,
+)
 from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
 from shared import alerts as alert_commands
@@ -100,6 +112,8 @@ def apply_command(
 
     ``actor`` is None only for what the server records itself.
     """
+    if actor is not None:  # as they stand now: refused if revoked, judged by their present role
+        actor = standing.current_actor(session, actor)
     actor_id = actor.id if actor is not None else None
     # Take the inspection's row lock first: another server process on the same PostgreSQL database applying a
     # command to this inspection waits until we commit, so the idempotency check, the handler's reads and the

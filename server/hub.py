@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from shared.protocol import Event, Frame, Inspector, Presence, encode
+from shared.protocol import UNAUTHORIZED_CLOSE, Event, Frame, Inspector, Presence, encode
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class Connection:
         self._wake = asyncio.Event()
         self._replayed_upto: int | None = None  # None until catch-up is sent: everything waits till then
         self._closing = False
+        self._closer: asyncio.Task[None] | None = None
 
     def offer(self, text: str, seq: int | None = None) -> None:
         """Send a frame without waiting: now if the socket keeps up, else after those already waiting."""
@@ -53,9 +54,8 @@ class Connection:
                 broadcast([self.websocket], text)
             return
         if len(self._backlog) >= self._limit:
-            self._closing = True
             log.warning("closing connection of inspector %s: send queue overflow", self.inspector.id)
-            asyncio.get_running_loop().create_task(self._drop())
+            self._close(OVERFLOW_CLOSE, "send queue overflow; reconnect to catch up")
             return
         self._backlog.append((seq, text))
         self._wake.set()
@@ -64,15 +64,24 @@ class Connection:
         transport = self.websocket.transport
         return transport is not None and transport.get_write_buffer_size() < WRITE_LIMIT
 
-    async def _drop(self) -> None:
+    def dismiss(self, reason: str) -> None:
+        """Access revoked or role changed: nothing more is sent from now on, and the socket closes with 4401."""
+        self._close(UNAUTHORIZED_CLOSE, reason)
+
+    def _close(self, code: int, reason: str) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._backlog.clear()
+        self._closer = asyncio.get_running_loop().create_task(self._drop(code, reason))
+
+    async def _drop(self, code: int, reason: str) -> None:
         """Close politely if the reader takes the close frame; a reader that never reads is cut off.
 
         ``close()`` first waits for the send buffer to drain, which a stalled reader never allows.
         """
         try:
-            await asyncio.wait_for(
-                self.websocket.close(OVERFLOW_CLOSE, "send queue overflow; reconnect to catch up"), CLOSE_GRACE
-            )
+            await asyncio.wait_for(self.websocket.close(code, reason), CLOSE_GRACE)
         except TimeoutError:
             self.websocket.transport.abort()
 
@@ -116,6 +125,10 @@ class Hub:
     def connections_of(self, inspection_id: int, inspector_id: int) -> int:
         """How many live connections this inspector has (for the per-inspector cap)."""
         return sum(1 for c in self._rooms.get(inspection_id, ()) if c.inspector.id == inspector_id)
+
+    def connections(self) -> list[Connection]:
+        """Every connection here, of every inspection."""
+        return [connection for room in self._rooms.values() for connection in room]
 
     def online(self, inspection_id: int) -> list[int]:
         return sorted({c.inspector.id for c in self._rooms.get(inspection_id, ())})

@@ -182,6 +182,23 @@ def revoke_inspector(engine: Engine, *, inspector_id: int) -> int:
         return len(live)
 
 
+def change_role(engine: Engine, *, inspector_id: int, role: Role) -> tuple[Inspector, Role]:
+    """Give an inspector another role; returns them as they are now and the role they had.
+
+    Their open connections are closed within moments (server/standing.py) and reconnect with the new role.
+    """
+    with Session(engine) as session:
+        row = session.get(InspectorRow, inspector_id)
+        if row is None:
+            raise NotFound(f"no inspector with id {inspector_id}")
+        before = Role(row.role)
+        row.role = Role(role).value
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        return inspector_model(row), before
+
+
 def list_inspectors(engine: Engine, *, inspection_id: int) -> list[tuple[Inspector, bool]]:
     """The team, each with whether they still hold a live token."""
     with Session(engine) as session:
