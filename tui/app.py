@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from shared.personal_data import ERROR_CODE
-from shared.protocol import AmendFinding, Command, FindingFields, PostFinding
+from shared.protocol import AmendFinding, Command, FindingFields, Inspector, PostFinding
 from tui import messages as m
 from tui.alerts import is_alert_command
 from tui.app_alerts import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
@@ -235,6 +235,7 @@ class TriangulateApp(
                     self._evidence_event(event)
                 case m.Connected(welcome=welcome):
                     first = self.state.me is None
+                    self._role_changed(self.state.me, welcome.inspector)
                     self.state.welcome(welcome)
                     if first:  # now we know who we are: show our unsent findings, and say so if none
                         for command in self.store.pending():
@@ -324,6 +325,11 @@ class TriangulateApp(
             changed[view.id] = view
         title = "The server refused it: personal data" if personal else "The server refused a change"
         self.notify(message, title=title, severity="error", timeout=12)
+
+    def _role_changed(self, was: Inspector | None, now: Inspector) -> None:
+        """The lead gave us another role (the server closed the connection to say so): say what we are now."""
+        if was is not None and was.id == now.id and was.role is not now.role:
+            self.notify(f"You are now {now.role.label} (was {was.role.label}).", title="Your role changed")
 
     def _auth_failed(self, message: str) -> None:
         self.auth_error = message
