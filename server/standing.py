@@ -1,13 +1,12 @@
-"""Standing: whether a connected inspector still holds a live token, and in which role — checked, not assumed.
+"""The standing watch: a revoked token or a changed role ends the inspector's open connections at once.
 
 A connection authenticates once, but the lead may revoke a token or change a role at any time, from the command
-line, in another process, while the server runs. Two checks make that take effect at once, with no notification
-needed (SQLite has none) and on every server instance alike:
-
-- the writer judges every command by the actor's standing read in the command's own transaction: a revoked
-  inspector's command is refused and never stored, and a changed role is the one its permissions are judged by;
-- the watch reads the standing of everyone connected here every ``WATCH_SECONDS`` (one indexed query) and closes
-  the connections of anyone revoked, or whose role changed, with 4401: nothing more is sent to them from then on.
+line, in another process, while the server runs. Every server instance reads the standing of everyone connected
+to it every ``WATCH_SECONDS`` (one indexed query) and closes the connections of anyone revoked, or whose role
+changed, with 4401: nothing more is sent to them from then on. Reading the database, rather than waiting for a
+notification, works the same on SQLite (which has none) and on every PostgreSQL instance. Commands are judged by
+the actor's standing in their own transaction anyway (server/team.py), so one sent before the close is not
+stored for a revoked inspector.
 """
 
 from __future__ import annotations
@@ -15,13 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import Engine, exists
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
-from server.errors import CommandRejected
 from server.hub import Hub
-from server.models import InspectorRow, TokenRow
-from shared.protocol import REVOKED_REASON, ErrorCode, Inspector, role_changed_reason
+from server.team import standings
+from shared.protocol import REVOKED_REASON, role_changed_reason
 from shared.vocabulary import Role
 
 log = logging.getLogger(__name__)
@@ -29,31 +27,6 @@ log = logging.getLogger(__name__)
 WATCH_SECONDS = 0.5
 """How often the standing of connected inspectors is read: a revocation ends their connections within this (plus
 one query), well inside the two seconds promised."""
-
-_CACHE = "standing"
-"""Key in ``Session.info``: each actor's standing is read once per transaction (a writer batch), not per command."""
-
-
-def standings(session: Session, inspector_ids: set[int]) -> dict[int, Role]:
-    """The current role of each of these inspectors who still holds a live token; the revoked are missing."""
-    if not inspector_ids:
-        return {}
-    live = exists().where(col(TokenRow.inspector_id) == col(InspectorRow.id), col(TokenRow.revoked_at).is_(None))
-    rows = session.exec(
-        select(InspectorRow.id, InspectorRow.role).where(col(InspectorRow.id).in_(inspector_ids), live)
-    ).all()
-    return {inspector_id: Role(role) for inspector_id, role in rows if inspector_id is not None}
-
-
-def current_actor(session: Session, actor: Inspector) -> Inspector:
-    """``actor`` as they stand now: refused if revoked, with their present role if it changed."""
-    cache: dict[int, Role | None] = session.info.setdefault(_CACHE, {})
-    if actor.id not in cache:
-        cache[actor.id] = standings(session, {actor.id}).get(actor.id)
-    role = cache[actor.id]
-    if role is None:
-        raise CommandRejected(ErrorCode.UNAUTHORIZED, REVOKED_REASON)
-    return actor if role is actor.role else actor.model_copy(update={"role": role})
 
 
 def _read(engine: Engine, inspector_ids: set[int]) -> dict[int, Role]:

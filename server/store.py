@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine, select
 
 from server import schema
-from server.models import EventRow, InspectionRow, InspectorRow, TokenRow, utcnow
+from server.models import EventRow, InspectionRow, InspectorRow, TokenRow
 from shared.fieldwork import end_before_start
 from shared.protocol import Event, Inspection, Inspector
 from shared.vocabulary import Framework, Inspectorate, Role
@@ -166,37 +166,6 @@ def add_inspector(
         session.commit()
         session.refresh(row)
         return inspector_model(row), token
-
-
-def revoke_inspector(engine: Engine, *, inspector_id: int) -> int:
-    """Revoke every live token of an inspector; returns how many were revoked."""
-    with Session(engine) as session:
-        if session.get(InspectorRow, inspector_id) is None:
-            raise NotFound(f"no inspector with id {inspector_id}")
-        live = session.exec(
-            select(TokenRow).where(TokenRow.inspector_id == inspector_id, TokenRow.revoked_at == None)  # noqa: E711
-        ).all()
-        for token in live:
-            token.revoked_at = utcnow()
-        session.commit()
-        return len(live)
-
-
-def change_role(engine: Engine, *, inspector_id: int, role: Role) -> tuple[Inspector, Role]:
-    """Give an inspector another role; returns them as they are now and the role they had.
-
-    Their open connections are closed within moments (server/standing.py) and reconnect with the new role.
-    """
-    with Session(engine) as session:
-        row = session.get(InspectorRow, inspector_id)
-        if row is None:
-            raise NotFound(f"no inspector with id {inspector_id}")
-        before = Role(row.role)
-        row.role = Role(role).value
-        session.add(row)
-        session.commit()
-        session.refresh(row)
-        return inspector_model(row), before
 
 
 def list_inspectors(engine: Engine, *, inspection_id: int) -> list[tuple[Inspector, bool]]:

@@ -26,6 +26,7 @@ from textual.screen import Screen
 
 from shared.personal_data import ERROR_CODE
 from shared.protocol import AmendFinding, Command, FindingFields, Inspector, PostFinding
+from shared.team import TEAM_KINDS
 from tui import messages as m
 from tui.alerts import is_alert_command
 from tui.app_alerts import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
@@ -221,6 +222,7 @@ class TriangulateApp(
         changed: dict[str, FindingView] = {}
         news: list[FindingView] = []
         withdrawn: list[FindingView] = []  # our findings someone else withdrew
+        team_changed = False  # someone revoked or given another role: the roster shows it
         for item in batch.items:
             match item:
                 case m.EventReceived(event=event):
@@ -233,6 +235,7 @@ class TriangulateApp(
                             elif event.kind == WITHDRAWN and self._is_mine(view):
                                 withdrawn.append(view)
                     self._evidence_event(event)
+                    team_changed = team_changed or event.kind in TEAM_KINDS
                 case m.Connected(welcome=welcome):
                     first = self.state.me is None
                     self._role_changed(self.state.me, welcome.inspector)
@@ -270,6 +273,8 @@ class TriangulateApp(
                     self._reset()
                     changed.clear()
         changed.update((view.id, view) for view in self.state.take_side_changes())  # a link repaints both ends
+        if team_changed:
+            self.board.show_team()
         self._show_changes(changed.values(), news)
         self._announce_withdrawals(withdrawn)
         self._alerts_after_batch()

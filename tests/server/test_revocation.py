@@ -21,7 +21,7 @@ from shared.cli import main
 from shared.protocol import REVOKED_REASON, UNAUTHORIZED_CLOSE, Ack, Error, Event, is_role_change
 from shared.vocabulary import Role
 from tests.pg import SessionSchema
-from tests.server.conftest import Team, WireClient, accepted, make_team, new_id, post_frame
+from tests.server.conftest import Team, WireClient, accepted, event_of, make_team, new_id, post_frame
 
 PROMISED = 2.0
 """Seconds within which every open connection of the inspector must be closed (issue 14 §3)."""
@@ -75,6 +75,9 @@ async def test_revoking_closes_every_open_connection_and_stores_nothing_more(
     answers = [f for f in laptop.frames if isinstance(f, (Ack, Error)) and f.id == late["id"]]
     assert all(isinstance(f, Error) and f.code == "unauthorized" for f in answers), answers
     await not_stored(lead, through=hmic, command_id=str(late["id"]))
+    revoked = await event_of(lead, "inspector.revoked")  # the log records it; everyone's roster follows
+    assert revoked.actor is None and revoked.data == {"inspector_id": team.cqc.inspector.id}
+    assert all(e.actor != team.cqc.inspector for e in lead.events if e.seq > revoked.seq)
     refused = await WireClient.open(server.url)  # and the token no longer opens a connection
     await refused.send({"type": "hello", "token": team.cqc.token, "since": 0})
     assert isinstance(await refused.recv(), Error)
@@ -104,18 +107,47 @@ async def test_a_changed_role_closes_the_connection_and_the_same_token_comes_bac
     assert isinstance(again, Error) and again.code == "forbidden"
     fence = await accepted(hmic, post_frame())
     log = await hmic.wait_seq(fence.seq)
+    changed = await event_of(hmic, "inspector.role-changed")
+    assert changed.data == {"inspector_id": team.lead.inspector.id, "role": "inspector", "was": "lead"}
     assert [e.kind for e in log].count("deputy.named") == 1, "the demoted lead still named a deputy"
     assert hmic.ws.state is State.OPEN, "another inspector's connection was closed"
     for client in (back, hmic):
         await client.close()
 
 
-async def test_an_unknown_inspector_is_named_and_nothing_changes(team: Team, db_url: str) -> None:
-    result = await asyncio.to_thread(
-        CliRunner().invoke, main, ["inspector", "role", "999", "--role", "lead", "--db", db_url]
-    )
+async def test_a_client_cannot_revoke_or_change_a_role(server: TeamServer, team: Team) -> None:
+    """Only an administrator, through the command line, changes the team; not even the lead's app."""
+    lead = await WireClient.join(server.url, team.lead.token)
+    target = team.cqc.inspector.id
+    for frame in ({"type": "inspector.revoke", "inspector_id": target},
+                  {"type": "inspector.change-role", "inspector_id": target, "role": "lead"}):
+        refused = await lead.command({**frame, "id": new_id()})
+        assert isinstance(refused, Error) and refused.code == "unknown_type", refused
+    cqc = await WireClient.join(server.url, team.cqc.token)
+    assert cqc.me.role is Role.INSPECTOR
+    for client in (lead, cqc):
+        await client.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["inspector", "role", "999", "--role", "lead"], "no inspector with id 999"),
+        (["inspector", "revoke", "999"], "no inspector with id 999"),
+        (["inspector", "role", "{lead}", "--role", "lead"], "is already Lead inspector"),
+        (["inspector", "revoke", "{revoked}"], "holds no live token"),
+    ],
+)
+async def test_a_change_that_changes_nothing_is_refused_and_named(
+    team: Team, db_url: str, args: list[str], says: str
+) -> None:
+    await run_cli("inspector", "revoke", str(team.hmic.inspector.id), "--db", db_url)
+    ids = {"lead": team.lead.inspector.id, "revoked": team.hmic.inspector.id}
+    command = [arg.format(**ids) for arg in args] + ["--db", db_url]
+    result = await asyncio.to_thread(CliRunner().invoke, main, command)
     assert result.exit_code != 0
-    assert "no inspector with id 999" in result.output
+    assert says in result.output
+    assert "Traceback" not in result.output
 
 
 # ---------------------------------------------------------------- two instances on one PostgreSQL database

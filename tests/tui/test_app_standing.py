@@ -15,12 +15,18 @@ from click.testing import CliRunner
 from shared.cli import main
 from shared.protocol import REVOKED_REASON
 from shared.vocabulary import Role
+from tui.app import TriangulateApp
 
-from .app_server import live, make_app, notified, running_server, wait_for
+from .app_server import lead_and_inspector, live, make_app, notified, running_server, wait_for
 
 SIZE = (100, 30)
 ASHA, BEN = 1, 2
 """Inspector ids as seeded by tests/tui/app_server.py (the first inspection's lead, then its CQC inspector)."""
+
+
+def server_db(tmp_path: Path) -> str:
+    """The database of ``running_server(tmp_path)``."""
+    return f"sqlite:///{tmp_path / 'server.db'}"
 
 
 async def triangulate(*args: str) -> None:
@@ -57,3 +63,20 @@ async def test_a_changed_role_reconnects_and_says_so(tmp_path: Path) -> None:
             assert notified(asha, "You are now Inspector")
             await live(pilot)
             assert asha.auth_error is None and asha.is_running
+
+
+def roster(app: TriangulateApp) -> str:
+    return str(app.board.query_one("#roster").render())
+
+
+async def test_the_rest_of_the_team_sees_a_revocation_and_a_new_role_on_the_roster(tmp_path: Path) -> None:
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pilot, ben, _):
+        assert "Ben Okafor" in roster(asha) and "2 of 2 connected" in roster(asha)
+
+        await triangulate("inspector", "role", str(BEN), "--role", "qa-manager", "--db", server_db(tmp_path))
+        await wait_for(pilot, lambda: "CQC QA" in roster(asha), "Ben's new role on Asha's roster")
+
+        await triangulate("inspector", "revoke", str(BEN), "--db", server_db(tmp_path))
+        await wait_for(pilot, lambda: "Ben Okafor" not in roster(asha), "Ben off Asha's roster")
+        assert "1 of 1 connected" in roster(asha)
+        await wait_for(pilot, lambda: ben.auth_error is not None, "Ben's app stopped")
