@@ -4,9 +4,12 @@ A connection authenticates once, but the lead may revoke a token or change a rol
 line, in another process, while the server runs. Every server instance reads the standing of everyone connected
 to it every ``WATCH_SECONDS`` (one indexed query) and closes the connections of anyone revoked, or whose role
 changed, with 4401: nothing more is sent to them from then on. Reading the database, rather than waiting for a
-notification, works the same on SQLite (which has none) and on every PostgreSQL instance. Commands are judged by
-the actor's standing in their own transaction anyway (server/team.py), so one sent before the close is not
-stored for a revoked inspector.
+notification, works the same on SQLite (which has none) and on every PostgreSQL instance.
+
+Two more edges make "nothing more" exact. The change's own event closes the connections as it is published,
+before it or any later event is sent to them (``heard``), so no event after a revocation in the log reaches the
+revoked inspector. And commands are judged by the actor's standing in their own transaction (server/team.py), so
+one sent before the close is not stored for a revoked inspector.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from sqlmodel import Session
 
 from server.hub import Hub
 from server.team import standings
-from shared.protocol import REVOKED_REASON, role_changed_reason
+from shared.protocol import REVOKED_REASON, Event, role_changed_reason
+from shared.team import INSPECTOR_REVOKED, TEAM_KINDS, RoleChanged
 from shared.vocabulary import Role
 
 log = logging.getLogger(__name__)
@@ -49,6 +53,23 @@ class StandingWatch:
                 await self.check()
             except Exception:  # an unreachable database: the writer refuses their commands anyway; look again
                 log.exception("could not read the standing of connected inspectors")
+
+    def heard(self, inspection_id: int, event: Event) -> None:
+        """A team change, published in log order (server/notify.py): close their connections before this event, or
+        any after it, is sent, whichever instance or process recorded it. ``check`` remains the promise: it needs
+        no event to arrive (SQLite's command-line writes are read every two seconds)."""
+        if event.kind not in TEAM_KINDS:
+            return
+        keep: Role | None = None  # a connection already holding the new role (it reconnected) stays open
+        if event.kind == INSPECTOR_REVOKED:
+            reason = REVOKED_REASON
+        else:
+            keep = RoleChanged.model_validate(event.data).role
+            reason = role_changed_reason(keep)
+        whose = (inspection_id, event.data.get("inspector_id"))
+        for connection in self._hub.connections():
+            if (connection.inspection_id, connection.inspector.id) == whose and connection.inspector.role is not keep:
+                connection.dismiss(reason)
 
     async def check(self) -> None:
         connections = self._hub.connections()
