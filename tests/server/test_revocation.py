@@ -13,10 +13,16 @@ from collections.abc import AsyncIterator
 
 import pytest
 from click.testing import CliRunner
+from sqlmodel import Session
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
+from server import store
 from server.app import ServerConfig, TeamServer
+from server.commands import apply_command
+from server.errors import CommandRejected
+from server.models import utcnow
+from shared.alerts import NameDeputy
 from shared.cli import main
 from shared.protocol import REVOKED_REASON, UNAUTHORIZED_CLOSE, Ack, Error, Event, is_role_change
 from shared.vocabulary import Role
@@ -118,6 +124,22 @@ async def test_a_changed_role_closes_the_connection_and_the_same_token_comes_bac
     assert hmic.ws.state is State.OPEN, "another inspector's connection was closed"
     for client in (back, hmic):
         await client.close()
+
+
+async def test_the_writer_judges_each_command_by_the_standing_its_actor_has_now(team: Team, db_url: str) -> None:
+    """Whatever a connection learnt at hello, the command's own transaction reads the actor's token and role: the
+    path every command takes, so no window between a change and the close lets a stale standing through."""
+    await run_cli("inspector", "role", str(team.lead.inspector.id), "--role", "inspector", "--db", db_url)
+    await run_cli("inspector", "revoke", str(team.cqc.inspector.id), "--db", db_url)
+    engine = store.connect(db_url)
+    try:
+        for stale, code in ((team.lead.inspector, "forbidden"), (team.cqc.inspector, "unauthorized")):
+            command = NameDeputy(id=new_id(), inspector_id=team.hmic.inspector.id)
+            with Session(engine) as session, pytest.raises(CommandRejected) as refused:
+                apply_command(session, inspection_id=team.inspection.id, actor=stale, command=command, at=utcnow())
+            assert refused.value.code == code
+    finally:
+        engine.dispose()
 
 
 async def test_a_client_cannot_revoke_or_change_a_role(server: TeamServer, team: Team) -> None:
