@@ -40,6 +40,7 @@ from server.limits import (
 )
 from server.models import utcnow
 from server.notify import Relay
+from server.standing import StandingWatch
 from server.tls import server_context
 from server.writer import Submission, Writer
 from shared.protocol import (
@@ -98,6 +99,8 @@ class TeamServer:
         self._watch_task: asyncio.Task[None] | None = None
         self._relay: Relay | None = None
         self._relay_task: asyncio.Task[None] | None = None
+        self._standing: StandingWatch | None = None
+        self._standing_task: asyncio.Task[None] | None = None
         self._server: Server | None = None
 
     @property
@@ -130,6 +133,8 @@ class TeamServer:
         self._relay = Relay(self._engine, self._broadcast, lambda inspection_id: bool(self.hub.online(inspection_id)))
         await self._relay.start()
         self._relay_task = asyncio.create_task(self._relay.run(), name="relay")
+        self._standing = StandingWatch(self._engine, self.hub)
+        self._standing_task = asyncio.create_task(self._standing.run(), name="standing")
         self._server = await serve(
             self._handle,
             self.config.host,
@@ -145,7 +150,7 @@ class TeamServer:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        for task in (self._relay_task, self._watch_task, self._writer_task):
+        for task in (self._standing_task, self._relay_task, self._watch_task, self._writer_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -298,6 +303,8 @@ class TeamServer:
     def _broadcast(self, inspection_id: int, event: Event) -> None:
         """Send an event (committed here or by another process) to this inspection's connections; alert changes
         may move a deadline, so the watch looks again."""
+        if self._standing is not None:  # a revoked inspector gets neither this event nor any after it
+            self._standing.heard(inspection_id, event)
         self.hub.broadcast(inspection_id, event)
         moves_deadlines = event.kind.startswith(("alert.", "deadlines.")) and event.kind != "alert.overdue"
         if self._watch is not None and moves_deadlines:

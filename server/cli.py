@@ -9,6 +9,7 @@ import asyncio
 import logging
 import os
 import signal
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from sqlmodel import Session
 from server import store
 from server.app import ServerConfig, TeamServer
 from server.cli_errors import CleanCommand, CleanErrors, listening, one_line, os_reason
+from server.commands import apply_command
+from server.errors import CommandRejected
 from server.limits import (
     DEFAULT_COMMAND_BURST,
     DEFAULT_COMMAND_RATE,
@@ -26,11 +29,15 @@ from server.limits import (
     DEFAULT_MAX_CONNECTIONS,
 )
 from server.meetings import minutes_of
+from server.models import InspectorRow, utcnow
 from server.report import FORMATS, render_report
 from server.schema import SchemaError, display_url
+from server.team import ChangeRole, RevokeInspector
 from server.tls import TlsConfigError, server_context
 from shared.meetings import MeetingKind, minutes_markdown
+from shared.protocol import Event
 from shared.redact import redact_handlers
+from shared.team import RoleChanged
 from shared.vocabulary import Framework, Inspectorate, Role
 
 
@@ -174,7 +181,7 @@ def inspection_list(db_url: str) -> None:
 
 @click.group(cls=CleanErrors)
 def inspector() -> None:
-    """Add, list and revoke team members."""
+    """Add, list and revoke team members, and change their role."""
 
 
 @inspector.command("add")
@@ -221,16 +228,44 @@ def inspector_list(inspection_id: int, db_url: str) -> None:
         click.echo(f"{member.id}\t{member.name}\t{member.inspectorate.label}\t{member.role.label}\t{state}")
 
 
+def _team_change(db_url: str, command: RevokeInspector | ChangeRole) -> Event:
+    """Record a change to the team in its inspection's log, through the path every command takes (actor null: the
+    server itself). Running servers close the inspector's open connections within moments (server/standing.py)."""
+    engine = _engine(db_url)
+    with Session(engine) as session:
+        member = session.get(InspectorRow, command.inspector_id)
+        if member is None:
+            raise click.BadParameter(f"no inspector with id {command.inspector_id}", param_hint="INSPECTOR_ID")
+        try:
+            applied = apply_command(
+                session, inspection_id=member.inspection_id, actor=None, command=command, at=utcnow()
+            )
+        except CommandRejected as refused:
+            raise click.ClickException(f"nothing changed: {refused.message}") from None
+        session.commit()
+    assert applied.event is not None  # a fresh command id: always a new event
+    return applied.event
+
+
 @inspector.command("revoke")
 @click.argument("inspector_id", type=int)
 @db_option
 def inspector_revoke(inspector_id: int, db_url: str) -> None:
-    """Revoke every token of INSPECTOR_ID; they can no longer connect."""
-    try:
-        count = store.revoke_inspector(_engine(db_url), inspector_id=inspector_id)
-    except store.NotFound as exc:
-        raise click.BadParameter(str(exc), param_hint="INSPECTOR_ID") from None
-    click.echo(f"Revoked {count} token(s) of inspector {inspector_id}")
+    """Revoke every token of INSPECTOR_ID: their open apps are disconnected within 2 seconds, on every server."""
+    command = RevokeInspector(id=f"cli-revoke-{uuid.uuid4().hex[:16]}", inspector_id=inspector_id)
+    event = _team_change(db_url, command)
+    click.echo(f"Revoked inspector {inspector_id} (event {event.seq}); their open apps are disconnected")
+
+
+@inspector.command("role")
+@click.argument("inspector_id", type=int)
+@click.option("--role", required=True, type=_choice(Role), help="Their new role.")
+@db_option
+def inspector_role(inspector_id: int, role: str, db_url: str) -> None:
+    """Give INSPECTOR_ID another role: their open apps reconnect within 2 seconds and act in the new role."""
+    command = ChangeRole(id=f"cli-role-{uuid.uuid4().hex[:16]}", inspector_id=inspector_id, role=Role(role))
+    changed = RoleChanged.model_validate(_team_change(db_url, command).data)
+    click.echo(f"Inspector {inspector_id} is now {changed.role.label} (was {changed.was.label})")
 
 
 @click.group(cls=CleanErrors)

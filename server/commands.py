@@ -16,7 +16,19 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server import alerts, cases, deadlines, enquiries, fieldwork, findings, grades, meetings, notify, personal_data
+from server import (
+    alerts,
+    cases,
+    deadlines,
+    enquiries,
+    fieldwork,
+    findings,
+    grades,
+    meetings,
+    notify,
+    personal_data,
+    team,
+)
 from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
 from shared import alerts as alert_commands
@@ -27,6 +39,7 @@ from shared import grades as grade_commands
 from shared import meetings as meeting_commands
 from shared import triangulation as link_commands
 from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding, WithdrawFinding
+from shared.team import INSPECTOR_REVOKED, ROLE_CHANGED
 
 Handler = Callable[..., BaseModel | dict[str, Any]]
 
@@ -75,6 +88,8 @@ HANDLERS: dict[type[Command], tuple[str, Handler]] = {
     case_commands.AllocateCase: ("case.allocated", cases.allocate),
     case_commands.RecordCaseProgress: ("case.progressed", cases.progress),
     case_commands.SetPersonalDataPolicy: ("personal-data.set", cases.set_policy),
+    team.RevokeInspector: (INSPECTOR_REVOKED, team.revoke_inspector),
+    team.ChangeRole: (ROLE_CHANGED, team.change_role),
 }
 
 
@@ -103,6 +118,8 @@ def apply_command(
 
     ``actor`` is None only for what the server records itself.
     """
+    if actor is not None:  # as they stand now: refused if revoked, judged by their present role
+        actor = team.current_actor(session, actor)
     actor_id = actor.id if actor is not None else None
     # Take the inspection's row lock first: another server process on the same PostgreSQL database applying a
     # command to this inspection waits until we commit, so the idempotency check, the handler's reads and the

@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from shared.protocol import Ack, Event, Frame, Inspector, Presence, encode
+from shared.protocol import UNAUTHORIZED_CLOSE, Ack, Event, Frame, Inspector, Presence, encode
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class Connection:
         """The highest event seq handed to this connection (sent, queued, or covered by the replay)."""
         self._held: list[tuple[int, str]] = []
         """Acks whose event has not reached this connection yet, as (seq, frame)."""
+        self._closer: asyncio.Task[None] | None = None
 
     def offer(self, text: str, seq: int | None = None) -> None:
         """Send a frame without waiting: now if the socket keeps up, else after those already waiting."""
@@ -56,9 +57,8 @@ class Connection:
             if seq is None or seq > self._replayed_upto:
                 broadcast([self.websocket], text)
         elif len(self._backlog) >= self._limit:
-            self._closing = True
             log.warning("closing connection of inspector %s: send queue overflow", self.inspector.id)
-            asyncio.get_running_loop().create_task(self._drop())
+            self._close(OVERFLOW_CLOSE, "send queue overflow; reconnect to catch up")
             return
         else:
             self._backlog.append((seq, text))
@@ -87,15 +87,24 @@ class Connection:
         transport = self.websocket.transport
         return transport is not None and transport.get_write_buffer_size() < WRITE_LIMIT
 
-    async def _drop(self) -> None:
+    def dismiss(self, reason: str) -> None:
+        """Access revoked or role changed: nothing more is sent from now on, and the socket closes with 4401."""
+        self._close(UNAUTHORIZED_CLOSE, reason)
+
+    def _close(self, code: int, reason: str) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._backlog.clear()
+        self._closer = asyncio.get_running_loop().create_task(self._drop(code, reason))
+
+    async def _drop(self, code: int, reason: str) -> None:
         """Close politely if the reader takes the close frame; a reader that never reads is cut off.
 
         ``close()`` first waits for the send buffer to drain, which a stalled reader never allows.
         """
         try:
-            await asyncio.wait_for(
-                self.websocket.close(OVERFLOW_CLOSE, "send queue overflow; reconnect to catch up"), CLOSE_GRACE
-            )
+            await asyncio.wait_for(self.websocket.close(code, reason), CLOSE_GRACE)
         except TimeoutError:
             self.websocket.transport.abort()
 
@@ -146,6 +155,10 @@ class Hub:
     def connections_of(self, inspection_id: int, inspector_id: int) -> int:
         """How many live connections this inspector has (for the per-inspector cap)."""
         return sum(1 for c in self._rooms.get(inspection_id, ()) if c.inspector.id == inspector_id)
+
+    def connections(self) -> list[Connection]:
+        """Every connection here, of every inspection."""
+        return [connection for room in self._rooms.values() for connection in room]
 
     def online(self, inspection_id: int) -> list[int]:
         return sorted({c.inspector.id for c in self._rooms.get(inspection_id, ())})

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine, select
 
 from server import schema
-from server.models import EventRow, InspectionRow, InspectorRow, TokenRow, utcnow
+from server.models import EventRow, InspectionRow, InspectorRow, TokenRow
 from shared.fieldwork import end_before_start
 from shared.protocol import Event, Inspection, Inspector
 from shared.text import TextRefused, clean
@@ -192,20 +192,6 @@ def add_inspector(
         session.commit()
         session.refresh(row)
         return inspector_model(row), token
-
-
-def revoke_inspector(engine: Engine, *, inspector_id: int) -> int:
-    """Revoke every live token of an inspector; returns how many were revoked."""
-    with Session(engine) as session:
-        if session.get(InspectorRow, inspector_id) is None:
-            raise NotFound(f"no inspector with id {inspector_id}")
-        live = session.exec(
-            select(TokenRow).where(TokenRow.inspector_id == inspector_id, TokenRow.revoked_at == None)  # noqa: E711
-        ).all()
-        for token in live:
-            token.revoked_at = utcnow()
-        session.commit()
-        return len(live)
 
 
 def list_inspectors(engine: Engine, *, inspection_id: int) -> list[tuple[Inspector, bool]]:

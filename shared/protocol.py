@@ -50,7 +50,24 @@ def utc_text(moment: datetime) -> str:
 UtcDatetime = Annotated[datetime, PlainSerializer(utc_text, return_type=str)]
 
 UNAUTHORIZED_CLOSE = 4401
-"""WebSocket close code after a failed handshake."""
+"""WebSocket close code after a failed handshake, and for an open connection whose access was revoked or whose
+role changed (the reason says which)."""
+
+REVOKED_REASON = "access to this inspection was revoked"
+"""Close reason (with 4401) when the inspector's token is revoked while connected: stop, do not reconnect."""
+
+ROLE_CHANGED_REASON = "role changed"
+"""How the close reason (with 4401) begins when the inspector's role changed while connected: reconnect with the
+same token, and ``welcome`` carries the new role."""
+
+
+def role_changed_reason(role: Role) -> str:
+    return f"{ROLE_CHANGED_REASON} to {role.label}; reconnect"
+
+
+def is_role_change(reason: str) -> bool:
+    """A 4401 close that asks the client to reconnect (its token is still good), rather than to stop."""
+    return reason.startswith(ROLE_CHANGED_REASON)
 
 TOO_MANY_CONNECTIONS_CLOSE = 4429
 """Close code when an inspector already has the server's maximum of simultaneous connections."""

@@ -25,7 +25,8 @@ from textual.message import Message
 from textual.screen import Screen
 
 from shared.personal_data import ERROR_CODE
-from shared.protocol import AmendFinding, Command, FindingFields, PostFinding
+from shared.protocol import AmendFinding, Command, FindingFields, Inspector, PostFinding
+from shared.team import TEAM_KINDS
 from tui import messages as m
 from tui.alerts import is_alert_command
 from tui.app_alerts import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
@@ -225,6 +226,7 @@ class TriangulateApp(
         changed: dict[str, FindingView] = {}
         news: list[FindingView] = []
         withdrawn: list[FindingView] = []  # our findings someone else withdrew
+        team_changed = False  # someone revoked or given another role: the roster shows it
         for item in batch.items:
             match item:
                 case m.EventReceived(event=event):
@@ -237,11 +239,13 @@ class TriangulateApp(
                             elif event.kind == WITHDRAWN and self._is_mine(view):
                                 withdrawn.append(view)
                     self._evidence_event(event)
+                    team_changed = team_changed or event.kind in TEAM_KINDS
                 case m.Connected(welcome=welcome):
                     if self._on_first_welcome is not None:
                         self._first_welcome(self._on_first_welcome)
                         self._on_first_welcome = None
                     first = self.state.me is None
+                    self._role_changed(self.state.me, welcome.inspector)
                     self.state.welcome(welcome)
                     if first:  # now we know who we are: show our unsent findings, and say so if none
                         for command in self.store.pending():
@@ -280,6 +284,8 @@ class TriangulateApp(
                     self._reset()
                     changed.clear()
         changed.update((view.id, view) for view in self.state.take_side_changes())  # a link repaints both ends
+        if team_changed:
+            self.board.show_team()
         self._show_changes(changed.values(), news)
         self._announce_withdrawals(withdrawn)
         self._alerts_after_batch()
@@ -341,6 +347,11 @@ class TriangulateApp(
             remember()
         except OSError as exc:  # the settings directory is not writable: the app still works, but say so
             self.notify(f"This server will not be remembered: {exc}", title="Settings not saved", severity="warning")
+
+    def _role_changed(self, was: Inspector | None, now: Inspector) -> None:
+        """The lead gave us another role (the server closed the connection to say so): say what we are now."""
+        if was is not None and was.id == now.id and was.role is not now.role:
+            self.notify(f"You are now {now.role.label} (was {was.role.label}).", title="Your role changed")
 
     def _auth_failed(self, message: str) -> None:
         self.auth_error = message

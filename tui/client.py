@@ -45,6 +45,7 @@ from shared.protocol import (
     Welcome,
     decode_server,
     encode,
+    is_role_change,
     refused_for_good,
 )
 from shared.ratelimit import TokenBucket
@@ -224,9 +225,14 @@ class TeamClient:
                         reason = str(broken)
                     except ConnectionClosed as lost:
                         if lost.rcvd is not None and lost.rcvd.code == UNAUTHORIZED_CLOSE:
-                            yield AuthFailed(lost.rcvd.reason or "the server refused this token")
-                            return
-                        reason = _closed_reason(lost)
+                            # Refused or revoked: stop. The role changed: the token still works, so reconnect
+                            # as after any drop; the new ``welcome`` carries the new role.
+                            if not is_role_change(lost.rcvd.reason):
+                                yield AuthFailed(lost.rcvd.reason or "the server refused this token")
+                                return
+                            reason = lost.rcvd.reason
+                        else:
+                            reason = _closed_reason(lost)
                     finally:
                         self._ws = None
                         self._connected = self._live = False

@@ -31,6 +31,7 @@ from shared.protocol import (
     Welcome,
     WithdrawFinding,
 )
+from shared.team import INSPECTOR_REVOKED, TEAM_KINDS, InspectorRevoked, RoleChanged
 from shared.triangulation import Corroboration, Source, corroboration
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 from tui.alerts import AlertBook, is_alert_kind
@@ -135,6 +136,9 @@ class TeamState:
 
     findings: dict[str, FindingView] = field(default_factory=dict)
     team: dict[int, Inspector] = field(default_factory=dict)
+    revoked: set[int] = field(default_factory=set)
+    """Members whose access was revoked (``inspector.revoked``): still in ``team`` so their past work keeps its
+    names, but no longer on the roster."""
     online: set[int] = field(default_factory=set)
     inspection: Inspection | None = None
     me: Inspector | None = None
@@ -183,6 +187,10 @@ class TeamState:
 
     def presence(self, online: Iterable[int]) -> None:
         self.online = set(online)
+
+    def members(self) -> list[Inspector]:
+        """The team as it is now: everyone whose access was not revoked."""
+        return [member for member in self.team.values() if member.id not in self.revoked]
 
     def apply(self, event: Event) -> FindingView | None:
         """Fold one event in; returns the finding that changed. Replayed events (seq <= head) are no-ops."""
@@ -238,6 +246,19 @@ class TeamState:
         if self.inspection is not None and policy in ("warn", "refuse"):
             self.inspection = self.inspection.model_copy(update={"personal_data_policy": policy})
 
+    def _change_team(self, event: Event) -> None:
+        """The administrator revoked a member or changed a role; our own role comes with the next welcome."""
+        try:
+            change = (InspectorRevoked if event.kind == INSPECTOR_REVOKED else RoleChanged).model_validate(event.data)
+        except ValidationError:
+            return
+        if isinstance(change, InspectorRevoked):
+            self.revoked.add(change.inspector_id)
+            return
+        member = self.team.get(change.inspector_id)
+        if member is not None:
+            self.team[member.id] = member.model_copy(update={"role": change.role})
+
     def _apply_kind(self, event: Event, side: set[str]) -> str | None:
         if is_grade_kind(event.kind):
             self.grades.apply(event.kind, event.data, as_utc(event.at), event.actor.id if event.actor else None)
@@ -251,6 +272,9 @@ class TeamState:
             return None
         if event.kind == POLICY_SET:
             self._set_policy(event)
+            return None
+        if event.kind in TEAM_KINDS:
+            self._change_team(event)
             return None
         if is_alert_kind(event.kind):
             self.alerts.apply(event)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
@@ -29,6 +30,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server import store
 from server.app import ServerConfig, TeamServer
+from shared.cli import main
 from shared.protocol import (
     Ack,
     Error,
@@ -284,13 +286,10 @@ def make_team(db_url: str, name: str = "Northmoor") -> Team:
 
 
 def revoke(db_url: str, member: Member) -> None:
-    engine = store.connect(db_url)
-    try:
-        store.revoke_inspector(engine, inspector_id=member.inspector.id)
-    finally:
-        dispose = getattr(engine, "dispose", None)
-        if dispose is not None:
-            dispose()
+    """Revoke the member's token as an administrator does: ``triangulate inspector revoke``."""
+    command = ["inspector", "revoke", str(member.inspector.id), "--db", db_url]
+    result = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture

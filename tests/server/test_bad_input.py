@@ -246,7 +246,10 @@ async def test_revoked_token_is_unauthorized(server: TeamServer, team: Team, db_
     await client.send({"type": "hello", "token": team.cqc.token, "since": 0})
     await assert_only_unauthorized(client)
     bob = await WireClient.join(server.url, team.hmic.token)  # others unaffected
-    assert [e.actor for e in bob.replay] == [team.cqc.inspector]  # their findings stay
+    assert [(e.kind, e.actor) for e in bob.replay] == [  # their findings stay; the log records the revocation
+        ("finding.posted", team.cqc.inspector),
+        ("inspector.revoked", None),
+    ]
     await bob.close()
 
 

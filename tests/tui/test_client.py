@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from server import store as server_store
 from server.app import ServerConfig, TeamServer
+from shared.cli import main
 from shared.protocol import AmendFinding, ErrorCode, Event, FindingPosted, Inspector, PostFinding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, Role
 from tui.client import TeamClient, backoff_delay
@@ -340,9 +342,8 @@ async def test_wrong_token_is_auth_failed_and_stops(server: TeamServer, stores: 
 
 
 async def test_revoked_token_is_auth_failed(server: TeamServer, team: Team, db_url: str, stores: Any) -> None:
-    engine = server_store.connect(db_url)
-    server_store.revoke_inspector(engine, inspector_id=team.cqc.inspector.id)
-    engine.dispose()
+    revoked = CliRunner().invoke(main, ["inspector", "revoke", str(team.cqc.inspector.id), "--db", db_url])
+    assert revoked.exit_code == 0, revoked.output
     inbox = Inbox(TeamClient(server.url, team.cqc.token, stores("cqc"), **FAST))
     await inbox.next(AuthFailed)
     await inbox.ended()

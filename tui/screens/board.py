@@ -116,7 +116,7 @@ class BoardScreen(Screen[None]):
 
     def show_team(self) -> None:
         online = self.state.online if self.connected else None
-        self.query_one("#roster", Roster).show_team(self.state.team.values(), online, self._me_id())
+        self.query_one("#roster", Roster).show_team(self.state.members(), online, self._me_id())
         self.query_one("#filter-bar", FilterBar).set_team(self.state.team.values())
 
     def finding_changed(self, view: FindingView) -> None:
