@@ -26,9 +26,10 @@ from server.models import InspectionRow, utcnow
 from server.personal_data import local_date
 from shared.annex_a import AnnexAFileError, CaseRecord, ImportResult, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
-from shared.cases import MAX_BATCH, MAX_DIGESTS, DrawSample, ImportCases
+from shared.cases import MAX_BATCH, MAX_DIGESTS, SOURCE_LENGTH, DrawSample, ImportCases
 from shared.protocol import Command
 from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, balance_report
+from shared.text import TextRefused, clean
 
 inspection_option = click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
 
@@ -75,6 +76,7 @@ def _command_id(kind: str) -> str:
 @db_option
 def import_(inspection_id: int, file: Path, strict: bool, db_url: str) -> None:
     """Import the Annex A list in FILE (CSV or XLSX), keeping only what sampling needs (docs/cases.md)."""
+    source = _source_name(file)
     engine = _engine(db_url)
     inspection = _inspection(engine, inspection_id)
     now = utcnow()
@@ -91,10 +93,19 @@ def import_(inspection_id: int, file: Path, strict: bool, db_url: str) -> None:
         raise click.ClickException("nothing imported: no row could be read as a case")
     # Names become salted digests here and go no further: not stored, logged or printed.
     digests = sorted(result.name_index(salt).digests)
-    applied = _apply(engine, inspection_id, list(_import_commands(result.cases, digests, file.name)), now)
+    applied = _apply(engine, inspection_id, list(_import_commands(result.cases, digests, source)), now)
     seqs = [outcome.seq for outcome in applied]
     click.echo(f"Imported {len(result.cases)} case(s) and {len(digests)} name digest(s) into inspection "
                f"{inspection_id} (events {seqs[0]}–{seqs[-1]}).")
+
+
+def _source_name(file: Path) -> str:
+    """The file's name as the import records it: text like any other, and at most ``SOURCE_LENGTH`` characters."""
+    try:
+        name = clean(file.name)
+    except TextRefused as refused:
+        raise click.BadParameter(f"the file name {refused}: rename the file", param_hint="FILE") from None
+    return name if len(name) <= SOURCE_LENGTH else name[: SOURCE_LENGTH - 1] + "…"
 
 
 def _import_commands(records: Sequence[CaseRecord], digests: Sequence[str], source: str) -> Iterator[ImportCases]:

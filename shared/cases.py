@@ -23,6 +23,8 @@ MAX_BATCH = 100
 """Cases per ``cases.import`` command: about 40 KiB of JSON, under the server's 64 KiB frame limit."""
 MAX_DIGESTS = 400
 """Name digests per ``cases.import`` command (64 hex characters each)."""
+SOURCE_LENGTH = 200
+"""Characters of the imported file's name kept with the cases, for the record."""
 MAX_GOOD_PRACTICE = 10
 MAX_SAMPLE = 500
 
@@ -51,7 +53,7 @@ class ImportCases(Command):
     type: Literal["cases.import"] = "cases.import"
     cases: Annotated[list[CaseRecord], Field(min_length=1, max_length=MAX_BATCH)]
     name_digests: Annotated[list[Digest], Field(max_length=MAX_DIGESTS)] = []
-    source: Annotated[str, Field(min_length=1, max_length=200)]
+    source: Annotated[str, Field(min_length=1, max_length=SOURCE_LENGTH)]
 
     @model_validator(mode="after")
     def _unique(self) -> ImportCases:

@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from shared.cli import main
 from tests.server.conftest import make_team
+from tests.shared.annex_a_files import csv_rows, write_csv
 
 
 def run(*args: str) -> Result:
@@ -89,6 +90,17 @@ def test_a_missing_annex_a_file_is_named(db_path: Path) -> None:
     result = run("cases", "import", "--inspection", str(team.inspection.id), "annex-a.xlsx", "--db", db_url)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "'annex-a.xlsx' does not exist" in result.output
+
+
+def test_an_annex_a_file_whose_name_breaks_the_text_rules_is_refused_by_name(db_path: Path, tmp_path: Path) -> None:
+    """The file's name is recorded with the cases, so it follows the text rules; a terminal escape in it is named."""
+    db_url = f"sqlite:///{db_path}"
+    team = make_team(db_url)
+    file = write_csv(tmp_path / "annex\x1b[31ma.csv", csv_rows())
+    result = run("cases", "import", "--inspection", str(team.inspection.id), str(file), "--db", db_url)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "the file name must not contain U+001B (ESC)" in result.output
+    assert "rename the file" in result.output
 
 
 def test_lists_with_nothing_in_them_say_how_to_fill_them(db_path: Path) -> None:
