@@ -142,7 +142,7 @@ def test_cli_refuses_an_inspection_name_against_the_rules(db_url: str, name: str
     assert why in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     listed = CliRunner().invoke(main, ["inspection", "list", "--db", db_url])
-    assert listed.output == ""
+    assert listed.stdout == ""  # no inspection was made (the hint goes to stderr)
 
 
 def test_cli_refuses_an_inspector_name_against_the_rules(db_url: str, team: Team) -> None:
