@@ -21,7 +21,9 @@ from typing import ClassVar, Protocol
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from shared.personal_data import ERROR_CODE
@@ -42,6 +44,7 @@ from tui.screens.help import HelpScreen
 from tui.state import POSTED, WITHDRAWN, FindingView, TeamState
 from tui.store import LocalStore
 from tui.timefmt import Clock, utc_now
+from tui.widgets.plain import visible
 from tui.widgets.reporting_clock import fieldwork_label
 
 
@@ -175,6 +178,16 @@ class TriangulateApp(
         self._show_unsent()
         if self.client is not None:
             self._run_client()
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: the inspection's name is whatever the lead typed, so it is shown through ``plain``."""
+        return super().format_title(visible(title, one_line=True), visible(sub_title, one_line=True))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast, from any screen: its words may be a teammate's or the server's, so never markup."""
+        super().notify(visible(message), title=visible(title, one_line=True), severity=severity, timeout=timeout,
+                       markup=False)
 
     def _show_title(self) -> None:
         inspection = self.state.inspection

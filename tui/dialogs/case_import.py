@@ -29,6 +29,7 @@ from shared.annex_a_headers import FIELD_LABELS
 from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
 from shared.personal_data import NameIndex
 from tui.dialogs.command_form import SendDialog
+from tui.widgets.plain import assemble, plain
 
 MAX_SOURCE = 200
 FRAME_BYTES = 60 * 1024
@@ -118,7 +119,7 @@ def describe(found: ReadFile) -> Content:
     ]
     if found.unmapped:
         parts += [("Not read (their contents are ignored): ", "$text-muted"), "; ".join(found.unmapped) + "\n"]
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class CaseImport(SendDialog[list[ImportCases]]):
@@ -235,7 +236,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
             self.query_one("#send", Button).label = "Send  ctrl+s"
 
     def _error(self, text: str) -> None:
-        self.query_one("#case-error", Label).update(text)
+        self.query_one("#case-error", Label).update(plain(text))
 
     # ------------------------------------------------------------------ sending
 

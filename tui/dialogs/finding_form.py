@@ -22,6 +22,7 @@ from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Ju
 from tui.state import TeamState
 from tui.widgets.criteria_picker import CriteriaPicker
 from tui.widgets.guard_notice import guard_allows
+from tui.widgets.plain import plain
 
 FIELDS = ("agency", "judgement_area", "kind", "evidence_source", "criterion", "child_id", "text")
 
@@ -170,7 +171,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
     def _show_error(self, name: str, message: str) -> None:
         for label in self.query(f"#{name}-error"):
             assert isinstance(label, Label)
-            label.update(f"↑ {message}" if message else "")
+            label.update(plain(f"↑ {message}" if message else ""))
             label.set_class(bool(message), "-shown")
 
     def action_submit(self) -> None:
