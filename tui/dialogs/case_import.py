@@ -30,6 +30,7 @@ from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
 from shared.personal_data import NameIndex
 from tui.dialogs.command_form import SendDialog
 from tui.widgets.plain import assemble, plain
+from tui.widgets.plain_fields import PlainInput
 
 MAX_SOURCE = 200
 FRAME_BYTES = 60 * 1024
@@ -166,7 +167,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
                          id="case-import-intro")
             with Horizontal(classes="row"):
                 yield Label("File")
-                yield Input(placeholder="path to the file, then Enter to read it", compact=True, id="case-path")
+                yield PlainInput(placeholder="path to the file, then Enter to read it", compact=True, id="case-path")
             yield Checkbox("Strict: send nothing if any row is rejected", id="case-strict", compact=True)
             with VerticalScroll(id="case-found"):
                 yield Static(id="case-found-body")

@@ -25,6 +25,7 @@ from shared.protocol import Command, field_errors
 from tui.timefmt import to_local
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput, PlainTextArea
 
 Kind = Literal["line", "text", "choice", "time"]
 T = TypeVar("T")
@@ -169,7 +170,7 @@ class CommandForm(SendDialog[Command]):
         widget_id = f"field-{spec.name}"
         if spec.kind == "text":
             yield Label(spec.label, classes="text-label")
-            area = TextArea(str(spec.value or ""), id=widget_id, classes="field", soft_wrap=True,
+            area = PlainTextArea(str(spec.value or ""), id=widget_id, classes="field", soft_wrap=True,
                             show_line_numbers=False)
             if spec.placeholder:
                 area.placeholder = spec.placeholder
@@ -182,7 +183,7 @@ class CommandForm(SendDialog[Command]):
                                 value=spec.value if spec.value is not None else Select.NULL)
             else:
                 value = time_text(spec.value, self._tz) if isinstance(spec.value, datetime) else spec.value
-                widget = Input(str(value or ""), placeholder=spec.placeholder, compact=True, id=widget_id)
+                widget = PlainInput(str(value or ""), placeholder=spec.placeholder, compact=True, id=widget_id)
             with Horizontal(classes="row"):
                 yield Label(spec.label, classes="name")
                 yield widget

@@ -18,6 +18,7 @@ from shared.vocabulary import Agency, FindingKind, Inspectorate
 from tui.state import FindingFilter
 from tui.widgets.filter_query import build_query
 from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput
 
 
 class FilterDialog(ModalScreen[str | None]):
@@ -61,8 +62,8 @@ class FilterDialog(ModalScreen[str | None]):
             known = {m.id for m in self._team}
             yield from self._row("Author", Select(authors, prompt="anyone", compact=True, id="author",
                                                   value=c.author_id if c.author_id in known else Select.NULL))
-            yield from self._row("Child ID", Input(c.child_id or "", compact=True, id="child"))
-            yield from self._row("Text", Input(c.text or "", compact=True, id="text", placeholder="words"))
+            yield from self._row("Child ID", PlainInput(c.child_id or "", compact=True, id="child"))
+            yield from self._row("Text", PlainInput(c.text or "", compact=True, id="text", placeholder="words"))
             yield from self._row("Withdrawn", Checkbox("show withdrawn findings too", c.withdrawn, compact=True,
                                                        id="withdrawn"))
             with Horizontal(id="buttons"):

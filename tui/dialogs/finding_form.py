@@ -23,6 +23,7 @@ from tui.state import TeamState
 from tui.widgets.criteria_picker import CriteriaPicker
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput, PlainTextArea
 
 FIELDS = ("agency", "judgement_area", "kind", "evidence_source", "criterion", "child_id", "text")
 
@@ -78,10 +79,10 @@ class FindingForm(ModalScreen[FindingFields | None]):
                 EvidenceSource.choices(), prompt="Choose the source", compact=True, id="evidence_source",
                 value=init.get("evidence_source") or Select.NULL))
             yield from self._row("Criterion", "criterion", CriteriaPicker(init.get("criterion"), id="criterion"))
-            yield from self._row("Child unique ID", "child_id", Input(
+            yield from self._row("Child unique ID", "child_id", PlainInput(
                 init.get("child_id") or "", placeholder="optional — the LA's ID, never a name",
                 compact=True, id="child_id"))
-            yield TextArea(init.get("text") or "", id="text", soft_wrap=True, show_line_numbers=False)
+            yield PlainTextArea(init.get("text") or "", id="text", soft_wrap=True, show_line_numbers=False)
             yield Label("", classes="field-error", id="text-error")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)

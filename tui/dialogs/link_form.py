@@ -25,6 +25,7 @@ from shared.triangulation import Link, LinkFindings, Relation, Source, independe
 from tui.dialogs.command_form import SendDialog
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput
 
 MAX_SHOWN = 200
 FIELDS = ("other_finding_id", "relation", "note")
@@ -113,7 +114,7 @@ class LinkForm(SendDialog[LinkFindings]):
         with Vertical(id="link-form"):
             yield Label("Link this finding to another", id="link-title")
             yield Static(plain(self._summary), id="link-from")
-            yield Input(placeholder="Find the other finding: words from it, an author, an agency or its #ref",
+            yield PlainInput(placeholder="Find the other finding: words from it, an author, an agency or its #ref",
                         compact=True, id="link-search")
             yield OptionList(id="link-candidates")
             yield Label("", classes="field-error", id="error-other_finding_id")
@@ -124,7 +125,7 @@ class LinkForm(SendDialog[LinkFindings]):
             yield Label("", classes="field-error", id="error-relation")
             with Horizontal(classes="row"):
                 yield Label("Note", classes="name")
-                yield Input(placeholder="short and optional: why they agree or differ", max_length=500,
+                yield PlainInput(placeholder="short and optional: why they agree or differ", max_length=500,
                             compact=True, id="field-note")
             yield Label("", classes="field-error", id="error-note")
             yield Static("", id="link-effect")

@@ -30,6 +30,7 @@ from tui.state import TeamState
 from tui.timefmt import long_time, short_time, zone
 from tui.widgets.labels import AGENCY_SHORT, SUPPORT_MARK, short
 from tui.widgets.plain import assemble, plain, plain_text
+from tui.widgets.plain_fields import PlainInput
 from tui.widgets.support import describe_support, support_badge
 
 WHAT = {"finding": "Finding", "enquiry": "Enquiry", "alert": "Alert"}
@@ -84,7 +85,7 @@ class JourneyScreen(Screen[None]):
         yield Header()
         with Horizontal(id="journey-top"):
             yield Label("Child unique ID")
-            yield Input(self.child_id, placeholder="e.g. NM-10234", compact=True, id="journey-child")
+            yield PlainInput(self.child_id, placeholder="e.g. NM-10234", compact=True, id="journey-child")
             yield Static("", id="journey-known")
         yield DataTable(id="journey", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="journey-step"):

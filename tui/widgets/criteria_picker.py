@@ -24,6 +24,7 @@ from shared.criteria import Criterion, criterion, criterion_refusal, fitting, se
 from shared.vocabulary import Agency, Framework, JudgementArea
 from tui.coverage import cite, lead
 from tui.widgets.plain import assemble, plain
+from tui.widgets.plain_fields import PlainInput
 
 NONE_ID = "-"
 """The option id of 'no criterion' (never a criterion id: the protocol's pattern allows it, the catalogue has none)."""
@@ -89,7 +90,7 @@ class CriteriaPicker(Vertical):
         self._scoped = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Choose the agency first", compact=True, id="criterion-search")
+        yield PlainInput(placeholder="Choose the agency first", compact=True, id="criterion-search")
         yield Label(describe_choice(self.value), id="criterion-chosen")
         option_list = OptionList(id="criterion-list", compact=True)
         option_list.can_focus = False  # the search box keeps the focus; ↑/↓/Enter there drive the list

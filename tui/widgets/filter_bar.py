@@ -16,6 +16,7 @@ from textual.widgets import Input, Label
 from shared.protocol import Inspector
 from tui.widgets.filter_query import ParsedQuery, parse_query
 from tui.widgets.plain import assemble
+from tui.widgets.plain_fields import PlainInput
 
 PLACEHOLDER = "/ search: police weakness by:asha child:C-104 …"
 
@@ -54,7 +55,7 @@ class FilterBar(Horizontal):
         self.parsed = ParsedQuery()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, compact=True, id="search")
+        yield PlainInput(placeholder=PLACEHOLDER, compact=True, id="search")
         yield Label("", id="chips")
 
     @property

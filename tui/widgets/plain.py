@@ -48,6 +48,11 @@ _MULTI_LINE_WORK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 _ONE_LINE_WORK = re.compile(f"[\n\t{_MULTI_LINE_WORK.pattern[1:-1]}]")
 
 
+def needs_care(text: str) -> bool:
+    """True if ``visible`` would change ``text`` on one line (the cheap test for hot paths)."""
+    return _ONE_LINE_WORK.search(text) is not None
+
+
 def visible(text: str, *, one_line: bool = False) -> str:
     """``text`` with everything a terminal would act on replaced by something a reader can see (see above)."""
     if not (_ONE_LINE_WORK if one_line else _MULTI_LINE_WORK).search(text):
