@@ -17,7 +17,7 @@ from shared.protocol import Event, Inspection, Inspector, Welcome
 from tui.app import TriangulateApp
 from tui.store import LocalStore
 
-from .alerts_data import alert_log
+from .alerts_data import HARM_ID, alert_log
 from .app_data import ASHA, BEN, NORTHMOOR, NOW, TEAM, seed_events
 from .cases_data import case_log
 from .evidence_data import ENQUIRY_TO_LA, evidence_log
@@ -35,12 +35,13 @@ CORPUS: dict[str, str] = {
     "invisible": "zero\u200bwidth\u200cnon\u200djoiner\ufeff\u2060 sep\u2028line",
     "combining": "Z\u0336\u0335a\u0301\u0327l\u0300g\u0308o e\u0301 \u0e01\u0e34\u0e4a",
     "emoji": "emoji 👩🏽‍⚕️ 🏳️‍🌈 🇬🇧 😀 中文字",
-    "long": "long " + "x" * 10_000,
+    "long": "long " + "x" * 9_980,
 }
-"""Each kind of hostile text, by name; every field gets one, and every kind reaches a finding."""
+"""Each kind of hostile text, by name; every field gets one, and every kind reaches a finding (the long one
+fills a finding to its 10,000-character limit on one line)."""
 
 FIELDS = {"text", "summary", "immediate_action", "reason", "note", "question", "why", "answer", "rationale",
-          "comment", "title", "owner", "source", "informed_name", "reference", "message"}
+          "comment", "title", "owner", "source", "informed_name", "informed_role", "reference", "message"}
 """Event fields a person (or the server) writes freely."""
 
 TAG = "[/bold]"
@@ -78,7 +79,8 @@ def _actor(actor: Inspector | None) -> Inspector | None:
 
 def hostile_log() -> list[Event]:
     """Every fixture story (findings, evidence, grades, alerts, meetings, cases) with hostile free text, plus one
-    finding per kind of hostile text, an answered enquiry and a withdrawal; renumbered into one log."""
+    finding per kind of hostile text, an answered enquiry, an informed senior manager and a withdrawal; renumbered
+    into one log."""
     findings = seed_events()
     extra = [
         Event(seq=0, kind="finding.posted", actor=BEN, at=NOW - timedelta(minutes=60 - i),
@@ -89,6 +91,10 @@ def hostile_log() -> list[Event]:
     answered = Event(seq=0, kind="enquiry.answered", actor=ASHA, at=NOW - timedelta(minutes=5),
                      data={"enquiry_id": ENQUIRY_TO_LA, "status": "answered", "finding_ids": ["f002"],
                            "answer": "Consent sits with social workers."})
+    informed = Event(seq=0, kind="alert.informed", actor=ASHA, at=NOW - timedelta(minutes=3),
+                     data={"alert_id": HARM_ID, "status": "informed", "informed_name": "Dana Whitfield",
+                           "informed_role": "Director of Children's Services", "method": "phone",
+                           "informed_at": "2026-11-18T10:20:00.000Z"})
     withdrawn = Event(seq=0, kind="finding.withdrawn", actor=ASHA, at=NOW - timedelta(minutes=4),
                       data={"finding_id": "f004", "reason": "Recorded against the wrong child."})
     stories = [*findings, *evidence_log(), *grade_log(1), *alert_log(), *meeting_log(), *case_log(1)]
@@ -96,7 +102,7 @@ def hostile_log() -> list[Event]:
     seq = count(1)
     log = [
         event.model_copy(update={"seq": next(seq), "actor": _actor(event.actor), "data": _spoil(event.data, values)})
-        for event in [*stories, answered, withdrawn]
+        for event in [*stories, answered, informed, withdrawn]
     ]
     return log + [event.model_copy(update={"seq": next(seq), "actor": _actor(event.actor)}) for event in extra]
 
