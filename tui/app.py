@@ -44,7 +44,7 @@ from tui.screens.help import HelpScreen
 from tui.state import POSTED, WITHDRAWN, FindingView, TeamState
 from tui.store import LocalStore
 from tui.timefmt import Clock, utc_now
-from tui.widgets.plain import visible
+from tui.widgets.plain import plain_text, visible
 from tui.widgets.reporting_clock import fieldwork_label
 
 
@@ -276,7 +276,7 @@ class TriangulateApp(
                     return
                 case m.Untrusted(message=message):
                     self.board.set_connection("offline")
-                    self.exit(return_code=3, message=f"Not connected: {message}.")
+                    self.exit(return_code=3, message=plain_text(f"Not connected: {message}.", one_line=False))
                     return
                 case m.CacheReset():
                     self._reset()
@@ -343,7 +343,8 @@ class TriangulateApp(
         self.board.set_connection("refused")
         self.exit(
             return_code=2,
-            message=f"The server refused this token: {message}. Ask your lead inspector for a new one.",
+            message=plain_text(f"The server refused this token: {message}. Ask your lead inspector for a new one.",
+                               one_line=False),
         )
 
     def _reset(self) -> None:

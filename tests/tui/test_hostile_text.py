@@ -9,10 +9,12 @@ is on screen as typed (controls as visible pictures), and that nothing the termi
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -377,3 +379,21 @@ async def test_toasts_show_teammates_news_and_the_servers_words_literally(tmp_pa
         assert_safe(app)
         assert f"{TAG}ansi: {SHOWN_AS['ansi']}" in toasts(app)
         assert f"text: {MARKUP} ␛[2J␇" in toasts(app)
+
+
+async def test_the_servers_refusal_on_the_way_out_is_printed_as_text(tmp_path: Path) -> None:
+    """A refused token ends the app with the server's words; printing them must not parse or emit them."""
+    app = hostile_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        app.post_message(ClientBatch([m.AuthFailed(f"{MARKUP} \x1b[2J")]))
+        await wait_for(pilot, lambda: app._exit_renderables, "the exit")
+        said = list(app._exit_renderables)
+    out = io.StringIO()
+    console = Console(file=out, width=300, color_system=None)
+    for renderable in said:
+        console.print(renderable)
+    printed = out.getvalue()
+    assert app.return_code == 2
+    assert f"The server refused this token: {MARKUP} ␛[2J." in printed
+    assert "\x1b" not in printed
