@@ -3,8 +3,10 @@
 Anything a teammate typed (a finding, an answer, a name, a reason) or the server said (an error message) may
 hold square brackets, which Textual would read as markup (``[/bold]`` raises, ``[@click=app.quit]`` becomes
 an action), and characters a terminal acts on instead of showing. Every such string reaches the screen
-through ``plain`` (a str to Textual Content, markup never parsed), ``shown`` (a Content already assembled)
-or ``plain_text`` (Rich Text, for DataTable cells), which all apply ``visible``:
+through ``plain`` (a str to Textual Content, markup never parsed), ``assemble`` (our words mixed with theirs),
+``shown`` (a Content already assembled) or ``plain_text`` (Rich Text, for DataTable cells); toasts and the
+header go through ``visible`` in TriangulateApp, and forms prefilled with a teammate's words draw them through
+tui.widgets.plain_fields. All apply ``visible``:
 
 - C0 controls and DEL are shown as their Unicode control pictures (ESC as ``␛``, NUL as ``␀``, CR as ``␍``),
   so an ANSI/VT escape sequence is shown as text rather than sent to the terminal, and nothing is silently
