@@ -1,9 +1,7 @@
 """A hostile corpus of teammates' text, and a cache holding it in every field a person or the server fills.
 
-The cache is written as if an older server had stored the text unchecked (today's server refuses controls and
-normalises to NFC), so the app is tried on text it may receive from anywhere. ``screen_text`` reads what the
-terminal would be sent for the top screen, so a test can assert both what is shown and what never reaches the
-terminal.
+The cache is written as if an older server had stored the text unchecked (the server now refuses controls and
+normalises to NFC), so the app is tried on text it may receive from anywhere.
 """
 
 from __future__ import annotations
@@ -123,8 +121,3 @@ def hostile_store(path: Path, me: Inspector = ASHA) -> LocalStore:
 def hostile_app(tmp_path: Path) -> TriangulateApp:
     return TriangulateApp(store=hostile_store(tmp_path / "cache.sqlite3"), now=lambda: NOW)
 
-
-def screen_text(app: TriangulateApp) -> str:
-    """The top screen as the terminal would receive it: one line of characters per row."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
