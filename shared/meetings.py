@@ -518,8 +518,14 @@ def draft_agenda(
 
 
 def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -> str:
-    """The minutes for export: agenda in order, each item's entries with their amendment history."""
+    """The minutes for export: agenda in order, each item's entries with their amendment history.
+
+    Everything people typed goes through ``md_text``, so a ``|``, ``#`` or ``<script>`` in a note prints as
+    written and cannot break the actions table or become markup where the minutes are pasted.
+    """
     from zoneinfo import ZoneInfo
+
+    from shared.report_markdown import md_text
 
     zone = ZoneInfo(timezone)
 
@@ -530,7 +536,7 @@ def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -
     lines = [
         f"# {minutes.kind.label}, {minutes.day.strftime('%A %d %B %Y')}",
         "",
-        f"{inspection_name} · opened {local(minutes.opened_at)} · {state}",
+        f"{md_text(inspection_name)} · opened {local(minutes.opened_at)} · {state}",
         "",
     ]
 
@@ -538,12 +544,12 @@ def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -
         version = entry.current
         extra = ""
         if entry.kind is EntryKind.ACTION:
-            extra = f" — owner: {version.owner}; due {version.due.isoformat() if version.due else '?'}"
-        out = [f"- **{entry.kind.label}:** {version.text.strip()}{extra}"]
+            extra = f" — owner: {md_text(version.owner or '')}; due {version.due.isoformat() if version.due else '?'}"
+        out = [f"- **{entry.kind.label}:** {md_text(version.text)}{extra}"]
         for number, earlier in enumerate(entry.versions[:-1], start=1):
-            out.append(f"  - version {number} ({local(earlier.at)}): {earlier.text.strip()}")
+            out.append(f"  - version {number} ({local(earlier.at)}): {md_text(earlier.text)}")
         if len(entry.versions) > 1:
-            reason = f" — {version.reason}" if version.reason else ""
+            reason = f" — {md_text(version.reason)}" if version.reason else ""
             out.append(f"  - amended {local(version.at)}{reason}")
         return out
 
@@ -554,7 +560,7 @@ def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -
             if lines[-1] != "":
                 lines.append("")
             lines += [f"## {section.label}", ""]
-        lines.append(f"{number}. {item.title}")
+        lines.append(f"{number}. {md_text(item.title)}")
         for entry in minutes.entries:
             if entry.item_id == item.id:
                 lines += ["   " + line for line in entry_lines(entry)]
@@ -568,7 +574,7 @@ def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -
         lines += ["", "## Actions", "", "| action | owner | due |", "| --- | --- | --- |"]
         for entry in actions:
             v = entry.current
-            lines.append(f"| {v.text.strip()} | {v.owner} | {v.due.isoformat() if v.due else ''} |")
+            lines.append(f"| {md_text(v.text)} | {md_text(v.owner or '')} | {v.due.isoformat() if v.due else ''} |")
     lines += _agreed_grades_lines(minutes)
     lines += _amendment_lines(minutes, local)
     return "\n".join(lines) + "\n"

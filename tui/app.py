@@ -21,7 +21,9 @@ from typing import ClassVar, Protocol
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from shared.personal_data import ERROR_CODE
@@ -44,6 +46,7 @@ from tui.screens.help import HelpScreen
 from tui.state import POSTED, WITHDRAWN, FindingView, TeamState
 from tui.store import LocalStore
 from tui.timefmt import Clock, utc_now
+from tui.widgets.plain import plain_text, visible
 from tui.widgets.reporting_clock import fieldwork_label
 
 
@@ -181,6 +184,16 @@ class TriangulateApp(
         if self.client is not None:
             self._run_client()
 
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: the inspection's name is whatever the lead typed, so it is shown through ``plain``."""
+        return super().format_title(visible(title, one_line=True), visible(sub_title, one_line=True))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast, from any screen: its words may be a teammate's or the server's, so never markup."""
+        super().notify(visible(message), title=visible(title, one_line=True), severity=severity, timeout=timeout,
+                       markup=False)
+
     def _show_title(self) -> None:
         inspection = self.state.inspection
         if inspection is None:
@@ -278,7 +291,7 @@ class TriangulateApp(
                     return
                 case m.Untrusted(message=message):
                     self.board.set_connection("offline")
-                    self.exit(return_code=3, message=f"Not connected: {message}.")
+                    self.exit(return_code=3, message=plain_text(f"Not connected: {message}.", one_line=False))
                     return
                 case m.CacheReset():
                     self._reset()
@@ -358,7 +371,8 @@ class TriangulateApp(
         self.board.set_connection("refused")
         self.exit(
             return_code=2,
-            message=f"The server refused this token: {message}. Ask your lead inspector for a new one.",
+            message=plain_text(f"The server refused this token: {message}. Ask your lead inspector for a new one.",
+                               one_line=False),
         )
 
     def _reset(self) -> None:

@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label, TextArea
 
 from tui.dialogs.command_form import CommandForm
+from tui.widgets.plain_fields import PlainTextArea
 
 
 class LetterDialog(CommandForm):
@@ -36,7 +37,7 @@ class LetterDialog(CommandForm):
         self.letter = letter
 
     def compose_extra(self) -> ComposeResult:
-        yield TextArea(self.letter, id="letter", soft_wrap=True, show_line_numbers=False)
+        yield PlainTextArea(self.letter, id="letter", soft_wrap=True, show_line_numbers=False)
         with Horizontal(id="letter-actions"):
             yield Label("Paste it into an email or letter to the senior manager, then record it as sent.")
             yield Button("Copy letter  ctrl+y", id="copy", compact=True)

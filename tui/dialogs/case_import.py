@@ -28,6 +28,8 @@ from shared.annex_a import AnnexAFileError, CaseRecord, RejectedRow, read_annex_
 from shared.annex_a_headers import FIELD_LABELS
 from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
 from tui.dialogs.command_form import SendDialog
+from tui.widgets.plain import assemble, plain
+from tui.widgets.plain_fields import PlainInput
 
 MAX_SOURCE = 200
 FRAME_BYTES = 60 * 1024
@@ -117,7 +119,7 @@ def describe(found: ReadFile) -> Content:
     ]
     if found.unmapped:
         parts += [("Not read (their contents are ignored): ", "$text-muted"), "; ".join(found.unmapped) + "\n"]
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class CaseImport(SendDialog[list[ImportCases]]):
@@ -164,7 +166,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
                          id="case-import-intro")
             with Horizontal(classes="row"):
                 yield Label("File")
-                yield Input(placeholder="path to the file, then Enter to read it", compact=True, id="case-path")
+                yield PlainInput(placeholder="path to the file, then Enter to read it", compact=True, id="case-path")
             yield Checkbox("Strict: send nothing if any row is rejected", id="case-strict", compact=True)
             with VerticalScroll(id="case-found"):
                 yield Static(id="case-found-body")
@@ -234,7 +236,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
             self.query_one("#send", Button).label = "Send  ctrl+s"
 
     def _error(self, text: str) -> None:
-        self.query_one("#case-error", Label).update(text)
+        self.query_one("#case-error", Label).update(plain(text))
 
     # ------------------------------------------------------------------ sending
 

@@ -24,6 +24,8 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 from shared.protocol import Command, field_errors
 from tui.timefmt import to_local
 from tui.widgets.guard_notice import guard_allows
+from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput, PlainTextArea
 
 Kind = Literal["line", "text", "choice", "time"]
 T = TypeVar("T")
@@ -147,9 +149,9 @@ class CommandForm(SendDialog[Command]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="command-form"):
-            yield Label(self._title, id="command-form-title")
+            yield Label(plain(self._title), id="command-form-title")
             if self._intro:
-                yield Static(self._intro, id="command-form-intro")
+                yield Static(plain(self._intro), id="command-form-intro")
             yield from self.compose_extra()
             for spec in self._fields:
                 yield from self._field(spec)
@@ -168,7 +170,7 @@ class CommandForm(SendDialog[Command]):
         widget_id = f"field-{spec.name}"
         if spec.kind == "text":
             yield Label(spec.label, classes="text-label")
-            area = TextArea(str(spec.value or ""), id=widget_id, classes="field", soft_wrap=True,
+            area = PlainTextArea(str(spec.value or ""), id=widget_id, classes="field", soft_wrap=True,
                             show_line_numbers=False)
             if spec.placeholder:
                 area.placeholder = spec.placeholder
@@ -176,11 +178,12 @@ class CommandForm(SendDialog[Command]):
         else:
             widget: Widget
             if spec.kind == "choice":
-                widget = Select(list(spec.choices), prompt=spec.placeholder or "Choose", compact=True, id=widget_id,
+                choices = [(plain(label, one_line=True), value) for label, value in spec.choices]
+                widget = Select(choices, prompt=spec.placeholder or "Choose", compact=True, id=widget_id,
                                 value=spec.value if spec.value is not None else Select.NULL)
             else:
                 value = time_text(spec.value, self._tz) if isinstance(spec.value, datetime) else spec.value
-                widget = Input(str(value or ""), placeholder=spec.placeholder, compact=True, id=widget_id)
+                widget = PlainInput(str(value or ""), placeholder=spec.placeholder, compact=True, id=widget_id)
             with Horizontal(classes="row"):
                 yield Label(spec.label, classes="name")
                 yield widget
@@ -241,7 +244,7 @@ class CommandForm(SendDialog[Command]):
 
     def _show_error(self, label_id: str, message: str) -> None:
         label = self.query_one(f"#{label_id}", Label)
-        label.update(f"↑ {message}" if message and label_id != "form-error" else message)
+        label.update(plain(f"↑ {message}" if message and label_id != "form-error" else message))
         label.set_class(bool(message), "-shown")
 
     @on(Select.Changed)

@@ -17,6 +17,8 @@ from shared.protocol import Inspector
 from shared.vocabulary import Agency, FindingKind, Inspectorate
 from tui.state import FindingFilter
 from tui.widgets.filter_query import build_query
+from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput
 
 
 class FilterDialog(ModalScreen[str | None]):
@@ -56,12 +58,12 @@ class FilterDialog(ModalScreen[str | None]):
                                                         value=c.inspectorate or Select.NULL, id="inspectorate"))
             yield from self._row("Kind", Select(FindingKind.choices(), prompt="any", compact=True,
                                                 value=c.kind or Select.NULL, id="kind"))
-            authors = [(f"{m.name} ({m.inspectorate.label})", m.id) for m in self._team]
+            authors = [(plain(f"{m.name} ({m.inspectorate.label})", one_line=True), m.id) for m in self._team]
             known = {m.id for m in self._team}
             yield from self._row("Author", Select(authors, prompt="anyone", compact=True, id="author",
                                                   value=c.author_id if c.author_id in known else Select.NULL))
-            yield from self._row("Child ID", Input(c.child_id or "", compact=True, id="child"))
-            yield from self._row("Text", Input(c.text or "", compact=True, id="text", placeholder="words"))
+            yield from self._row("Child ID", PlainInput(c.child_id or "", compact=True, id="child"))
+            yield from self._row("Text", PlainInput(c.text or "", compact=True, id="text", placeholder="words"))
             yield from self._row("Withdrawn", Checkbox("show withdrawn findings too", c.withdrawn, compact=True,
                                                        id="withdrawn"))
             with Horizontal(id="buttons"):

@@ -22,6 +22,8 @@ from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Ju
 from tui.state import TeamState
 from tui.widgets.criteria_picker import CriteriaPicker
 from tui.widgets.guard_notice import guard_allows
+from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput, PlainTextArea
 
 FIELDS = ("agency", "judgement_area", "kind", "evidence_source", "criterion", "child_id", "text")
 
@@ -77,10 +79,10 @@ class FindingForm(ModalScreen[FindingFields | None]):
                 EvidenceSource.choices(), prompt="Choose the source", compact=True, id="evidence_source",
                 value=init.get("evidence_source") or Select.NULL))
             yield from self._row("Criterion", "criterion", CriteriaPicker(init.get("criterion"), id="criterion"))
-            yield from self._row("Child unique ID", "child_id", Input(
+            yield from self._row("Child unique ID", "child_id", PlainInput(
                 init.get("child_id") or "", placeholder="optional — the LA's ID, never a name",
                 compact=True, id="child_id"))
-            yield TextArea(init.get("text") or "", id="text", soft_wrap=True, show_line_numbers=False)
+            yield PlainTextArea(init.get("text") or "", id="text", soft_wrap=True, show_line_numbers=False)
             yield Label("", classes="field-error", id="text-error")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
@@ -170,7 +172,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
     def _show_error(self, name: str, message: str) -> None:
         for label in self.query(f"#{name}-error"):
             assert isinstance(label, Label)
-            label.update(f"↑ {message}" if message else "")
+            label.update(plain(f"↑ {message}" if message else ""))
             label.set_class(bool(message), "-shown")
 
     def action_submit(self) -> None:

@@ -41,6 +41,7 @@ from tui.grades import LEADERS_FIELD, latest_grade_step
 from tui.refs import ref
 from tui.state import FindingView
 from tui.widgets.labels import AREA_SHORT, KIND_SHORT, SUPPORT_MARK, short
+from tui.widgets.plain import plain
 
 LINE_WIDTH = 84
 REASON_FIELD = "warning_reason"
@@ -125,7 +126,8 @@ class GradeForm(CommandForm):
             yield Label("Cited findings — space ticks one (✓ corroborated ≠ contested · single source)",
                         id="cited-label")
             yield SelectionList[str](
-                *(Selection(finding_line(view), view.id, view.id in self._cited) for view in self._citable),
+                *(Selection(plain(finding_line(view), one_line=True), view.id, view.id in self._cited)
+                  for view in self._citable),
                 id="field-finding_ids", compact=True,
             )
         if self._leaders is not None:

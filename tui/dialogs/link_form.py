@@ -24,6 +24,8 @@ from shared.protocol import field_errors
 from shared.triangulation import Link, LinkFindings, Relation, Source, independent
 from tui.dialogs.command_form import SendDialog
 from tui.widgets.guard_notice import guard_allows
+from tui.widgets.plain import plain
+from tui.widgets.plain_fields import PlainInput
 
 MAX_SHOWN = 200
 FIELDS = ("other_finding_id", "relation", "note")
@@ -111,8 +113,8 @@ class LinkForm(SendDialog[LinkFindings]):
     def compose(self) -> ComposeResult:
         with Vertical(id="link-form"):
             yield Label("Link this finding to another", id="link-title")
-            yield Static(self._summary, id="link-from")
-            yield Input(placeholder="Find the other finding: words from it, an author, an agency or its #ref",
+            yield Static(plain(self._summary), id="link-from")
+            yield PlainInput(placeholder="Find the other finding: words from it, an author, an agency or its #ref",
                         compact=True, id="link-search")
             yield OptionList(id="link-candidates")
             yield Label("", classes="field-error", id="error-other_finding_id")
@@ -123,7 +125,7 @@ class LinkForm(SendDialog[LinkFindings]):
             yield Label("", classes="field-error", id="error-relation")
             with Horizontal(classes="row"):
                 yield Label("Note", classes="name")
-                yield Input(placeholder="short and optional: why they agree or differ", max_length=500,
+                yield PlainInput(placeholder="short and optional: why they agree or differ", max_length=500,
                             compact=True, id="field-note")
             yield Label("", classes="field-error", id="error-note")
             yield Static("", id="link-effect")
@@ -142,7 +144,7 @@ class LinkForm(SendDialog[LinkFindings]):
     def _fill(self, query: str) -> None:
         self._shown = matching(self._candidates, query)[:MAX_SHOWN]
         listing = self.query_one("#link-candidates", OptionList)
-        listing.set_options([Option(c.line, id=c.id) for c in self._shown])
+        listing.set_options([Option(plain(c.line, one_line=True), id=c.id) for c in self._shown])
         if not self._shown:
             listing.set_options([Option("No other finding matches.", disabled=True)])
         else:
@@ -212,7 +214,7 @@ class LinkForm(SendDialog[LinkFindings]):
 
     def _show_error(self, name: str, message: str) -> None:
         label = self.query_one("#form-error" if name not in FIELDS else f"#error-{name}", Label)
-        label.update(f"↑ {message}" if message else "")
+        label.update(plain(f"↑ {message}" if message else ""))
         label.set_class(bool(message), "-shown")
 
     def action_submit(self) -> None:

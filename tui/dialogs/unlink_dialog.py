@@ -20,6 +20,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.triangulation import UnlinkFindings
+from tui.widgets.plain import plain
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,10 @@ class UnlinkDialog(ModalScreen[UnlinkFindings | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="unlink"):
             yield Label("Remove a link", id="unlink-title")
-            yield Static(f"{self._summary}\nEnter removes the highlighted link. Only its author or the lead may.",
-                         id="unlink-hint")
-            yield OptionList(*(Option(c.line, id=c.link_id, disabled=not c.removable) for c in self._choices),
-                             id="unlink-list")
+            hint = f"{self._summary}\nEnter removes the highlighted link. Only its author or the lead may."
+            yield Static(plain(hint), id="unlink-hint")
+            yield OptionList(*(Option(plain(c.line, one_line=True), id=c.link_id, disabled=not c.removable)
+                               for c in self._choices), id="unlink-list")
         yield Footer()
 
     def on_mount(self) -> None:

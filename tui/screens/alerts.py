@@ -41,6 +41,7 @@ from tui.dialogs.command_form import CommandForm
 from tui.state import TeamState
 from tui.timefmt import zone
 from tui.widgets.alert_detail import AlertDetail, describe_alert, describe_settings
+from tui.widgets.plain import assemble, plain
 
 ALERT_ACTIONS = frozenset(
     {"see", "acknowledge", "inform", "confirm", "respond", "resolve", "update", "note", "escalate", "close"}
@@ -57,7 +58,7 @@ def option_prompt(alert: AlertView, now: datetime) -> Content:
     else:
         mark, style = "✓ ", "$text-muted"
     child = f"child {alert.child_id} · " if alert.child_id else ""
-    return Content.assemble(
+    return assemble(
         (mark + level_name(alert.level).upper(), style), ("  " + alert.status.label, "bold"),
         (f"\n  {child}{alert.agency.label} · {ago(alert.raised_at, now)}", "$text-muted"),
     )
@@ -159,7 +160,7 @@ class AlertsScreen(Screen[None]):
         book = self.state.alerts
         options: list[Option | None] = []
         for command in book.pending_raises():
-            options.append(Option(Content.assemble(
+            options.append(Option(assemble(
                 ("⇡ NOT YET CONFIRMED BY THE SERVER", "bold $text-warning"),
                 (f"\n  {describe_command(command, book)}", "$text-muted"),
             ), id=f"pending:{command.id}", disabled=True))
@@ -174,7 +175,7 @@ class AlertsScreen(Screen[None]):
             index = ids.index(keep) if keep in ids else 0
             listing.highlighted = index + len(options) - len(ids)
         else:
-            self.detail.show(None, Content.styled(
+            self.detail.show(None, plain(
                 "No alerts yet. Press ! to raise an emerging concern or a significant-harm escalation.",
                 "$text-muted italic"))
         deputy = self.state.team.get(book.deputy_id) if book.deputy_id is not None else None

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from shared.sampling import ATTRIBUTES, BalanceReport, Sample, Selection
+from tui.widgets.plain import assemble
 
 VALUE_WIDTH = 26
 """Rows fit in 66 columns, so nothing wraps at 80×24."""
@@ -49,7 +50,7 @@ def balance_content(report: BalanceReport, sample: Sample) -> Content:
         for row in unsampled:
             cases = "case" if row.population == 1 else "cases"
             parts.append(f"  {row.attribute.label}: {row.value} ({row.population} eligible {cases})\n")
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class BalanceScreen(ModalScreen[None]):

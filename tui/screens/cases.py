@@ -38,6 +38,7 @@ from tui.dialogs.case_forms import add_form, allocate_form, draw_form, new_seed,
 from tui.dialogs.case_import import CaseImport
 from tui.screens.case_balance import BalanceScreen
 from tui.state import TeamState
+from tui.widgets.plain import assemble, plain
 from tui.widgets.reporting_clock import today_for
 
 CASE_KEYS: tuple[tuple[str, str], ...] = (
@@ -148,7 +149,7 @@ def describe_case(view: CaseView, team: Mapping[int, Inspector], enquiry: str | 
         parts += [("Line of enquiry: ", "$text-muted"), enquiry + "\n"]
     if actions:
         parts.append((actions, "$text-muted"))
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 def progress_lines(book: CaseBook, team: Mapping[int, Inspector], mine: CaseProgress | None) -> Content:
@@ -188,7 +189,7 @@ def progress_lines(book: CaseBook, team: Mapping[int, Inspector], mine: CaseProg
     per = [f"{name} {sum(n for s, n in counts.items() if s in DONE)}/{sum(counts.values())}" for name, counts in people]
     per.append(f"unallocated {sum(progress.by_inspector.get(None, Counter()).values())}")
     parts += [("tracked/allocated: ", "$text-muted"), " · ".join(per)]
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class CasesScreen(Screen[None]):
@@ -308,7 +309,8 @@ class CasesScreen(Screen[None]):
         self.query_one("#case-progress", Static).update(progress_lines(book, self.state.team, mine))
         listing = self.listing
         current = listing.highlighted_option.id if listing.highlighted_option else None
-        listing.set_options([Option(case_row(row, self.state.team), id=row.child_id) for row in rows])
+        team = self.state.team
+        listing.set_options([Option(plain(case_row(row, team), one_line=True), id=row.child_id) for row in rows])
         if rows:
             listing.highlighted = listing.get_option_index(current if current in self.views else rows[0].child_id)
         self._show_detail()

@@ -31,6 +31,7 @@ from tui.evidence import EnquiryView
 from tui.state import TeamState
 from tui.timefmt import zone
 from tui.widgets.enquiry_detail import STATUS_STYLE, EnquiryDetail, describe_enquiry
+from tui.widgets.plain import assemble, plain
 
 QUESTION_WIDTH = 94
 
@@ -70,7 +71,7 @@ def option_prompt(enquiry: EnquiryView, state: TeamState, now: datetime, unread:
     question = enquiry.question.strip().splitlines()[0] if enquiry.question.strip() else ""
     question = question if len(question) <= QUESTION_WIDTH else question[: QUESTION_WIDTH - 1] + "…"
     la = " · LA input" if enquiry.needs_la_input else ""
-    return Content.assemble(
+    return assemble(
         ("● " if unread else "  ", "bold $text-accent"),
         (enquiry.status.label, STATUS_STYLE[enquiry.status]),
         (f"  to {enquiry.addressee(state.team)} · from {asker} · {ago(enquiry.opened_at, now)}{la}",
@@ -80,7 +81,7 @@ def option_prompt(enquiry: EnquiryView, state: TeamState, now: datetime, unread:
 
 
 def heading(text: str) -> Option:
-    return Option(Content.styled(text, "bold $text-primary"), disabled=True)
+    return Option(plain(text, "bold $text-primary"), disabled=True)
 
 
 class EnquiriesScreen(Screen[None]):
@@ -170,7 +171,7 @@ class EnquiriesScreen(Screen[None]):
         def add(title: str, enquiries: list[EnquiryView], empty: str, inbox: bool = False) -> None:
             options.append(heading(title))
             if not enquiries:
-                options.append(Option(Content.styled(f"  {empty}", "$text-muted italic"), disabled=True))
+                options.append(Option(plain(f"  {empty}", "$text-muted italic"), disabled=True))
             for enquiry in enquiries:
                 is_unread = inbox and enquiry.id not in book.read_enquiries
                 options.append(Option(option_prompt(enquiry, self.state, now, is_unread), id=enquiry.id))
@@ -179,7 +180,7 @@ class EnquiriesScreen(Screen[None]):
         sending = [c for c in book.pending.values() if isinstance(c, OpenEnquiry)]
         if sending:
             options.append(heading("⇡ Not yet confirmed by the server"))
-            options += [Option(Content.styled(f"  {c.question.splitlines()[0][:90]}", "$text-warning"),
+            options += [Option(plain(f"  {c.question.splitlines()[0][:90]}", "$text-warning"),
                                disabled=True) for c in sending]
         add(f"Inbox — addressed to {mine} · {unread} unread", parts.inbox, "Nothing waits for you.", inbox=True)
         add("Asked by you — not closed yet", parts.asked, "You have no open lines of enquiry: press o to ask one.")
@@ -197,7 +198,7 @@ class EnquiriesScreen(Screen[None]):
         enquiry = self.highlighted
         detail = self.query_one("#enquiry-detail", EnquiryDetail)
         if enquiry is None:
-            detail.show(Content.styled("No line of enquiry yet. Press o to ask another inspectorate a question.",
+            detail.show(plain("No line of enquiry yet. Press o to ask another inspectorate a question.",
                                        "$text-muted italic"))
         else:
             detail.show(describe_enquiry(enquiry, self.state, self._tz(), self._clock(), self._steps(enquiry)))

@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -45,6 +44,7 @@ from tui.grades import CellView, GradeKey, Narrative, board_views, frozen_why, n
 from tui.state import TeamState
 from tui.timefmt import zone
 from tui.widgets.grade_detail import cell_row, column_titles, describe_cell, describe_narrative, narrative_row
+from tui.widgets.plain import plain
 from tui.widgets.reporting_clock import ReportingClock, today_for
 
 NARRATIVE = "narrative"
@@ -85,10 +85,10 @@ def board_options(views: list[CellView], narratives: list[Narrative], team: Mapp
     options: list[Option] = []
     for agency in GRADED_AGENCIES:
         heading = agency.label + (" — one judgement shared by every inspectorate" if agency is Agency.LSCB else "")
-        options.append(Option(Content.styled(heading, "bold $text-primary"), disabled=True))
+        options.append(Option(plain(heading, "bold $text-primary"), disabled=True))
         options += [Option(cell_row(view, team), id=row_id(view.agency, view.judgement))
                     for view in views if view.agency is agency]
-    options.append(Option(Content.styled("Narrative only — not graded (integrated ¶29, ¶82–107)", "bold $text-primary"),
+    options.append(Option(plain("Narrative only — not graded (integrated ¶29, ¶82–107)", "bold $text-primary"),
                           disabled=True))
     options += [Option(narrative_row(n), id=row_id(n.agency, NARRATIVE)) for n in narratives]
     return options

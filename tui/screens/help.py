@@ -15,6 +15,7 @@ from tui.screens.cases import CASE_KEYS
 from tui.screens.grades import GRADE_KEYS
 from tui.screens.meetings import MEETING_KEYS
 from tui.screens.report import REPORT_KEYS
+from tui.widgets.plain import assemble
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("n", "record a new finding"),
@@ -106,7 +107,7 @@ def help_content(share_hint: str | None) -> Content:
                   "  Contested: a finding contradicts it. @Name in any text notifies that team member.\n",
                   "$text-muted"))
     parts.append(("\nPress Esc or ? to close.", "$text-muted"))
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
@@ -30,6 +29,8 @@ from tui.refs import ref
 from tui.state import TeamState
 from tui.timefmt import long_time, short_time, zone
 from tui.widgets.labels import AGENCY_SHORT, SUPPORT_MARK, short
+from tui.widgets.plain import assemble, plain, plain_text
+from tui.widgets.plain_fields import PlainInput
 from tui.widgets.support import describe_support, support_badge
 
 WHAT = {"finding": "Finding", "enquiry": "Enquiry", "alert": "Alert"}
@@ -84,7 +85,7 @@ class JourneyScreen(Screen[None]):
         yield Header()
         with Horizontal(id="journey-top"):
             yield Label("Child unique ID")
-            yield Input(self.child_id, placeholder="e.g. NM-10234", compact=True, id="journey-child")
+            yield PlainInput(self.child_id, placeholder="e.g. NM-10234", compact=True, id="journey-child")
             yield Static("", id="journey-known")
         yield DataTable(id="journey", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="journey-step"):
@@ -125,7 +126,7 @@ class JourneyScreen(Screen[None]):
         known = children(self.state)
         others = [c for c in known if c.casefold() != self.child_id.casefold()]
         self.query_one("#journey-known", Static).update(
-            f"on record: {', '.join(others[:8])}{' …' if len(others) > 8 else ''}" if others else "")
+            plain(f"on record: {', '.join(others[:8])}{' …' if len(others) > 8 else ''}" if others else ""))
         self.steps = journey(self.state, self.child_id) if self.child_id.strip() else []
         error = self.app.get_css_variables().get("text-error", "red")
         table = self.table
@@ -133,7 +134,7 @@ class JourneyScreen(Screen[None]):
         table.clear()
         for index, step in enumerate(self.steps):
             style = f"bold {error}" if step.contested else ("bold" if step.what == "alert" else "")
-            table.add_row(*(Text(cell, style=style) for cell in step_cells(step, tz)), key=f"{index}")
+            table.add_row(*(plain_text(cell, style) for cell in step_cells(step, tz)), key=f"{index}")
         if self.steps:
             table.move_cursor(row=min(row, len(self.steps) - 1), animate=False)
         self._show_step()
@@ -147,10 +148,10 @@ class JourneyScreen(Screen[None]):
         body = self.query_one("#journey-step-body", Static)
         step = self.current_step()
         if not self.child_id.strip():
-            body.update(Content.styled("Type a child unique ID above and press Enter.", "$text-muted italic"))
+            body.update(plain("Type a child unique ID above and press Enter.", "$text-muted italic"))
             return
         if step is None:
-            body.update(Content.styled(f"Nothing is recorded about {self.child_id} yet.", "$text-muted italic"))
+            body.update(plain(f"Nothing is recorded about {self.child_id} yet.", "$text-muted italic"))
             return
         tz = self._tz()
         parts: list[str | tuple[str, str]] = [
@@ -163,7 +164,7 @@ class JourneyScreen(Screen[None]):
         parts += ["\n", step.summary, "\n"]
         if view is not None:
             parts += describe_support(view, self.state, tz)
-        body.update(Content.assemble(*parts))
+        body.update(assemble(*parts))
         self.refresh_bindings()
 
     @on(DataTable.RowHighlighted, "#journey")

@@ -54,6 +54,7 @@ from tui.dialogs.meeting_forms import (
 from tui.state import TeamState
 from tui.timefmt import short_time, to_local, zone
 from tui.widgets.hanging import Block, Hanging
+from tui.widgets.plain import assemble, plain
 
 ITEM, ENTRY, GENERAL = "item:", "entry:", "general"
 """Option ids in the minutes list: an agenda item, an entry, or the general (no item) line."""
@@ -168,7 +169,7 @@ def meeting_option(minutes: Minutes, tz: tzinfo) -> Option:
     else:
         assert minutes.closed_at is not None
         mark, state, style = "✓ ", f"closed {to_local(minutes.closed_at, tz):%H:%M}", "bold"
-    return Option(Content.assemble(
+    return Option(assemble(
         (mark + short_day(minutes.day), style), f"  {KIND_SHORT[minutes.kind]}",
         (f"\n  {state}", "$text-muted"),
     ), id=minutes.id)
@@ -191,16 +192,16 @@ ENTRY_STYLE = {
 def entry_prompt(entry: Entry, tz: tzinfo) -> Hanging:
     """The entry as it stands, then each amendment with its reason and the version it replaced."""
     mark = "  ✎" if len(entry.versions) > 1 else ""
-    body = Content.assemble(
+    body = assemble(
         (f"{entry.kind.label}: ", ENTRY_STYLE[entry.kind]), version_text(entry, entry.current), (mark, "$text-warning")
     )
-    blocks = [Block(body, Content("• "), indent=5)]
+    blocks = [Block(body, plain("• "), indent=5)]
     for before, after in zip(entry.versions, entry.versions[1:], strict=False):
         reason = f" — {after.reason}" if after.reason.strip() else " (no reason given)"
-        blocks.append(Block(Content.styled(f"amended {stamp(after.at, tz)}{reason}", "italic $text-warning"),
-                            Content.styled("✎ ", "$text-warning"), indent=7))
+        blocks.append(Block(plain(f"amended {stamp(after.at, tz)}{reason}", "italic $text-warning"),
+                            plain("✎ ", "$text-warning"), indent=7))
         was = f"before ({stamp(before.at, tz)}): {version_text(entry, before)}"
-        blocks.append(Block(Content.styled(was, "$text-muted"), indent=9))
+        blocks.append(Block(plain(was, "$text-muted"), indent=9))
     return Hanging(blocks)
 
 
@@ -211,22 +212,22 @@ def minutes_options(minutes: Minutes, tz: tzinfo, *, lead: bool) -> list[Option]
     for number, item in enumerate(minutes.agenda, start=1):
         if item.section is not section:
             section = item.section
-            options.append(Option(Content.styled(section.label, "bold $text-primary"), disabled=True))
-        options.append(Option(Hanging([Block(Content(item.title), Content(f"{number:>3}. "))]), id=ITEM + item.id))
+            options.append(Option(plain(section.label, "bold $text-primary"), disabled=True))
+        options.append(Option(Hanging([Block(plain(item.title), plain(f"{number:>3}. "))]), id=ITEM + item.id))
         options += [Option(entry_prompt(e, tz), id=ENTRY + e.id) for e in minutes.entries if e.item_id == item.id]
     if not minutes.agenda:
-        options.append(Option(Content.styled("  The agenda is empty.", "$text-muted italic"), disabled=True))
+        options.append(Option(plain("  The agenda is empty.", "$text-muted italic"), disabled=True))
     general = [e for e in minutes.entries if e.item_id is None]
     hint = " — highlight this line to record against no item" if lead and minutes.is_open else ""
-    options.append(Option(Content.assemble(("General", "bold $text-primary"), (hint, "$text-muted")), id=GENERAL))
+    options.append(Option(assemble(("General", "bold $text-primary"), (hint, "$text-muted")), id=GENERAL))
     options += [Option(entry_prompt(e, tz), id=ENTRY + e.id) for e in general]
     if minutes.dropped:
-        options.append(Option(Content.styled("Dropped from the agenda", "bold $text-muted"), disabled=True))
-        options += [Option(Hanging([Block(Content.styled(item.title, "strike $text-muted"), indent=5)]), disabled=True)
+        options.append(Option(plain("Dropped from the agenda", "bold $text-muted"), disabled=True))
+        options += [Option(Hanging([Block(plain(item.title, "strike $text-muted"), indent=5)]), disabled=True)
                     for item in minutes.dropped]
     if minutes.agreed_grades:
-        options.append(Option(Content.styled("Agreed grades at close", "bold $text-primary"), disabled=True))
-        options += [Option(Hanging([Block(Content(agreed_text(cell)), indent=5)]), disabled=True)
+        options.append(Option(plain("Agreed grades at close", "bold $text-primary"), disabled=True))
+        options += [Option(Hanging([Block(plain(agreed_text(cell)), indent=5)]), disabled=True)
                     for cell in minutes.agreed_grades]
     if minutes.grade_amendments:
         options.append(Option(Content.styled("Amendments to the agreed grades", "bold $text-primary"), disabled=True))
@@ -256,7 +257,7 @@ def title_content(minutes: Minutes | None, tz: tzinfo, *, lead: bool, sending: i
     if minutes is None:
         todo = ("Press b to begin today's keeping-in-touch, team or final meeting." if lead else
                 "The lead inspector opens the day's KIT and team meetings, and the final one; they appear here live.")
-        return Content.assemble(("No meetings yet.", "bold"), (f"\n{todo}", "$text-muted"))
+        return assemble(("No meetings yet.", "bold"), (f"\n{todo}", "$text-muted"))
     day = minutes.day
     parts: list[str | tuple[str, str]] = [(f"{minutes.kind.label} · {day:%A} {day.day} {day:%B %Y}", "bold")]
     if minutes.is_open:
@@ -270,7 +271,7 @@ def title_content(minutes: Minutes | None, tz: tzinfo, *, lead: bool, sending: i
         parts.append(("\nRead-only: the lead inspector runs meetings.", "$text-muted"))
     if sending:
         parts.append((f"\n… sending {sending} change{'s' if sending > 1 else ''} to the server", "$text-warning"))
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 # ---------------------------------------------------------------- the screen

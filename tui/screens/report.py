@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.report_model import APPENDICES, Report
+from tui.widgets.plain import plain
 from tui.widgets.report_text import (
     appendix_label,
     clock_text,
@@ -162,7 +163,7 @@ class ReportScreen(Screen[None]):
             labels = [contents_label(section) for section in report.sections]
             labels += [appendix_label(title) for _, title in APPENDICES]
             self.contents.set_options(
-                Option(f"{n if n <= 9 else ' '} {label}", id=anchor)
+                Option(plain(f"{n if n <= 9 else ' '} {label}"), id=anchor)
                 for n, (label, anchor) in enumerate(zip(labels, anchors, strict=True), start=1)
             )
             self.contents.highlighted = 0

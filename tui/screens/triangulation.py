@@ -32,6 +32,7 @@ from tui.evidence_views import AREAS, CellKey, applies, cited_criteria, criteria
 from tui.state import TeamState
 from tui.widgets.criteria_level import CriteriaLevel
 from tui.widgets.labels import AGENCY_SHORT, AREA_SHORT, SUPPORT_MARK
+from tui.widgets.plain import assemble, plain
 
 AGENCY_WIDTH = 10
 CELL_WIDTH = 15
@@ -72,9 +73,9 @@ def describe_cell(key: CellKey, cell: Cell | None, state: TeamState) -> Content:
     agency, area = key
     title = f"{agency.label} × {area.label if area else 'no judgement area'}"
     if not applies(agency, area):
-        return Content.assemble((title, "bold"), (" — not a judgement made about this agency.", "$text-muted"))
+        return assemble((title, "bold"), (" — not a judgement made about this agency.", "$text-muted"))
     if cell is None or cell.findings == 0:
-        return Content.assemble((title, "bold"), (" — no findings yet: evidence is needed here.", "$text-warning"))
+        return assemble((title, "bold"), (" — no findings yet: evidence is needed here.", "$text-warning"))
     s = cell.status
     parts: list[str | tuple[str, str]] = [
         (title, "bold"),
@@ -104,7 +105,7 @@ def describe_cell(key: CellKey, cell: Cell | None, state: TeamState) -> Content:
             parts += [(f"  {cite} ×{item.findings} ", "bold"), (f"{text}\n", "$text-muted")]
     elif scope:
         parts.append((f"\nNo finding here cites a criterion yet ({len(scope)} in the catalogue).", "$text-muted"))
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class TriangulationScreen(Screen[None]):
@@ -211,7 +212,7 @@ class TriangulationScreen(Screen[None]):
         key = self._key()
         body = self.query_one("#tri-cell-body", Static)
         if key is None:
-            body.update(Content.styled("Move to a cell to read it.", "$text-muted italic"))
+            body.update(plain("Move to a cell to read it.", "$text-muted italic"))
             return
         body.update(describe_cell(key, self.cells.get(key), self.state))
 

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from tui.alerts import BarLine
+from tui.widgets.plain import assemble, plain
 
 MAX_LINES = 3
 """More than this and the bar says how many more: the alerts screen lists them all."""
@@ -39,7 +40,7 @@ class AlertBar(Widget):
     def __init__(self) -> None:
         super().__init__(id="alert-bar")
         self.lines: tuple[BarLine, ...] = ()
-        self._content = Content("")
+        self._content = plain("")
 
     def show_lines(self, lines: Sequence[BarLine]) -> None:
         lines = tuple(lines)
@@ -54,7 +55,7 @@ class AlertBar(Widget):
             parts += ["\n" if index else "", (line.text, STYLE[line.severity])]
         if len(lines) > len(shown):
             parts.append((f"\n… and {len(lines) - len(shown)} more — press a for the alerts screen", "bold"))
-        self._content = Content.assemble(*parts)
+        self._content = assemble(*parts)
         self.refresh(layout=True)
 
     def render(self) -> Content:

@@ -17,6 +17,7 @@ from shared.alerts import DUTY_STEPS, STEP_NAMES, AlertStatus, Deadlines, Inform
 from shared.protocol import Inspector
 from tui.alerts import AlertView, TimelineEntry, ago, elapsed, unseen_by
 from tui.timefmt import long_time, short_time
+from tui.widgets.plain import assemble, plain
 
 Parts = list[str | tuple[str, str]]
 
@@ -134,7 +135,7 @@ def describe_alert(
         parts += [("\nImmediate action needed\n", "bold"), alert.immediate_action.strip(), "\n"]
     parts += _timeline(alert, now, tz)
     parts += _seen(alert, team)
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 def describe_settings(deputy: Inspector | None, deadlines: Deadlines) -> Content:
@@ -143,7 +144,7 @@ def describe_settings(deputy: Inspector | None, deadlines: Deadlines) -> Content
         total = round(value.total_seconds() / 60)
         return f"{total // 60} h" if total >= 120 and total % 60 == 0 else f"{total} min"
 
-    return Content.assemble(
+    return assemble(
         ("Deputy: ", "$text-muted"), deputy.name if deputy else "none named",
         ("\nDeadlines: ", "$text-muted"),
         f"acknowledge {minutes(deadlines.acknowledge)} · inform {minutes(deadlines.inform)} · "
@@ -164,7 +165,7 @@ class AlertDetail(VerticalScroll, can_focus=True):
         self.shown_id: str | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(Content.styled("No alert selected.", "$text-muted italic"), id="alert-detail-body")
+        yield Static(plain("No alert selected.", "$text-muted italic"), id="alert-detail-body")
 
     def show(self, alert_id: str | None, content: Content) -> None:
         if alert_id != self.shown_id:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from tui.coverage import Coverage, lead
+from tui.widgets.plain import assemble
 
 NO_EVIDENCE = "no evidence yet"
 CITE_WIDTH = 10
@@ -28,7 +29,7 @@ def summary_line(coverage: Coverage) -> Content:
     agency, area = coverage.agency, coverage.area
     title = f"{agency.label} × {area.label if area else 'no judgement area'}"
     style = "$text-success" if coverage.rows and not coverage.uncovered else "$text-warning"
-    return Content.assemble((title, "bold"), " — ", (coverage.summary, f"bold {style}"), ".  ",
+    return assemble((title, "bold"), " — ", (coverage.summary, f"bold {style}"), ".  ",
                             ("Enter: the findings citing it on the board · Esc: back to the cells", "$text-muted"))
 
 

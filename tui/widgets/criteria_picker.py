@@ -23,6 +23,8 @@ from textual.widgets.option_list import Option
 from shared.criteria import Criterion, criterion, criterion_refusal, fitting, search
 from shared.vocabulary import Agency, Framework, JudgementArea
 from tui.coverage import cite, lead
+from tui.widgets.plain import assemble, plain
+from tui.widgets.plain_fields import PlainInput
 
 NONE_ID = "-"
 """The option id of 'no criterion' (never a criterion id: the protocol's pattern allows it, the catalogue has none)."""
@@ -39,11 +41,11 @@ def known(value: str) -> Criterion | None:
 def describe_choice(value: str | None) -> Content:
     """The chosen line under the search box: citation and text, or that there is none."""
     if value is None:
-        return Content.styled("No criterion", "$text-muted italic")
+        return plain("No criterion", "$text-muted italic")
     found = known(value)
     if found is None:
-        return Content.assemble((value, "bold"), (" (not in the catalogue)", "$text-error"))
-    return Content.assemble((cite(found), "bold"), " ", (found.text, "$text-muted"))
+        return assemble((value, "bold"), (" (not in the catalogue)", "$text-error"))
+    return assemble((cite(found), "bold"), " ", (found.text, "$text-muted"))
 
 
 class CriteriaPicker(Vertical):
@@ -88,7 +90,7 @@ class CriteriaPicker(Vertical):
         self._scoped = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Choose the agency first", compact=True, id="criterion-search")
+        yield PlainInput(placeholder="Choose the agency first", compact=True, id="criterion-search")
         yield Label(describe_choice(self.value), id="criterion-chosen")
         option_list = OptionList(id="criterion-list", compact=True)
         option_list.can_focus = False  # the search box keeps the focus; ↑/↓/Enter there drive the list
@@ -169,7 +171,7 @@ class CriteriaPicker(Vertical):
     def _show_choice(self) -> None:
         line = describe_choice(self.value)
         if self._note and self.value is None:
-            line = Content.assemble(line, (f" — {self._note}", "$text-warning"))
+            line = assemble(line, (f" — {self._note}", "$text-warning"))
         self.query_one("#criterion-chosen", Label).update(line)
 
     def matches(self, text: str) -> list[Criterion]:
@@ -185,11 +187,11 @@ class CriteriaPicker(Vertical):
         width = max((len(c.citation) for c in shown), default=0)
         options: list[Option] = []
         if not text.strip():
-            options.append(Option(Content.styled("(no criterion)", "italic"), id=NONE_ID))
-        options += [Option(Content.assemble((c.citation.ljust(width), "bold"), " ", lead(c), c.text), id=c.id)
+            options.append(Option(plain("(no criterion)", "italic"), id=NONE_ID))
+        options += [Option(assemble((c.citation.ljust(width), "bold"), " ", lead(c), c.text), id=c.id)
                     for c in shown]
         if text.strip() and not shown:
-            options.append(Option(Content.styled(f"nothing matches {text.strip()!r}", "$text-muted"), disabled=True))
+            options.append(Option(plain(f"nothing matches {text.strip()!r}", "$text-muted"), disabled=True))
         option_list.set_options(options)
         wanted = NONE_ID if self.value is None else self.value
         index = next((i for i, o in enumerate(options) if o.id == wanted), 0) if not text.strip() else 0

@@ -16,6 +16,7 @@ from tui.coverage import cite
 from tui.evidence_views import criterion_for_code
 from tui.timefmt import long_time, short_time, zone
 from tui.widgets.labels import STATUS_TEXT
+from tui.widgets.plain import assemble, plain
 
 _FIELD_NAMES = {
     "agency": "agency",
@@ -83,7 +84,7 @@ def describe(
     parts += ["\n\n", f.text, "\n"]
     parts += support
     parts += _history(view, tz)
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 def _criterion(code: str | None) -> list[str | tuple[str, str]]:
@@ -141,7 +142,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         self.shown_id: str | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(Content.styled("Select a finding to read it in full.", "$text-muted italic"), id="detail-body")
+        yield Static(plain("Select a finding to read it in full.", "$text-muted italic"), id="detail-body")
 
     def set_timezone(self, name: str | None) -> None:
         self._tz = zone(name)
@@ -157,7 +158,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         body = self.query_one("#detail-body", Static)
         if view is None:
             self.shown_id = None
-            body.update(Content.styled("No finding selected.", "$text-muted italic"))
+            body.update(plain("No finding selected.", "$text-muted italic"))
             return
         if view.id != self.shown_id:
             self.scroll_home(animate=False)

@@ -17,6 +17,7 @@ from tui.evidence import EnquiryView
 from tui.state import TeamState
 from tui.timefmt import long_time, short_time
 from tui.widgets.labels import SUPPORT_MARK
+from tui.widgets.plain import assemble
 from tui.widgets.support import SUPPORT_STYLE, finding_summary
 
 Parts = list[str | tuple[str, str]]
@@ -87,7 +88,7 @@ def describe_enquiry(
     keys = [STEP_KEYS[s] for s in STEP_KEYS if s in set(steps)]
     if keys:
         parts.append((f"\nYou can: {' · '.join(keys)}", "bold $text-accent"))
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class EnquiryDetail(VerticalScroll, can_focus=True):

@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Label
 
 from shared.protocol import Inspector
 from tui.widgets.filter_query import ParsedQuery, parse_query
+from tui.widgets.plain import assemble
+from tui.widgets.plain_fields import PlainInput
 
 PLACEHOLDER = "/ search: police weakness by:asha child:C-104 …"
 
@@ -54,7 +55,7 @@ class FilterBar(Horizontal):
         self.parsed = ParsedQuery()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, compact=True, id="search")
+        yield PlainInput(placeholder=PLACEHOLDER, compact=True, id="search")
         yield Label("", id="chips")
 
     @property
@@ -97,5 +98,5 @@ class FilterBar(Horizontal):
         if self.parsed.problems:
             parts.append(("  " if parts else "") + "; ".join(self.parsed.problems))
             parts[-1] = (str(parts[-1]), "$text-error")
-        self.query_one("#chips", Label).update(Content.assemble(*parts))
+        self.query_one("#chips", Label).update(assemble(*parts))
         self.post_message(self.Changed(self, self.parsed))

@@ -17,6 +17,7 @@ from rich.style import Style
 
 from tui.timefmt import short_time
 from tui.widgets.labels import AGENCY_SHORT, INSPECTORATE_SHORT, KIND_SHORT, STATUS_MARK, SUPPORT_MARK, short
+from tui.widgets.plain import visible
 
 TEXT_MIN = 16
 """The finding's first line never shrinks below this; lesser columns drop out first on a narrow terminal."""
@@ -106,7 +107,7 @@ def render_segments(
             continue
         extra = style_for(column.key)
         style = base + extra if extra else base
-        text = values.get(column.key, "").replace("\n", " ")
+        text = visible(values.get(column.key, ""), one_line=True)
         if column.key == "text" and cell_len(text) > column.width:
             text = set_cell_size(text, column.width - 1) + "…"
         segments.append(Segment(set_cell_size(text, column.width), style))

@@ -23,6 +23,7 @@ from tui.state import FindingView
 from tui.timefmt import short_time
 from tui.widgets.hanging import Block, Hanging
 from tui.widgets.labels import KIND_SHORT, SUPPORT_MARK, SUPPORT_SHORT, short
+from tui.widgets.plain import assemble, plain
 
 JUDGEMENT_SHORT: dict[str, str] = {
     "overall": "Overall effectiveness",
@@ -70,7 +71,7 @@ def full_name(team: Mapping[int, Inspector], actor_id: int | None) -> str:
 
 def column_titles() -> Content:
     names = ("Judgement", "Proposed", "Agreed", "QA")
-    return Content.styled("".join(f"{n:<{w}}" for n, w in zip(names, COLUMNS, strict=True)) + "Flags", "bold")
+    return plain("".join(f"{n:<{w}}" for n, w in zip(names, COLUMNS, strict=True)) + "Flags", "bold")
 
 
 def _cell(text: str, width: int, style: str = "") -> tuple[str, str]:
@@ -99,7 +100,7 @@ def flags(view: CellView) -> Content:
         parts.append(("… ", "$text-warning"))
     if view.refusal is not None:
         parts.append(("✗", "bold $text-error"))
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 def cell_row(view: CellView, team: Mapping[int, Inspector]) -> Content:
@@ -118,7 +119,7 @@ def cell_row(view: CellView, team: Mapping[int, Inspector]) -> Content:
         agreed_part = _cell(grade_short(agreed.grade), widths[2], "bold " + GRADE_STYLE[agreed.grade])
     else:
         agreed_part = _cell("—", widths[2], "$text-muted")
-    return Content.assemble(
+    return assemble(
         _cell(f"  {judgement}", widths[0]), proposed_part, agreed_part, _cell(qa_status(view), widths[3]),
         flags(view),
     )
@@ -131,7 +132,7 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 def narrative_row(narrative: Narrative) -> Content:
     counts = (f"{plural(narrative.strengths, 'strength')} · {plural(narrative.weaknesses, 'weakness', 'weaknesses')}"
               f" · {narrative.improvements} for improvement")
-    return Content.assemble(_cell(f"  {narrative.agency.label}", COLUMNS[0]), (counts, "$text-muted"))
+    return assemble(_cell(f"  {narrative.agency.label}", COLUMNS[0]), (counts, "$text-muted"))
 
 
 # ---------------------------------------------------------------- the detail pane
@@ -149,15 +150,15 @@ def _step_summary(step: GradeStep, team: Mapping[int, Inspector]) -> Content:
         if step.data.get("sign_off_withdrawn"):
             head += " (the sign-off was withdrawn)"
     elif step.kind == "challenged":
-        return Content.assemble((f"{who} challenged: ", "bold $text-warning"), step.text.strip())
+        return assemble((f"{who} challenged: ", "bold $text-warning"), step.text.strip())
     elif step.kind == "responded":
-        return Content.assemble((f"{who} responded: ", "bold"), step.text.strip())
+        return assemble((f"{who} responded: ", "bold"), step.text.strip())
     elif step.kind == "reopened":
-        return Content.assemble((f"{who} reopened the frozen grade: ", "bold $text-warning"), step.text.strip())
+        return assemble((f"{who} reopened the frozen grade: ", "bold $text-warning"), step.text.strip())
     else:
         head = f"{who} signed off {grade}"
     words = step.text.strip().splitlines()[0] if step.text.strip() else ""
-    return Content.assemble((head, "bold"), f" — {words}" if words else "")
+    return assemble((head, "bold"), f" — {words}" if words else "")
 
 
 def _who_when(step: GradeStep, team: Mapping[int, Inspector], tz: tzinfo) -> str:
@@ -167,13 +168,13 @@ def _who_when(step: GradeStep, team: Mapping[int, Inspector], tz: tzinfo) -> str
 def _cited_line(finding_id: str, findings: Mapping[str, FindingView]) -> Content:
     view = findings.get(finding_id)
     if view is None:
-        return Content.assemble((f"{ref(finding_id)} ", "bold"), ("not in this app (unknown finding)",
+        return assemble((f"{ref(finding_id)} ", "bold"), ("not in this app (unknown finding)",
                                                                    "italic $text-error"))
     if view.withdrawn is not None:
-        return Content.assemble((f"{ref(finding_id)} ", "bold"),
+        return assemble((f"{ref(finding_id)} ", "bold"),
                                 (f"withdrawn ({view.withdrawn.reason.strip()}) ", "italic $text-error"),
                                 (view.first_line, "strike $text-muted"))
-    return Content.assemble(
+    return assemble(
         (f"{ref(finding_id)} ", "bold"),
         (f"{SUPPORT_MARK[view.support]} {SUPPORT_SHORT[view.support]}", "$text-muted"),
         f" · {short(KIND_SHORT, view.fields.kind)} · {view.first_line}",
@@ -188,62 +189,62 @@ def describe_cell(view: CellView, *, team: Mapping[int, Inspector], findings: Ma
                   tz: tzinfo, actions: str = "") -> Hanging:
     """Everything about one cell, for the detail pane. ``actions``: the keys this user may press on it."""
     cell = view.cell
-    blocks = [Block(Content.styled(f"{view.agency.label} · {judgement_label(view.judgement)}", "bold"))]
+    blocks = [Block(plain(f"{view.agency.label} · {judgement_label(view.judgement)}", "bold"))]
 
     def line(label: str, body: Content | str) -> None:
-        blocks.append(Block(body if isinstance(body, Content) else Content(body),
-                            Content.styled(f"{label:<10}", "$text-muted"), indent=0))
+        blocks.append(Block(body if isinstance(body, Content) else plain(body),
+                            plain(f"{label:<10}", "$text-muted"), indent=0))
 
     agreed = cell.agreed if cell is not None else None
     proposed = cell.proposed if cell is not None else None
     for label, step, empty in (("Agreed", agreed, "not yet — the lead records it at the final meeting"),
                                ("Proposed", proposed, "none yet")):
         if step is not None and step.grade is not None:
-            line(label, Content.assemble((step.grade.label, GRADE_STYLE[step.grade]),
+            line(label, assemble((step.grade.label, GRADE_STYLE[step.grade]),
                                          f" — {_who_when(step, team, tz)}"))
         else:
-            line(label, Content.styled(empty, "$text-muted"))
+            line(label, plain(empty, "$text-muted"))
     if cell is not None and cell.signed_off is not None:
-        line("QA", Content.styled(f"✓ signed off by {_who_when(cell.signed_off, team, tz)}", "$text-success"))
+        line("QA", plain(f"✓ signed off by {_who_when(cell.signed_off, team, tz)}", "$text-success"))
     elif cell is not None and cell.open_challenges:
         waiting = len(cell.open_challenges)
-        line("QA", Content.styled(f"{waiting} challenge{'s' if waiting > 1 else ''} awaiting the lead's response; "
-                                  "not signed off", "$text-warning"))
+        line("QA", plain(f"{waiting} challenge{'s' if waiting > 1 else ''} awaiting the lead's response; "
+                         "not signed off", "$text-warning"))
     elif cell is not None and cell.challenges:
         line("QA", f"{len(cell.challenges)} challenge{'s' if len(cell.challenges) > 1 else ''}; not signed off")
     else:
-        line("QA", Content.styled("not signed off", "$text-muted"))
+        line("QA", plain("not signed off", "$text-muted"))
     if view.frozen:
         why = view.frozen.split(": grades are ", 1)[-1]  # the server's words, less the cell's name
-        line("Frozen", Content.styled(why[:1].upper() + why[1:], "$text-muted"))
+        line("Frozen", plain(why[:1].upper() + why[1:], "$text-muted"))
     for command in view.sending:
-        blocks.append(Block(Content.styled(f"sending {_sending(command)} to the server", "$text-warning"),
-                            Content.styled("… ", "$text-warning")))
+        blocks.append(Block(plain(f"sending {_sending(command)} to the server", "$text-warning"),
+                            plain("… ", "$text-warning")))
     if view.refusal is not None:
         why = view.refusal.message or "no reason given"
-        blocks.append(Block(Content.assemble((f"The server refused {_sending(view.refusal.command)}: ", "bold"), why),
-                            Content.styled("✗ ", "bold $text-error")))
+        blocks.append(Block(assemble((f"The server refused {_sending(view.refusal.command)}: ", "bold"), why),
+                            plain("✗ ", "bold $text-error")))
     for warning in view.warnings:
-        blocks.append(Block(Content.styled(warning.message, "$text-warning"),
-                            Content.styled("⚠ ", "bold $text-warning")))
+        blocks.append(Block(plain(warning.message, "$text-warning"),
+                            plain("⚠ ", "bold $text-warning")))
     current = cell.current if cell is not None else None
     if current is not None:
         which = "agreed grade" if current.kind == "agreed" else "proposal"
-        blocks.append(Block(Content("")))
-        blocks.append(Block(Content.styled(f"Rationale of the {which}", "bold $text-primary")))
-        blocks.append(Block(Content(current.text.strip()), indent=2))
-        blocks.append(Block(Content.styled(f"Cited findings ({len(current.finding_ids)})", "bold $text-primary")))
+        blocks.append(Block(plain("")))
+        blocks.append(Block(plain(f"Rationale of the {which}", "bold $text-primary")))
+        blocks.append(Block(plain(current.text.strip()), indent=2))
+        blocks.append(Block(plain(f"Cited findings ({len(current.finding_ids)})", "bold $text-primary")))
         if not current.finding_ids:
-            blocks.append(Block(Content.styled("none", "$text-muted"), indent=2))
+            blocks.append(Block(plain("none", "$text-muted"), indent=2))
         for finding_id in current.finding_ids:
             blocks.append(Block(_cited_line(finding_id, findings), indent=2))
     if cell is not None and cell.history:
-        blocks.append(Block(Content.styled("History", "bold $text-primary")))
+        blocks.append(Block(plain("History", "bold $text-primary")))
         for step in cell.history:
-            blocks.append(Block(_step_summary(step, team), Content.styled(f"{short_time(step.at, tz)}  ",
+            blocks.append(Block(_step_summary(step, team), plain(f"{short_time(step.at, tz)}  ",
                                                                           "$text-muted"), indent=2))
     if actions:
-        blocks.append(Block(Content.styled(actions, "$text-accent")))
+        blocks.append(Block(plain(actions, "$text-accent")))
     return Hanging(blocks)
 
 
@@ -252,11 +253,11 @@ def describe_narrative(narrative: Narrative) -> Hanging:
     agency: Agency = narrative.agency
     assert agency in NARRATIVE_ONLY
     return Hanging([
-        Block(Content.styled(f"{agency.label} · narrative only", "bold")),
-        Block(Content(f"{agency.label} is not graded: its report is a narrative of strengths and weaknesses "
+        Block(plain(f"{agency.label} · narrative only", "bold")),
+        Block(plain(f"{agency.label} is not graded: its report is a narrative of strengths and weaknesses "
                       "against the published criteria (integrated ¶29, ¶82–107). Proposing a grade is refused; "
                       "record findings instead.")),
-        Block(Content(f"{plural(narrative.strengths, 'strength')} (good practice included) · "
+        Block(plain(f"{plural(narrative.strengths, 'strength')} (good practice included) · "
                       f"{plural(narrative.weaknesses, 'weakness', 'weaknesses')} · "
                       f"{plural(narrative.improvements, 'area for improvement', 'areas for improvement')} · "
                       f"{plural(narrative.notes, 'note')}"), indent=2),

@@ -22,6 +22,7 @@ from shared.personal_data import PersonalDataPolicy
 from shared.personal_data_fields import free_text_fields, warn_only
 from shared.protocol import Command
 from tui.guard import Flag, PersonalDataGuard, Signature, context, describe, signature
+from tui.widgets.plain import visible
 
 NOTICE_ID = "guard-notice"
 
@@ -58,9 +59,9 @@ def notice_text(flags: list[Flag], texts: Mapping[str, str], *, refuses: bool, a
         name, match = flag
         out.append(f"• {describe(flag, dict(labels))}\n")
         before, found, after = context(texts.get(name, ""), match)
-        out.append("    “" + before)
-        out.append(found, style="reverse bold")
-        out.append(after + "”\n")
+        out.append("    “" + visible(before, one_line=True))
+        out.append(visible(found, one_line=True), style="reverse bold")
+        out.append(visible(after, one_line=True) + "”\n")
     if refuses:
         out.append("The server would refuse it: this inspection's policy refuses personal data. "
                    "Edit the highlighted text out (children by unique ID only), then save again.")

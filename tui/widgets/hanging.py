@@ -16,7 +16,9 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
-NO_PREFIX = Content("")
+from tui.widgets.plain import assemble, plain
+
+NO_PREFIX = plain("")
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,9 @@ class Block:
 
     def lines(self, width: int) -> list[Content]:
         room = max(8, width - self.hang)
-        wrapped = self.body.wrap(room) or [Content("")]
-        first = Content.assemble(" " * self.indent, self.prefix, wrapped[0])
-        return [first, *(Content.assemble(" " * self.hang, line) for line in wrapped[1:])]
+        wrapped = self.body.wrap(room) or [plain("")]
+        first = assemble(" " * self.indent, self.prefix, wrapped[0])
+        return [first, *(assemble(" " * self.hang, line) for line in wrapped[1:])]
 
 
 class Hanging(Visual):
@@ -53,7 +55,7 @@ class Hanging(Visual):
         return self.plain
 
     def _content(self, width: int) -> Content:
-        return Content("\n").join(line for block in self.blocks for line in block.lines(width))
+        return plain("\n").join(line for block in self.blocks for line in block.lines(width))
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
         return self._content(width).render_strips(width, height, style, options)

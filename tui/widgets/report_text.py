@@ -31,11 +31,12 @@ from tui.refs import ref
 from tui.widgets.grade_detail import GRADE_STYLE
 from tui.widgets.hanging import Block as Line
 from tui.widgets.hanging import Hanging
+from tui.widgets.plain import assemble, plain
 
 HEADING = "bold $text-primary"
 MUTED = "$text-muted"
 CITED = "$text-accent"
-BLANK = Line(Content(""))
+BLANK = Line(plain(""))
 
 
 CONTENTS_LABELS = {"summary": "Summary report", "agency-yot": "Youth offending", "lscb": "LSCB (joint)"}
@@ -55,7 +56,7 @@ class ReportText(Hanging):
         return self._wrapped[width]
 
     def _content(self, width: int) -> Content:
-        return Content("\n").join(self._lines(width))
+        return plain("\n").join(self._lines(width))
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return len(self._lines(width))
@@ -74,28 +75,28 @@ def appendix_label(title: str) -> str:
 
 
 def citations(finding_ids: Sequence[str]) -> Content:
-    return Content.styled(" ".join(ref(fid) for fid in finding_ids), CITED) if finding_ids else Content("")
+    return plain(" ".join(ref(fid) for fid in finding_ids), CITED) if finding_ids else plain("")
 
 
 def statement_text(statement: Statement) -> Content:
     """Lead in bold, the inspector's text as written, the qualifier muted, then the findings it rests on."""
     parts: list[Content] = []
     if statement.lead:
-        parts.append(Content.styled(f"{statement.lead}:", "bold"))
+        parts.append(plain(f"{statement.lead}:", "bold"))
     if statement.text:
-        parts.append(Content(" ".join(statement.text.split())))
+        parts.append(plain(" ".join(statement.text.split())))
     if statement.detail:
-        parts.append(Content.styled(f"({statement.detail})", MUTED))
+        parts.append(plain(f"({statement.detail})", MUTED))
     if statement.finding_ids:
         parts.append(citations(statement.finding_ids))
-    return Content(" ").join(parts)
+    return plain(" ").join(parts)
 
 
 def grade_text(line: GradeLine, with_agency: bool) -> Content:
-    grade = (Content.styled(line.grade_label, GRADE_STYLE.get(line.grade, "bold")) if line.grade is not None
-             else Content.styled(line.grade_label, MUTED))
+    grade = (plain(line.grade_label, GRADE_STYLE.get(line.grade, "bold")) if line.grade is not None
+             else plain(line.grade_label, MUTED))
     label = f"{line.agency.label} · {line.judgement_label}" if with_agency else line.judgement_label
-    return Content.assemble(f"{label}: ", grade, (f" ({line.status_label})", MUTED))
+    return assemble(f"{label}: ", grade, (f" ({line.status_label})", MUTED))
 
 
 def glance(grades: Sequence[GradeLine]) -> list[Line]:
@@ -109,32 +110,32 @@ def glance(grades: Sequence[GradeLine]) -> list[Line]:
     counts = [f"{agency} {sum(g.grade is None for g in own)} of {len(own)}"
               for agency, own in waiting.items() if any(g.grade is None for g in own)]
     if not lines:
-        lines.append(Line(Content.styled("No grade has been proposed yet.", f"italic {MUTED}"), indent=2))
+        lines.append(Line(plain("No grade has been proposed yet.", f"italic {MUTED}"), indent=2))
     if counts:
-        lines.append(Line(Content.styled(" · ".join(counts), MUTED), Content.styled("Not yet graded: ", MUTED),
+        lines.append(Line(plain(" · ".join(counts), MUTED), plain("Not yet graded: ", MUTED),
                           indent=2))
     narrative = [g.agency.label for g in grades if g.status == "narrative-only"]
     if narrative:
-        lines.append(Line(Content.styled(" · ".join(narrative), MUTED), Content.styled("Narrative only: ", MUTED),
+        lines.append(Line(plain(" · ".join(narrative), MUTED), plain("Narrative only: ", MUTED),
                           indent=2))
     return lines
 
 
 def _block(block: Block) -> list[Line]:
-    lines = [Line(Content.styled(block.title, "bold"))]
+    lines = [Line(plain(block.title, "bold"))]
     if not block.statements:
-        return [*lines, Line(Content.styled(block.empty, f"italic {MUTED}"), indent=2)]
-    return [*lines, *(Line(statement_text(s), Content("• "), indent=1) for s in block.statements)]
+        return [*lines, Line(plain(block.empty, f"italic {MUTED}"), indent=2)]
+    return [*lines, *(Line(statement_text(s), plain("• "), indent=1) for s in block.statements)]
 
 
 def section_text(section: Section) -> ReportText:
-    lines = [Line(Content.styled(section.title, HEADING)), BLANK]
+    lines = [Line(plain(section.title, HEADING)), BLANK]
     for paragraph in section.paragraphs:
-        lines += [Line(Content(paragraph)), BLANK]
+        lines += [Line(plain(paragraph)), BLANK]
     if section.anchor == "summary":
-        lines += [Line(Content.styled("Grades at a glance", "bold")), *glance(section.grades), BLANK]
+        lines += [Line(plain("Grades at a glance", "bold")), *glance(section.grades), BLANK]
     elif section.grades:
-        lines.append(Line(Content.styled("Grades", "bold")))
+        lines.append(Line(plain("Grades", "bold")))
         lines += [Line(grade_text(g, with_agency=False), indent=2) for g in section.grades]
         lines.append(BLANK)
     for block in section.blocks:
@@ -146,42 +147,42 @@ DRAFT_STYLE = "bold $text-error"
 
 
 def front_text(report: Report) -> ReportText:
-    draft = [Line(Content.styled(DRAFT_NOTE, DRAFT_STYLE))] if report.draft else []
+    draft = [Line(plain(DRAFT_NOTE, DRAFT_STYLE))] if report.draft else []
     return ReportText([
         *draft,
-        Line(Content.styled(report.title, "bold")),
-        Line(Content.styled(report.subtitle, MUTED)),
-        Line(Content.styled(f"Prepared from the team's record as it stood on {report.generated_label}.", MUTED)),
+        Line(plain(report.title, "bold")),
+        Line(plain(report.subtitle, MUTED)),
+        Line(plain(f"Prepared from the team's record as it stood on {report.generated_label}.", MUTED)),
     ])
 
 
 def evidence_text(report: Report) -> ReportText:
-    lines = [Line(Content.styled(APPENDICES[0][1], HEADING)), BLANK]
+    lines = [Line(plain(APPENDICES[0][1], HEADING)), BLANK]
     if not report.evidence:
-        lines.append(Line(Content.styled("No findings are cited.", f"italic {MUTED}")))
+        lines.append(Line(plain("No findings are cited.", f"italic {MUTED}")))
     for entry in report.evidence:
         _, *cells = evidence_cells(entry)
-        lines.append(Line(Content(" · ".join(cells)), Content.styled(f"{ref(entry.finding_id):<8}", CITED)))
+        lines.append(Line(plain(" · ".join(cells)), plain(f"{ref(entry.finding_id):<8}", CITED)))
     if report.grade_reasons:
-        lines += [BLANK, Line(Content.styled(REASONS_TITLE, "bold"))]
+        lines += [BLANK, Line(plain(REASONS_TITLE, "bold"))]
         for reason in report.grade_reasons:
             agency, judgement, grade, warning, why = reason_cells(reason)
-            lines.append(Line(Content.assemble((f"{agency} · {judgement}: {grade}", "bold"), f" — {why} ",
-                                               (f"({warning})", MUTED)), indent=2))
+            lines.append(Line(assemble((f"{agency} · {judgement}: {grade}", "bold"), f" — {why} ",
+                                       (f"({warning})", MUTED)), indent=2))
     return ReportText(lines)
 
 
 def clock_text(report: Report) -> ReportText:
-    lines = [Line(Content.styled(APPENDICES[1][1], HEADING)), BLANK, Line(Content(report.clock_note))]
+    lines = [Line(plain(APPENDICES[1][1], HEADING)), BLANK, Line(plain(report.clock_note))]
     for milestone in report.clock:
         label, days, due, source = clock_cells(milestone)
-        lines.append(Line(Content.assemble((label, "bold"), f": {due}", (f" ({days} working days · {source})",
+        lines.append(Line(assemble((label, "bold"), f": {due}", (f" ({days} working days · {source})",
                                                                           MUTED)), indent=2))
     return ReportText(lines)
 
 
 def method_text(report: Report) -> ReportText:
-    lines = [Line(Content.styled(APPENDICES[2][1], HEADING))]
+    lines = [Line(plain(APPENDICES[2][1], HEADING))]
     for paragraph in report.method:
-        lines += [BLANK, Line(Content(paragraph))]
+        lines += [BLANK, Line(plain(paragraph))]
     return ReportText(lines)

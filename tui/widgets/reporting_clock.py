@@ -15,6 +15,7 @@ from textual.widgets import Static
 from shared.protocol import Inspection
 from shared.reporting_clock import Milestone, clock_status, next_milestone, reporting_clock, short_day
 from tui.timefmt import day_label, to_local, zone
+from tui.widgets.plain import assemble, plain
 
 NOT_SET = "Last day of fieldwork not set — the lead sets it (palette: Set fieldwork dates)"
 NOT_KNOWN = "The inspection is not known yet — waiting for the server."
@@ -55,10 +56,10 @@ def _style(milestone: Milestone, today: date, upcoming: Milestone | None) -> str
 def clock_content(inspection: Inspection | None, today: date) -> Content:
     """The whole clock as styled text: a heading and one line per milestone, or why there is none yet."""
     if inspection is None:
-        return Content.styled(NOT_KNOWN, "$text-muted italic")
+        return plain(NOT_KNOWN, "$text-muted italic")
     end = inspection.end_date
     if end is None:
-        return Content.styled(NOT_SET, "$text-muted italic")
+        return plain(NOT_SET, "$text-muted italic")
     milestones = reporting_clock(end)
     upcoming = next_milestone(milestones, today)
     where = "fieldwork ends" if today <= end else "fieldwork ended"
@@ -75,7 +76,7 @@ def clock_content(inspection: Inspection | None, today: date) -> Content:
             (f"{short_day(milestone.due):<{DUE_WIDTH}}", style),
             (clock_status(milestone, today), style or "$text-muted"),
         ]
-    return Content.assemble(*parts)
+    return assemble(*parts)
 
 
 class ReportingClock(Static):

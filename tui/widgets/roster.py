@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.content import Content
 from textual.widgets import Static
 
 from shared.protocol import Inspector
 from shared.vocabulary import Role
 from tui.widgets.labels import INSPECTORATE_SHORT, short
+from tui.widgets.plain import assemble
 
 _ROLE_ORDER = {Role.LEAD: 0, Role.QA_MANAGER: 1, Role.INSPECTOR: 2}
 _ROLE_SHORT = {Role.LEAD: "lead", Role.QA_MANAGER: "QA"}
@@ -46,4 +46,4 @@ class Roster(Static):
             parts.append((f" {short(INSPECTORATE_SHORT, member.inspectorate)}{role}", "$text-muted"))
         if not members:
             parts.append(("\nTeam not known yet — waiting for the server.", "$text-muted italic"))
-        self.update(Content.assemble(*parts))
+        self.update(assemble(*parts))

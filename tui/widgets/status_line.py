@@ -7,8 +7,9 @@ import time
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from textual.content import Content
 from textual.widgets import Static
+
+from tui.widgets.plain import assemble
 
 Connection = Literal["connecting", "connected", "reconnecting", "offline", "refused"]
 
@@ -99,4 +100,4 @@ class StatusLine(Static):
         parts.append("  ·  ")
         shown = f"{s.total:,} findings" if s.shown == s.total else f"{s.shown:,} of {s.total:,} shown"
         parts.append((shown, "$text-muted"))
-        self.update(Content.assemble(*parts))
+        self.update(assemble(*parts))
