@@ -17,7 +17,6 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Checkbox, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -187,7 +186,7 @@ class AgreeForm(GradeForm):
         text = "\n".join(f"⚠ {w.message}" for w in found)
         if found:
             text += "\nThe team may still agree it: record why, below; the report's evidence appendix carries it."
-        self.query_one("#rule-warning", Static).update(Content(text))
+        self.query_one("#rule-warning", Static).update(plain(text))
         self.query_one("#rule-warning-box").set_class(bool(found), "-shown")
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -318,7 +317,7 @@ class RespondForm(CommandForm):
         self._challenges = challenges
 
     def compose_extra(self) -> ComposeResult:
-        yield Static(Content(self._challenges), id="open-challenges")
+        yield Static(plain(self._challenges), id="open-challenges")
 
 
 def respond_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:

@@ -230,8 +230,8 @@ def minutes_options(minutes: Minutes, tz: tzinfo, *, lead: bool) -> list[Option]
         options += [Option(Hanging([Block(plain(agreed_text(cell)), indent=5)]), disabled=True)
                     for cell in minutes.agreed_grades]
     if minutes.grade_amendments:
-        options.append(Option(Content.styled("Amendments to the agreed grades", "bold $text-primary"), disabled=True))
-        options += [Option(Hanging([Block(Content(amendment_text(a, tz)), indent=5)]), disabled=True)
+        options.append(Option(plain("Amendments to the agreed grades", "bold $text-primary"), disabled=True))
+        options += [Option(Hanging([Block(plain(amendment_text(a, tz)), indent=5)]), disabled=True)
                     for a in minutes.grade_amendments]
     return options
 
