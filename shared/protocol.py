@@ -18,6 +18,7 @@ from pydantic import (
     PlainSerializer,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 
@@ -127,13 +128,21 @@ class Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+STORED = {"stored": True}
+"""Validation context for a command rebuilt from an event the server already accepted (``model_validate(data,
+context=STORED)``): the text rules judge what is received, so a record an older server kept is read back as it is,
+and the app shows it safely (tui.widgets.plain) instead of dropping it."""
+
+
 class CleanText(BaseModel):
     """Mixin for what a person writes: every string in it obeys shared.text (no control characters, NFC, blank
     as empty), whatever the field, so a new field cannot forget the rule."""
 
     @model_validator(mode="before")
     @classmethod
-    def _clean_text(cls, data: Any) -> Any:
+    def _clean_text(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context is not None and info.context.get("stored"):
+            return data
         return clean_values(data) if isinstance(data, dict) else data
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from shared.enquiries import INSPECTORATE_OF, EnquiryOutcome, EnquiryStatus, is_owner
 from shared.meetings import AmendEntry, MeetingKind, MeetingRuleError, Minutes, RecordEntry
-from shared.protocol import Command, Event, FindingFields, Inspector
+from shared.protocol import STORED, Command, Event, FindingFields, Inspector
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 
@@ -178,9 +178,10 @@ class EvidenceBook:
             minutes.drop_item(str(data["item_id"]))
         elif kind == "meeting.recorded":
             fields = {k: v for k, v in data.items() if k not in ("entry_id", "meeting_id")}
-            minutes.record(RecordEntry.model_validate({"id": data["entry_id"], "meeting_id": minutes.id, **fields}), at)
+            entry = {"id": data["entry_id"], "meeting_id": minutes.id, **fields}
+            minutes.record(RecordEntry.model_validate(entry, context=STORED), at)
         elif kind == "meeting.amended":
-            minutes.amend(AmendEntry.model_validate({"id": "amend", **data}), at)
+            minutes.amend(AmendEntry.model_validate({"id": "amend", **data}, context=STORED), at)
         elif kind == "meeting.closed":
             minutes.close(at, data.get("agreed_grades") or ())  # type: ignore[arg-type]  # final: grades at close
         else:
