@@ -25,6 +25,39 @@ _PG_REFUSE = "REVOKE INSERT ON event FROM CURRENT_USER"
 _PG_RECOVER = "GRANT INSERT ON event TO CURRENT_USER"
 
 
+def _refusing_sql(sqlite: bool, marker: str) -> tuple[list[str], list[str]]:
+    """Statements that make inserting an event whose data holds ``marker`` fail, and those that undo them."""
+    if sqlite:
+        return ([f"CREATE TRIGGER test_poison BEFORE INSERT ON event WHEN instr(NEW.data, '{marker}') > 0 "
+                 "BEGIN SELECT RAISE(ABORT, 'database unavailable (a test outage)'); END"],
+                ["DROP TRIGGER test_poison"])
+    return ([f"CREATE FUNCTION test_poison() RETURNS trigger AS $$ BEGIN "
+             f"IF strpos(NEW.data::text, '{marker}') > 0 THEN RAISE EXCEPTION 'database unavailable (a test outage)'; "
+             "END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+             "CREATE TRIGGER test_poison BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION test_poison()"],
+            ["DROP TRIGGER test_poison ON event", "DROP FUNCTION test_poison()"])
+
+
+@contextmanager
+def writes_refused_when(db_url: str, marker: str) -> Iterator[None]:
+    """Like ``writes_refused``, but only for events whose data holds ``marker``: one command fails, the next
+    (say, an amendment of it) reaches a healthy database, as when a failure clears between two commands."""
+    refuse, recover = _refusing_sql(make_url(db_url).get_backend_name() == "sqlite", marker)
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            for statement in refuse:
+                conn.exec_driver_sql(statement)
+        try:
+            yield
+        finally:
+            with engine.begin() as conn:
+                for statement in recover:
+                    conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def writes_refused(db_url: str) -> Iterator[None]:
     """While inside, every attempt to store an event at ``db_url`` fails; on leaving, the database recovers."""

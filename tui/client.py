@@ -10,7 +10,8 @@ yielded, and every command is in the outbox before it is sent, so a crash loses 
 A command leaves the outbox only when the server acks it or refuses it for good (shared.protocol
 ``refused_for_good``: ``invalid``, ``forbidden``…). Anything else keeps it: an answer saying it was not
 processed (``internal``, ``rate_limited``, a code this version does not know), no answer ``resend_after``
-seconds after it went out on a live connection, or a dropped connection. Each of those yields ``Retrying``
+seconds after it went out on a live connection, a dropped connection, or a refusal of a command sent while an
+earlier one in the outbox was failing (judged without it, so not final). Each of those yields ``Retrying``
 and pauses the outbox for a back-off (exponential, capped, jittered; reset by the next ack), after which
 what is unacked goes again, in outbox order, at a pace under the server's default rate limit. A
 certificate that fails verification ends the client (``Untrusted``): that is a trust problem, not a
@@ -151,6 +152,7 @@ class TeamClient:
         self._hold_until = 0.0  # monotonic: no command goes out before this (a retry's back-off)
         self._wake = asyncio.Event()  # the outbox has something to send (or to send again)
         self._done: set[str] = set()  # acked or refused, perhaps still in an outbox snapshot the sender holds
+        self._failed: set[str] = set()  # answered "not processed" (or not answered), not yet acked: to go again
         self._closed = False
         self._stop = asyncio.Event()
         self._running = False
@@ -360,6 +362,9 @@ class TeamClient:
                 if not refused_for_good(frame.code):
                     yield Retrying(frame.id, _retry_reason(frame.code), self._retry_later(frame.id))
                     continue
+                if frame.id is not None and await self._behind_a_failure(frame.id):
+                    yield Retrying(frame.id, "waiting for an earlier command", self._retry_later(frame.id))
+                    continue
                 if frame.id is not None:
                     self._answered(frame.id)
                     await self._run(self._store.remove, frame.id)
@@ -405,7 +410,17 @@ class TeamClient:
     def _answered(self, command_id: str) -> None:
         """Acked or refused: never send it again, even from an outbox snapshot read before it was removed."""
         self._sent.pop(command_id, None)
+        self._failed.discard(command_id)
         self._done.add(command_id)
+
+    async def _behind_a_failure(self, command_id: str) -> bool:
+        """A refusal is final only if every command before it in the outbox was applied first: the server judged
+        an amendment whose post had just failed (``internal``) as ``not_found``, and dropping it would lose it. Such
+        a command goes again after the earlier ones, and a refusal then is final."""
+        if not self._failed:
+            return False
+        ids = [command.id for command in await self._run(self._store.pending)]
+        return command_id in ids and any(earlier in self._failed for earlier in ids[: ids.index(command_id)])
 
     def _retry_later(self, command_id: str | None) -> float:
         """``command_id`` was not processed (or not answered): pause the outbox, then send it again, in order.
@@ -415,6 +430,7 @@ class TeamClient:
         """
         if command_id is not None:
             self._sent.pop(command_id, None)
+            self._failed.add(command_id)
         now = time.monotonic()
         if now >= self._hold_until:
             self._hold_until = now + backoff_delay(self._retries, *self._retry_backoff, self._jitter)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from server.app import TeamServer
-from shared.protocol import Ack, Error, ErrorCode, PostFinding
+from shared.protocol import Ack, AmendFinding, Error, ErrorCode, PostFinding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
-from tests.outage import writes_refused
+from tests.outage import writes_refused, writes_refused_when
 from tests.server.conftest import Team, WireClient, new_id
 from tests.tui.client_inbox import FAST, Inbox
 from tui.client import TeamClient, backoff_delay
@@ -75,3 +75,36 @@ async def test_a_command_sent_while_the_database_is_unavailable_lands_exactly_on
     await inbox.close()
     local.close()
     assert await stored_finding_ids(server.url, team.cqc.token) == [command.id]
+
+
+async def test_a_command_refused_only_because_an_earlier_one_failed_is_kept_and_lands_after_it(
+    server: TeamServer, team: Team, db_url: str, tmp_path: Path
+) -> None:
+    """The post fails (``internal``) while its amendment, already on its way, finds no finding (``not_found``).
+    That refusal is not final: it was judged without the command before it, so the amendment stays in the outbox
+    and goes again after the post; both land, in order, and nothing is shown as refused."""
+    local = LocalStore(tmp_path / "lead.sqlite3")
+    post = PostFinding(id=new_id("post"), agency=Agency.HEALTH, kind=FindingKind.WEAKNESS,
+                       evidence_source=EvidenceSource.CASE_FILE, text="GP not invited (poison-7f3).")
+    amend = AmendFinding(id=new_id("amend"), finding_id=post.id, agency=Agency.HEALTH, kind=FindingKind.WEAKNESS,
+                         evidence_source=EvidenceSource.CASE_FILE, text="GP not invited to the strategy meeting.")
+    local.enqueue(post)  # typed offline: both go out back to back once the client is live
+    local.enqueue(amend)
+    client = TeamClient(server.url, team.lead.token, local, **FAST, retry_backoff=RETRY_BACKOFF)
+    inbox = Inbox(client)
+    with writes_refused_when(db_url, "poison-7f3"):
+        await inbox.next(CaughtUp)
+        waiting = {(await inbox.next(Retrying)).command_id for _ in range(2)}
+        assert waiting == {post.id, amend.id}
+        assert local.pending() == [post, amend]  # neither dropped
+    acked = [(await inbox.next(Acked)).command_id for _ in range(2)]
+
+    assert acked == [post.id, amend.id]
+    assert not any(isinstance(m, Rejected) for m in inbox.seen)
+    assert local.pending() == []
+    await inbox.close()
+    local.close()
+    reader = await WireClient.join(server.url, team.cqc.token)
+    await reader.close()
+    assert [(e.kind, e.data["finding_id"]) for e in reader.replay if e.kind.startswith("finding.")] == [
+        ("finding.posted", post.id), ("finding.amended", post.id)]
