@@ -182,6 +182,8 @@ class AlertsMixin(_Base):
         if not screen.is_mounted:
             self.call_after_refresh(self._alerts_screen_changed, screen)
             return
+        if not screen.is_attached:  # mounted, then taken down: the app quit before its first screen settled
+            return
         screen.mount(AlertBar())
         self.call_after_refresh(self._alerts_refresh)
 

@@ -77,3 +77,13 @@ async def test_with_nothing_unsent_the_quit_key_quits_at_once(tmp_path: Path) ->
         await wait_for(pilot, lambda: app.board.findings.row_count == 8, "the cache")
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: not app.is_running, "the app to end")
+
+
+async def test_quitting_before_the_first_screen_settles_is_clean(tmp_path: Path) -> None:
+    """ctrl+q as the app opens (a reflex, or a script): the alert bar, mounted a refresh later, must not be mounted
+    on a screen already taken down, which ended the app with a MountError instead of quitting."""
+    app = TriangulateApp(store=seeded_store(tmp_path / "c.sqlite3"), now=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to end")
+    assert app.return_code == 0
