@@ -11,8 +11,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from server.errors import CommandRejected
-from server.models import AlertRow, AlertSeenRow, InspectionRow, InspectorRow
+from server.models import AlertRow, AlertSeenRow, InspectionRow
 from server.store import as_utc
+from server.team import active_member
 from shared.alerts import (
     DUTY_STEPS,
     STEP_COMMANDS,
@@ -192,11 +193,7 @@ def name_deputy(
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may name a deputy")
     inspection = _inspection(session, inspection_id)
     if command.inspector_id is not None:
-        member = session.get(InspectorRow, command.inspector_id)
-        if member is None or member.inspection_id != inspection_id:
-            raise CommandRejected(
-                ErrorCode.NOT_FOUND, f"no team member with id {command.inspector_id}", field="inspector_id"
-            )
+        active_member(session, inspection_id, command.inspector_id, "inspector_id")
     inspection.deputy_id = command.inspector_id
     session.add(inspection)
     return payload(command)

@@ -18,8 +18,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from server.errors import CommandRejected
-from server.models import CaseRow, CaseSampleRow, EnquiryRow, InspectionRow, InspectorRow, NameDigestRow
+from server.models import CaseRow, CaseSampleRow, EnquiryRow, InspectionRow, NameDigestRow
 from server.personal_data import local_date
+from server.team import active_member
 from shared.annex_a import CaseRecord
 from shared.cases import (
     AddToSample,
@@ -215,11 +216,7 @@ def allocate(session: Session, *, inspection_id: int, actor: Inspector | None, c
     _require_lead(actor, "allocate cases")
     row = _sampled(session, inspection_id, command.child_id)
     if command.inspector_id is not None:
-        member = session.get(InspectorRow, command.inspector_id)
-        if member is None or member.inspection_id != inspection_id:
-            raise CommandRejected(
-                ErrorCode.NOT_FOUND, f"no team member with id {command.inspector_id}", field="inspector_id"
-            )
+        active_member(session, inspection_id, command.inspector_id, "inspector_id")
     row.allocated_to, row.updated_at = command.inspector_id, at
     session.add(row)
     return {"child_id": row.child_id, "inspector_id": row.allocated_to}

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from server.alerts import payload
 from server.errors import CommandRejected
 from server.findings import require_live
-from server.models import EnquiryRow, InspectorRow, LinkRow
+from server.models import EnquiryRow, LinkRow
+from server.team import active_member
 from shared.enquiries import (
     AnswerEnquiry,
     CloseEnquiry,
@@ -48,11 +49,7 @@ def open_enquiry(
     ).first():
         raise CommandRejected(ErrorCode.CONFLICT, "an enquiry with this id already exists", field="id")
     if command.to_inspector is not None:
-        member = session.get(InspectorRow, command.to_inspector)
-        if member is None or member.inspection_id != inspection_id:
-            raise CommandRejected(
-                ErrorCode.NOT_FOUND, f"no team member with id {command.to_inspector}", field="to_inspector"
-            )
+        active_member(session, inspection_id, command.to_inspector, "to_inspector")
     _require_findings(session, inspection_id, command.finding_ids, "finding_ids")
     session.add(
         EnquiryRow(

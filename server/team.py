@@ -48,6 +48,17 @@ def _member(session: Session, inspection_id: int, inspector_id: int) -> Inspecto
     return row
 
 
+def active_member(session: Session, inspection_id: int, inspector_id: int, field: str) -> InspectorRow:
+    """A team member a command names (deputy, case tracker, enquiry addressee): of this inspection, and not revoked,
+    since work given to someone who can no longer connect would wait for ever."""
+    row = session.get(InspectorRow, inspector_id)
+    if row is None or row.inspection_id != inspection_id:
+        raise CommandRejected(ErrorCode.NOT_FOUND, f"no team member with id {inspector_id}", field=field)
+    if inspector_id not in standings(session, {inspector_id}):
+        raise CommandRejected(ErrorCode.CONFLICT, f"{row.name} no longer has access to this inspection", field=field)
+    return row
+
+
 def revoke_inspector(
     session: Session, *, inspection_id: int, actor: Inspector | None, command: RevokeInspector, at: datetime
 ) -> InspectorRevoked:

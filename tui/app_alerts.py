@@ -221,7 +221,7 @@ class AlertsMixin(_Base):
             self.notify("Not connected yet: the server has not said who you are.", severity="warning")
             return
         context = FormContext(self.now(), zone(inspection.timezone if inspection else None), inspection,
-                              team_of(self.state.team.values()))
+                              team_of(self.state.members()))
 
         def raised(command: Command | None) -> None:
             if command is not None:

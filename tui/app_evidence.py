@@ -266,7 +266,7 @@ class EvidenceMixin(_Base):
         # Only a saved, live finding is offered to cite: a withdrawn one is no longer evidence (shown on request).
         saved = view if view is not None and view.version > 0 and view.withdrawn is None else None
         context = EnquiryContext(self.now(), zone(inspection.timezone if inspection else None),
-                                 tuple(self.state.team.values()), me,
+                                 tuple(self.state.members()), me,
                                  tuple(v.id for v in self.state.saved_findings()), tuple(self.state.withdrawn_ids))
         form = open_form(context, saved.id if saved else None, saved.fields.child_id if saved else None)
         self.push_screen(form, self._sent)

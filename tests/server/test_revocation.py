@@ -221,3 +221,25 @@ async def test_a_changed_role_closes_the_connections_on_every_instance(
     back = await WireClient.join(b.url, team.lead.token)
     assert back.me.role is Role.QA_MANAGER
     await back.close()
+
+
+async def test_work_is_never_given_to_someone_whose_access_was_revoked(
+    server: TeamServer, team: Team, db_url: str
+) -> None:
+    """Naming a revoked member as deputy, or addressing an enquiry to them, is refused by name: they could never
+    act on it (a significant-harm escalation would wait for a deputy who cannot connect)."""
+    await run_cli("inspector", "revoke", str(team.cqc.inspector.id), "--db", db_url)
+    lead = await WireClient.join(server.url, team.lead.token)
+    gone = team.cqc.inspector.id
+    for frame, field in (
+        ({"type": "deputy.name", "inspector_id": gone}, "inspector_id"),
+        ({"type": "enquiry.open", "to_inspector": gone, "question": "Was the GP invited?", "why": "Strategy."},
+         "to_inspector"),
+    ):
+        refused = await lead.command({**frame, "id": new_id()})
+        assert isinstance(refused, Error), refused
+        assert (refused.code, refused.field) == ("conflict", field)
+        assert refused.message == f"{team.cqc.inspector.name} no longer has access to this inspection"
+    named = await lead.command({"type": "deputy.name", "inspector_id": team.hmic.inspector.id, "id": new_id()})
+    assert isinstance(named, Ack)  # a member who still has access is named as before
+    await lead.close()

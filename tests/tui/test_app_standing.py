@@ -11,11 +11,13 @@ import asyncio
 from pathlib import Path
 
 from click.testing import CliRunner
+from textual.widgets import Select
 
 from shared.cli import main
 from shared.protocol import REVOKED_REASON
 from shared.vocabulary import Role
 from tui.app import TriangulateApp
+from tui.dialogs.enquiry_forms import EnquiryForm
 
 from .app_server import lead_and_inspector, live, make_app, notified, running_server, wait_for
 
@@ -80,3 +82,25 @@ async def test_the_rest_of_the_team_sees_a_revocation_and_a_new_role_on_the_rost
         await wait_for(pilot, lambda: "Ben Okafor" not in roster(asha), "Ben off Asha's roster")
         assert "1 of 1 connected" in roster(asha)
         await wait_for(pilot, lambda: ben.auth_error is not None, "Ben's app stopped")
+
+
+def addressees(app: TriangulateApp) -> list[str]:
+    """The people the open enquiry form offers to address."""
+    assert isinstance(app.screen, EnquiryForm)
+    return [str(prompt) for select in app.screen.query(Select) for prompt, _ in select._options
+            if str(prompt).startswith("Inspector — ")]
+
+
+async def test_a_revoked_member_is_no_longer_offered_work(tmp_path: Path) -> None:
+    """The lead's pick lists offer only those who still have access (the server refuses the rest by name)."""
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pilot, _ben, _):
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(asha.screen, EnquiryForm), "the enquiry form")
+        assert addressees(asha) == ["Inspector — Ben Okafor (CQC)"]
+        await pilot.press("escape")
+
+        await triangulate("inspector", "revoke", str(BEN), "--db", server_db(tmp_path))
+        await wait_for(pilot, lambda: "Ben Okafor" not in roster(asha), "Ben off Asha's roster")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(asha.screen, EnquiryForm), "the enquiry form again")
+        assert addressees(asha) == []

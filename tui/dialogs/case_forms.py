@@ -81,10 +81,12 @@ def member_label(member: Inspector) -> str:
 
 
 def allocate_form(child_id: str, team: Iterable[Inspector], current: int | None) -> CommandForm:
-    """The lead gives a sampled case to an inspector, or takes it back."""
+    """The lead gives a sampled case to an inspector (``team``: those who still have access), or takes it back."""
     choices: list[tuple[str, int]] = [(member_label(m), m.id) for m in sorted(team, key=lambda m: m.name)]
     if current is not None:
         choices.append(("Nobody — take it back", NOBODY))
+        if current not in {member_id for _, member_id in choices}:
+            current = None  # tracked by someone revoked since: the lead chooses again, or takes it back
     return CommandForm(
         title=f"Allocate {child_id}",
         command_type=AllocateCase,

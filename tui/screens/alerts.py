@@ -139,7 +139,7 @@ class AlertsScreen(Screen[None]):
     def _form_context(self) -> FormContext:
         inspection = self.state.inspection
         return FormContext(self._clock(), zone(inspection.timezone if inspection else None), inspection,
-                           team_of(self.state.team.values()))
+                           team_of(self.state.members()))
 
     # ------------------------------------------------------------------ what the app tells us
 

@@ -393,7 +393,7 @@ class CasesScreen(Screen[None]):
     def action_allocate(self) -> None:
         view = self.selected
         if view is not None and self.check_action("allocate", ()):
-            self.app.push_screen(allocate_form(view.child_id, self.state.team.values(), view.inspector_id),
+            self.app.push_screen(allocate_form(view.child_id, self.state.members(), view.inspector_id),
                                  self._send)
 
     def action_progress(self) -> None:

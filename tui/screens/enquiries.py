@@ -234,7 +234,7 @@ class EnquiriesScreen(Screen[None]):
         me = self.state.me
         if me is None:
             return None
-        return EnquiryContext(self._clock(), self._tz(), tuple(self.state.team.values()), me,
+        return EnquiryContext(self._clock(), self._tz(), tuple(self.state.members()), me,
                               tuple(v.id for v in self.state.saved_findings()), tuple(self.state.withdrawn_ids))
 
     # ------------------------------------------------------------------ actions
