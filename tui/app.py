@@ -39,6 +39,7 @@ from tui.app_grades import GRADE_BINDINGS, GradesMixin
 from tui.app_meetings import MEETING_BINDINGS, MeetingsMixin
 from tui.app_report import REPORT_BINDINGS, ReportMixin
 from tui.client import RESEND_AFTER
+from tui.config import load_theme, save_theme
 from tui.dialogs.quit_dialog import QuitDialog
 from tui.guard import PersonalDataGuard, refusal_message
 from tui.screens.board import BoardScreen
@@ -104,6 +105,7 @@ class TriangulateApp(
         now: Clock = utc_now,
         share_hint: str | None = None,
         theme: str | None = None,
+        settings_dir: Path | None = None,
         alert_confirm_after: float = CONFIRM_AFTER,
         nag_every: float | None = NAG_EVERY,
         on_first_welcome: Callable[[], None] | None = None,
@@ -125,8 +127,13 @@ class TriangulateApp(
         """The personal-data check every form runs before sending (tui.widgets.guard_notice.guard_allows)."""
         self._alerts_init(alert_confirm_after, nag_every)
         self._evidence_init()
+        self._settings_dir = settings_dir
+        """Where the chosen theme is remembered (the CLI's config directory); None remembers nothing."""
+        saved = load_theme(settings_dir) if settings_dir else None
         if theme:
-            self.theme = theme
+            self.theme = theme  # named on the command line: wins for this run
+        elif saved is not None and saved in self.available_themes:
+            self.theme = saved
 
     @property
     def caught_up(self) -> bool:
@@ -475,6 +482,15 @@ class TriangulateApp(
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme the user picks (ctrl+t, or the palette's Theme), so the next start uses it."""
+        if not self.is_running or self._settings_dir is None:
+            return  # the theme set at start-up is not a choice
+        try:
+            save_theme(theme, self._settings_dir)
+        except OSError as exc:
+            self.notify(f"The theme will not be remembered: {exc}", title="Settings not saved", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action by name in the command palette (ctrl+p)."""

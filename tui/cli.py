@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import click
 from click.core import ParameterSource
 
-from tui.config import Connection, cache_path, forget_connection, load_connection, save_connection
+from tui.config import Connection, cache_path, config_dir, forget_connection, load_connection, save_connection
 
 DEMO_START_TIMEOUT = 60.0
 
@@ -54,11 +54,13 @@ def _check_cafile(url: str, cafile: str | None) -> str | None:
 
 
 def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
-    """Open the app; returns its exit code (2 when the server refused the token)."""
+    """Open the app; returns its exit code (2 when the server refused the token).
+
+    The theme the user picks in the app is remembered in the config directory, with the remembered server."""
     from tui.app import TriangulateApp  # Textual loads only when a command really runs the app
 
     try:
-        app = TriangulateApp.connect(url, token, store_path, **kwargs)
+        app = TriangulateApp.connect(url, token, store_path, settings_dir=config_dir(), **kwargs)
     except (OSError, sqlite3.Error) as exc:  # the data directory is not writable, or the cache is not SQLite
         raise click.ClickException(f"cannot open the cache {store_path}: {_reason(exc)}") from None
     for fixed in app.store.tightened:
@@ -116,8 +118,8 @@ def _token(ctx: click.Context, url: str, token: str | None, token_file: Path | N
 @click.option("--cafile", type=click.Path(exists=True, dir_okay=False),
               help="For wss://: trust the CA certificate(s) in this PEM file instead of the system's.")
 @click.option("--temporary", is_flag=True, help="Do not remember this server; keep no cache after exit.")
-@click.option("--light", "theme", flag_value="textual-light", help="Light theme.")
-@click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme (the default).")
+@click.option("--light", "theme", flag_value="textual-light", help="Light theme this time.")
+@click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme this time.")
 @click.pass_context
 def join(
     ctx: click.Context, url: str | None, token_file: Path | None, token: str | None, cafile: str | None,
@@ -261,8 +263,8 @@ def join_lines(url: str, members: list[dict[str, Any]], me: dict[str, Any]) -> s
 @click.option("--as", "as_name", metavar="NAME", help="Join as this team member (name or its start).")
 @click.option("--simulate", is_flag=True, help="The rest of the team posts findings at a steady pace.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
-@click.option("--light", "theme", flag_value="textual-light", help="Light theme.")
-@click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme (the default).")
+@click.option("--light", "theme", flag_value="textual-light", help="Light theme this time.")
+@click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme this time.")
 def demo(as_name: str | None, simulate: bool, port: int, theme: str | None) -> None:
     """Try Triangulate on a fictional inspection, served by a demo server started just for this."""
     directory = Path(tempfile.mkdtemp(prefix="triangulate-demo-"))

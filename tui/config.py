@@ -1,4 +1,5 @@
-"""Where the client keeps things between runs: the remembered server and token, and per-inspection caches.
+"""Where the client keeps things between runs: the remembered server and token, the chosen theme, and
+per-inspection caches.
 
 Paths come from platformdirs (app name "triangulate") unless a directory is passed in, so tests and the demo
 never touch the user's real settings.
@@ -54,15 +55,37 @@ def load_connection(directory: Path | None = None) -> Connection | None:
 
 def save_connection(connection: Connection, directory: Path | None = None) -> Path:
     """Remember a server and token; the file is private to the user because the token is a credential."""
-    path = _settings_file(directory)
+    saved = {"url": connection.url, "token": connection.token}
+    if connection.cafile:
+        saved["cafile"] = connection.cafile
+    return _save_private(_settings_file(directory), saved)
+
+
+def load_theme(directory: Path | None = None) -> str | None:
+    """The theme the user last chose in the app, or None if none was chosen or the file is unreadable."""
+    try:
+        theme = json.loads(_theme_file(directory).read_text(encoding="utf-8"))["theme"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return theme if isinstance(theme, str) else None
+
+
+def save_theme(theme: str, directory: Path | None = None) -> Path:
+    """Remember the chosen theme; private like every file the client keeps (0600 in a 0700 directory)."""
+    return _save_private(_theme_file(directory), {"theme": theme})
+
+
+def _theme_file(directory: Path | None) -> Path:
+    return (directory or config_dir()) / "theme.json"
+
+
+def _save_private(path: Path, saved: dict[str, str]) -> Path:
+    """Write ``saved`` as JSON, readable by the user alone, replacing the file in one step."""
     private_dirs(path.parent, tighten=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
     os.fchmod(fd, PRIVATE_FILE)  # a stale .tmp keeps its old mode through O_CREAT
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        saved = {"url": connection.url, "token": connection.token}
-        if connection.cafile:
-            saved["cafile"] = connection.cafile
         json.dump(saved, out)
     os.replace(tmp, path)
     return path
