@@ -23,7 +23,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 
 from shared.personal_data import ERROR_CODE
@@ -41,6 +41,7 @@ from tui.app_report import REPORT_BINDINGS, ReportMixin
 from tui.client import RESEND_AFTER
 from tui.config import load_theme, save_theme
 from tui.dialogs.quit_dialog import QuitDialog
+from tui.finding_news import FindingNews
 from tui.guard import PersonalDataGuard, refusal_message
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
@@ -104,6 +105,7 @@ class TriangulateApp(
         client_factory: ClientFactory | None = None,
         now: Clock = utc_now,
         share_hint: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
         theme: str | None = None,
         settings_dir: Path | None = None,
         alert_confirm_after: float = CONFIRM_AFTER,
@@ -127,6 +129,8 @@ class TriangulateApp(
         """The personal-data check every form runs before sending (tui.widgets.guard_notice.guard_allows)."""
         self._alerts_init(alert_confirm_after, nag_every)
         self._evidence_init()
+        self._finding_news = FindingNews(monotonic)
+        self._news_toast: Notification | None = None
         self._settings_dir = settings_dir
         """Where the chosen theme is remembered (the CLI's config directory); None remembers nothing."""
         saved = load_theme(settings_dir) if settings_dir else None
@@ -329,16 +333,22 @@ class TriangulateApp(
         self._show_unsent()
 
     def _announce(self, news: list[FindingView]) -> None:
-        if len(news) > 3:
-            authors = sorted({view.author.name for view in news})
-            self.notify(f"from {', '.join(authors)}", title=f"{len(news)} new findings")
-            return
-        for view in news:
-            f = view.fields
-            self.notify(
-                f"{view.author.name} ({view.author.inspectorate.label}): {view.first_line[:120]}",
-                title=f"New finding · {f.agency.label} · {f.kind.label}",
-            )
+        """One toast per burst of teammates' findings: a finding soon after another joins its toast."""
+        toast = self._finding_news.add(news)
+        replacing = self._news_toast if toast.replaces_last else None
+        self._news_toast = self._toast(toast.title, toast.message, replacing=replacing)
+
+    def _toast(self, title: str, message: str, *, replacing: Notification | None = None) -> Notification:
+        """A toast that can be taken back, added at once rather than by message so the next batch can replace it.
+
+        Textual has no public way to withdraw one toast (it is pinned below 8.3 in pyproject.toml)."""
+        notification = Notification(visible(message), visible(title, one_line=True),
+                                    timeout=self.NOTIFICATION_TIMEOUT, markup=False)
+        if replacing is not None:
+            self._unnotify(replacing, refresh=False)
+        self._notifications.add(notification)
+        self._refresh_notifications()
+        return notification
 
     def _is_mine(self, view: FindingView) -> bool:
         return self.state.me is not None and view.author.id == self.state.me.id
