@@ -43,6 +43,7 @@ from tui.config import load_theme, save_theme
 from tui.dialogs.quit_dialog import QuitDialog
 from tui.finding_news import FindingNews
 from tui.guard import PersonalDataGuard, refusal_message
+from tui.palette import screen_commands
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.state import POSTED, WITHDRAWN, FindingView, TeamState
@@ -503,8 +504,11 @@ class TriangulateApp(
             self.notify(f"The theme will not be remembered: {exc}", title="Settings not saved", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action by name in the command palette (ctrl+p)."""
+        """Every action by name in the command palette (ctrl+p): the app's and the board's from anywhere, and the
+        keys of the screen it was opened on (tui.palette), including those its footer has no room for."""
         yield from super().get_system_commands(screen)
+        if screen is not self.board:  # the board's keys are named one by one below
+            yield from screen_commands(screen)
         board = self.board
         yield SystemCommand("Record a finding", "Open the form for a new finding (n)", board.action_record)
         yield SystemCommand("Amend finding", "Amend the highlighted finding, if it is yours (e)",

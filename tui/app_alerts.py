@@ -38,10 +38,11 @@ NAG_EVERY = 300.0
 """While a step is overdue, the lead and deputy hear the bell again this often."""
 
 ALERT_BINDINGS = [
-    Binding("exclamation_mark", "raise_alert", "Raise alert", key_display="!"),
-    Binding("a", "alerts", "Alerts"),
+    Binding("exclamation_mark", "raise_alert", "Raise alert", key_display="!", show=False),
+    Binding("a", "alerts", "Alerts", show=False),
     Binding("s", "see_alerts", "I've seen it", show=False),
 ]
+"""Keys on every screen, shown in the board's footer only (BoardScreen), to leave the others room at 80 columns."""
 
 
 class AlertsMixin(_Base):

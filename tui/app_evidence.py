@@ -44,13 +44,14 @@ else:
     _Base = object
 
 EVIDENCE_BINDINGS = [
-    Binding("i", "enquiries", "Enquiries"),
+    Binding("i", "enquiries", "Enquiries", show=False),
     Binding("o", "ask", "Ask", show=False),
     Binding("l", "link", "Link", show=False),
     Binding("u", "unlink", "Unlink", show=False),
-    Binding("t", "triangulation", "Triangulate"),
+    Binding("t", "triangulation", "Triangulate", show=False),
     Binding("c", "journey", "Child's journey", show=False),
 ]
+"""Keys on every screen, none in the footer (the board shows i): help (?) and the palette (ctrl+p) list them all."""
 
 TEXT_FIELDS = ("text", "question", "why", "answer", "reason", "summary", "immediate_action", "note", "response",
                "outcome", "title")

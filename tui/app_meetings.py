@@ -34,8 +34,9 @@ else:
     _Base = object
 
 MEETING_BINDINGS = [
-    Binding("m", "meetings", "Meetings"),
+    Binding("m", "meetings", "Meetings", show=False),
 ]
+"""Not in the footer, to leave room at 80 columns: help (?) and the palette (ctrl+p) list it."""
 
 EXPORT_FOLDER = "Triangulate"
 """Minutes are written to this folder in the user's documents folder (platformdirs), unless told otherwise."""

@@ -79,9 +79,11 @@ class AlertsScreen(Screen[None]):
         Binding("e", "escalate", "Escalate"),
         Binding("c", "close", "Close concern"),
         Binding("u", "update", "Update"),
-        Binding("d", "deputy", "Deputy"),
-        Binding("t", "deadlines", "Deadlines"),
+        Binding("d", "deputy", "Deputy", show=False, tooltip="Name a deputy for the lead's duty steps (lead)"),
+        Binding("t", "deadlines", "Deadlines", show=False, tooltip="Set the alert deadlines (lead)"),
     ]
+    """The settings (d, t) are not in the footer, to leave the steps room at 80 columns: help and the palette
+    list them."""
 
     DEFAULT_CSS = """
     AlertsScreen #alerts-top { height: 9; border-bottom: solid $primary-muted; }
@@ -111,7 +113,7 @@ class AlertsScreen(Screen[None]):
             yield OptionList(id="alert-list")
             yield Static(id="alert-settings")
         yield AlertDetail(id="alert-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.alert_list.focus()

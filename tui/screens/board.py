@@ -35,16 +35,20 @@ from tui.widgets.support import describe_support, support_badge
 
 
 class BoardScreen(Screen[None]):
-    """The main screen; keys here are the everyday ones, all shown in the footer."""
+    """The main screen. Its footer shows the everyday keys at 80 columns; the rest are in help and the palette."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record", "New finding"),
         Binding("e", "amend", "Amend"),
         Binding("w", "withdraw", "Withdraw", show=False),
-        Binding("slash", "search", "Search", show=False),
-        Binding("f", "filters", "Filter"),
+        Binding("slash", "search", "Search", show=False),  # the search bar says "/ search"
+        Binding("f", "filters", "Filter", show=False),
         Binding("x", "clear_filter", "Clear", show=False),
         Binding("r", "mark_read", "Mark read", show=False),
+        # The app binds these on every screen; only the board's footer shows them.
+        Binding("exclamation_mark", "app.raise_alert", "Raise alert", key_display="!"),
+        Binding("a", "app.alerts", "Alerts"),
+        Binding("i", "app.enquiries", "Enquiries"),
     ]
 
     @dataclass
@@ -77,8 +81,7 @@ class BoardScreen(Screen[None]):
             yield FindingDetail(id="detail")
             yield Roster(id="roster")
         yield StatusLine(id="status")
-        # Many keys: compact, and "/" (the search bar says it) and ctrl+p (help says it) are left out.
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.findings.empty_message = "Opening the local cache…"

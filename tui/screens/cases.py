@@ -202,9 +202,10 @@ class CasesScreen(Screen[None]):
         Binding("plus", "add", "Add", key_display="+"),
         Binding("c", "case_journey", "Journey"),
         Binding("f", "mine", "Mine/all"),
-        Binding("I", "import_cases", "Import", key_display="I"),
-        Binding("d", "draw", "Draw"),
-        Binding("b", "balance", "Balance"),
+        Binding("I", "import_cases", "Import", key_display="I", show=False,
+                tooltip="Import the Annex A list, CSV or XLSX (lead)"),
+        Binding("d", "draw", "Draw", show=False, tooltip="Draw the balanced sample, with a recorded seed (lead)"),
+        Binding("b", "balance", "Balance", show=False, tooltip="How the drawn sample is balanced"),
     ]
     """Keys the app uses everywhere (i, o, l, u, t, a, s, m, g, !) are left alone; ``c`` opens the highlighted
     case's journey here, as it opens the highlighted finding's on the board."""

@@ -282,20 +282,24 @@ class MeetingsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,m", "back", "Back"),
-        Binding("b", "open_meeting", "Begin meeting"),
-        Binding("plus", "add_item", "Add item", key_display="+"),
-        Binding("shift+up", "move_up", "Move up", key_display="⇧↑"),
-        Binding("shift+down", "move_down", "Move down", key_display="⇧↓"),
-        Binding("x", "drop_item", "Drop"),
+        Binding("b", "open_meeting", "Begin", tooltip="Begin today's KIT, team or final meeting (lead)"),
+        Binding("plus", "add_item", "Add item", key_display="+", show=False, tooltip="Add an agenda item (lead)"),
+        Binding("shift+up", "move_up", "Move up", key_display="⇧↑", show=False,
+                tooltip="Move the highlighted agenda item up (lead)"),
+        Binding("shift+down", "move_down", "Move down", key_display="⇧↓", show=False,
+                tooltip="Move the highlighted agenda item down (lead)"),
+        Binding("x", "drop_item", "Drop", show=False, tooltip="Drop the highlighted agenda item (lead)"),
         Binding("n", "note", "Note"),
         Binding("r", "la_response", "LA response"),
         Binding("p", "record_action", "Action point"),
         Binding("e", "amend", "Amend"),
-        Binding("f", "close_meeting", "Finish"),
-        Binding("w", "export", "Export"),
+        Binding("f", "close_meeting", "Finish", show=False, tooltip="Finish: close the meeting and freeze its "
+                "minutes (lead)"),
+        Binding("w", "export", "Export", show=False, tooltip="Export the minutes as Markdown, and copy them"),
     ]
     """Keys the app uses everywhere (i, o, l, u, t, c, a, s, !) are left alone, so that a key this screen
-    does not offer right now never does something else instead."""
+    does not offer right now never does something else instead. The footer shows what is done during a meeting;
+    the agenda's keys, finishing and exporting are in help and the palette (80 columns hold no more)."""
 
     DEFAULT_CSS = """
     MeetingsScreen #meeting-days { width: 28; height: 100%; border: none; border-right: solid $primary-muted; }
