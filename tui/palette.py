@@ -28,5 +28,5 @@ def screen_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:
         if not screen.check_action(name, parameters):
             continue
         key = screen.app.get_key_display(binding)
-        yield SystemCommand(binding.description, f"{binding.tooltip or binding.description} ({key})",
-                            partial(screen.run_action, binding.action))
+        about = f"{binding.tooltip} ({key})" if binding.tooltip else f"Key {key} on this screen"
+        yield SystemCommand(binding.description, about, partial(screen.run_action, binding.action))
