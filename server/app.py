@@ -43,6 +43,8 @@ from server.notify import Relay
 from server.standing import StandingWatch
 from server.tls import server_context
 from server.writer import Submission, Writer
+from shared import kinds
+from shared.catalogue import decode_command
 from shared.protocol import (
     UNAUTHORIZED_CLOSE,
     Ack,
@@ -52,7 +54,6 @@ from shared.protocol import (
     ProtocolError,
     Synced,
     Welcome,
-    decode_command,
     decode_hello,
     encode,
 )
@@ -306,7 +307,7 @@ class TeamServer:
         if self._standing is not None:  # a revoked inspector gets neither this event nor any after it
             self._standing.heard(inspection_id, event)
         self.hub.broadcast(inspection_id, event)
-        moves_deadlines = event.kind.startswith(("alert.", "deadlines.")) and event.kind != "alert.overdue"
+        moves_deadlines = event.kind.startswith(("alert.", "deadlines.")) and event.kind != kinds.ALERT_OVERDUE
         if self._watch is not None and moves_deadlines:
             self._watch.poke()
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -36,7 +36,6 @@ MAX_SLEEP = 60.0
 class FlagOverdue(Command):
     """What the watch submits to the writer; never accepted from a client."""
 
-    client_may_send: ClassVar[bool] = False
     type: Literal["alert.flag-overdue"] = "alert.flag-overdue"
     inspection_id: int
     alert_id: str

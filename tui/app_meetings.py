@@ -21,7 +21,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from shared.meetings import MeetingKind, Minutes, minutes_markdown
+from shared import kinds
+from shared.catalogue import read_payload
+from shared.meetings import MeetingKind, MeetingOpened, Minutes, minutes_markdown
 from shared.protocol import Command, Event
 from tui import messages as m
 from tui.screens.meetings import MeetingsScreen
@@ -97,9 +99,9 @@ class MeetingsMixin(_Base):
         relevant = False
         for item in batch.items:
             if isinstance(item, m.EventReceived):
-                if is_meeting_kind(item.event.kind) or item.event.kind in ("grade.reopened", "grade.agreed"):
+                if is_meeting_kind(item.event.kind) or item.event.kind in (kinds.GRADE_REOPENED, kinds.GRADE_AGREED):
                     relevant = True  # a reopened grade, or its new agreement, amends the final minutes
-                    if item.event.kind == "meeting.opened" and self.caught_up:
+                    if item.event.kind == kinds.MEETING_OPENED and self.caught_up:
                         self._announce_opened(item.event)
             elif isinstance(item, m.Acked | m.Rejected | m.CacheReset):
                 relevant = True  # one of ours may have settled, or the whole state was rebuilt
@@ -112,7 +114,8 @@ class MeetingsMixin(_Base):
         if event.actor is not None and me is not None and event.actor.id == me.id:
             return
         who = event.actor.name if event.actor else "The lead"
-        kind = OPENED_NAMES.get(str(event.data.get("kind")), "meeting")
+        opened = read_payload(event)
+        kind = OPENED_NAMES[opened.kind] if isinstance(opened, MeetingOpened) else "meeting"
         self.notify(f"{who} opened the {kind}: press m to follow it.", title="Meeting open")
 
     # ------------------------------------------------------------------ the screen

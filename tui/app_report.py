@@ -19,7 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from shared.fieldwork import EVENT_KIND as FIELDWORK_SET
+from shared.kinds import FIELDWORK_SET
 from shared.report import build_report
 from shared.report_html import render_html
 from shared.report_markdown import render_markdown
