@@ -23,7 +23,19 @@ from textual.screen import Screen
 
 from shared import kinds
 from shared.catalogue import read_payload
-from shared.meetings import MeetingKind, MeetingOpened, Minutes, minutes_markdown
+from shared.meetings import (
+    AddAgendaItem,
+    AmendEntry,
+    CloseMeeting,
+    DropAgendaItem,
+    MeetingKind,
+    MeetingOpened,
+    Minutes,
+    MoveAgendaItem,
+    OpenMeeting,
+    RecordEntry,
+    minutes_markdown,
+)
 from shared.protocol import Command, Event
 from tui import messages as m
 from tui.screens.meetings import MeetingsScreen
@@ -57,19 +69,22 @@ def export_name(minutes: Minutes, inspection_name: str, same_day: int, timezone:
     return f"{slug(inspection_name)}-{minutes.kind.value}-meeting-{minutes.day.isoformat()}{opened}.md"
 
 
-MEETING_PREFIXES = ("meeting.", "agenda.")
 OPENED_NAMES = {MeetingKind.KIT: "KIT meeting", MeetingKind.TEAM: "team meeting", MeetingKind.FINAL: "final meeting"}
 """How a notification names a meeting someone opened."""
 
 
-def is_meeting_kind(kind: str) -> bool:
-    """Events and command types of meetings and their agendas."""
-    return kind.startswith(MEETING_PREFIXES)
+MEETING_KINDS = frozenset({
+    kinds.MEETING_OPENED, kinds.AGENDA_ADDED, kinds.AGENDA_MOVED, kinds.AGENDA_DROPPED, kinds.MEETING_RECORDED,
+    kinds.MEETING_AMENDED, kinds.MEETING_CLOSED,
+    kinds.GRADE_REOPENED, kinds.GRADE_AGREED,  # a reopened grade, or its new agreement, amends the final minutes
+})
+"""Events that change what the meetings screen shows."""
+MEETING_COMMANDS = (OpenMeeting, AddAgendaItem, MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting)
 
 
 def sending(state: TeamState) -> dict[str, Command]:
     """Our meeting commands not yet settled: the screen says they are on their way."""
-    return {cid: c for cid, c in state.evidence.pending.items() if is_meeting_kind(str(getattr(c, "type", "")))}
+    return {cid: c for cid, c in state.evidence.pending.items() if isinstance(c, MEETING_COMMANDS)}
 
 
 class MeetingsMixin(_Base):
@@ -99,8 +114,8 @@ class MeetingsMixin(_Base):
         relevant = False
         for item in batch.items:
             if isinstance(item, m.EventReceived):
-                if is_meeting_kind(item.event.kind) or item.event.kind in (kinds.GRADE_REOPENED, kinds.GRADE_AGREED):
-                    relevant = True  # a reopened grade, or its new agreement, amends the final minutes
+                if item.event.kind in MEETING_KINDS:
+                    relevant = True
                     if item.event.kind == kinds.MEETING_OPENED and self.caught_up:
                         self._announce_opened(item.event)
             elif isinstance(item, m.Acked | m.Rejected | m.CacheReset):
