@@ -6,7 +6,6 @@ Each handler refuses with CommandRejected before changing anything, so a refused
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -18,9 +17,23 @@ from shared.alerts import (
     DUTY_STEPS,
     STEP_COMMANDS,
     STEP_NAMES,
+    AlertAcknowledged,
+    AlertClosed,
+    AlertConfirmed,
+    AlertEscalated,
+    AlertInformed,
     AlertLevel,
+    AlertNoted,
+    AlertRaised,
+    AlertResolved,
+    AlertResponded,
+    AlertSeen,
     AlertStatus,
+    AlertStepTaken,
+    AlertUpdated,
     CloseAlert,
+    DeadlinesSet,
+    DeputyNamed,
     EscalateAlert,
     MarkAlertSeen,
     NameDeputy,
@@ -35,11 +48,6 @@ from shared.alerts import (
 )
 from shared.protocol import Command, ErrorCode, Inspector
 from shared.vocabulary import Role
-
-
-def payload(command: Command, **extra: Any) -> dict[str, Any]:
-    """An alert event's data: what the command said, without its envelope, plus what the server decided."""
-    return command.model_dump(mode="json", exclude={"id", "type"}) | extra
 
 
 def find_alert(session: Session, inspection_id: int, alert_id: str) -> AlertRow:
@@ -66,7 +74,7 @@ def _save(session: Session, row: AlertRow, at: datetime, status: AlertStatus | N
 
 def raise_alert(
     session: Session, *, inspection_id: int, actor: Inspector, command: RaiseAlert, at: datetime
-) -> dict[str, Any]:
+) -> AlertRaised:
     existing = session.exec(
         select(AlertRow).where(AlertRow.inspection_id == inspection_id, AlertRow.alert_id == command.id)
     ).first()
@@ -90,7 +98,7 @@ def raise_alert(
             updated_at=at,
         )
     )
-    return payload(command, alert_id=command.id, status=status.value)
+    return AlertRaised.of(command, alert_id=command.id, status=status)
 
 
 def _concern_step(session: Session, inspection_id: int, alert_id: str, action: str) -> AlertRow:
@@ -103,35 +111,44 @@ def _concern_step(session: Session, inspection_id: int, alert_id: str, action: s
 
 def note_alert(
     session: Session, *, inspection_id: int, actor: Inspector, command: NoteAlert, at: datetime
-) -> dict[str, Any]:
+) -> AlertNoted:
     row = _concern_step(session, inspection_id, command.alert_id, "noted")
     _save(session, row, at, AlertStatus.NOTED)
-    return payload(command, status=AlertStatus.NOTED.value)
+    return AlertNoted.of(command, status=AlertStatus.NOTED)
 
 
 def escalate_alert(
     session: Session, *, inspection_id: int, actor: Inspector, command: EscalateAlert, at: datetime
-) -> dict[str, Any]:
+) -> AlertEscalated:
     row = _concern_step(session, inspection_id, command.alert_id, "escalated")
     row.level = AlertLevel.SIGNIFICANT_HARM.value
     row.child_id = command.child_id
     row.immediate_action = command.immediate_action
     row.escalated_at = at  # the duty's clocks start now
     _save(session, row, at, AlertStatus.RAISED)
-    return payload(command, status=AlertStatus.RAISED.value, level=AlertLevel.SIGNIFICANT_HARM.value)
+    return AlertEscalated.of(command, status=AlertStatus.RAISED, level=AlertLevel.SIGNIFICANT_HARM)
 
 
 def close_alert(
     session: Session, *, inspection_id: int, actor: Inspector, command: CloseAlert, at: datetime
-) -> dict[str, Any]:
+) -> AlertClosed:
     row = _concern_step(session, inspection_id, command.alert_id, "closed")
     _save(session, row, at, AlertStatus.CLOSED)
-    return payload(command, status=AlertStatus.CLOSED.value)
+    return AlertClosed.of(command, status=AlertStatus.CLOSED)
+
+
+STEP_EVENTS: dict[AlertStatus, type[AlertStepTaken]] = {
+    AlertStatus.ACKNOWLEDGED: AlertAcknowledged,
+    AlertStatus.INFORMED: AlertInformed,
+    AlertStatus.CONFIRMED: AlertConfirmed,
+    AlertStatus.RESPONDED: AlertResponded,
+    AlertStatus.RESOLVED: AlertResolved,
+}
 
 
 def take_step(
     session: Session, *, inspection_id: int, actor: Inspector, command: Command, at: datetime
-) -> dict[str, Any]:
+) -> AlertStepTaken:
     """Acknowledge, inform, confirm, respond or resolve: in order, and the duty steps only by lead or deputy."""
     step = STEP_COMMANDS[type(command)]
     row = find_alert(session, inspection_id, command.alert_id)  # type: ignore[attr-defined]
@@ -146,7 +163,7 @@ def take_step(
     if isinstance(command, RecordInforming):
         row.informed_at = command.informed_at
     _save(session, row, at, step)
-    return payload(command, status=step.value)
+    return STEP_EVENTS[step].of(command, status=step)
 
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -166,15 +183,15 @@ def _check_reported_time(command: Command, row: AlertRow, at: datetime) -> None:
 
 def update_alert(
     session: Session, *, inspection_id: int, actor: Inspector, command: UpdateAlert, at: datetime
-) -> dict[str, Any]:
+) -> AlertUpdated:
     row = find_alert(session, inspection_id, command.alert_id)
     _save(session, row, at)
-    return payload(command)
+    return AlertUpdated.of(command)
 
 
 def see_alert(
     session: Session, *, inspection_id: int, actor: Inspector, command: MarkAlertSeen, at: datetime
-) -> dict[str, Any]:
+) -> AlertSeen:
     row = find_alert(session, inspection_id, command.alert_id)
     seen = session.exec(
         select(AlertSeenRow).where(AlertSeenRow.alert_row_id == row.id, AlertSeenRow.inspector_id == actor.id)
@@ -183,12 +200,12 @@ def see_alert(
         raise CommandRejected(ErrorCode.CONFLICT, "you have already marked this alert as seen", field="alert_id")
     assert row.id is not None
     session.add(AlertSeenRow(alert_row_id=row.id, inspector_id=actor.id, at=at))
-    return payload(command)
+    return AlertSeen.of(command)
 
 
 def name_deputy(
     session: Session, *, inspection_id: int, actor: Inspector, command: NameDeputy, at: datetime
-) -> dict[str, Any]:
+) -> DeputyNamed:
     if actor.role is not Role.LEAD:
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may name a deputy")
     inspection = _inspection(session, inspection_id)
@@ -196,12 +213,12 @@ def name_deputy(
         active_member(session, inspection_id, command.inspector_id, "inspector_id")
     inspection.deputy_id = command.inspector_id
     session.add(inspection)
-    return payload(command)
+    return DeputyNamed.of(command)
 
 
 def set_deadlines(
     session: Session, *, inspection_id: int, actor: Inspector, command: SetDeadlines, at: datetime
-) -> dict[str, Any]:
+) -> DeadlinesSet:
     if actor.role is not Role.LEAD:
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may change the deadlines")
     inspection = _inspection(session, inspection_id)
@@ -209,4 +226,4 @@ def set_deadlines(
     inspection.inform_seconds = command.inform_seconds
     inspection.confirm_seconds = command.confirm_seconds
     session.add(inspection)
-    return payload(command)
+    return DeadlinesSet.of(command)

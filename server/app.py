@@ -22,7 +22,7 @@ from websockets.protocol import State
 
 from server import store
 from server.commands import Applied
-from server.deadlines import DeadlineWatch, FlagOverdue
+from server.deadlines import MOVES_DEADLINES, DeadlineWatch, FlagOverdue
 from server.errors import CommandRejected
 from server.hub import Connection, Hub
 from server.limits import (
@@ -43,6 +43,7 @@ from server.notify import Relay
 from server.standing import StandingWatch
 from server.tls import server_context
 from server.writer import Submission, Writer
+from shared.catalogue import decode_command
 from shared.protocol import (
     UNAUTHORIZED_CLOSE,
     Ack,
@@ -52,7 +53,6 @@ from shared.protocol import (
     ProtocolError,
     Synced,
     Welcome,
-    decode_command,
     decode_hello,
     encode,
 )
@@ -306,8 +306,7 @@ class TeamServer:
         if self._standing is not None:  # a revoked inspector gets neither this event nor any after it
             self._standing.heard(inspection_id, event)
         self.hub.broadcast(inspection_id, event)
-        moves_deadlines = event.kind.startswith(("alert.", "deadlines.")) and event.kind != "alert.overdue"
-        if self._watch is not None and moves_deadlines:
+        if self._watch is not None and event.kind in MOVES_DEADLINES:
             self._watch.poke()
 
     def _flag_overdue(self, command: FlagOverdue) -> asyncio.Future[None]:

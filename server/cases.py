@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -25,9 +24,14 @@ from shared.annex_a import CaseRecord
 from shared.cases import (
     AddToSample,
     AllocateCase,
+    CaseAllocated,
+    CaseProgressed,
+    CasesImported,
     DrawSample,
     ImportCases,
+    PersonalDataPolicySet,
     RecordCaseProgress,
+    SampleAdded,
     SetPersonalDataPolicy,
     TrackingStatus,
 )
@@ -102,7 +106,7 @@ def stored_sample(session: Session, inspection_id: int) -> Sample | None:
 
 def import_cases(
     session: Session, *, inspection_id: int, actor: Inspector | None, command: ImportCases, at: datetime
-) -> dict[str, Any]:
+) -> CasesImported:
     """Store one batch; a case already imported gets the new record and keeps its place in the sample."""
     _require_lead(actor, "import the Annex A list")
     ids = [case.child_id for case in command.cases]
@@ -129,12 +133,8 @@ def import_cases(
     for digest in dict.fromkeys(command.name_digests):
         if digest not in known:
             session.add(NameDigestRow(inspection_id=inspection_id, digest=digest))
-    return {
-        "cases": [case.model_dump(mode="json") for case in command.cases],
-        "name_digests": list(command.name_digests),
-        "source": command.source,
-        "count": len(command.cases),
-    }
+    return CasesImported(cases=command.cases, name_digests=command.name_digests, source=command.source,
+                         count=len(command.cases))
 
 
 def draw(session: Session, *, inspection_id: int, actor: Inspector | None, command: DrawSample, at: datetime) -> Sample:
@@ -194,7 +194,7 @@ def _record_draw(session: Session, inspection_id: int, command: DrawSample, samp
 
 
 def add(session: Session, *, inspection_id: int, actor: Inspector | None, command: AddToSample, at: datetime
-        ) -> dict[str, Any]:
+        ) -> SampleAdded:
     """Any team member adds an imported case for a line of enquiry (¶38), with the reason."""
     row = _case(session, inspection_id, command.child_id)
     if row.selection is not None:
@@ -207,11 +207,12 @@ def add(session: Session, *, inspection_id: int, actor: Inspector | None, comman
     row.selection, row.meet_child_or_family = Selection.LINE_OF_ENQUIRY.value, False
     row.reason, row.enquiry_id, row.updated_at = command.reason.strip(), command.enquiry_id, at
     session.add(row)
-    return {"child_id": row.child_id, "selection": row.selection, "reason": row.reason, "enquiry_id": row.enquiry_id}
+    return SampleAdded(child_id=row.child_id, selection=Selection(row.selection), reason=row.reason,
+                       enquiry_id=row.enquiry_id)
 
 
 def allocate(session: Session, *, inspection_id: int, actor: Inspector | None, command: AllocateCase, at: datetime
-             ) -> dict[str, Any]:
+             ) -> CaseAllocated:
     """The lead gives a sampled case to a team member, or takes it back (``inspector_id`` null)."""
     _require_lead(actor, "allocate cases")
     row = _sampled(session, inspection_id, command.child_id)
@@ -219,11 +220,11 @@ def allocate(session: Session, *, inspection_id: int, actor: Inspector | None, c
         active_member(session, inspection_id, command.inspector_id, "inspector_id")
     row.allocated_to, row.updated_at = command.inspector_id, at
     session.add(row)
-    return {"child_id": row.child_id, "inspector_id": row.allocated_to}
+    return CaseAllocated(child_id=row.child_id, inspector_id=row.allocated_to)
 
 
 def progress(session: Session, *, inspection_id: int, actor: Inspector | None, command: RecordCaseProgress,
-             at: datetime) -> dict[str, Any]:
+             at: datetime) -> CaseProgressed:
     """The allocated inspector, or the lead, records how far the case has got."""
     row = _sampled(session, inspection_id, command.child_id)
     if actor is not None and actor.role is not Role.LEAD and actor.id != row.allocated_to:
@@ -233,14 +234,14 @@ def progress(session: Session, *, inspection_id: int, actor: Inspector | None, c
         )
     row.status, row.updated_at = command.status.value, at
     session.add(row)
-    return {"child_id": row.child_id, "status": row.status}
+    return CaseProgressed(child_id=row.child_id, status=TrackingStatus(row.status))
 
 
 def set_policy(session: Session, *, inspection_id: int, actor: Inspector | None, command: SetPersonalDataPolicy,
-               at: datetime) -> dict[str, Any]:
+               at: datetime) -> PersonalDataPolicySet:
     """The lead chooses warn-and-record or refuse for the whole inspection; alerts are warned about either way."""
     _require_lead(actor, "set the personal-data policy")
     inspection = _inspection(session, inspection_id)
     inspection.personal_data_policy = command.policy.value
     session.add(inspection)
-    return {"policy": command.policy.value}
+    return PersonalDataPolicySet(policy=command.policy)

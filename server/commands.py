@@ -33,64 +33,74 @@ from server.errors import CommandRejected
 from server.models import EventRow, InspectionRow
 from shared import alerts as alert_commands
 from shared import cases as case_commands
+from shared import catalogue, kinds
 from shared import enquiries as enquiry_commands
 from shared import fieldwork as fieldwork_commands
 from shared import grades as grade_commands
 from shared import meetings as meeting_commands
 from shared import triangulation as link_commands
-from shared.protocol import AmendFinding, Command, ErrorCode, Event, Inspector, PostFinding, WithdrawFinding
-from shared.team import INSPECTOR_REVOKED, ROLE_CHANGED
+from shared.findings import AmendFinding, PostFinding, WithdrawFinding
+from shared.protocol import Command, ErrorCode, Event, Inspector
 
-Handler = Callable[..., BaseModel | dict[str, Any]]
+Handler = Callable[..., BaseModel]
 
-# command type → (event kind, handler); a handler validates, updates projections, and returns the event data
-HANDLERS: dict[type[Command], tuple[str, Handler]] = {
-    PostFinding: ("finding.posted", findings.post_finding),
-    AmendFinding: ("finding.amended", findings.amend_finding),
-    WithdrawFinding: ("finding.withdrawn", findings.withdraw_finding),
-    alert_commands.RaiseAlert: ("alert.raised", alerts.raise_alert),
-    alert_commands.NoteAlert: ("alert.noted", alerts.note_alert),
-    alert_commands.EscalateAlert: ("alert.escalated", alerts.escalate_alert),
-    alert_commands.CloseAlert: ("alert.closed", alerts.close_alert),
-    alert_commands.AcknowledgeAlert: ("alert.acknowledged", alerts.take_step),
-    alert_commands.RecordInforming: ("alert.informed", alerts.take_step),
-    alert_commands.ConfirmInWriting: ("alert.confirmed", alerts.take_step),
-    alert_commands.RecordResponse: ("alert.responded", alerts.take_step),
-    alert_commands.ResolveAlert: ("alert.resolved", alerts.take_step),
-    alert_commands.UpdateAlert: ("alert.updated", alerts.update_alert),
-    alert_commands.MarkAlertSeen: ("alert.seen", alerts.see_alert),
-    alert_commands.NameDeputy: ("deputy.named", alerts.name_deputy),
-    alert_commands.SetDeadlines: ("deadlines.set", alerts.set_deadlines),
-    deadlines.FlagOverdue: ("alert.overdue", deadlines.flag_overdue),
-    enquiry_commands.OpenEnquiry: ("enquiry.opened", enquiries.open_enquiry),
-    enquiry_commands.StartEnquiry: ("enquiry.started", enquiries.start_enquiry),
-    enquiry_commands.AnswerEnquiry: ("enquiry.answered", enquiries.answer_enquiry),
-    enquiry_commands.CloseEnquiry: ("enquiry.closed", enquiries.close_enquiry),
-    link_commands.LinkFindings: ("finding.linked", enquiries.link_findings),
-    link_commands.UnlinkFindings: ("finding.unlinked", enquiries.unlink_findings),
-    meeting_commands.OpenMeeting: ("meeting.opened", meetings.open_meeting),
-    meeting_commands.AddAgendaItem: ("agenda.added", meetings.add_item),
-    meeting_commands.MoveAgendaItem: ("agenda.moved", meetings.move_item),
-    meeting_commands.DropAgendaItem: ("agenda.dropped", meetings.drop_item),
-    meeting_commands.RecordEntry: ("meeting.recorded", meetings.record_entry),
-    meeting_commands.AmendEntry: ("meeting.amended", meetings.amend_entry),
-    meeting_commands.CloseMeeting: ("meeting.closed", meetings.close_meeting),
-    grade_commands.ProposeGrade: ("grade.proposed", grades.propose_grade),
-    grade_commands.AgreeGrade: ("grade.agreed", grades.agree_grade),
-    grade_commands.ChallengeGrade: ("grade.challenged", grades.challenge_grade),
-    grade_commands.SignOffGrade: ("grade.signed-off", grades.sign_off_grade),
-    grade_commands.RespondToChallenge: ("grade.responded", grades.respond_to_challenge),
-    grade_commands.ReopenGrade: ("grade.reopened", grades.reopen_grade),
-    fieldwork_commands.SetFieldwork: (fieldwork_commands.EVENT_KIND, fieldwork.set_fieldwork),
-    case_commands.ImportCases: ("cases.imported", cases.import_cases),
-    case_commands.DrawSample: ("sample.drawn", cases.draw),
-    case_commands.AddToSample: ("sample.added", cases.add),
-    case_commands.AllocateCase: ("case.allocated", cases.allocate),
-    case_commands.RecordCaseProgress: ("case.progressed", cases.progress),
-    case_commands.SetPersonalDataPolicy: ("personal-data.set", cases.set_policy),
-    team.RevokeInspector: (INSPECTOR_REVOKED, team.revoke_inspector),
-    team.ChangeRole: (ROLE_CHANGED, team.change_role),
+HANDLERS: dict[type[Command], Handler] = {
+    PostFinding: findings.post_finding,
+    AmendFinding: findings.amend_finding,
+    WithdrawFinding: findings.withdraw_finding,
+    alert_commands.RaiseAlert: alerts.raise_alert,
+    alert_commands.NoteAlert: alerts.note_alert,
+    alert_commands.EscalateAlert: alerts.escalate_alert,
+    alert_commands.CloseAlert: alerts.close_alert,
+    alert_commands.AcknowledgeAlert: alerts.take_step,
+    alert_commands.RecordInforming: alerts.take_step,
+    alert_commands.ConfirmInWriting: alerts.take_step,
+    alert_commands.RecordResponse: alerts.take_step,
+    alert_commands.ResolveAlert: alerts.take_step,
+    alert_commands.UpdateAlert: alerts.update_alert,
+    alert_commands.MarkAlertSeen: alerts.see_alert,
+    alert_commands.NameDeputy: alerts.name_deputy,
+    alert_commands.SetDeadlines: alerts.set_deadlines,
+    deadlines.FlagOverdue: deadlines.flag_overdue,
+    enquiry_commands.OpenEnquiry: enquiries.open_enquiry,
+    enquiry_commands.StartEnquiry: enquiries.start_enquiry,
+    enquiry_commands.AnswerEnquiry: enquiries.answer_enquiry,
+    enquiry_commands.CloseEnquiry: enquiries.close_enquiry,
+    link_commands.LinkFindings: enquiries.link_findings,
+    link_commands.UnlinkFindings: enquiries.unlink_findings,
+    meeting_commands.OpenMeeting: meetings.open_meeting,
+    meeting_commands.AddAgendaItem: meetings.add_item,
+    meeting_commands.MoveAgendaItem: meetings.move_item,
+    meeting_commands.DropAgendaItem: meetings.drop_item,
+    meeting_commands.RecordEntry: meetings.record_entry,
+    meeting_commands.AmendEntry: meetings.amend_entry,
+    meeting_commands.CloseMeeting: meetings.close_meeting,
+    grade_commands.ProposeGrade: grades.propose_grade,
+    grade_commands.AgreeGrade: grades.agree_grade,
+    grade_commands.ChallengeGrade: grades.challenge_grade,
+    grade_commands.SignOffGrade: grades.sign_off_grade,
+    grade_commands.RespondToChallenge: grades.respond_to_challenge,
+    grade_commands.ReopenGrade: grades.reopen_grade,
+    fieldwork_commands.SetFieldwork: fieldwork.set_fieldwork,
+    case_commands.ImportCases: cases.import_cases,
+    case_commands.DrawSample: cases.draw,
+    case_commands.AddToSample: cases.add,
+    case_commands.AllocateCase: cases.allocate,
+    case_commands.RecordCaseProgress: cases.progress,
+    case_commands.SetPersonalDataPolicy: cases.set_policy,
+    team.RevokeInspector: team.revoke_inspector,
+    team.ChangeRole: team.change_role,
 }
+"""Every command the server applies → its handler, which checks the rules against current state, updates the
+projections and returns the event's data (the model shared.catalogue.EVENTS names for the event's kind)."""
+
+RECORDS: dict[type[Command], str] = {
+    **catalogue.RECORDS,
+    deadlines.FlagOverdue: kinds.ALERT_OVERDUE,
+    team.RevokeInspector: kinds.INSPECTOR_REVOKED,
+    team.ChangeRole: kinds.ROLE_CHANGED,
+}
+"""The kind of event each command records: a client's, from the catalogue, and the server's own."""
 
 
 @dataclass(frozen=True)
@@ -134,9 +144,9 @@ def apply_command(
 
     # Every command's free text passes the personal-data guard before its handler (refused, or recorded masked).
     found = personal_data.guard(session, inspection_id=inspection_id, command=command, at=at)
-    kind, handler = HANDLERS[type(command)]
+    kind, handler = RECORDS[type(command)], HANDLERS[type(command)]
     data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
-    payload: dict[str, Any] = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    payload: dict[str, Any] = data.model_dump(mode="json")
     if found:
         payload = {**payload, "personal_data": [record.model_dump(mode="json") for record in found]}
     # Allocated in the database, in this transaction, under the row lock: gap-free across processes.

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -21,10 +21,18 @@ from server import alerts
 from server.errors import CommandRejected
 from server.models import AlertRow, EventRow, InspectionRow
 from server.store import as_utc
+from shared import kinds
 from shared.alerts import ESCALATION_STEPS, AlertOverdue, AlertStatus, Deadlines, deadlines_due
 from shared.protocol import Command, ErrorCode, Inspector
 
 log = logging.getLogger(__name__)
+
+MOVES_DEADLINES = frozenset({
+    kinds.ALERT_RAISED, kinds.ALERT_NOTED, kinds.ALERT_ESCALATED, kinds.ALERT_CLOSED, kinds.ALERT_ACKNOWLEDGED,
+    kinds.ALERT_INFORMED, kinds.ALERT_CONFIRMED, kinds.ALERT_RESPONDED, kinds.ALERT_RESOLVED, kinds.ALERT_UPDATED,
+    kinds.ALERT_SEEN, kinds.DEADLINES_SET,
+})
+"""Events after which the watch looks again: a change to an alert (not its own overdue flag) or to the deadlines."""
 
 DEBOUNCE = 0.25
 """After a poke, wait this long so a burst of alert changes costs one look, not one each."""
@@ -36,7 +44,6 @@ MAX_SLEEP = 60.0
 class FlagOverdue(Command):
     """What the watch submits to the writer; never accepted from a client."""
 
-    client_may_send: ClassVar[bool] = False
     type: Literal["alert.flag-overdue"] = "alert.flag-overdue"
     inspection_id: int
     alert_id: str

@@ -54,18 +54,18 @@ from server.demo_data import (
 )
 from server.demo_seed import apply_plan, plan
 from server.demo_triangulation import SeenRecord, choose_enquiry, choose_link
-from shared.alerts import AlertLevel, MarkAlertSeen, RaiseAlert
+from shared.alerts import AlertEscalated, AlertLevel, AlertRaised, MarkAlertSeen, RaiseAlert
+from shared.catalogue import read_payload
 from shared.enquiries import OpenEnquiry
+from shared.findings import FindingFields, PostFinding
 from shared.protocol import (
     UNAUTHORIZED_CLOSE,
     Command,
     Error,
     Event,
-    FindingFields,
     Hello,
     Inspection,
     Inspector,
-    PostFinding,
     Synced,
     decode_server,
     encode,
@@ -349,11 +349,12 @@ class Simulator:
 
     def _noticed(self, member: SimulatedMember, event: Event) -> None:
         """A teammate raised an alert: this member confirms they have seen it, after a moment."""
-        if event.kind not in ("alert.raised", "alert.escalated"):
+        alert = read_payload(event)
+        if not isinstance(alert, AlertRaised | AlertEscalated):
             return
         if event.actor is not None and event.actor.id == member.member.inspector.id:
             return
-        see = MarkAlertSeen(id=f"sim-{uuid.uuid4().hex}", alert_id=event.data["alert_id"])
+        see = MarkAlertSeen(id=f"sim-{uuid.uuid4().hex}", alert_id=alert.alert_id)
         delay = self.rng.uniform(*SEEN_DELAY) * min(1.0, self.interval / DEFAULT_INTERVAL)
 
         async def later() -> None:

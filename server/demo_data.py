@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.criteria import Grade
+from shared.findings import FindingFields
 from shared.meetings import EntryKind
-from shared.protocol import FindingFields
 from shared.triangulation import Relation
 from shared.vocabulary import (
     Agency,

@@ -33,12 +33,15 @@ from server.demo_data import (
     seed_times,
 )
 from server.models import InspectionRow
-from shared.cases import DrawSample
+from shared.cases import SampleDrawn
+from shared.catalogue import read_payload
 from shared.criteria import Grade
 from shared.enquiries import AnswerEnquiry, CloseEnquiry, EnquiryOutcome, OpenEnquiry, StartEnquiry
+from shared.findings import PostFinding
 from shared.grades import ProposeGrade
-from shared.meetings import AmendEntry, CloseMeeting, EntryKind, MeetingKind, OpenMeeting, RecordEntry
-from shared.protocol import Command, Inspector, PostFinding
+from shared.meetings import AmendEntry, CloseMeeting, EntryKind, MeetingKind, MeetingOpened, OpenMeeting, RecordEntry
+from shared.protocol import Command, Inspector
+from shared.sampling import Selection
 from shared.triangulation import LinkFindings
 
 PAST_KIT_ID = "seed-kit-1"
@@ -200,8 +203,8 @@ def apply_plan(session: Session, *, inspection_id: int, members: Mapping[str, In
         command = step.build(context)
         applied = apply_command(session, inspection_id=inspection_id, actor=members[step.author], command=command,
                                 at=step.at)
-        if isinstance(command, DrawSample) and applied.event is not None:
-            drawn = applied.event.data["cases"]
-            context.sampled = [case["child_id"] for case in drawn if case["selection"] == "random"]
-        if isinstance(command, OpenMeeting) and applied.event is not None:
-            context.agenda.update({item["ref"]: item["id"] for item in applied.event.data["agenda"] if item["ref"]})
+        payload = read_payload(applied.event) if applied.event is not None else None
+        if isinstance(payload, SampleDrawn):
+            context.sampled = [case.child_id for case in payload.cases if case.selection is Selection.RANDOM]
+        if isinstance(payload, MeetingOpened):
+            context.agenda.update({item.ref: item.id for item in payload.agenda if item.ref})

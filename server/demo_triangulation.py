@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from server.demo_data import CHILD_IDS, LINK_NOTES, PoolEnquiry
+from shared.catalogue import read_payload
 from shared.enquiries import OpenEnquiry, is_owner
+from shared.findings import FindingPosted
 from shared.protocol import Event, Inspector
-from shared.triangulation import LinkFindings, Relation
+from shared.triangulation import FindingLinked, LinkFindings, Relation
 from shared.vocabulary import Agency, Inspectorate, JudgementArea
 
 RELATION_WEIGHTS = {Relation.CORROBORATES: 6, Relation.RELATES_TO: 3, Relation.CONTRADICTS: 1}
@@ -54,16 +56,13 @@ class SeenRecord:
     linked: set[tuple[frozenset[str], Relation]] = field(default_factory=set)
 
     def witness(self, event: Event) -> None:
-        data = event.data
-        if event.kind == "finding.posted" and event.actor is not None:
-            area = data.get("judgement_area")
-            self.findings[data["finding_id"]] = SeenFinding(
-                data["finding_id"], event.actor.inspectorate, Agency(data["agency"]),
-                JudgementArea(area) if area else None, data.get("child_id"),
-            )  # fmt: skip
-        elif event.kind == "finding.linked":
-            pair = frozenset({data["finding_id"], data["other_finding_id"]})
-            self.linked.add((pair, Relation(data["relation"])))
+        payload = read_payload(event)
+        if isinstance(payload, FindingPosted) and event.actor is not None:
+            self.findings[payload.finding_id] = SeenFinding(
+                payload.finding_id, event.actor.inspectorate, payload.agency, payload.judgement_area, payload.child_id
+            )
+        elif isinstance(payload, FindingLinked):
+            self.linked.add((frozenset({payload.finding_id, payload.other_finding_id}), payload.relation))
 
 
 def _related(a: SeenFinding, b: SeenFinding) -> bool:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, select
 
-from server.alerts import payload
 from server.errors import CommandRejected
 from server.findings import require_live
 from server.models import EnquiryRow, LinkRow
@@ -15,6 +13,11 @@ from server.team import active_member
 from shared.enquiries import (
     AnswerEnquiry,
     CloseEnquiry,
+    EnquiryAnswered,
+    EnquiryClosed,
+    EnquiryMoved,
+    EnquiryOpened,
+    EnquiryStarted,
     EnquiryStatus,
     OpenEnquiry,
     StartEnquiry,
@@ -22,7 +25,7 @@ from shared.enquiries import (
     transition_refusal,
 )
 from shared.protocol import Command, ErrorCode, Inspector
-from shared.triangulation import LinkFindings, UnlinkFindings
+from shared.triangulation import FindingLinked, FindingUnlinked, LinkFindings, UnlinkFindings
 from shared.vocabulary import Agency, Inspectorate, Role
 
 
@@ -43,7 +46,7 @@ def _enquiry(session: Session, inspection_id: int, enquiry_id: str) -> EnquiryRo
 
 def open_enquiry(
     session: Session, *, inspection_id: int, actor: Inspector, command: OpenEnquiry, at: datetime
-) -> dict[str, Any]:
+) -> EnquiryOpened:
     if session.exec(
         select(EnquiryRow.id).where(EnquiryRow.inspection_id == inspection_id, EnquiryRow.enquiry_id == command.id)
     ).first():
@@ -66,12 +69,19 @@ def open_enquiry(
             updated_at=at,
         )
     )
-    return payload(command, enquiry_id=command.id, status=EnquiryStatus.OPEN.value)
+    return EnquiryOpened.of(command, enquiry_id=command.id, status=EnquiryStatus.OPEN)
+
+
+MOVED: dict[EnquiryStatus, type[EnquiryMoved]] = {
+    EnquiryStatus.IN_PROGRESS: EnquiryStarted,
+    EnquiryStatus.ANSWERED: EnquiryAnswered,
+    EnquiryStatus.CLOSED: EnquiryClosed,
+}
 
 
 def _move(
     session: Session, inspection_id: int, actor: Inspector, command: Command, at: datetime, to: EnquiryStatus
-) -> dict[str, Any]:
+) -> EnquiryMoved:
     row = _enquiry(session, inspection_id, command.enquiry_id)  # type: ignore[attr-defined]
     if isinstance(command, CloseEnquiry):
         if row.asker_id != actor.id:
@@ -91,30 +101,30 @@ def _move(
     row.status = to.value
     row.updated_at = at
     session.add(row)
-    return payload(command, status=to.value)
+    return MOVED[to].of(command, status=to)
 
 
 def start_enquiry(
     session: Session, *, inspection_id: int, actor: Inspector, command: StartEnquiry, at: datetime
-) -> dict[str, Any]:
+) -> EnquiryMoved:
     return _move(session, inspection_id, actor, command, at, EnquiryStatus.IN_PROGRESS)
 
 
 def answer_enquiry(
     session: Session, *, inspection_id: int, actor: Inspector, command: AnswerEnquiry, at: datetime
-) -> dict[str, Any]:
+) -> EnquiryMoved:
     return _move(session, inspection_id, actor, command, at, EnquiryStatus.ANSWERED)
 
 
 def close_enquiry(
     session: Session, *, inspection_id: int, actor: Inspector, command: CloseEnquiry, at: datetime
-) -> dict[str, Any]:
+) -> EnquiryMoved:
     return _move(session, inspection_id, actor, command, at, EnquiryStatus.CLOSED)
 
 
 def link_findings(
     session: Session, *, inspection_id: int, actor: Inspector, command: LinkFindings, at: datetime
-) -> dict[str, Any]:
+) -> FindingLinked:
     require_live(session, inspection_id, command.finding_id, "finding_id")  # a withdrawn finding is not evidence
     require_live(session, inspection_id, command.other_finding_id, "other_finding_id")
     pair = {command.finding_id, command.other_finding_id}
@@ -133,12 +143,12 @@ def link_findings(
             author_id=actor.id,
         )
     )
-    return payload(command, link_id=command.id)
+    return FindingLinked.of(command, link_id=command.id)
 
 
 def unlink_findings(
     session: Session, *, inspection_id: int, actor: Inspector, command: UnlinkFindings, at: datetime
-) -> dict[str, Any]:
+) -> FindingUnlinked:
     row = session.exec(
         select(LinkRow).where(LinkRow.inspection_id == inspection_id, LinkRow.link_id == command.link_id)
     ).first()
@@ -147,4 +157,4 @@ def unlink_findings(
     if row.author_id != actor.id and actor.role is not Role.LEAD:
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the link's author or the lead inspector may remove it")
     session.delete(row)
-    return payload(command)
+    return FindingUnlinked.of(command)

@@ -9,16 +9,18 @@ from sqlmodel import Session, select
 from server.errors import CommandRejected
 from server.models import FindingRow, InspectionRow
 from shared.criteria import criterion_refusal
-from shared.protocol import (
+from shared.findings import (
     AmendFinding,
-    ErrorCode,
     FindingAmended,
     FindingFields,
     FindingPosted,
     FindingWithdrawn,
-    Inspector,
     PostFinding,
     WithdrawFinding,
+)
+from shared.protocol import (
+    ErrorCode,
+    Inspector,
 )
 from shared.vocabulary import Framework, Role
 

@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from server.errors import CommandRejected
 from server.findings import require_live
 from server.models import EventRow, FindingRow, GradeRow, InspectionRow, InspectorRow, LinkRow, MeetingRow
+from shared import kinds
+from shared.catalogue import read
 from shared.criteria import Grade
 from shared.grades import (
     AgreeGrade,
     ChallengeGrade,
+    GradeAgreed,
+    GradeChallenged,
+    GradeProposed,
+    GradeReopened,
+    GradeResponded,
+    GradeSignedOff,
     GradeWarning,
     ProposeGrade,
     ReopenGrade,
@@ -41,13 +48,9 @@ from shared.grades import (
     warning_reason_refusal,
 )
 from shared.meetings import MeetingKind, MeetingRuleError, Minutes, frozen_refusal, grade_freeze
-from shared.protocol import Command, ErrorCode, Inspector
+from shared.protocol import ErrorCode, Inspector
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea
-
-
-def payload(command: Command, **extra: Any) -> dict[str, Any]:
-    return command.model_dump(mode="json", exclude={"id", "type"}) | extra
 
 
 def _cell(session: Session, inspection_id: int, agency: Agency, judgement: str) -> GradeRow | None:
@@ -72,7 +75,7 @@ def _check_grade(session: Session, inspection_id: int, command: ProposeGrade | A
         require_live(session, inspection_id, finding_id, "finding_ids")  # unknown: not_found; withdrawn: conflict
 
 
-def _warnings(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> list[dict[str, Any]]:
+def _warnings(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> list[GradeWarning]:
     """The rules' warnings on this grade, against the board (agreed grades over proposed) and the live links."""
     grades: dict[str, Grade] = {}
     understands = command.leaders_understand_failure  # the leadership cell's flag (¶70, ¶81), kept with its grade
@@ -108,7 +111,7 @@ def _warnings(session: Session, inspection_id: int, command: ProposeGrade | Agre
         sources,
         leaders_understand_failure=understands,
     )
-    return [w.model_dump(mode="json") for w in found]
+    return found
 
 
 def _freeze(session: Session, inspection_id: int) -> tuple[MeetingRow, Minutes] | None:
@@ -143,7 +146,7 @@ def _save_minutes(session: Session, row: MeetingRow, minutes: Minutes) -> None:
 
 def propose_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: ProposeGrade, at: datetime
-) -> dict[str, Any]:
+) -> GradeProposed:
     why = propose_refusal(actor, command.agency)
     if why is not None:
         raise CommandRejected(ErrorCode.FORBIDDEN, why)
@@ -159,19 +162,18 @@ def propose_grade(
     row.proposed_leaders_understand = command.leaders_understand_failure
     row.updated_at = at
     session.add(row)
-    return payload(command, warnings=warnings)
+    return GradeProposed.of(command, warnings=warnings)
 
 
 def agree_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: AgreeGrade, at: datetime
-) -> dict[str, Any]:
+) -> GradeAgreed:
     if not may_agree(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may record the agreed grade")
     _check_grade(session, inspection_id, command)
     freeze = _require_not_frozen(session, inspection_id, command)
     warnings = _warnings(session, inspection_id, command)
-    why = warning_reason_refusal(command.judgement, (GradeWarning.model_validate(w) for w in warnings),
-                                 command.warning_reason)
+    why = warning_reason_refusal(command.judgement, warnings, command.warning_reason)
     if why is not None:
         raise CommandRejected(ErrorCode.INVALID, f"warning_reason: {why}", field="warning_reason")
     row = _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
@@ -191,8 +193,7 @@ def agree_grade(
     row.signed_off_by = None
     row.updated_at = at
     session.add(row)
-    extra = {"amends_meeting": amends} if amends else {}
-    return payload(command, warnings=warnings, sign_off_withdrawn=sign_off_withdrawn, **extra)
+    return GradeAgreed.of(command, warnings=warnings, sign_off_withdrawn=sign_off_withdrawn, amends_meeting=amends)
 
 
 Cell = ChallengeGrade | SignOffGrade | RespondToChallenge | ReopenGrade
@@ -211,7 +212,7 @@ def _name(command: Cell) -> str:
 
 def challenge_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: ChallengeGrade, at: datetime
-) -> dict[str, Any]:
+) -> GradeChallenged:
     if not may_quality_assure(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the QA manager may challenge a grade")
     row = _graded_cell(session, inspection_id, command)
@@ -222,12 +223,12 @@ def challenge_grade(
     row.challenges += 1
     row.updated_at = at
     session.add(row)
-    return payload(command, proposed_grade=row.proposed_grade, agreed_grade=row.agreed_grade)
+    return GradeChallenged.of(command, proposed_grade=row.proposed_grade, agreed_grade=row.agreed_grade)
 
 
 def sign_off_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: SignOffGrade, at: datetime
-) -> dict[str, Any]:
+) -> GradeSignedOff:
     if not may_quality_assure(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the QA manager may sign off a grade")
     row = _graded_cell(session, inspection_id, command)
@@ -246,7 +247,7 @@ def sign_off_grade(
     row.signed_off_by = actor.id
     row.updated_at = at
     session.add(row)
-    return payload(command, grade=row.agreed_grade)
+    return GradeSignedOff.of(command, grade=row.agreed_grade)
 
 
 def _open_challenge(session: Session, inspection_id: int, command: Cell) -> str:
@@ -254,12 +255,14 @@ def _open_challenge(session: Session, inspection_id: int, command: Cell) -> str:
     comment = ""
     for event in session.exec(
         select(EventRow)
-        .where(EventRow.inspection_id == inspection_id, EventRow.kind == "grade.challenged")
+        .where(EventRow.inspection_id == inspection_id, EventRow.kind == kinds.GRADE_CHALLENGED)
         .order_by(col(EventRow.seq).desc())
     ).all():
-        data = json.loads(event.data)
-        if data.get("agency") == command.agency.value and data.get("judgement") == command.judgement:
-            comment = " ".join(str(data.get("comment", "")).split())
+        challenge = read(event.kind, json.loads(event.data))
+        if isinstance(challenge, GradeChallenged) and (challenge.agency, challenge.judgement) == (
+            command.agency, command.judgement
+        ):
+            comment = " ".join(challenge.comment.split())
             break
     quoted = comment if len(comment) <= 80 else comment[:79] + "…"
     return (
@@ -270,7 +273,7 @@ def _open_challenge(session: Session, inspection_id: int, command: Cell) -> str:
 
 def respond_to_challenge(
     session: Session, *, inspection_id: int, actor: Inspector, command: RespondToChallenge, at: datetime
-) -> dict[str, Any]:
+) -> GradeResponded:
     if not may_respond(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may respond to a QA challenge")
     row = _graded_cell(session, inspection_id, command)
@@ -282,12 +285,12 @@ def respond_to_challenge(
     row.challenges = 0
     row.updated_at = at
     session.add(row)
-    return payload(command, answered=answered)
+    return GradeResponded.of(command, answered=answered)
 
 
 def reopen_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: ReopenGrade, at: datetime
-) -> dict[str, Any]:
+) -> GradeReopened:
     if not may_respond(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may reopen a grade")
     _graded_cell(session, inspection_id, command)  # applicability
@@ -305,4 +308,4 @@ def reopen_grade(
         raise CommandRejected(refused.code, str(refused), field=refused.field) from None
     _save_minutes(session, row, minutes)
     before = amendment.before.value if amendment.before else None
-    return payload(command, meeting_id=minutes.id, agreed_grade=before)
+    return GradeReopened.of(command, meeting_id=minutes.id, agreed_grade=before)

@@ -13,18 +13,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from server.alerts import payload
 from server.deadlines import deadlines_of
 from server.errors import CommandRejected
 from server.models import AlertRow, EnquiryRow, EventRow, FindingRow, GradeRow, InspectionRow, MeetingRow
 from server.store import as_utc
 from shared.alerts import AlertLevel, AlertStatus, deadlines_due
+from shared.catalogue import read
 from shared.criteria import Grade
 from shared.enquiries import EnquiryStatus
 from shared.grade_board import GRADE_KINDS, GradeBoard
-from shared.grades import board_cells
+from shared.grades import GradePayload, board_cells
 from shared.meetings import (
     AddAgendaItem,
+    AgendaAdded,
+    AgendaDropped,
+    AgendaMoved,
     AgreedGrade,
     AlertNote,
     AmendEntry,
@@ -33,7 +36,11 @@ from shared.meetings import (
     EnquiryNote,
     FindingNote,
     GradeNote,
+    MeetingAmended,
+    MeetingClosed,
     MeetingKind,
+    MeetingOpened,
+    MeetingRecorded,
     MeetingRuleError,
     Minutes,
     MoveAgendaItem,
@@ -41,7 +48,7 @@ from shared.meetings import (
     RecordEntry,
     draft_agenda,
 )
-from shared.protocol import ErrorCode, Inspector, utc_text
+from shared.protocol import ErrorCode, Inspector
 from shared.vocabulary import Agency, FindingKind, Role
 
 
@@ -114,7 +121,9 @@ def _grade_notes(session: Session, inspection_id: int) -> list[GradeNote]:
         .where(EventRow.inspection_id == inspection_id, col(EventRow.kind).in_(GRADE_KINDS))
         .order_by(col(EventRow.seq))
     ).all():
-        board.apply(row.kind, json.loads(row.data), as_utc(row.at), row.actor_id)
+        payload = read(row.kind, json.loads(row.data))
+        if isinstance(payload, GradePayload):
+            board.fold(payload, as_utc(row.at), row.actor_id)
     return [
         GradeNote(
             agency,
@@ -146,7 +155,7 @@ def _agreed_grades(session: Session, inspection_id: int) -> list[AgreedGrade]:
 
 def open_meeting(
     session: Session, *, inspection_id: int, actor: Inspector, command: OpenMeeting, at: datetime
-) -> dict[str, Any]:
+) -> MeetingOpened:
     _lead_only(actor, "open a meeting")
     same_kind = session.exec(
         select(MeetingRow)
@@ -184,67 +193,65 @@ def open_meeting(
             minutes=minutes.model_dump_json(),
         )
     )
-    return payload(command, meeting_id=command.id, since=utc_text(since) if since else None) | {
-        "agenda": [item.model_dump(mode="json") for item in agenda]
-    }
+    return MeetingOpened.of(command, meeting_id=command.id, since=since, agenda=agenda)
 
 
 def add_item(
     session: Session, *, inspection_id: int, actor: Inspector, command: AddAgendaItem, at: datetime
-) -> dict[str, Any]:
+) -> AgendaAdded:
     _lead_only(actor, "change the agenda")
     row = _meeting(session, inspection_id, command.meeting_id)
     _change(session, row, lambda m: m.add_item(command.id, command.title, command.position), at)
-    return payload(command, item_id=command.id)
+    return AgendaAdded.of(command, item_id=command.id)
 
 
 def move_item(
     session: Session, *, inspection_id: int, actor: Inspector, command: MoveAgendaItem, at: datetime
-) -> dict[str, Any]:
+) -> AgendaMoved:
     _lead_only(actor, "change the agenda")
     row = _meeting(session, inspection_id, command.meeting_id)
     _change(session, row, lambda m: m.move_item(command.item_id, command.position), at)
-    return payload(command)
+    return AgendaMoved.of(command)
 
 
 def drop_item(
     session: Session, *, inspection_id: int, actor: Inspector, command: DropAgendaItem, at: datetime
-) -> dict[str, Any]:
+) -> AgendaDropped:
     _lead_only(actor, "change the agenda")
     row = _meeting(session, inspection_id, command.meeting_id)
     _change(session, row, lambda m: m.drop_item(command.item_id), at)
-    return payload(command)
+    return AgendaDropped.of(command)
 
 
 def record_entry(
     session: Session, *, inspection_id: int, actor: Inspector, command: RecordEntry, at: datetime
-) -> dict[str, Any]:
+) -> MeetingRecorded:
     _lead_only(actor, "record the minutes")
     row = _meeting(session, inspection_id, command.meeting_id)
     _change(session, row, lambda m: m.record(command, at), at)
-    return payload(command, entry_id=command.id)
+    return MeetingRecorded.of(command, entry_id=command.id)
 
 
 def amend_entry(
     session: Session, *, inspection_id: int, actor: Inspector, command: AmendEntry, at: datetime
-) -> dict[str, Any]:
+) -> MeetingAmended:
     _lead_only(actor, "amend the minutes")
     row = _meeting(session, inspection_id, command.meeting_id)
     _change(session, row, lambda m: m.amend(command, at), at)
-    return payload(command)
+    return MeetingAmended.of(command)
 
 
 def close_meeting(
     session: Session, *, inspection_id: int, actor: Inspector, command: CloseMeeting, at: datetime
-) -> dict[str, Any]:
+) -> MeetingClosed:
     _lead_only(actor, "close a meeting")
     row = _meeting(session, inspection_id, command.meeting_id)
     if row.kind != MeetingKind.FINAL.value:
         _change(session, row, lambda m: m.close(at), at)
-        return payload(command)
+        return MeetingClosed.of(command)
     agreed = _agreed_grades(session, inspection_id)
     _change(session, row, lambda m: m.close(at, agreed), at)
-    return payload(command, agreed_grades=[grade.model_dump(mode="json") for grade in agreed])
+    return MeetingClosed.of(command, agreed_grades=agreed)
 
 
 def minutes_of(session: Session, *, inspection_id: int, kind: MeetingKind, day: Any) -> list[Minutes]:

@@ -14,7 +14,9 @@ from sqlmodel import Session, col, select
 
 from server.models import EventRow, FindingRow, InspectionRow, InspectorRow, LinkRow
 from server.store import NotFound, as_utc, inspection_model
+from shared.catalogue import read
 from shared.grade_board import GRADE_KINDS, GradeBoard
+from shared.grades import GradePayload
 from shared.report import ReportFinding, ReportInput, build_report
 from shared.report_html import render_html
 from shared.report_markdown import render_markdown
@@ -74,7 +76,9 @@ def _board(session: Session, inspection_id: int) -> GradeBoard:
         .order_by(col(EventRow.seq))
     )
     for event in rows:
-        board.apply(event.kind, json.loads(event.data), as_utc(event.at), event.actor_id)
+        payload = read(event.kind, json.loads(event.data))
+        if isinstance(payload, GradePayload):
+            board.fold(payload, as_utc(event.at), event.actor_id)
     return board
 
 

@@ -22,8 +22,9 @@ from sqlmodel import Session
 
 from server.hub import Hub
 from server.team import standings
+from shared.catalogue import read
 from shared.protocol import REVOKED_REASON, Event, role_changed_reason
-from shared.team import INSPECTOR_REVOKED, TEAM_KINDS, RoleChanged
+from shared.team import InspectorRevoked, RoleChanged
 from shared.vocabulary import Role
 
 log = logging.getLogger(__name__)
@@ -58,15 +59,16 @@ class StandingWatch:
         """A team change, published in log order (server/notify.py): close their connections before this event, or
         any after it, is sent, whichever instance or process recorded it. ``check`` remains the promise: it needs
         no event to arrive (SQLite's command-line writes are read every two seconds)."""
-        if event.kind not in TEAM_KINDS:
+        change = read(event.kind, event.data)
+        if not isinstance(change, InspectorRevoked | RoleChanged):
             return
         keep: Role | None = None  # a connection already holding the new role (it reconnected) stays open
-        if event.kind == INSPECTOR_REVOKED:
+        if isinstance(change, InspectorRevoked):
             reason = REVOKED_REASON
         else:
-            keep = RoleChanged.model_validate(event.data).role
+            keep = change.role
             reason = role_changed_reason(keep)
-        whose = (inspection_id, event.data.get("inspector_id"))
+        whose = (inspection_id, change.inspector_id)
         for connection in self._hub.connections():
             if (connection.inspection_id, connection.inspector.id) == whose and connection.inspector.role is not keep:
                 connection.dismiss(reason)

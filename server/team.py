@@ -9,7 +9,7 @@ by what was true when the connection said hello.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Literal
 
 from sqlalchemy import exists
 from sqlmodel import Session, col, select
@@ -27,7 +27,6 @@ _CACHE = "standing"
 class RevokeInspector(Command):
     """``triangulate inspector revoke``: every live token of the inspector stops working."""
 
-    client_may_send: ClassVar[bool] = False
     type: Literal["inspector.revoke"] = "inspector.revoke"
     inspector_id: int
 
@@ -35,7 +34,6 @@ class RevokeInspector(Command):
 class ChangeRole(Command):
     """``triangulate inspector role``: the inspector acts in another role from now on."""
 
-    client_may_send: ClassVar[bool] = False
     type: Literal["inspector.change-role"] = "inspector.change-role"
     inspector_id: int
     role: Role

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from shared.protocol import CHILD_ID, COMMAND_ID, Command, Frame, Inspector, UtcDatetime
-from shared.vocabulary import Agency, Labelled, Role
+from shared.protocol import COMMAND_ID, Command, Frame, Inspector, Payload, UtcDatetime
+from shared.vocabulary import CHILD_ID, Agency, Labelled, Role
 
 SHORT_TEXT = 200
 LONG_TEXT = 4_000
@@ -245,12 +245,123 @@ STEP_COMMANDS: dict[type[Command], AlertStatus] = {
 # ---------------------------------------------------------------- event payloads
 
 
+class AlertRaised(Payload):
+    """Data of ``alert.raised``: the new alert's id is its command's id."""
+
+    level: AlertLevel
+    agency: Agency
+    child_id: str | None = None
+    summary: str
+    immediate_action: str | None = None
+    alert_id: str
+    status: AlertStatus
+
+
+class AlertNoted(Payload):
+    """Data of ``alert.noted``."""
+
+    alert_id: str
+    note: str | None = None
+    status: AlertStatus
+
+
+class AlertEscalated(Payload):
+    """Data of ``alert.escalated``: the concern is now a significant-harm escalation and the duty's clocks run."""
+
+    alert_id: str
+    child_id: str
+    immediate_action: str
+    status: AlertStatus
+    level: AlertLevel
+
+
+class AlertClosed(Payload):
+    """Data of ``alert.closed``."""
+
+    alert_id: str
+    reason: str
+    status: AlertStatus
+
+
+class AlertStepTaken(Payload):
+    """Data of an escalation step (``alert.acknowledged``, ``.informed``, ``.confirmed``, ``.responded``,
+    ``.resolved``): the alert's status is now that step."""
+
+    alert_id: str
+    status: AlertStatus
+
+
+class AlertAcknowledged(AlertStepTaken):
+    """Data of ``alert.acknowledged``."""
+
+
+class AlertInformed(AlertStepTaken):
+    """Data of ``alert.informed``: who was told, in what role, how and when."""
+
+    informed_name: str
+    informed_role: str
+    method: InformMethod
+    informed_at: UtcDatetime
+
+
+class AlertConfirmed(AlertStepTaken):
+    """Data of ``alert.confirmed``."""
+
+    sent_at: UtcDatetime
+    reference: str
+
+
+class AlertResponded(AlertStepTaken):
+    """Data of ``alert.responded``."""
+
+    response: str
+
+
+class AlertResolved(AlertStepTaken):
+    """Data of ``alert.resolved``."""
+
+    outcome: str
+
+
+class AlertUpdated(Payload):
+    """Data of ``alert.updated``: an entry on the timeline; the status does not change."""
+
+    alert_id: str
+    text: str
+
+
+class AlertSeen(Payload):
+    """Data of ``alert.seen``: the event's actor has seen the alert."""
+
+    alert_id: str
+
+
 class AlertOverdue(Frame):
     """Data of ``alert.overdue``, which the server itself records (the event's actor is null)."""
 
     alert_id: str
     step: AlertStatus
     due_at: UtcDatetime
+
+
+class DeputyNamed(Payload):
+    """Data of ``deputy.named``: who may act for the lead on escalations (null: nobody)."""
+
+    inspector_id: int | None
+
+
+class DeadlinesSet(Payload):
+    """Data of ``deadlines.set``."""
+
+    acknowledge_seconds: int
+    inform_seconds: int
+    confirm_seconds: int
+
+
+AlertPayload = (
+    AlertRaised | AlertNoted | AlertEscalated | AlertClosed | AlertStepTaken | AlertUpdated | AlertSeen | AlertOverdue
+)
+"""The data of an event about one alert (each names its ``alert_id``)."""
 
 
 # ---------------------------------------------------------------- rules

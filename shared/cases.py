@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from shared.annex_a import CaseRecord
 from shared.personal_data import PersonalDataPolicy
-from shared.protocol import CHILD_ID, COMMAND_ID, Command
+from shared.protocol import COMMAND_ID, Command, Payload
 from shared.protocol import PersonalDataFound as PersonalDataFound
-from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE
-from shared.vocabulary import Labelled
+from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, Selection
+from shared.vocabulary import CHILD_ID, Labelled
 
 MAX_BATCH = 100
 """Cases per ``cases.import`` command: about 40 KiB of JSON, under the server's 64 KiB frame limit."""
@@ -112,3 +112,53 @@ class SetPersonalDataPolicy(Command):
 
 
 # PersonalDataFound lives in shared.protocol, beside the finding payloads that carry it; re-exported here.
+
+
+# ---------------------------------------------------------------- event payloads
+
+
+class CasesImported(Payload):
+    """Data of ``cases.imported``: one batch of the Annex A list, the guard's name digests and the file's name."""
+
+    cases: list[CaseRecord]
+    name_digests: list[str] = []
+    source: str = ""
+    count: int = 0
+
+
+class SampleDrawn(Sample):
+    """Data of ``sample.drawn``: the whole sample as it now stands (line-of-enquiry cases too)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SampleAdded(Payload):
+    """Data of ``sample.added``: a case added for a line of enquiry, with the reason."""
+
+    child_id: str
+    selection: Selection = Selection.LINE_OF_ENQUIRY
+    reason: str | None = None
+    enquiry_id: str | None = None
+
+
+class CaseAllocated(Payload):
+    """Data of ``case.allocated``: who tracks the case (null: nobody)."""
+
+    child_id: str
+    inspector_id: int | None = None
+
+
+class CaseProgressed(Payload):
+    """Data of ``case.progressed``."""
+
+    child_id: str
+    status: TrackingStatus
+
+
+class PersonalDataPolicySet(Payload):
+    """Data of ``personal-data.set``: what the server does, from now on, with a text that looks like personal data."""
+
+    policy: PersonalDataPolicy
+
+
+CasePayload = CasesImported | SampleDrawn | SampleAdded | CaseAllocated | CaseProgressed

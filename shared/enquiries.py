@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from shared.protocol import CHILD_ID, COMMAND_ID, Command, Inspector
-from shared.vocabulary import INSPECTORATE_OF, Agency, Inspectorate, Labelled
+from shared.protocol import COMMAND_ID, Command, Inspector, Payload
+from shared.vocabulary import CHILD_ID, INSPECTORATE_OF, Agency, Inspectorate, Labelled
 
 Text = Annotated[str, Field(min_length=1, max_length=4_000)]
 RefId = Annotated[str, Field(pattern=COMMAND_ID)]
@@ -96,6 +96,52 @@ class CloseEnquiry(Command):
     def _rules(self) -> CloseEnquiry:
         _not_blank(reason=self.reason)
         return self
+
+
+# ---------------------------------------------------------------- event payloads
+
+
+class EnquiryOpened(Payload):
+    """Data of ``enquiry.opened``: the new enquiry's id is its command's id."""
+
+    to_inspectorate: Inspectorate | None = None
+    to_agency: Agency | None = None
+    to_inspector: int | None = None
+    question: str
+    why: str
+    finding_ids: list[str] = []
+    child_ids: list[str] = []
+    needs_la_input: bool = False
+    enquiry_id: str
+    status: EnquiryStatus
+
+
+class EnquiryMoved(Payload):
+    """Data of a step in an enquiry's life (``enquiry.started``, ``.answered``, ``.closed``): its status now."""
+
+    enquiry_id: str
+    status: EnquiryStatus
+
+
+class EnquiryStarted(EnquiryMoved):
+    """Data of ``enquiry.started``."""
+
+
+class EnquiryAnswered(EnquiryMoved):
+    """Data of ``enquiry.answered``: the answer and the findings that support it."""
+
+    answer: str
+    finding_ids: list[str] = []
+
+
+class EnquiryClosed(EnquiryMoved):
+    """Data of ``enquiry.closed``."""
+
+    outcome: EnquiryOutcome
+    reason: str
+
+
+EnquiryPayload = EnquiryOpened | EnquiryMoved
 
 
 def is_owner(

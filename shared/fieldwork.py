@@ -20,9 +20,6 @@ LATEST = date(2099, 12, 31)
 
 FieldworkDay = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
 
-EVENT_KIND = "fieldwork.set"
-
-
 def end_before_start(start_date: date | None, end_date: date | None) -> str | None:
     """Why these dates cannot both be right; None if they can."""
     if start_date is not None and end_date is not None and end_date < start_date:

@@ -7,34 +7,44 @@ once, means the app's board, the published report and the final meeting's agenda
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import ValidationError
-
+from shared import kinds
 from shared.criteria import Grade
-from shared.grades import GradeWarning, board_cells
+from shared.grades import (
+    GradeAgreed,
+    GradeChallenged,
+    GradePayload,
+    GradeProposed,
+    GradeReopened,
+    GradeResponded,
+    GradeSignedOff,
+    GradeWarning,
+    board_cells,
+)
 from shared.vocabulary import Agency
 
 GRADE_KINDS = (
-    "grade.proposed",
-    "grade.agreed",
-    "grade.challenged",
-    "grade.signed-off",
-    "grade.responded",
-    "grade.reopened",
+    kinds.GRADE_PROPOSED,
+    kinds.GRADE_AGREED,
+    kinds.GRADE_CHALLENGED,
+    kinds.GRADE_SIGNED_OFF,
+    kinds.GRADE_RESPONDED,
+    kinds.GRADE_REOPENED,
 )
 
 StepKind = Literal["proposed", "agreed", "challenged", "signed-off", "responded", "reopened"]
 
-WARNING_REASON = "warning_reason"
-"""The agreed grade's recorded reason for contradicting a rule's warning (shared.grades.AgreeGrade)."""
-
-
-def is_grade_kind(kind: str) -> bool:
-    return kind in GRADE_KINDS
+STEP_KINDS: dict[type[GradePayload], StepKind] = {
+    GradeProposed: "proposed",
+    GradeAgreed: "agreed",
+    GradeChallenged: "challenged",
+    GradeSignedOff: "signed-off",
+    GradeResponded: "responded",
+    GradeReopened: "reopened",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +61,18 @@ class GradeStep:
     reopening; empty for a sign-off."""
     finding_ids: tuple[str, ...] = ()
     warnings: tuple[GradeWarning, ...] = ()
-    data: Mapping[str, Any] = field(default_factory=dict)
-    """The event's data as sent, for fields a later version adds."""
+    payload: GradePayload | None = None
+    """The event's data, as its kind's model (shared.grades), for what only some steps record."""
+
+    @property
+    def leaders_understand_failure(self) -> bool:
+        """The leadership cell's flag, as a proposal or agreement recorded it (False for any other step)."""
+        return isinstance(self.payload, GradeProposed) and self.payload.leaders_understand_failure
+
+    @property
+    def sign_off_withdrawn(self) -> bool:
+        """This agreement withdrew the cell's sign-off (a newly agreed grade needs signing off again)."""
+        return isinstance(self.payload, GradeAgreed) and self.payload.sign_off_withdrawn
 
 
 @dataclass
@@ -94,7 +114,8 @@ class GradeCell:
     @property
     def warning_reason(self) -> str:
         """Why the agreed grade stands against a rule's warning, as the lead recorded it ("" if none)."""
-        return str(self.agreed.data.get(WARNING_REASON) or "") if self.agreed is not None else ""
+        agreed = self.agreed.payload if self.agreed is not None else None
+        return agreed.warning_reason if isinstance(agreed, GradeAgreed) else ""
 
     @property
     def warnings(self) -> tuple[GradeWarning, ...]:
@@ -109,21 +130,24 @@ class GradeBoard:
 
     cells: dict[tuple[Agency, str], GradeCell] = field(default_factory=dict)
 
-    def apply(self, kind: str, data: Mapping[str, Any], at: datetime, actor_id: int | None) -> GradeCell | None:
-        """Fold one ``grade.*`` event; returns the cell it changed (None for a payload this version cannot read)."""
-        if not is_grade_kind(kind):
-            return None
-        try:
-            agency = Agency(data["agency"])
-            judgement = str(data["judgement"])
-            grade = Grade(data["grade"]) if data.get("grade") else None
-            warnings = tuple(GradeWarning.model_validate(w) for w in data.get("warnings", ()))
-        except (KeyError, ValueError, ValidationError):
-            return None
-        step_kind: StepKind = kind.removeprefix("grade.")  # type: ignore[assignment]
-        text = str(data.get("rationale") or data.get("comment") or data.get("response") or data.get("reason") or "")
-        step = GradeStep(step_kind, at, actor_id, grade, text, tuple(data.get("finding_ids", ())), warnings, data)
-        cell = self.cells.setdefault((agency, judgement), GradeCell(agency, judgement))
+    def fold(self, payload: GradePayload, at: datetime, actor_id: int | None) -> GradeCell:
+        """Fold one ``grade.*`` event, its data read as its kind's model (shared.catalogue); returns its cell."""
+        step_kind = STEP_KINDS[type(payload)]
+        grade = payload.grade if isinstance(payload, GradeProposed | GradeSignedOff) else None
+        match payload:  # what the step says in words: none for a sign-off
+            case (
+                GradeProposed(rationale=text) | GradeChallenged(comment=text) | GradeResponded(response=text)
+                | GradeReopened(reason=text)
+            ):
+                pass
+            case _:
+                text = ""
+        proposal = payload if isinstance(payload, GradeProposed) else None
+        step = GradeStep(
+            step_kind, at, actor_id, grade, text,
+            tuple(proposal.finding_ids) if proposal else (), tuple(proposal.warnings) if proposal else (), payload,
+        )
+        cell = self.cells.setdefault((payload.agency, payload.judgement), GradeCell(payload.agency, payload.judgement))
         cell.history.append(step)
         if step_kind == "proposed":
             cell.proposed = step

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from shared.criteria import GRADE_SCALES, Grade
-from shared.protocol import Command, Frame, Inspector
+from shared.protocol import Command, Frame, Inspector, Payload
 from shared.triangulation import Corroboration, FindingId, Link, Source, corroboration_of_all
 from shared.vocabulary import INSPECTORATE_OF, Agency, Framework, JudgementArea, Labelled, Role, judgement_areas_for
 
@@ -380,3 +380,61 @@ def warning_reason_refusal(judgement: Judgement | str, warnings: Iterable[GradeW
         return None
     said = "; ".join(w.message for w in contradicted)
     return f"this agreed grade contradicts the rule's warning ({said}): record why the team agreed it"
+
+
+# ---------------------------------------------------------------- event payloads
+
+
+class GradePayload(Payload):
+    """The cell every grade event is about."""
+
+    agency: Agency
+    judgement: str
+
+
+class GradeProposed(GradePayload):
+    """Data of ``grade.proposed``, with the warnings the server's rules raised on it."""
+
+    grade: Grade
+    rationale: str = ""
+    finding_ids: list[str] = []
+    leaders_understand_failure: bool = False
+    warnings: list[GradeWarning] = []
+
+
+class GradeAgreed(GradeProposed):
+    """Data of ``grade.agreed``: a newly agreed grade withdraws the cell's sign-off; ``amends_meeting`` names the
+    final meeting whose reopened grade it agrees again (absent otherwise)."""
+
+    warning_reason: str = ""
+    sign_off_withdrawn: bool = False
+    amends_meeting: Annotated[str | None, Field(exclude_if=lambda meeting: meeting is None)] = None
+
+
+class GradeChallenged(GradePayload):
+    """Data of ``grade.challenged``: the QA manager's comment on the grades as they stood."""
+
+    comment: str
+    proposed_grade: Grade | None = None
+    agreed_grade: Grade | None = None
+
+
+class GradeSignedOff(GradePayload):
+    """Data of ``grade.signed-off``."""
+
+    grade: Grade | None = None
+
+
+class GradeResponded(GradePayload):
+    """Data of ``grade.responded``: the lead's answer to the open challenges (``answered`` of them)."""
+
+    response: str
+    answered: int = 0
+
+
+class GradeReopened(GradePayload):
+    """Data of ``grade.reopened``: the lead reopens a grade the final meeting froze, with a reason."""
+
+    reason: str
+    meeting_id: str
+    agreed_grade: Grade | None = None

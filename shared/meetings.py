@@ -18,9 +18,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from shared import grades as board  # a module, not names: shared.protocol imports both, grades first
+from shared import grades as board
 from shared.criteria import Grade
-from shared.protocol import COMMAND_ID, Command, UtcDatetime
+from shared.protocol import COMMAND_ID, Command, Payload, UtcDatetime
 from shared.vocabulary import Agency, FindingKind, Labelled
 
 Text = Annotated[str, Field(min_length=1, max_length=4_000)]
@@ -267,7 +267,7 @@ class Minutes(BaseModel):
         self.entries.append(entry)
         return entry
 
-    def amend(self, command: AmendEntry, at: datetime) -> Entry:
+    def amend(self, command: AmendEntry | MeetingAmended, at: datetime) -> Entry:
         for entry in self.entries:
             if entry.id == command.entry_id:
                 if entry.kind is EntryKind.ACTION and not (command.owner and command.owner.strip()):
@@ -346,20 +346,96 @@ def grade_freeze(meetings: Iterable[Minutes]) -> Minutes | None:
     return max(closed, key=lambda m: (m.closed_at, m.id), default=None)
 
 
-def fold_grade_event(meetings: Mapping[str, Minutes], kind: str, data: Mapping[str, object], at: datetime) -> None:
+# ---------------------------------------------------------------- event payloads
+
+
+class MeetingOpened(Payload):
+    """Data of ``meeting.opened``: the agenda the server drafted, from what changed ``since`` the last one."""
+
+    kind: MeetingKind
+    day: date
+    meeting_id: str
+    since: UtcDatetime | None = None
+    agenda: list[AgendaItem] = []
+
+
+class AgendaAdded(Payload):
+    """Data of ``agenda.added``: the new item's id is its command's id."""
+
+    meeting_id: str
+    title: str
+    position: int | None = None
+    item_id: str
+
+
+class AgendaMoved(Payload):
+    """Data of ``agenda.moved``."""
+
+    meeting_id: str
+    item_id: str
+    position: int
+
+
+class AgendaDropped(Payload):
+    """Data of ``agenda.dropped``."""
+
+    meeting_id: str
+    item_id: str
+
+
+class MeetingRecorded(Payload):
+    """Data of ``meeting.recorded``: the new entry's id is its command's id."""
+
+    meeting_id: str
+    item_id: str | None = None
+    entry: EntryKind
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    entry_id: str
+
+
+class MeetingAmended(Payload):
+    """Data of ``meeting.amended``: a new version of an entry; the earlier ones stay in the minutes."""
+
+    meeting_id: str
+    entry_id: str
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    reason: str = ""
+
+
+class MeetingClosed(Payload):
+    """Data of ``meeting.closed``; a final meeting's also carries the grades it agreed (absent for any other)."""
+
+    meeting_id: str
+    agreed_grades: Annotated[list[AgreedGrade] | None, Field(exclude_if=lambda grades: grades is None)] = None
+
+
+MeetingPayload = (
+    MeetingOpened | AgendaAdded | AgendaMoved | AgendaDropped | MeetingRecorded | MeetingAmended | MeetingClosed
+)
+
+
+def fold_grade_event(meetings: Mapping[str, Minutes], payload: board.GradePayload, at: datetime) -> None:
     """Keep a final meeting's amendments as the server keeps them, from ``grade.reopened`` (its ``meeting_id``)
     and ``grade.agreed`` (its ``amends_meeting``); other events, and meetings not held here, change nothing."""
-    meeting_id = data.get("meeting_id") if kind == "grade.reopened" else data.get("amends_meeting")
-    minutes = meetings.get(str(meeting_id)) if meeting_id else None
+    if isinstance(payload, board.GradeReopened):
+        meeting_id: str | None = payload.meeting_id
+    elif isinstance(payload, board.GradeAgreed):
+        meeting_id = payload.amends_meeting
+    else:
+        return
+    minutes = meetings.get(meeting_id) if meeting_id else None
     if minutes is None:
         return
     try:
-        agency, judgement = Agency(str(data["agency"])), str(data["judgement"])
-        if kind == "grade.reopened":
-            minutes.reopen_grade(agency, judgement, str(data.get("reason", "")), at)
-        elif kind == "grade.agreed":
-            minutes.reagree_grade(agency, judgement, Grade(str(data["grade"])), at)
-    except (KeyError, ValueError):  # MeetingRuleError included: the server's own record already says it
+        if isinstance(payload, board.GradeReopened):
+            minutes.reopen_grade(payload.agency, payload.judgement, payload.reason, at)
+        else:
+            minutes.reagree_grade(payload.agency, payload.judgement, payload.grade, at)
+    except ValueError:  # MeetingRuleError included: the server's own record already says it
         return
 
 

@@ -1,15 +1,16 @@
-"""The wire protocol: every JSON frame between client and server, as typed models.
+"""The wire protocol's envelope: the frames every exchange uses, and the bases of commands and event data.
 
-No other module builds or parses frames by hand. Clients send a ``hello`` and then commands
-(``noun.verb``); the server answers with ``welcome``, replayed and live ``event`` frames (kinds
-``noun.verb-in-past-tense``), ``synced``, ``ack``, ``error`` and ``presence``. See docs/protocol.md.
+Clients send a ``hello`` and then commands (``noun.verb``); the server answers with ``welcome``, replayed and live
+``event`` frames (kinds ``noun.verb-in-past-tense``), ``synced``, ``ack``, ``error`` and ``presence``. Which
+commands and event kinds there are, and the model of each, is shared.catalogue's to say (each model lives with its
+domain: shared.findings, shared.alerts, …); this module imports none of them. See docs/protocol.md.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -22,23 +23,14 @@ from pydantic import (
     model_validator,
 )
 
-from shared.text import clean_values, is_blank
+from shared.text import clean_values
 from shared.vocabulary import (
-    CHILD_ID,
-    Agency,
-    EvidenceSource,
-    FindingKind,
     Framework,
     Inspectorate,
-    JudgementArea,
     Role,
-    judgement_areas_for,
 )
 
-MAX_TEXT = 10_000
-MAX_REASON = 2_000
 COMMAND_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
-CRITERION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 MAX_DEPTH = 32
 """Deepest nesting of arrays and objects a client frame may have; no command needs more than a few levels."""
 
@@ -146,6 +138,22 @@ class CleanText(BaseModel):
         return clean_values(data) if isinstance(data, dict) else data
 
 
+class Payload(BaseModel):
+    """Base for an event's ``data``: what the command said, without its envelope, plus what the server decided.
+
+    Read leniently, because the log is kept for years: a field a newer server adds is ignored, and a field an
+    older one did not record has a default. No text rules on reading (they judge what is received, not what the
+    server already accepted); the command's own model applied them when it arrived.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @classmethod
+    def of(cls, command: BaseModel, **decided: Any) -> Self:
+        """The data of the event ``command`` records: its fields but ``id`` and ``type``, plus ``decided``."""
+        return cls.model_validate(command.model_dump(exclude={"id", "type"}) | decided)
+
+
 # ---------------------------------------------------------------- people and places
 
 
@@ -170,35 +178,6 @@ class Inspection(Frame):
     """Hex salt for worker pseudonyms and the name index, so an import made in the app matches one made by CLI."""
 
 
-# ---------------------------------------------------------------- finding fields
-
-
-class FindingFields(Frame):
-    """What an inspector writes down; shared by post, amend and their events."""
-
-    agency: Agency
-    judgement_area: JudgementArea | None = None
-    criterion: Annotated[str, Field(pattern=CRITERION)] | None = None
-    kind: FindingKind
-    evidence_source: EvidenceSource
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-    child_id: Annotated[str, Field(pattern=CHILD_ID)] | None = None
-
-    @model_validator(mode="after")
-    def _rules(self) -> FindingFields:
-        if is_blank(self.text):
-            raise ValueError("text: must not be blank")
-        area = self.judgement_area
-        if area is not None and area not in judgement_areas_for(self.agency):
-            raise ValueError(
-                f"judgement_area: '{area.label}' does not apply to {self.agency.label}"
-            )
-        return self
-
-    def fields(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", include=set(FindingFields.model_fields))
-
-
 # ---------------------------------------------------------------- client → server
 
 
@@ -211,10 +190,6 @@ class Hello(Frame):
     since: Annotated[int, Field(ge=0)] = 0
 
 
-COMMAND_TYPES: dict[str, type[Command]] = {}
-"""Every command by its ``type``; each Command subclass with a fixed ``type`` registers itself."""
-
-
 class Command(CleanText, Frame):
     """A request to change shared state; ``id`` is client-generated and makes retries safe.
 
@@ -222,45 +197,6 @@ class Command(CleanText, Frame):
     """
 
     id: Annotated[str, Field(pattern=COMMAND_ID)]
-    client_may_send: ClassVar[bool] = True
-    """False for what only the server records itself; such commands are never decoded from a client."""
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        field = cls.model_fields.get("type")
-        if cls.client_may_send and field is not None and isinstance(field.default, str):
-            COMMAND_TYPES[field.default] = cls
-
-
-class PostFinding(Command, FindingFields):
-    """``finding.post``: the new finding's id is this command's id."""
-
-    type: Literal["finding.post"] = "finding.post"
-
-
-class AmendFinding(Command, FindingFields):
-    """``finding.amend``: replaces every field of one's own finding; history stays in the log."""
-
-    type: Literal["finding.amend"] = "finding.amend"
-    finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
-
-
-class WithdrawFinding(Command):
-    """``finding.withdraw``: the author or the lead takes a finding out of the evidence, with a reason.
-
-    The finding stays in the log and its history; reports, coverage and grades no longer count it.
-    """
-
-    type: Literal["finding.withdraw"] = "finding.withdraw"
-    finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
-    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
-
-    @model_validator(mode="after")
-    def _rules(self) -> WithdrawFinding:
-        if is_blank(self.reason):
-            raise ValueError("reason: must not be blank")
-        return self
 
 
 # ---------------------------------------------------------------- server → client
@@ -339,29 +275,6 @@ data (policy ``warn``, or any alert). Parsed so that strict payload models still
 them, because the server adds it after the handler (server.personal_data)."""
 
 
-class FindingPosted(FindingFields):
-    """Data of ``finding.posted``."""
-
-    finding_id: str
-    personal_data: PersonalDataRecords
-
-
-class FindingAmended(FindingFields):
-    """Data of ``finding.amended``; ``version`` counts from 1 (the original post)."""
-
-    finding_id: str
-    version: int
-    personal_data: PersonalDataRecords
-
-
-class FindingWithdrawn(Frame):
-    """Data of ``finding.withdrawn``."""
-
-    finding_id: str
-    reason: str
-    personal_data: PersonalDataRecords
-
-
 # ---------------------------------------------------------------- encoding and decoding
 
 
@@ -413,19 +326,6 @@ def _friendly(err: Any, message: str) -> str:
     return message
 
 
-class _FindingDraft(CleanText, FindingFields):
-    """Finding fields as a form holds them before they become a command: the same rules, text rules included."""
-
-
-def validate_finding(values: dict[str, Any]) -> dict[str, str]:
-    """The server's own rules for finding fields, for a form to show before sending."""
-    try:
-        _FindingDraft.model_validate(values)
-    except ValidationError as exc:
-        return field_errors(exc)
-    return {}
-
-
 def decode_hello(raw: str | bytes) -> Hello:
     """Parse the first frame; anything else raises ProtocolError(unauthorized), saying which field is wrong."""
     try:
@@ -437,29 +337,6 @@ def decode_hello(raw: str | bytes) -> Hello:
         raise ProtocolError(
             ErrorCode.UNAUTHORIZED, f"the first frame must be a valid hello: {field}: {message}", field=field
         ) from None
-
-
-def command_types() -> dict[str, type[Command]]:
-    """Every command a client may send, by ``type``.
-
-    Command families live in their own modules (alerts, enquiries, grades, …) and register themselves when
-    imported; importing them here, on first use rather than at module level, means no family has to import
-    this module in any particular order.
-    """
-    if not _families_loaded:
-        import shared.alerts
-        import shared.cases
-        import shared.enquiries
-        import shared.fieldwork
-        import shared.grades
-        import shared.meetings
-        import shared.triangulation  # noqa: F401
-
-        globals()["_families_loaded"] = True
-    return COMMAND_TYPES
-
-
-_families_loaded = False
 
 
 def load_json(raw: str | bytes) -> Any:
@@ -493,27 +370,3 @@ def _depth(obj: Any) -> int:
             break
         stack.extend((child, level + 1) for child in children)
     return deepest
-
-
-def decode_command(raw: str | bytes) -> Command:
-    """Parse a command frame, raising ProtocolError with a stable code naming the problem."""
-    obj = load_json(raw)
-    if not isinstance(obj, dict):
-        raise ProtocolError(ErrorCode.INVALID, "frame must be a JSON object", field="frame")
-    command_id = obj.get("id") if isinstance(obj.get("id"), str) else None
-    kind = obj.get("type")
-    known = command_types()
-    model = known.get(kind) if isinstance(kind, str) else None
-    if model is None:
-        raise ProtocolError(
-            ErrorCode.UNKNOWN_TYPE,
-            f"unknown frame type {kind!r}; expected one of {sorted(known)}",
-            id=command_id,
-            field="type",
-        )
-    try:
-        return model.model_validate(obj)
-    except ValidationError as exc:
-        errors = field_errors(exc)
-        field, message = next(iter(errors.items()))
-        raise ProtocolError(ErrorCode.INVALID, f"{field}: {message}", id=command_id, field=field) from None

@@ -7,11 +7,10 @@ in the record of who could act, and as what, when.
 
 from __future__ import annotations
 
+from shared.kinds import INSPECTOR_REVOKED, ROLE_CHANGED
 from shared.protocol import Frame
 from shared.vocabulary import Role
 
-INSPECTOR_REVOKED = "inspector.revoked"
-ROLE_CHANGED = "inspector.role-changed"
 TEAM_KINDS = (INSPECTOR_REVOKED, ROLE_CHANGED)
 
 

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from shared.protocol import COMMAND_ID, Command
+from shared.protocol import COMMAND_ID, Command, Payload
 from shared.vocabulary import EvidenceSource, Inspectorate, Labelled
 
 FindingId = Annotated[str, Field(pattern=COMMAND_ID)]
@@ -57,6 +57,22 @@ class UnlinkFindings(Command):
 
     type: Literal["finding.unlink"] = "finding.unlink"
     link_id: FindingId
+
+
+class FindingLinked(Payload):
+    """Data of ``finding.linked``: the new link's id is its command's id."""
+
+    finding_id: str
+    other_finding_id: str
+    relation: Relation
+    note: str = ""
+    link_id: str
+
+
+class FindingUnlinked(Payload):
+    """Data of ``finding.unlinked``."""
+
+    link_id: str
 
 
 @dataclass(frozen=True)

@@ -9,50 +9,68 @@ if its view was stale).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel
 
+from shared import kinds
 from shared.alerts import (
     CLOSED_STATUSES,
     DUTY_STEPS,
     ESCALATION_STEPS,
     STEP_NAMES,
+    AcknowledgeAlert,
+    AlertClosed,
+    AlertEscalated,
+    AlertInformed,
     AlertLevel,
+    AlertNoted,
     AlertOverdue,
+    AlertRaised,
+    AlertSeen,
     AlertStatus,
+    AlertStepTaken,
+    CloseAlert,
+    ConfirmInWriting,
     Deadlines,
+    DeadlinesSet,
+    DeputyNamed,
+    EscalateAlert,
     InformMethod,
+    MarkAlertSeen,
+    NameDeputy,
+    NoteAlert,
     RaiseAlert,
+    RecordInforming,
+    RecordResponse,
+    ResolveAlert,
+    SetDeadlines,
+    UpdateAlert,
     concern_refusal,
     may_take_duty_step,
     next_step,
     step_refusal,
 )
+from shared.catalogue import read_payload
 from shared.confirmation import ConfirmationFacts
 from shared.protocol import Command, Event, Inspection, Inspector
 from shared.vocabulary import Agency, Role
 from tui.timefmt import short_time
 
-RAISED = "alert.raised"
-ESCALATED = "alert.escalated"
-OVERDUE = "alert.overdue"
-SEEN = "alert.seen"
-DEPUTY_NAMED = "deputy.named"
-DEADLINES_SET = "deadlines.set"
-
-
-def is_alert_kind(kind: str) -> bool:
-    """Events this module folds in: every ``alert.*`` plus the lead's deputy and deadlines."""
-    return kind.startswith("alert.") or kind in (DEPUTY_NAMED, DEADLINES_SET)
+ALERT_KINDS = frozenset({
+    kinds.ALERT_RAISED, kinds.ALERT_NOTED, kinds.ALERT_ESCALATED, kinds.ALERT_CLOSED, kinds.ALERT_ACKNOWLEDGED,
+    kinds.ALERT_INFORMED, kinds.ALERT_CONFIRMED, kinds.ALERT_RESPONDED, kinds.ALERT_RESOLVED, kinds.ALERT_UPDATED,
+    kinds.ALERT_SEEN, kinds.ALERT_OVERDUE, kinds.DEPUTY_NAMED, kinds.DEADLINES_SET,
+})
+"""Events this module folds in: every alert's, plus the lead's deputy and deadlines."""
 
 
 def is_alert_command(command: Command) -> bool:
     """Commands whose outcome this module tracks (raise, every step, seen, deputy and deadlines)."""
-    return str(getattr(command, "type", "")) in COMMAND_WORDS
+    return type(command) in COMMAND_WORDS
 
 
 def _utc(moment: datetime) -> datetime:
@@ -69,7 +87,8 @@ class TimelineEntry:
     at: datetime
     actor: Inspector | None
     kind: str
-    details: Mapping[str, Any] = field(default_factory=dict)
+    payload: BaseModel
+    """The event's data, as its kind's model: what the timeline says of the step."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +164,7 @@ class AlertView:
         return changes[-1] if changes else self.raised_at
 
 
-_NO_STATUS = frozenset({"alert.updated", OVERDUE})
+_NO_STATUS = frozenset({kinds.ALERT_UPDATED, kinds.ALERT_OVERDUE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +181,13 @@ News = Literal["escalation", "overdue", "concern", "step"]
 def news_of(change: AlertChange) -> News | None:
     """How loudly to announce a change: escalations and overdue steps ring the bell; the rest is a toast."""
     kind, alert = change.event.kind, change.alert
-    if alert is None or kind == SEEN:
+    if alert is None or kind == kinds.ALERT_SEEN:
         return None
-    if kind == ESCALATED or (kind == RAISED and alert.is_escalation):
+    if kind == kinds.ALERT_ESCALATED or (kind == kinds.ALERT_RAISED and alert.is_escalation):
         return "escalation"
-    if kind == OVERDUE:
+    if kind == kinds.ALERT_OVERDUE:
         return "overdue" if alert.overdue_outstanding else None
-    if kind == RAISED:
+    if kind == kinds.ALERT_RAISED:
         return "concern"
     return "step"
 
@@ -187,68 +206,68 @@ class AlertBook:
     _changes: list[AlertChange] = field(default_factory=list, repr=False)
 
     def apply(self, event: Event) -> AlertView | None:
-        """Fold in one alert event; an event this version cannot read is skipped rather than stop the app."""
-        try:
-            alert = self._apply(event)
-        except (ValidationError, ValueError, KeyError, TypeError):
-            return None
+        """Fold in one alert event read through the catalogue; one this version cannot read is skipped."""
+        payload = read_payload(event)
+        return None if payload is None else self.fold(event, payload)
+
+    def fold(self, event: Event, payload: BaseModel) -> AlertView | None:
+        """Fold in one alert event whose data was read as its kind's model (shared.catalogue.read_payload)."""
+        alert = self._fold(event, payload)
         if alert is not None:
             self.alerts[alert.id] = alert
-        if alert is not None or event.kind in (DEPUTY_NAMED, DEADLINES_SET):
+        if alert is not None or isinstance(payload, DeputyNamed | DeadlinesSet):
             self._changes.append(AlertChange(event, alert))
         return alert
 
-    def _apply(self, event: Event) -> AlertView | None:
-        data, kind, at = event.data, event.kind, _utc(event.at)
-        if kind == DEPUTY_NAMED:
-            self.deputy_id = data.get("inspector_id")
+    def _fold(self, event: Event, payload: BaseModel) -> AlertView | None:
+        at = _utc(event.at)
+        if isinstance(payload, DeputyNamed):
+            self.deputy_id = payload.inspector_id
             return None
-        if kind == DEADLINES_SET:
+        if isinstance(payload, DeadlinesSet):
             self.deadlines = Deadlines(
-                acknowledge=timedelta(seconds=data["acknowledge_seconds"]),
-                inform=timedelta(seconds=data["inform_seconds"]),
-                confirm=timedelta(seconds=data["confirm_seconds"]),
+                acknowledge=timedelta(seconds=payload.acknowledge_seconds),
+                inform=timedelta(seconds=payload.inform_seconds),
+                confirm=timedelta(seconds=payload.confirm_seconds),
             )
             return None
-        entry = TimelineEntry(at, event.actor, kind, _details(data))
-        if kind == RAISED:
-            level = AlertLevel(data["level"])
+        entry = TimelineEntry(at, event.actor, event.kind, payload)
+        if isinstance(payload, AlertRaised):
             return AlertView(
-                id=data["alert_id"],
-                level=level,
-                status=AlertStatus(data["status"]),
-                agency=Agency(data["agency"]),
-                child_id=data.get("child_id"),
-                summary=data["summary"],
-                immediate_action=data.get("immediate_action"),
+                id=payload.alert_id,
+                level=payload.level,
+                status=payload.status,
+                agency=payload.agency,
+                child_id=payload.child_id,
+                summary=payload.summary,
+                immediate_action=payload.immediate_action,
                 raised_by=event.actor,
                 raised_at=at,
-                escalated_at=at if level is AlertLevel.SIGNIFICANT_HARM else None,
+                escalated_at=at if payload.level is AlertLevel.SIGNIFICANT_HARM else None,
                 timeline=(entry,),
             )
-        alert = self.alerts.get(data.get("alert_id", ""))
+        alert = self.alerts.get(getattr(payload, "alert_id", ""))
         if alert is None:
             return None
-        if kind == SEEN:
+        if isinstance(payload, AlertSeen):
             return alert if event.actor is None else replace(alert, seen_by=alert.seen_by | {event.actor.id})
-        if kind == OVERDUE:
-            flagged = AlertOverdue.model_validate(data)
-            overdue = (*alert.overdue, (flagged.step, _utc(flagged.due_at)))
+        if isinstance(payload, AlertOverdue):
+            overdue = (*alert.overdue, (payload.step, _utc(payload.due_at)))
             return replace(alert, overdue=overdue, timeline=(*alert.timeline, entry))
         changes: dict[str, Any] = {"timeline": (*alert.timeline, entry)}
-        if "status" in data:
-            changes["status"] = AlertStatus(data["status"])
-        if kind == ESCALATED:
+        if isinstance(payload, AlertNoted | AlertClosed | AlertStepTaken):
+            changes["status"] = payload.status
+        if isinstance(payload, AlertEscalated):
             changes |= {
+                "status": payload.status,
                 "level": AlertLevel.SIGNIFICANT_HARM,
-                "child_id": data["child_id"],
-                "immediate_action": data["immediate_action"],
+                "child_id": payload.child_id,
+                "immediate_action": payload.immediate_action,
                 "escalated_at": at,
             }
-        if kind == "alert.informed":
+        if isinstance(payload, AlertInformed):
             changes["informed"] = Informed(
-                data["informed_name"], data["informed_role"], InformMethod(data["method"]),
-                _utc(datetime.fromisoformat(data["informed_at"])),
+                payload.informed_name, payload.informed_role, payload.method, _utc(payload.informed_at)
             )
         return replace(alert, **changes)
 
@@ -266,8 +285,7 @@ class AlertBook:
         return self.pending.pop(command_id, None)
 
     def pending_see(self, alert_id: str) -> bool:
-        return any(getattr(c, "type", "") == "alert.see" and getattr(c, "alert_id", None) == alert_id
-                   for c in self.pending.values())
+        return any(isinstance(c, MarkAlertSeen) and c.alert_id == alert_id for c in self.pending.values())
 
     def pending_raises(self) -> list[RaiseAlert]:
         return [c for c in self.pending.values() if isinstance(c, RaiseAlert)]
@@ -293,11 +311,6 @@ class AlertBook:
 
     def needing_attention(self) -> list[AlertView]:
         return [alert for alert in self.ordered() if alert.is_open and alert.needs_attention]
-
-
-def _details(data: Mapping[str, Any]) -> dict[str, Any]:
-    """What an event adds to the timeline, without what every alert event repeats."""
-    return {k: v for k, v in data.items() if k not in ("alert_id", "status", "level") and v is not None}
 
 
 # ---------------------------------------------------------------- what may be done
@@ -410,31 +423,31 @@ def headline(alert: AlertView) -> str:
     return f"{level_name(alert.level)} · {about(alert)}"
 
 
-COMMAND_WORDS = {
-    "alert.raise": "raising",
-    "alert.note": "noting",
-    "alert.escalate": "escalating",
-    "alert.close": "closing",
-    "alert.acknowledge": "acknowledging",
-    "alert.inform": "recording the informing of",
-    "alert.confirm": "recording the written confirmation of",
-    "alert.respond": "recording the response to",
-    "alert.resolve": "resolving",
-    "alert.update": "an update to",
-    "alert.see": "marking as seen",
-    "deputy.name": "naming a deputy",
-    "deadlines.set": "changing the deadlines",
+COMMAND_WORDS: dict[type[Command], str] = {
+    RaiseAlert: "raising",
+    NoteAlert: "noting",
+    EscalateAlert: "escalating",
+    CloseAlert: "closing",
+    AcknowledgeAlert: "acknowledging",
+    RecordInforming: "recording the informing of",
+    ConfirmInWriting: "recording the written confirmation of",
+    RecordResponse: "recording the response to",
+    ResolveAlert: "resolving",
+    UpdateAlert: "an update to",
+    MarkAlertSeen: "marking as seen",
+    NameDeputy: "naming a deputy",
+    SetDeadlines: "changing the deadlines",
 }
+"""The alert commands this module tracks, in words for the bar."""
 
 
 def describe_command(command: Command, book: AlertBook) -> str:
     """Our unconfirmed command in words: 'raising a significant-harm escalation (child NM-10234)'."""
-    kind = str(getattr(command, "type", "command"))
     if isinstance(command, RaiseAlert):
         child = f" (child {command.child_id})" if command.child_id else ""
         article = "an" if command.level is AlertLevel.EMERGING_CONCERN else "a"
         return f"raising {article} {command.level.label.lower()}{child}"
-    words = COMMAND_WORDS.get(kind, kind)
+    words = COMMAND_WORDS.get(type(command), str(getattr(command, "type", "command")))
     alert = book.alerts.get(str(getattr(command, "alert_id", "")))
     if alert is None:
         return words

@@ -26,8 +26,11 @@ from textual.message import Message
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 
+from shared.findings import AmendFinding, FindingFields, PostFinding
+from shared.kinds import FINDING_POSTED as POSTED
+from shared.kinds import FINDING_WITHDRAWN as WITHDRAWN
 from shared.personal_data import ERROR_CODE
-from shared.protocol import AmendFinding, Command, FindingFields, Inspector, PostFinding
+from shared.protocol import Command, Inspector
 from shared.team import TEAM_KINDS
 from tui import messages as m
 from tui.alerts import is_alert_command
@@ -46,7 +49,7 @@ from tui.guard import PersonalDataGuard, refusal_message
 from tui.palette import screen_commands
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
-from tui.state import POSTED, WITHDRAWN, FindingView, TeamState
+from tui.state import FindingView, TeamState
 from tui.store import LocalStore
 from tui.timefmt import Clock, utc_now
 from tui.widgets.plain import plain_text, visible

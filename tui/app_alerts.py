@@ -17,7 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen, SystemModalScreen
 
-from shared.alerts import STEP_NAMES, AlertOverdue, MarkAlertSeen
+from shared.alerts import STEP_NAMES, MarkAlertSeen
 from shared.protocol import Command
 from tui.alerts import AlertChange, bar_lines, describe_command, headline, may_take_duty, news_of
 from tui.dialogs.alert_forms import FormContext, new_command_id, raise_form, team_of
@@ -121,7 +121,7 @@ class AlertsMixin(_Base):
         elif news == "overdue":
             self.bell()
             self._alert_last_nag = time.monotonic()
-            step = AlertOverdue.model_validate(event.data).step
+            step = alert.overdue[-1][0]  # the step this event flagged (tui.alerts folds it last)
             self.notify(f"{STEP_NAMES[step]} — {headline(alert)}", title="⚠ Overdue", severity="error", timeout=20)
         elif news == "concern" and not mine:
             self.notify(f"{who}: {alert.summary[:160]}", title=headline(alert), severity="warning", timeout=12)

@@ -15,9 +15,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from shared.cases import CaseAllocated
 from shared.protocol import Command
 from tui import messages as m
-from tui.cases import ALLOCATED
 from tui.screens.cases import CasesScreen
 from tui.screens.journey import JourneyScreen
 from tui.state import TeamState
@@ -65,10 +65,10 @@ class CasesMixin(_Base):
         for item in items:
             if not isinstance(item, m.EventReceived):
                 continue
-            event = item.event
-            if (event.kind == ALLOCATED and event.data.get("inspector_id") == me.id and event.actor is not None
+            event, allocated = item.event, item.payload
+            if (isinstance(allocated, CaseAllocated) and allocated.inspector_id == me.id and event.actor is not None
                     and self._is_news(event.seq, event.actor.id)):
-                self.notify(f"{event.actor.name} allocated {event.data.get('child_id')} to you  (K: cases)",
+                self.notify(f"{event.actor.name} allocated {allocated.child_id} to you  (K: cases)",
                             title="A case to track")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from shared.fieldwork import EVENT_KIND, may_set_fieldwork
+from shared.fieldwork import may_set_fieldwork
+from shared.kinds import FIELDWORK_SET
 from shared.protocol import Command, Inspection
 from tui import messages as m
 from tui.dialogs.fieldwork_form import FieldworkForm
@@ -51,7 +52,7 @@ class ClockMixin(_Base):
             return
         if any(
             isinstance(item, m.Connected | m.CacheReset)
-            or (isinstance(item, m.EventReceived) and item.event.kind == EVENT_KIND)
+            or (isinstance(item, m.EventReceived) and item.event.kind == FIELDWORK_SET)
             for item in batch.items
         ):
             self._show_title()

@@ -18,13 +18,16 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from shared.enquiries import mentioned
+from shared import kinds
+from shared.catalogue import read_payload
+from shared.enquiries import EnquiryMoved, EnquiryOpened, mentioned
 from shared.protocol import Command, Event
+from shared.triangulation import FindingLinked
 from shared.vocabulary import Role
 from tui.dialogs.enquiry_forms import EnquiryContext, open_form
 from tui.dialogs.link_form import Candidate, LinkForm
 from tui.dialogs.unlink_dialog import LinkChoice, UnlinkDialog
-from tui.evidence import EnquiryView, is_evidence_kind
+from tui.evidence import EVIDENCE_KINDS, EnquiryView
 from tui.refs import ref
 from tui.screens.enquiries import EnquiriesScreen
 from tui.screens.journey import JourneyScreen
@@ -99,7 +102,7 @@ class EvidenceMixin(_Base):
 
     def _evidence_event(self, event: Event) -> None:
         """Every event folded in: note evidence changes, and tell the user what concerns them if it is news."""
-        if is_evidence_kind(event.kind):
+        if event.kind in EVIDENCE_KINDS:
             self._evidence_dirty = True
         me = self.state.me
         if me is None or event.actor is None or not self._is_news(event.seq, event.actor.id):
@@ -107,12 +110,13 @@ class EvidenceMixin(_Base):
         texts = texts_of(event)
         if texts and any(me.id in mentioned(text, self.state.team.values()) for text in texts):
             self._announce_mention(event, texts)
-        if event.kind.startswith("enquiry."):
-            enquiry = self.state.evidence.enquiries.get(str(event.data.get("enquiry_id")))
+        payload = read_payload(event)
+        if isinstance(payload, EnquiryOpened | EnquiryMoved):
+            enquiry = self.state.evidence.enquiries.get(payload.enquiry_id)
             if enquiry is not None:
                 self._announce_enquiry(event, enquiry)
-        elif event.kind == "finding.linked":
-            self._announce_link(event)
+        elif isinstance(payload, FindingLinked):
+            self._announce_link(event, payload.link_id)
 
     def _evidence_after_batch(self, findings_changed: bool = False) -> None:
         """Redraw what shows evidence if anything it counts changed (including our commands' fate)."""
@@ -136,21 +140,21 @@ class EvidenceMixin(_Base):
         who = event.actor.name
         question = enquiry.question.strip().splitlines()[0][:120] if enquiry.question.strip() else ""
         asked = enquiry.asker is not None and enquiry.asker.id == me.id
-        if event.kind == "enquiry.opened" and enquiry.addressed_to(me):
+        if event.kind == kinds.ENQUIRY_OPENED and enquiry.addressed_to(me):
             self.notify(f"{who}: {question}  (i: enquiries)", title="New line of enquiry for you", timeout=12)
-        elif event.kind == "enquiry.started" and asked:
+        elif event.kind == kinds.ENQUIRY_STARTED and asked:
             self.notify(f"{who} took on: {question}", title="Your line of enquiry")
-        elif event.kind == "enquiry.answered" and asked:
+        elif event.kind == kinds.ENQUIRY_ANSWERED and asked:
             self.notify(f"{who}: {(enquiry.answer or '')[:160]}  (i, then d to close it)",
                         title="Your line of enquiry was answered", timeout=12)
-        elif event.kind == "enquiry.closed" and enquiry.addressed_to(me):
+        elif event.kind == kinds.ENQUIRY_CLOSED and enquiry.addressed_to(me):
             self.notify(f"{who} closed it ({enquiry.outcome.label.lower() if enquiry.outcome else ''}): {question}",
                         title="Line of enquiry closed")
 
-    def _announce_link(self, event: Event) -> None:
+    def _announce_link(self, event: Event, link_id: str) -> None:
         me = self.state.me
         book = self.state.evidence
-        link = book.links.get(str(event.data.get("link_id")))
+        link = book.links.get(link_id)
         if me is None or link is None or event.actor is None:
             return
         for finding_id in (link.finding_id, link.other_finding_id):

@@ -19,9 +19,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from shared.grades import judgement_label
+from shared.catalogue import read_payload
+from shared.grades import GradeChallenged, GradeSignedOff, judgement_label
 from shared.protocol import Command, Event
-from shared.vocabulary import Agency, Role
+from shared.vocabulary import Role
 from tui.messages import EventReceived
 from tui.screens.grades import GradesScreen
 from tui.state import TeamState
@@ -60,19 +61,16 @@ class GradesMixin(_Base):
 
     def _tell_the_lead(self, event: Event) -> None:
         """A teammate's challenge or sign-off, new to the lead: a toast, and the cell marked on the board."""
-        me = self.state.me
-        if me is None or me.role is not Role.LEAD or event.kind not in ("grade.challenged", "grade.signed-off"):
+        me, payload = self.state.me, read_payload(event)
+        if me is None or me.role is not Role.LEAD or not isinstance(payload, GradeChallenged | GradeSignedOff):
             return
         if event.actor is None or not self._is_news(event.seq, event.actor.id):
             return
-        try:
-            agency, judgement = Agency(event.data["agency"]), str(event.data["judgement"])
-        except (KeyError, ValueError):
-            return
+        agency, judgement = payload.agency, payload.judgement
         self.state.grades.attention.add((agency, judgement))
         cell = f"{agency.label} · {judgement_label(judgement)}"
-        if event.kind == "grade.challenged":
-            comment = " ".join(str(event.data.get("comment", "")).split())
+        if isinstance(payload, GradeChallenged):
+            comment = " ".join(payload.comment.split())
             comment = comment if len(comment) <= 160 else comment[:159] + "…"
             self.notify(f"{event.actor.name} challenged {cell}: “{comment}” — respond on the grade board (g, e)",
                         title="QA challenge: your response is needed", severity="warning", timeout=12,

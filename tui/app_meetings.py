@@ -21,7 +21,21 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from shared.meetings import MeetingKind, Minutes, minutes_markdown
+from shared import kinds
+from shared.catalogue import read_payload
+from shared.meetings import (
+    AddAgendaItem,
+    AmendEntry,
+    CloseMeeting,
+    DropAgendaItem,
+    MeetingKind,
+    MeetingOpened,
+    Minutes,
+    MoveAgendaItem,
+    OpenMeeting,
+    RecordEntry,
+    minutes_markdown,
+)
 from shared.protocol import Command, Event
 from tui import messages as m
 from tui.screens.meetings import MeetingsScreen
@@ -56,19 +70,22 @@ def export_name(minutes: Minutes, inspection_name: str, same_day: int, timezone:
     return f"{slug(inspection_name)}-{minutes.kind.value}-meeting-{minutes.day.isoformat()}{opened}.md"
 
 
-MEETING_PREFIXES = ("meeting.", "agenda.")
 OPENED_NAMES = {MeetingKind.KIT: "KIT meeting", MeetingKind.TEAM: "team meeting", MeetingKind.FINAL: "final meeting"}
 """How a notification names a meeting someone opened."""
 
 
-def is_meeting_kind(kind: str) -> bool:
-    """Events and command types of meetings and their agendas."""
-    return kind.startswith(MEETING_PREFIXES)
+MEETING_KINDS = frozenset({
+    kinds.MEETING_OPENED, kinds.AGENDA_ADDED, kinds.AGENDA_MOVED, kinds.AGENDA_DROPPED, kinds.MEETING_RECORDED,
+    kinds.MEETING_AMENDED, kinds.MEETING_CLOSED,
+    kinds.GRADE_REOPENED, kinds.GRADE_AGREED,  # a reopened grade, or its new agreement, amends the final minutes
+})
+"""Events that change what the meetings screen shows."""
+MEETING_COMMANDS = (OpenMeeting, AddAgendaItem, MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting)
 
 
 def sending(state: TeamState) -> dict[str, Command]:
     """Our meeting commands not yet settled: the screen says they are on their way."""
-    return {cid: c for cid, c in state.evidence.pending.items() if is_meeting_kind(str(getattr(c, "type", "")))}
+    return {cid: c for cid, c in state.evidence.pending.items() if isinstance(c, MEETING_COMMANDS)}
 
 
 class MeetingsMixin(_Base):
@@ -98,9 +115,9 @@ class MeetingsMixin(_Base):
         relevant = False
         for item in batch.items:
             if isinstance(item, m.EventReceived):
-                if is_meeting_kind(item.event.kind) or item.event.kind in ("grade.reopened", "grade.agreed"):
-                    relevant = True  # a reopened grade, or its new agreement, amends the final minutes
-                    if item.event.kind == "meeting.opened" and self.caught_up:
+                if item.event.kind in MEETING_KINDS:
+                    relevant = True
+                    if item.event.kind == kinds.MEETING_OPENED and self.caught_up:
                         self._announce_opened(item.event)
             elif isinstance(item, m.Acked | m.Rejected | m.CacheReset):
                 relevant = True  # one of ours may have settled, or the whole state was rebuilt
@@ -113,7 +130,8 @@ class MeetingsMixin(_Base):
         if event.actor is not None and me is not None and event.actor.id == me.id:
             return
         who = event.actor.name if event.actor else "The lead"
-        kind = OPENED_NAMES.get(str(event.data.get("kind")), "meeting")
+        opened = read_payload(event)
+        kind = OPENED_NAMES[opened.kind] if isinstance(opened, MeetingOpened) else "meeting"
         self.notify(f"{who} opened the {kind}: press m to follow it.", title="Meeting open")
 
     # ------------------------------------------------------------------ the screen

@@ -19,7 +19,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from shared.fieldwork import EVENT_KIND as FIELDWORK_SET
+from shared import kinds
+from shared.grade_board import GRADE_KINDS
 from shared.report import build_report
 from shared.report_html import render_html
 from shared.report_markdown import render_markdown
@@ -41,13 +42,16 @@ REPORT_BINDINGS = [
 ]
 """Not in the footer, which is full at 80 columns: the help screen and the command palette name it."""
 
-REPORT_PREFIXES = ("finding.", "grade.", FIELDWORK_SET)
+REPORT_KINDS = frozenset({
+    kinds.FINDING_POSTED, kinds.FINDING_AMENDED, kinds.FINDING_WITHDRAWN, kinds.FINDING_LINKED, kinds.FINDING_UNLINKED,
+    *GRADE_KINDS, kinds.FIELDWORK_SET,
+})
 """Events that can change the report: findings and their links, grades, and the reporting clock's dates."""
 
 
 def changes_report(batch_items: Iterable[m.ClientMessage]) -> bool:
     for item in batch_items:
-        if isinstance(item, m.EventReceived) and item.event.kind.startswith(REPORT_PREFIXES):
+        if isinstance(item, m.EventReceived) and item.event.kind in REPORT_KINDS:
             return True
         if isinstance(item, m.CacheReset):
             return True

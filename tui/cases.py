@@ -12,22 +12,32 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel
 
+from shared import kinds
 from shared.annex_a import CaseRecord
-from shared.cases import AddToSample, AllocateCase, ImportCases, RecordCaseProgress, TrackingStatus
+from shared.cases import (
+    AddToSample,
+    AllocateCase,
+    CaseAllocated,
+    CaseProgressed,
+    CasesImported,
+    DrawSample,
+    ImportCases,
+    RecordCaseProgress,
+    SampleAdded,
+    SampleDrawn,
+    TrackingStatus,
+)
 from shared.protocol import Command
 from shared.sampling import BalanceReport, Sample, SampledCase, Selection, balance_report
 
-IMPORTED = "cases.imported"
-DRAWN = "sample.drawn"
-ADDED = "sample.added"
-ALLOCATED = "case.allocated"
-PROGRESSED = "case.progressed"
-CASE_KINDS = frozenset({IMPORTED, DRAWN, ADDED, ALLOCATED, PROGRESSED})
-CASE_COMMANDS = frozenset({"cases.import", "sample.draw", "sample.add", "case.allocate", "case.progress"})
+CASE_KINDS = frozenset({
+    kinds.CASES_IMPORTED, kinds.SAMPLE_DRAWN, kinds.SAMPLE_ADDED, kinds.CASE_ALLOCATED, kinds.CASE_PROGRESSED,
+})
+"""Events this module folds in."""
+CASE_COMMANDS = (ImportCases, DrawSample, AddToSample, AllocateCase, RecordCaseProgress)
 
 SELECTION_ORDER = (Selection.RANDOM, Selection.GOOD_PRACTICE, Selection.LINE_OF_ENQUIRY)
 
@@ -40,13 +50,8 @@ DONE = frozenset({TrackingStatus.TRACKED, TrackingStatus.DISCUSSED, TrackingStat
 after the file has been tracked (¶40–41), so a case at either step has been tracked too."""
 
 
-def is_case_kind(kind: str) -> bool:
-    """Events this module folds in."""
-    return kind in CASE_KINDS
-
-
 def is_case_command(command: Command) -> bool:
-    return str(getattr(command, "type", "")) in CASE_COMMANDS
+    return isinstance(command, CASE_COMMANDS)
 
 
 def refusal_key(command: Command) -> str:
@@ -136,40 +141,31 @@ class CaseBook:
 
     # ------------------------------------------------------------ the shared record
 
-    def apply(self, kind: str, data: Mapping[str, Any]) -> str | None:
-        """Fold one event in; returns the child ID it changed (the import or draw key for those), or None."""
-        try:
-            return self._apply(kind, data)
-        except (ValidationError, KeyError, TypeError, ValueError):
-            return None  # a payload this version cannot read: skip it rather than stop the app
-
-    def _apply(self, kind: str, data: Mapping[str, Any]) -> str | None:
-        if kind == IMPORTED:
-            records = [CaseRecord.model_validate(item) for item in data["cases"]]
-            self.cases.update((record.child_id, record) for record in records)
-            source = str(data.get("source") or "")
-            self.sources[source] = self.sources.get(source, 0) + len(records)
-            self.name_digests.update(str(digest) for digest in data.get("name_digests") or ())
+    def fold(self, payload: BaseModel) -> str | None:
+        """Fold in one event whose data was read as its kind's model (shared.catalogue.read_payload); returns the
+        child ID it changed (the import or draw key for those), or None."""
+        if isinstance(payload, CasesImported):
+            self.cases.update((record.child_id, record) for record in payload.cases)
+            self.sources[payload.source] = self.sources.get(payload.source, 0) + len(payload.cases)
+            self.name_digests.update(payload.name_digests)
             return IMPORT_KEY
-        if kind == DRAWN:
-            self.drawn = Sample.model_validate({name: data[name] for name in Sample.model_fields if name in data})
+        if isinstance(payload, SampleDrawn):
+            self.drawn = Sample.model_validate(payload.model_dump())
             return DRAW_KEY
-        if kind == ADDED:
-            case = SampledCase(child_id=data["child_id"], selection=Selection.LINE_OF_ENQUIRY,
-                               reason=data.get("reason") or None)
-            self.added[case.child_id] = Added(case, data.get("enquiry_id") or None)
+        if isinstance(payload, SampleAdded):
+            case = SampledCase(child_id=payload.child_id, selection=Selection.LINE_OF_ENQUIRY,
+                               reason=payload.reason or None)
+            self.added[case.child_id] = Added(case, payload.enquiry_id or None)
             return case.child_id
-        child_id = str(data["child_id"])
-        if kind == ALLOCATED:
-            inspector_id = data.get("inspector_id")
-            if inspector_id is None:
-                self.allocated.pop(child_id, None)
+        if isinstance(payload, CaseAllocated):
+            if payload.inspector_id is None:
+                self.allocated.pop(payload.child_id, None)
             else:
-                self.allocated[child_id] = int(inspector_id)
-            return child_id
-        if kind == PROGRESSED:
-            self.status[child_id] = TrackingStatus(data["status"])
-            return child_id
+                self.allocated[payload.child_id] = payload.inspector_id
+            return payload.child_id
+        if isinstance(payload, CaseProgressed):
+            self.status[payload.child_id] = payload.status
+            return payload.child_id
         return None
 
     @property

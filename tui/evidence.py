@@ -11,27 +11,75 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pydantic import ValidationError
+from pydantic import BaseModel
 
-from shared.enquiries import INSPECTORATE_OF, EnquiryOutcome, EnquiryStatus, is_owner
-from shared.meetings import AmendEntry, MeetingKind, MeetingRuleError, Minutes, RecordEntry
-from shared.protocol import STORED, Command, Event, FindingFields, Inspector
-from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all
+from shared import kinds
+from shared.catalogue import read_payload
+from shared.enquiries import (
+    INSPECTORATE_OF,
+    AnswerEnquiry,
+    CloseEnquiry,
+    EnquiryAnswered,
+    EnquiryClosed,
+    EnquiryMoved,
+    EnquiryOpened,
+    EnquiryOutcome,
+    EnquiryPayload,
+    EnquiryStatus,
+    OpenEnquiry,
+    StartEnquiry,
+    is_owner,
+)
+from shared.findings import FindingFields
+from shared.meetings import (
+    AddAgendaItem,
+    AgendaAdded,
+    AgendaDropped,
+    AgendaMoved,
+    AmendEntry,
+    CloseMeeting,
+    DropAgendaItem,
+    MeetingAmended,
+    MeetingClosed,
+    MeetingKind,
+    MeetingOpened,
+    MeetingRecorded,
+    Minutes,
+    MoveAgendaItem,
+    OpenMeeting,
+    RecordEntry,
+)
+from shared.protocol import STORED, Command, Event, Inspector
+from shared.triangulation import (
+    Corroboration,
+    FindingLinked,
+    FindingUnlinked,
+    Link,
+    LinkFindings,
+    Source,
+    UnlinkFindings,
+    corroboration_of_all,
+)
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 
-EVIDENCE_PREFIXES = ("enquiry.", "meeting.", "agenda.")
-LINK_KINDS = ("finding.linked", "finding.unlinked")
+EVIDENCE_KINDS = frozenset({
+    kinds.FINDING_LINKED, kinds.FINDING_UNLINKED,
+    kinds.ENQUIRY_OPENED, kinds.ENQUIRY_STARTED, kinds.ENQUIRY_ANSWERED, kinds.ENQUIRY_CLOSED,
+    kinds.MEETING_OPENED, kinds.AGENDA_ADDED, kinds.AGENDA_MOVED, kinds.AGENDA_DROPPED, kinds.MEETING_RECORDED,
+    kinds.MEETING_AMENDED, kinds.MEETING_CLOSED,
+})
+"""Events this module folds in: links, lines of enquiry and meetings."""
 
 
-def is_evidence_kind(kind: str) -> bool:
-    """Events this module folds in."""
-    return kind.startswith(EVIDENCE_PREFIXES) or kind in LINK_KINDS
+EVIDENCE_COMMANDS = (
+    LinkFindings, UnlinkFindings, OpenEnquiry, StartEnquiry, AnswerEnquiry, CloseEnquiry, OpenMeeting, AddAgendaItem,
+    MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting,
+)
 
 
 def is_evidence_command(command: Command) -> bool:
     """Our own commands whose fate the book tracks until their event arrives (links, enquiries, meetings)."""
-    kind = str(getattr(command, "type", ""))
-    return kind.startswith(EVIDENCE_PREFIXES) or kind in ("finding.link", "finding.unlink")
+    return isinstance(command, EVIDENCE_COMMANDS)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -100,90 +148,92 @@ class EvidenceBook:
     _by_finding: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def apply(self, event: Event) -> str | None:
-        """Fold one event in; returns the id of what changed (link, enquiry or meeting), or None."""
-        try:
-            return self._apply(event)
-        except (ValidationError, MeetingRuleError, KeyError, ValueError):
-            return None  # a payload this version cannot read: skip it rather than stop the app
+        """Fold in one event read through the catalogue; returns the id of what changed, or None."""
+        payload = read_payload(event)
+        return None if payload is None else self.fold(event, payload)
 
-    def _apply(self, event: Event) -> str | None:
-        data, kind, at = event.data, event.kind, _utc(event.at)
-        if kind == "finding.linked":
-            link = Link(data["link_id"], data["finding_id"], data["other_finding_id"], Relation(data["relation"]),
-                        data.get("note", ""))
+    def fold(self, event: Event, payload: BaseModel) -> str | None:
+        """Fold in one event whose data was read as its kind's model; returns the id of what changed (link,
+        enquiry or meeting), or None."""
+        try:
+            return self._fold(event, payload)
+        except (KeyError, ValueError):  # MeetingRuleError and ValidationError included
+            return None  # refused by the minutes' own rules, or about what this app never saw: skip it
+
+    def _fold(self, event: Event, payload: BaseModel) -> str | None:
+        at = _utc(event.at)
+        if isinstance(payload, FindingLinked):
+            link = Link(payload.link_id, payload.finding_id, payload.other_finding_id, payload.relation, payload.note)
             self.links[link.id] = link
             self.made[link.id] = LinkMade(event.actor, at)
             for end in (link.finding_id, link.other_finding_id):
                 self._by_finding.setdefault(end, set()).add(link.id)
             return link.id
-        if kind == "finding.unlinked":
-            gone = self.links.pop(data["link_id"], None)
-            self.made.pop(data["link_id"], None)
+        if isinstance(payload, FindingUnlinked):
+            gone = self.links.pop(payload.link_id, None)
+            self.made.pop(payload.link_id, None)
             if gone is not None:
                 for end in (gone.finding_id, gone.other_finding_id):
                     self._by_finding.get(end, set()).discard(gone.id)
-            return data["link_id"]
-        if kind.startswith("enquiry."):
-            return self._enquiry(kind, data, event.actor, at)
-        return self._meeting(kind, data, at)
+            return payload.link_id
+        if isinstance(payload, EnquiryOpened | EnquiryMoved):
+            return self._enquiry(payload, event.actor, at)
+        return self._meeting(payload, at)
 
-    def _enquiry(self, kind: str, data: Mapping[str, object], actor: Inspector | None, at: datetime) -> str | None:
-        if kind == "enquiry.opened":
+    def _enquiry(self, payload: EnquiryPayload, actor: Inspector | None, at: datetime) -> str | None:
+        if isinstance(payload, EnquiryOpened):
             enquiry = EnquiryView(
-                id=str(data["enquiry_id"]),
+                id=payload.enquiry_id,
                 asker=actor,
-                to_inspectorate=Inspectorate(data["to_inspectorate"]) if data.get("to_inspectorate") else None,
-                to_agency=Agency(data["to_agency"]) if data.get("to_agency") else None,
-                to_inspector=data.get("to_inspector"),  # type: ignore[arg-type]
-                question=str(data["question"]),
-                why=str(data["why"]),
-                finding_ids=list(data.get("finding_ids") or []),  # type: ignore[call-overload]
-                child_ids=list(data.get("child_ids") or []),  # type: ignore[call-overload]
-                needs_la_input=bool(data.get("needs_la_input")),
+                to_inspectorate=payload.to_inspectorate,
+                to_agency=payload.to_agency,
+                to_inspector=payload.to_inspector,
+                question=payload.question,
+                why=payload.why,
+                finding_ids=list(payload.finding_ids),
+                child_ids=list(payload.child_ids),
+                needs_la_input=payload.needs_la_input,
                 opened_at=at,
                 updated_at=at,
             )
             enquiry.timeline.append((at, actor, "opened"))
             self.enquiries[enquiry.id] = enquiry
             return enquiry.id
-        enquiry = self.enquiries[str(data["enquiry_id"])]
-        enquiry.status = EnquiryStatus(data["status"])
+        enquiry = self.enquiries[payload.enquiry_id]
+        enquiry.status = payload.status
         enquiry.updated_at = at
-        if kind == "enquiry.answered":
-            enquiry.answer = str(data["answer"])
-            enquiry.answer_finding_ids = list(data.get("finding_ids") or [])  # type: ignore[call-overload]
+        if isinstance(payload, EnquiryAnswered):
+            enquiry.answer = payload.answer
+            enquiry.answer_finding_ids = list(payload.finding_ids)
             enquiry.timeline.append((at, actor, f"answered: {enquiry.answer}"))
-        elif kind == "enquiry.closed":
-            enquiry.outcome = EnquiryOutcome(data["outcome"])
-            enquiry.reason = str(data["reason"])
+        elif isinstance(payload, EnquiryClosed):
+            enquiry.outcome = payload.outcome
+            enquiry.reason = payload.reason
             enquiry.timeline.append((at, actor, f"closed ({enquiry.outcome.label.lower()}): {enquiry.reason}"))
         else:
             enquiry.timeline.append((at, actor, enquiry.status.label.lower()))
         return enquiry.id
 
-    def _meeting(self, kind: str, data: Mapping[str, object], at: datetime) -> str | None:
-        if kind == "meeting.opened":
-            minutes = Minutes.model_validate(
-                {"id": data["meeting_id"], "kind": data["kind"], "day": data["day"], "opened_at": at,
-                 "agenda": data.get("agenda") or []}
-            )
+    def _meeting(self, payload: BaseModel, at: datetime) -> str | None:
+        if isinstance(payload, MeetingOpened):
+            minutes = Minutes(id=payload.meeting_id, kind=payload.kind, day=payload.day, opened_at=at,
+                              agenda=list(payload.agenda))
             self.meetings[minutes.id] = minutes
             return minutes.id
-        minutes = self.meetings[str(data["meeting_id"])]
-        if kind == "agenda.added":
-            minutes.add_item(str(data["item_id"]), str(data["title"]), data.get("position"))  # type: ignore[arg-type]
-        elif kind == "agenda.moved":
-            minutes.move_item(str(data["item_id"]), int(data["position"]))  # type: ignore[call-overload]
-        elif kind == "agenda.dropped":
-            minutes.drop_item(str(data["item_id"]))
-        elif kind == "meeting.recorded":
-            fields = {k: v for k, v in data.items() if k not in ("entry_id", "meeting_id")}
-            entry = {"id": data["entry_id"], "meeting_id": minutes.id, **fields}
+        minutes = self.meetings[getattr(payload, "meeting_id", "")]
+        if isinstance(payload, AgendaAdded):
+            minutes.add_item(payload.item_id, payload.title, payload.position)
+        elif isinstance(payload, AgendaMoved):
+            minutes.move_item(payload.item_id, payload.position)
+        elif isinstance(payload, AgendaDropped):
+            minutes.drop_item(payload.item_id)
+        elif isinstance(payload, MeetingRecorded):
+            entry = {"id": payload.entry_id, **payload.model_dump(exclude={"entry_id"})}
             minutes.record(RecordEntry.model_validate(entry, context=STORED), at)
-        elif kind == "meeting.amended":
-            minutes.amend(AmendEntry.model_validate({"id": "amend", **data}, context=STORED), at)
-        elif kind == "meeting.closed":
-            minutes.close(at, data.get("agreed_grades") or ())  # type: ignore[arg-type]  # final: grades at close
+        elif isinstance(payload, MeetingAmended):
+            minutes.amend(payload, at)
+        elif isinstance(payload, MeetingClosed):
+            minutes.close(at, payload.agreed_grades or ())  # a final meeting's: the grades as they stood at close
         else:
             return None
         return minutes.id
@@ -223,11 +273,11 @@ class EvidenceBook:
         return sorted((self.links[i] for i in self._by_finding.get(finding_id, ())),
                       key=lambda link: (self.made[link.id].at, link.id))
 
-    def link_ends(self, event: Event) -> tuple[str, ...]:
-        """The findings a link event touches (call before applying an unlink, while the link is known)."""
-        if event.kind == "finding.linked":
-            return (str(event.data.get("finding_id")), str(event.data.get("other_finding_id")))
-        link = self.links.get(str(event.data.get("link_id"))) if event.kind == "finding.unlinked" else None
+    def link_ends(self, payload: BaseModel) -> tuple[str, ...]:
+        """The findings a link event touches (call before folding an unlink, while the link is known)."""
+        if isinstance(payload, FindingLinked):
+            return (payload.finding_id, payload.other_finding_id)
+        link = self.links.get(payload.link_id) if isinstance(payload, FindingUnlinked) else None
         return (link.finding_id, link.other_finding_id) if link is not None else ()
 
     # ------------------------------------------------------------ our own commands

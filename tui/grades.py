@@ -18,7 +18,13 @@ from shared.grade_board import GradeBoard, GradeCell, GradeStep
 from shared.grades import (
     NARRATIVE_ONLY,
     OVERALL,
+    AgreeGrade,
+    ChallengeGrade,
     GradeWarning,
+    ProposeGrade,
+    ReopenGrade,
+    RespondToChallenge,
+    SignOffGrade,
     WarningCode,
     cascade_warning,
     contradicted_warnings,
@@ -70,8 +76,11 @@ def live_evidence(state: TeamState) -> LiveEvidence:
     return LiveEvidence(links_of, source_of, withdrawn)
 
 
+GRADE_COMMANDS = (ProposeGrade, AgreeGrade, ChallengeGrade, SignOffGrade, RespondToChallenge, ReopenGrade)
+
+
 def is_grade_command(command: Command) -> bool:
-    return str(getattr(command, "type", "")).startswith("grade.")
+    return isinstance(command, GRADE_COMMANDS)
 
 
 def key_of(command: Command) -> GradeKey | None:
@@ -139,7 +148,7 @@ class GradeBook(GradeBoard):
         """The flag recorded with the agency's current leadership grade (the leadership rule's input, ¶70, ¶81)."""
         cell = self.cell(agency, JudgementArea.LEADERSHIP)
         step = cell.current if cell is not None else None
-        return bool(step.data.get(LEADERS_FIELD, False)) if step is not None else False
+        return step is not None and step.leaders_understand_failure
 
     def rule_warnings(self, agency: Agency, judgement: str, grade: Grade, leaders: bool | None = None
                       ) -> list[GradeWarning]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
+from shared.catalogue import read_payload
 from shared.protocol import Error, Event, Welcome
 
 
@@ -23,6 +26,12 @@ class EventReceived:
     """One event from the log, already written to the local store."""
 
     event: Event
+
+    @property
+    def payload(self) -> BaseModel | None:
+        """The event's data as its kind's model (None if this version cannot read it), for what the app announces;
+        the state folds the same model (tui.state.FOLDS)."""
+        return read_payload(self.event)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from shared.catalogue import decode_command
 from shared.private_files import SQLITE_SIDECARS, Tightened, private_dirs, private_file
-from shared.protocol import Command, Event, ProtocolError, Welcome, decode_command, encode
+from shared.protocol import Command, Event, ProtocolError, Welcome, encode
 
 SCHEMA_VERSION = 1
 

@@ -15,7 +15,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from server.app import ServerConfig, TeamServer
-from shared.protocol import MAX_TEXT, UNAUTHORIZED_CLOSE, Ack, Error, ErrorCode
+from shared.findings import MAX_TEXT
+from shared.protocol import UNAUTHORIZED_CLOSE, Ack, Error, ErrorCode
 from tests.server.conftest import (
     Team,
     WireClient,

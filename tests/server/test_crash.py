@@ -25,7 +25,8 @@ from datetime import date
 from pathlib import Path
 
 from server import store
-from shared.protocol import AmendFinding, Command, Error, PostFinding
+from shared.findings import AmendFinding, PostFinding
+from shared.protocol import Command, Error
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, JudgementArea, Role
 from tests.server.crash_harness import ServerProcess, event_digest, free_port, integrity_problems, stored_log
 from tui.client import TeamClient

@@ -42,8 +42,9 @@ from server.demo_data import (
 )
 from server.demo_seed import SeedContext, plan
 from shared.enquiries import is_owner
+from shared.findings import FindingPosted
 from shared.meetings import OpenMeeting
-from shared.protocol import Event, FindingPosted, Inspector, Presence
+from shared.protocol import Event, Inspector, Presence
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all
 from shared.vocabulary import Agency, EvidenceSource, Inspectorate, Role, judgement_areas_for
 from tests.server.conftest import TIMEOUT, WireClient

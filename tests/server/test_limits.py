@@ -30,13 +30,13 @@ from server.limits import (
     Verdict,
     frame_id,
 )
+from shared.findings import PostFinding
 from shared.protocol import (
     RATE_LIMIT_CLOSE,
     TOO_MANY_CONNECTIONS_CLOSE,
     Ack,
     Error,
     ErrorCode,
-    PostFinding,
     Presence,
 )
 from shared.ratelimit import TokenBucket

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from server.app import ServerConfig, TeamServer
-from shared.protocol import Error, ErrorCode, PostFinding
+from shared.findings import PostFinding
+from shared.protocol import Error, ErrorCode
 from shared.redact import MASK, RedactTokens, redact
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tests.server.conftest import TIMEOUT, Team, WireClient, post_frame, revoke

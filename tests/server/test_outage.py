@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from server.app import TeamServer
-from shared.protocol import Ack, AmendFinding, Error, ErrorCode, PostFinding
+from shared.findings import AmendFinding, PostFinding
+from shared.protocol import Ack, Error, ErrorCode
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tests.outage import writes_refused, writes_refused_when
 from tests.server.conftest import Team, WireClient, new_id

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
+from shared.findings import FindingPosted
 from shared.personal_data import NameIndex
-from shared.protocol import ErrorCode, FindingPosted
+from shared.protocol import ErrorCode
 from tests.server.conftest import (
     TeamRoom,
     accepted,

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from server.app import ServerConfig, TeamServer
-from shared.protocol import Ack, Error, Event, FindingAmended, FindingFields, FindingPosted, Presence
+from shared.findings import FindingAmended, FindingFields, FindingPosted
+from shared.protocol import Ack, Error, Event, Presence
 from tests.server.conftest import (
     Team,
     WireClient,

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from server.app import ServerConfig, TeamServer
 from server.cli import serve
 from server.tls import TlsConfigError, server_context
-from shared.protocol import PostFinding
+from shared.findings import PostFinding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tests.server.conftest import Team, WireClient, new_id
 from tests.tui.client_inbox import FAST, Inbox

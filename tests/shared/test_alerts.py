@@ -12,7 +12,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import pytest
 
@@ -39,13 +39,12 @@ from shared.alerts import (
     next_step,
     step_refusal,
 )
+from shared.catalogue import COMMANDS, decode_command
 from shared.protocol import (
-    COMMAND_TYPES,
     Command,
     ErrorCode,
     Inspector,
     ProtocolError,
-    decode_command,
     decode_server,
 )
 from shared.vocabulary import Inspectorate, Role
@@ -346,16 +345,15 @@ def test_every_alert_command_is_registered_for_clients() -> None:
         "alert.raise", "alert.note", "alert.escalate", "alert.close", "alert.acknowledge", "alert.inform",
         "alert.confirm", "alert.respond", "alert.resolve", "alert.update", "alert.see", "deputy.name",
         "deadlines.set",
-    } <= set(COMMAND_TYPES)
+    } <= set(COMMANDS)
 
 
 def test_a_command_only_the_server_records_is_never_decoded_from_a_client() -> None:
-    class ServerOnly(Command):
-        client_may_send: ClassVar[bool] = False
+    class ServerOnly(Command):  # defining a command registers nothing: the catalogue lists what clients may send
         type: Literal["test.server-only"] = "test.server-only"
 
-    assert "test.server-only" not in COMMAND_TYPES
-    assert "alert.flag-overdue" not in COMMAND_TYPES
+    assert "test.server-only" not in COMMANDS
+    assert "alert.flag-overdue" not in COMMANDS
     error = refusal({"type": "test.server-only", "id": "x-1"}).frame
     assert (error.code, error.field) == (ErrorCode.UNKNOWN_TYPE, "type")
     assert ServerOnly(id="x-2").type == "test.server-only"

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from shared.catalogue import decode_command
 from shared.enquiries import (
     INSPECTORATE_OF,
     AnswerEnquiry,
@@ -23,7 +24,7 @@ from shared.enquiries import (
     mentioned,
     transition_refusal,
 )
-from shared.protocol import Command, ErrorCode, Inspector, ProtocolError, decode_command
+from shared.protocol import Command, ErrorCode, Inspector, ProtocolError
 from shared.vocabulary import Agency, Inspectorate, Role
 
 

@@ -9,11 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from shared.catalogue import COMMANDS, decode_command
 from shared.criteria import Grade
 from shared.grade_board import GRADE_KINDS, GradeBoard
 from shared.grades import (
     OVERALL,
     AgreeGrade,
+    GradeAgreed,
+    GradeChallenged,
+    GradeReopened,
+    GradeResponded,
     ProposeGrade,
     ReopenGrade,
     RespondToChallenge,
@@ -33,7 +38,7 @@ from shared.grades import (
     scale_refusal,
     warning_reason_refusal,
 )
-from shared.protocol import ErrorCode, Inspector, ProtocolError, command_types, decode_command, decode_server
+from shared.protocol import ErrorCode, Inspector, ProtocolError, decode_server
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea, Role
 
@@ -111,7 +116,7 @@ def test_commands_decode_and_refuse_blank_rationale_and_duplicate_citations() ->
     with pytest.raises(ProtocolError) as caught:
         decode_command(json.dumps(frame | {"finding_ids": ["c1-a", "c1-a"]}))
     assert caught.value.frame.field == "finding_ids"
-    assert {"grade.propose", "grade.agree", "grade.challenge", "grade.sign-off"} <= set(command_types())
+    assert {"grade.propose", "grade.agree", "grade.challenge", "grade.sign-off"} <= set(COMMANDS)
 
 
 # ---------------------------------------------------------------- who may do what
@@ -224,7 +229,7 @@ def test_every_grade_example_in_the_protocol_doc_is_a_valid_frame_and_none_is_mi
         else:
             kinds.add(decode_command(raw).type)  # type: ignore[attr-defined]
     events = set(GRADE_KINDS)
-    assert {name for name in command_types() if name.startswith("grade.")} | events | {"error"} <= kinds
+    assert {name for name in COMMANDS if name.startswith("grade.")} | events | {"error"} <= kinds
     table = doc[doc.index("| kind | data |") : doc.index("## 3.")]
     assert all(f"| `{kind}` |" in table for kind in events), "every event kind is in the events table (§2)"
 
@@ -250,16 +255,16 @@ def test_only_an_agreement_against_the_cascade_or_the_leadership_rule_needs_a_re
 
 def test_a_challenge_stays_open_until_the_lead_responds() -> None:
     board = GradeBoard()
-    cell = {"agency": "health", "judgement": "overall"}
-    board.apply("grade.agreed", {**cell, "grade": "good", "rationale": "Agreed.", "warning_reason": "Weighed."}, T, 1)
-    board.apply("grade.challenged", {**cell, "comment": "Why?"}, T, 6)
-    board.apply("grade.challenged", {**cell, "comment": "And?"}, T, 6)
+    cell = {"agency": Agency.HEALTH, "judgement": "overall"}
+    board.fold(GradeAgreed(**cell, grade=Grade.GOOD, rationale="Agreed.", warning_reason="Weighed."), T, 1)
+    board.fold(GradeChallenged(**cell, comment="Why?"), T, 6)
+    board.fold(GradeChallenged(**cell, comment="And?"), T, 6)
     found = board.cell(Agency.HEALTH, "overall")
     assert found is not None and [s.text for s in found.open_challenges] == ["Why?", "And?"]
     assert found.warning_reason == "Weighed."
-    board.apply("grade.responded", {**cell, "response": "Because.", "answered": 2}, T, 1)
+    board.fold(GradeResponded(**cell, response="Because.", answered=2), T, 1)
     assert found.open_challenges == [] and found.history[-1].text == "Because."
-    board.apply("grade.reopened", {**cell, "reason": "Late evidence.", "meeting_id": "m", "agreed_grade": "good"}, T, 1)
+    board.fold(GradeReopened(**cell, reason="Late evidence.", meeting_id="m", agreed_grade=Grade.GOOD), T, 1)
     assert found.history[-1].kind == "reopened" and found.agreed is not None and found.agreed.grade is Grade.GOOD
 
 

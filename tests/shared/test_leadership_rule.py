@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from shared.catalogue import decode_command
 from shared.criteria import Grade
 from shared.grades import (
     OVERALL,
@@ -20,7 +21,7 @@ from shared.grades import (
     grade_warnings,
     leadership_warning,
 )
-from shared.protocol import ErrorCode, ProtocolError, decode_command
+from shared.protocol import ErrorCode, ProtocolError
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Inspectorate, JudgementArea
 

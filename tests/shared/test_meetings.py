@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from shared.catalogue import decode_command
 from shared.criteria import Grade
+from shared.grades import GradeAgreed, GradeReopened
 from shared.meetings import (
     AgendaItem,
     AgreedGrade,
@@ -34,7 +36,7 @@ from shared.meetings import (
     grade_freeze,
     minutes_markdown,
 )
-from shared.protocol import ErrorCode, ProtocolError, decode_command
+from shared.protocol import ErrorCode, ProtocolError
 from shared.vocabulary import Agency, FindingKind
 
 T0 = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
@@ -565,13 +567,13 @@ def test_the_latest_closed_final_meeting_holds_the_freeze() -> None:
 def test_clients_fold_the_amendments_from_the_grade_events() -> None:
     final = closed_final()
     meetings = {"m": final}
-    data = {"agency": "police", "judgement": "leadership", "reason": "The review arrived.", "meeting_id": "m"}
-    fold_grade_event(meetings, "grade.reopened", data, at(70))
-    fold_grade_event(meetings, "grade.agreed", {"agency": "police", "judgement": "leadership", "grade": "good"}, at(75))
+    cell = {"agency": Agency.POLICE, "judgement": "leadership"}
+    reopened = GradeReopened(**cell, reason="The review arrived.", meeting_id="m")
+    fold_grade_event(meetings, reopened, at(70))
+    fold_grade_event(meetings, GradeAgreed(**cell, grade=Grade.GOOD), at(75))
     assert final.grade_amendments[0].is_open  # an agreement that names no amended meeting completes nothing
-    fold_grade_event(meetings, "grade.agreed", {"agency": "police", "judgement": "leadership", "grade": "good",
-                                                "amends_meeting": "m"}, at(80))  # fmt: skip
-    fold_grade_event(meetings, "grade.reopened", {**data, "meeting_id": "elsewhere"}, at(85))  # not held: ignored
+    fold_grade_event(meetings, GradeAgreed(**cell, grade=Grade.GOOD, amends_meeting="m"), at(80))
+    fold_grade_event(meetings, reopened.model_copy(update={"meeting_id": "elsewhere"}), at(85))  # not held: ignored
     [amendment] = final.grade_amendments
     assert (amendment.before, amendment.agreed, amendment.agreed_at) == (None, Grade.GOOD, at(80))
 

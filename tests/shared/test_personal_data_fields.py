@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from shared.alerts import RaiseAlert
 from shared.cases import AddToSample
+from shared.catalogue import COMMANDS
+from shared.findings import PostFinding
 from shared.personal_data import NameIndex, PersonalDataKind
 from shared.personal_data_fields import (
     ALWAYS_WARN,
@@ -24,7 +26,6 @@ from shared.personal_data_fields import (
     records,
     warn_only,
 )
-from shared.protocol import PostFinding, command_types
 
 TODAY = date(2026, 11, 18)
 SALT = bytes(range(16))
@@ -61,7 +62,7 @@ def _nested_models(annotation: Any) -> bool:
 
 def test_every_string_field_of_every_command_is_classified() -> None:
     unclassified = []
-    for kind, command in sorted(command_types().items()):
+    for kind, command in sorted(COMMANDS.items()):
         for name, info in command.model_fields.items():
             if (kind, name) in NESTED_RECORDS:
                 assert _nested_models(info.annotation)
@@ -77,13 +78,13 @@ def test_every_string_field_of_every_command_is_classified() -> None:
 
 def test_the_registry_names_only_real_commands_and_fields() -> None:
     for kind, names in FREE_TEXT.items():
-        assert kind in command_types(), kind
+        assert kind in COMMANDS, kind
         for name in names:
-            assert name in command_types()[kind].model_fields, f"{kind}.{name}"
+            assert name in COMMANDS[kind].model_fields, f"{kind}.{name}"
 
 
 def test_alerts_and_only_alerts_are_warn_only() -> None:
-    alerts_with_text = {kind for kind in command_types() if kind.startswith("alert.") and kind in FREE_TEXT}
+    alerts_with_text = {kind for kind in COMMANDS if kind.startswith("alert.") and kind in FREE_TEXT}
     assert alerts_with_text == ALWAYS_WARN
     assert "alert.raise" in ALWAYS_WARN and "finding.post" not in ALWAYS_WARN
 

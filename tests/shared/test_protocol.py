@@ -12,27 +12,29 @@ from typing import Any
 
 import pytest
 
-from shared.protocol import (
+from shared.catalogue import decode_command
+from shared.findings import (
     MAX_TEXT,
-    Ack,
     AmendFinding,
-    Error,
-    ErrorCode,
-    Event,
     FindingAmended,
     FindingFields,
     FindingPosted,
+    PostFinding,
+    validate_finding,
+)
+from shared.protocol import (
+    Ack,
+    Error,
+    ErrorCode,
+    Event,
     Hello,
     Inspector,
-    PostFinding,
     Presence,
     ProtocolError,
     Synced,
-    decode_command,
     decode_hello,
     decode_server,
     encode,
-    validate_finding,
 )
 from shared.vocabulary import (
     Agency,

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from shared.catalogue import EVENTS
 from shared.criteria import Grade
 from shared.grade_board import GradeBoard
 from shared.grades import board_cells
@@ -99,7 +100,8 @@ LINKS = [
 
 
 def grade_event(board: GradeBoard, kind: str, agency: str, judgement: str, **data: Any) -> None:
-    board.apply(kind, {"agency": agency, "judgement": judgement, **data}, START + timedelta(days=5), 1)
+    payload = EVENTS[kind].model_validate({"agency": agency, "judgement": judgement, **data})
+    board.fold(payload, START + timedelta(days=5), 1)  # type: ignore[arg-type]
 
 
 def make_board() -> GradeBoard:

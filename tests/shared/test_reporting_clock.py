@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from shared.catalogue import decode_command
 from shared.fieldwork import SetFieldwork
-from shared.protocol import Event, ProtocolError, decode_command, decode_server
+from shared.protocol import Event, ProtocolError, decode_server
 from shared.reporting_clock import Milestone, clock_status, next_milestone, reporting_clock
 
 D = date

@@ -11,8 +11,10 @@ import pytest
 from shared.alerts import RaiseAlert
 from shared.annex_a import read_annex_a
 from shared.cases import ImportCases
+from shared.catalogue import decode_command
+from shared.findings import validate_finding
 from shared.meetings import AddAgendaItem
-from shared.protocol import ProtocolError, decode_command, validate_finding
+from shared.protocol import ProtocolError
 from shared.text import TextRefused, clean, is_blank
 from tests.shared.annex_a_files import TODAY, csv_rows, write_csv
 

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.protocol import COMMAND_TYPES, ErrorCode, ProtocolError, decode_command, decode_server
+from shared.catalogue import COMMANDS, decode_command
+from shared.protocol import ErrorCode, ProtocolError, decode_server
 from shared.triangulation import (
     Corroboration,
     Link,
@@ -258,7 +259,7 @@ def test_every_triangulation_example_in_the_protocol_doc_is_a_valid_frame_and_no
         else:
             kinds.add(decode_command(raw).type)  # type: ignore[attr-defined]
     commands = {
-        name for name in COMMAND_TYPES if name.split(".")[0] in ("enquiry", "meeting", "agenda") or "link" in name
+        name for name in COMMANDS if name.split(".")[0] in ("enquiry", "meeting", "agenda") or "link" in name
     }
     events = {
         "enquiry.opened", "enquiry.started", "enquiry.answered", "enquiry.closed", "finding.linked",

@@ -14,7 +14,8 @@ from pathlib import Path
 from websockets.asyncio.server import ServerConnection, serve
 
 from shared.alerts import RaiseAlert
-from shared.protocol import Ack, Error, Synced, decode_command, encode
+from shared.catalogue import decode_command
+from shared.protocol import Ack, Error, Synced, encode
 from tui.client import TeamClient
 from tui.messages import Acked, CaughtUp, Rejected, Retrying
 from tui.store import LocalStore

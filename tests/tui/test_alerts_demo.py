@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from server.demo import DemoMember, DemoTeam, Simulator
 from server.demo_data import AGENCIES_BY_INSPECTORATE, ALERT_POOL, CHILD_ID_PATTERN, TEAM
-from shared.alerts import AlertLevel, MarkAlertSeen, RaiseAlert
+from shared.alerts import AlertLevel, AlertRaised, AlertStatus, MarkAlertSeen, RaiseAlert
 from shared.protocol import Command, Event, Inspection, Inspector
-from shared.vocabulary import Framework, Role
+from shared.vocabulary import Agency, Framework, Role
 
 
 def simulator(seed: int = 7) -> Simulator:
@@ -61,8 +61,10 @@ async def test_teammates_confirm_they_saw_an_alert_but_not_the_one_who_raised_it
 
         member.send = send  # type: ignore[method-assign]
     raiser = sim.members[1]
+    raised = AlertRaised(level=AlertLevel.EMERGING_CONCERN, agency=Agency.HEALTH, summary="A concern.",
+                         alert_id="sim-1", status=AlertStatus.OPEN)
     event = Event(seq=9, kind="alert.raised", actor=raiser.member.inspector, at=datetime(2026, 11, 18, tzinfo=UTC),
-                  data={"alert_id": "sim-1"})
+                  data=raised.model_dump(mode="json"))
     for member in sim.members:
         member.on_event(member, event)  # type: ignore[misc]
     await asyncio.sleep(0.1)  # the delay shrinks with the interval

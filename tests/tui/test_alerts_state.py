@@ -8,7 +8,7 @@ import pytest
 
 from shared.alerts import AcknowledgeAlert, AlertLevel, AlertStatus, MarkAlertSeen, RaiseAlert
 from shared.confirmation import written_confirmation
-from shared.protocol import PostFinding
+from shared.findings import PostFinding
 from tui.alerts import (
     AlertBook,
     ago,

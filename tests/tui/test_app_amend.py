@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Select, Static, TextArea
 
-from shared.protocol import PostFinding
+from shared.findings import PostFinding
 from tui.dialogs.finding_form import FindingForm
 from tui.screens.board import BoardScreen
 

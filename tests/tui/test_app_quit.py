@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Label
 
-from shared.protocol import PostFinding
+from shared.findings import PostFinding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tui.app import TriangulateApp
 from tui.dialogs.quit_dialog import QuitDialog

@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from server import store as server_store
 from server.app import ServerConfig, TeamServer
 from shared.cli import main
-from shared.protocol import AmendFinding, ErrorCode, Event, FindingPosted, Inspector, PostFinding
+from shared.findings import AmendFinding, FindingPosted, PostFinding
+from shared.protocol import ErrorCode, Event, Inspector
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, Role
 from tui.client import TeamClient, backoff_delay
 from tui.messages import (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from shared.protocol import PostFinding
+from shared.findings import PostFinding
 
 from .app_server import make_app, new_finding, running_server, wait_for
 

@@ -11,8 +11,8 @@ from server import store
 from server.app import ServerConfig, TeamServer
 from server.models import MeetingRow
 from shared.enquiries import EnquiryStatus
+from shared.findings import FindingFields
 from shared.meetings import Minutes
-from shared.protocol import FindingFields
 from shared.triangulation import Corroboration, Link, Relation
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
 from tests.server.conftest import Team, WireClient, accepted, make_team, post_frame

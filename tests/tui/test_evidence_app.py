@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
 from shared.enquiries import EnquiryStatus
-from shared.protocol import PostFinding
+from shared.findings import PostFinding
 from shared.triangulation import Corroboration, Relation
 from tui.app import TriangulateApp
 from tui.dialogs.enquiry_forms import EnquiryForm

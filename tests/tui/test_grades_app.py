@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Select, SelectionList, Static
 
 from server import store
+from shared.findings import FindingFields
 from shared.grades import AgreeGrade
-from shared.protocol import FindingFields
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea, Role
 from tui.app import TriangulateApp
 from tui.dialogs.command_form import CommandForm

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from shared.alerts import AlertLevel, RaiseAlert
+from shared.findings import PostFinding
 from shared.personal_data import NameIndex, PersonalDataKind, PersonalDataPolicy
-from shared.protocol import Error, Event, PostFinding, Welcome
+from shared.protocol import Error, Event, Welcome
 from shared.vocabulary import Agency
 from tui.guard import PersonalDataGuard, context, describe, refusal_message, signature
 from tui.state import TeamState

@@ -15,8 +15,9 @@ from textual.widgets import TextArea
 from server import store
 from shared.annex_a import CaseRecord
 from shared.cases import ImportCases, SetPersonalDataPolicy
+from shared.findings import PostFinding
 from shared.personal_data import NameIndex, PersonalDataPolicy
-from shared.protocol import Event, PostFinding
+from shared.protocol import Event
 from tui.app import TriangulateApp
 from tui.dialogs.command_form import CommandForm
 from tui.dialogs.finding_form import FindingForm

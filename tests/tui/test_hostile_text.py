@@ -23,7 +23,8 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._toast import Toast
 
-from shared.protocol import Error, Event, PostFinding
+from shared.findings import PostFinding
+from shared.protocol import Error, Event
 from shared.vocabulary import Agency
 from tui import messages as m
 from tui.app import ClientBatch, TriangulateApp

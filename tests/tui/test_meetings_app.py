@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from shared.criteria import Grade
+from shared.findings import FindingFields
 from shared.grades import AgreeGrade, ProposeGrade, ReopenGrade
 from shared.meetings import (
     AgendaItem,
@@ -26,7 +27,6 @@ from shared.meetings import (
     Section,
     minutes_markdown,
 )
-from shared.protocol import FindingFields
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tui.app import TriangulateApp
 from tui.dialogs.meeting_close import CloseMeetingDialog

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared.findings import PostFinding, WithdrawFinding
 from shared.grades import AgreeGrade, ProposeGrade
-from shared.protocol import PostFinding, WithdrawFinding
 from shared.triangulation import LinkFindings
 from shared.vocabulary import Agency, JudgementArea
 from tui.app import TriangulateApp

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from server import store
 from server.app import ServerConfig, TeamServer
 from server.report import render_report
-from shared.protocol import AmendFinding, WithdrawFinding
+from shared.findings import AmendFinding, WithdrawFinding
 from shared.report import build_report
 from shared.report_markdown import render_markdown
 from shared.vocabulary import Agency, EvidenceSource, FindingKind

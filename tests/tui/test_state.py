@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from shared.protocol import AmendFinding, Event, Inspection, Inspector, PostFinding, Welcome
+from shared.findings import AmendFinding, PostFinding
+from shared.protocol import Event, Inspection, Inspector, Welcome
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, Role
 from tui.state import FindingFilter, FindingView, TeamState, filter_findings, shown_status
 

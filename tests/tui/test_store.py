@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.protocol import AmendFinding, Event, Inspection, Inspector, PostFinding, Welcome
+from shared.findings import AmendFinding, PostFinding
+from shared.protocol import Event, Inspection, Inspector, Welcome
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, Role
 from tui.store import LocalStore
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Label, Static
 
-from shared.protocol import PostFinding, WithdrawFinding
+from shared.findings import PostFinding, WithdrawFinding
 from tui.app import TriangulateApp
 from tui.dialogs.command_form import CommandForm
 from tui.dialogs.enquiry_forms import EnquiryForm

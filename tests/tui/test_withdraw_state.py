@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shared.protocol import Event, Inspector, WithdrawFinding
+from shared.findings import WithdrawFinding
+from shared.protocol import Event, Inspector
 from shared.triangulation import Corroboration
 from shared.vocabulary import Agency, JudgementArea
 from tui.evidence_views import journey, matrix

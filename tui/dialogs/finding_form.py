@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
-from shared.protocol import FindingFields, PostFinding, validate_finding
+from shared.findings import FindingFields, PostFinding, validate_finding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.state import TeamState
 from tui.widgets.criteria_picker import CriteriaPicker

@@ -214,7 +214,7 @@ def _grade_form(ctx: GradeContext, command_type: type[ProposeGrade | AgreeGrade]
     leaders = None
     if has_leaders_field() and judgement == JudgementArea.LEADERSHIP:
         default = ProposeGrade.model_fields[LEADERS_FIELD].default
-        leaders = bool(start.data.get(LEADERS_FIELD, default) if start is not None else default)
+        leaders = start.leaders_understand_failure if start is not None else default
     fields = [
         FormField("grade", "Grade", "choice", choices=[(g.label, g.value) for g in scale], value=grade,
                   placeholder=f"on the {ctx.framework.label.lower()}'s scale"),

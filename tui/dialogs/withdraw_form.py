@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import tzinfo
 
-from shared.protocol import WithdrawFinding
+from shared.findings import WithdrawFinding
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.state import FindingView
 from tui.timefmt import short_time

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from shared.protocol import FindingFields, WithdrawFinding
+from shared.findings import FindingFields, WithdrawFinding
 from shared.vocabulary import Role
 from tui.dialogs.filter_dialog import FilterDialog
 from tui.dialogs.finding_form import FindingForm

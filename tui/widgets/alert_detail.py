@@ -13,7 +13,21 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from shared.alerts import DUTY_STEPS, STEP_NAMES, AlertStatus, Deadlines, InformMethod
+from shared import kinds
+from shared.alerts import (
+    DUTY_STEPS,
+    STEP_NAMES,
+    AlertClosed,
+    AlertConfirmed,
+    AlertEscalated,
+    AlertInformed,
+    AlertNoted,
+    AlertOverdue,
+    AlertResolved,
+    AlertResponded,
+    AlertUpdated,
+    Deadlines,
+)
 from shared.protocol import Inspector
 from tui.alerts import AlertView, TimelineEntry, ago, elapsed, unseen_by
 from tui.timefmt import long_time, short_time
@@ -22,43 +36,36 @@ from tui.widgets.plain import assemble, plain
 Parts = list[str | tuple[str, str]]
 
 KIND_WORDS = {
-    "alert.raised": "raised",
-    "alert.noted": "noted",
-    "alert.escalated": "escalated to significant harm",
-    "alert.closed": "closed",
-    "alert.acknowledged": "acknowledged",
-    "alert.informed": "senior manager informed",
-    "alert.confirmed": "written confirmation sent",
-    "alert.responded": "local authority's response",
-    "alert.resolved": "resolved",
-    "alert.updated": "update",
-    "alert.overdue": "OVERDUE",
+    kinds.ALERT_RAISED: "raised",
+    kinds.ALERT_NOTED: "noted",
+    kinds.ALERT_ESCALATED: "escalated to significant harm",
+    kinds.ALERT_CLOSED: "closed",
+    kinds.ALERT_ACKNOWLEDGED: "acknowledged",
+    kinds.ALERT_INFORMED: "senior manager informed",
+    kinds.ALERT_CONFIRMED: "written confirmation sent",
+    kinds.ALERT_RESPONDED: "local authority's response",
+    kinds.ALERT_RESOLVED: "resolved",
+    kinds.ALERT_UPDATED: "update",
+    kinds.ALERT_OVERDUE: "OVERDUE",
 }
 
 
 def _step_details(entry: TimelineEntry, tz: tzinfo) -> str:
     """The facts an event recorded, in one line (times in local time)."""
-    d = entry.details
-
-    def when(name: str) -> str:
-        value = d.get(name)
-        return short_time(datetime.fromisoformat(value), tz) if isinstance(value, str) else ""
-
-    match entry.kind:
-        case "alert.informed":
-            method = InformMethod(d["method"]).label.lower() if d.get("method") in set(InformMethod) else ""
-            return f"{d.get('informed_name')} ({d.get('informed_role')}), {method}, at {when('informed_at')}"
-        case "alert.confirmed":
-            return f"sent {when('sent_at')}, reference {d.get('reference')}"
-        case "alert.overdue":
-            step = d.get("step")
-            words = STEP_NAMES.get(AlertStatus(step), str(step)) if step in set(AlertStatus) else str(step)
-            return f"{words} was due {when('due_at')}"
-        case "alert.escalated":
-            return f"child {d.get('child_id')}; immediate action: {d.get('immediate_action')}"
-    for name in ("note", "reason", "response", "outcome", "text"):
-        if d.get(name):
-            return str(d[name])
+    match entry.payload:
+        case AlertInformed(informed_name=name, informed_role=role, method=method, informed_at=at):
+            return f"{name} ({role}), {method.label.lower()}, at {short_time(at, tz)}"
+        case AlertConfirmed(sent_at=at, reference=reference):
+            return f"sent {short_time(at, tz)}, reference {reference}"
+        case AlertOverdue(step=step, due_at=due):
+            return f"{STEP_NAMES.get(step, step.value)} was due {short_time(due, tz)}"
+        case AlertEscalated(child_id=child_id, immediate_action=action):
+            return f"child {child_id}; immediate action: {action}"
+        case (
+            AlertNoted(note=str(text)) | AlertClosed(reason=text) | AlertResponded(response=text)
+            | AlertResolved(outcome=text) | AlertUpdated(text=text)
+        ):
+            return text
     return ""
 
 
@@ -67,8 +74,8 @@ def _timeline(alert: AlertView, now: datetime, tz: tzinfo) -> Parts:
                                               "$text-muted")]
     for entry in alert.timeline:
         who = entry.actor.name if entry.actor else "flagged by the server"
-        style = "bold $text-error" if entry.kind == "alert.overdue" else "bold"
-        after = "" if entry.kind == "alert.raised" else f" · +{elapsed(alert.raised_at, entry.at)}"
+        style = "bold $text-error" if entry.kind == kinds.ALERT_OVERDUE else "bold"
+        after = "" if entry.kind == kinds.ALERT_RAISED else f" · +{elapsed(alert.raised_at, entry.at)}"
         parts += [
             (f"{short_time(entry.at, tz)}  ", "$text-muted"),
             (KIND_WORDS.get(entry.kind, entry.kind), style),

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from shared.protocol import FindingFields
+from shared.findings import FindingFields
 from tui.coverage import cite
 from tui.evidence_views import criterion_for_code
 from tui.timefmt import long_time, short_time, zone

@@ -14,7 +14,16 @@ from textual.content import Content
 
 from shared.criteria import Grade
 from shared.grade_board import GradeStep
-from shared.grades import NARRATIVE_ONLY, judgement_label
+from shared.grades import (
+    NARRATIVE_ONLY,
+    AgreeGrade,
+    ChallengeGrade,
+    ProposeGrade,
+    ReopenGrade,
+    RespondToChallenge,
+    SignOffGrade,
+    judgement_label,
+)
 from shared.protocol import Command, Inspector
 from shared.vocabulary import Agency
 from tui.grades import CellView, Narrative
@@ -45,13 +54,13 @@ GRADE_STYLE: dict[str, str] = {
 COLUMNS = (24, 19, 13, 15)
 """Widths of the judgement, proposed, agreed and QA columns; warnings and our commands' marks follow."""
 
-COMMAND_WORDS = {
-    "grade.propose": "your proposal",
-    "grade.agree": "the agreed grade",
-    "grade.challenge": "your challenge",
-    "grade.sign-off": "your sign-off",
-    "grade.respond": "your response",
-    "grade.reopen": "your reopening",
+COMMAND_WORDS: dict[type[Command], str] = {
+    ProposeGrade: "your proposal",
+    AgreeGrade: "the agreed grade",
+    ChallengeGrade: "your challenge",
+    SignOffGrade: "your sign-off",
+    RespondToChallenge: "your response",
+    ReopenGrade: "your reopening",
 }
 
 
@@ -147,7 +156,7 @@ def _step_summary(step: GradeStep, team: Mapping[int, Inspector]) -> Content:
         head = f"{who} proposed {grade}{citing}"
     elif step.kind == "agreed":
         head = f"{who} recorded the agreed grade: {grade}{citing}"
-        if step.data.get("sign_off_withdrawn"):
+        if step.sign_off_withdrawn:
             head += " (the sign-off was withdrawn)"
     elif step.kind == "challenged":
         return assemble((f"{who} challenged: ", "bold $text-warning"), step.text.strip())
@@ -182,7 +191,7 @@ def _cited_line(finding_id: str, findings: Mapping[str, FindingView]) -> Content
 
 
 def _sending(command: Command) -> str:
-    return COMMAND_WORDS.get(str(getattr(command, "type", "")), "your change")
+    return COMMAND_WORDS.get(type(command), "your change")
 
 
 def describe_cell(view: CellView, *, team: Mapping[int, Inspector], findings: Mapping[str, FindingView],
