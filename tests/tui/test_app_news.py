@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.protocol import PostFinding
+from shared.findings import PostFinding
 from tui.app import TriangulateApp
 
 from .app_server import live, make_app, running_server, wait_for
