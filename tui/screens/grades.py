@@ -27,7 +27,16 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.grade_board import GradeCell
-from shared.grades import GRADED_AGENCIES, may_agree, may_propose, may_quality_assure, may_respond
+from shared.grades import (
+    GRADED_AGENCIES,
+    ReopenGrade,
+    RespondToChallenge,
+    SignOffGrade,
+    may_agree,
+    may_propose,
+    may_quality_assure,
+    may_respond,
+)
 from shared.protocol import Command, Inspector
 from shared.vocabulary import Agency, Framework
 from tui.dialogs.command_form import CommandForm
@@ -239,23 +248,23 @@ class GradesScreen(Screen[None]):
             return False
         agency, judgement = key
         cell = self.state.grades.cell(agency, judgement)
-        pending = {str(getattr(c, "type", "")) for c in self.state.grades.pending_on(agency, judgement)}
+        pending = {type(c) for c in self.state.grades.pending_on(agency, judgement)}
         frozen = bool(frozen_why(self.state, agency, judgement))
         if action == "propose":
             return may_propose(me, agency) and not frozen
         if action == "agree":
             return may_agree(me) and not frozen
         if action == "reopen":
-            return may_respond(me) and frozen and "grade.reopen" not in pending
+            return may_respond(me) and frozen and ReopenGrade not in pending
         if action == "respond":
-            answering = "grade.respond" in pending
+            answering = RespondToChallenge in pending
             return may_respond(me) and cell is not None and bool(cell.open_challenges) and not answering
         if not may_quality_assure(me) or cell is None:
             return False
         if action == "challenge":
             return cell.current is not None
         return (cell.agreed is not None and cell.signed_off is None and not cell.open_challenges
-                and "grade.sign-off" not in pending)
+                and SignOffGrade not in pending)
 
     # ------------------------------------------------------------------ actions
 

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 
 from shared.grades import judgement_label
 from shared.meetings import (
+    AddAgendaItem,
     AgendaItem,
     AgreedGrade,
     CloseMeeting,
@@ -38,6 +39,7 @@ from shared.meetings import (
     Minutes,
     MoveAgendaItem,
     OpenMeeting,
+    RecordEntry,
 )
 from shared.protocol import Command, Inspector
 from shared.vocabulary import Role
@@ -467,9 +469,9 @@ class MeetingsScreen(Screen[None]):
             return
         if isinstance(command, OpenMeeting):
             self._wanted_meeting = command.id
-        elif command.type == "agenda.add":
+        elif isinstance(command, AddAgendaItem):
             self._wanted_row = ITEM + command.id
-        elif command.type == "meeting.record":
+        elif isinstance(command, RecordEntry):
             self._wanted_row = ENTRY + command.id
         self.post_message(self.Send(command))
 
