@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -280,7 +281,7 @@ class TeamServer:
                     inspection_id=connection.inspection_id,
                     actor=connection.inspector,
                     command=command,
-                    reply=lambda outcome, c=connection, cid=command.id: self._reply(c, cid, outcome),
+                    reply=partial(self._reply, connection, command.id),
                 )
             )
 

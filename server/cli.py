@@ -11,10 +11,12 @@ import os
 import signal
 import uuid
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 
 import click
 import platformdirs
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from server import store
@@ -59,7 +61,7 @@ db_option = click.option(
 )
 
 
-def _engine(db_url: str, *, create: bool = False):  # type: ignore[no-untyped-def]
+def _engine(db_url: str, *, create: bool = False) -> Engine:
     """The database, opened; only the commands that start something (``serve``, ``inspection create``) create one."""
     try:
         return store.connect(db_url, create=create)
@@ -81,7 +83,13 @@ def _emit(text: str, out: str | None) -> None:
     click.echo(f"Wrote {out}", err=True)
 
 
-def _choice(enum: type) -> click.Choice:
+def _stop_once(stop: asyncio.Future[None]) -> None:
+    """Ctrl-C or SIGTERM: stop serving (a second signal while stopping changes nothing)."""
+    if not stop.done():
+        stop.set_result(None)
+
+
+def _choice(enum: type[StrEnum]) -> click.Choice[str]:
     return click.Choice([member.value for member in enum])
 
 
@@ -128,7 +136,7 @@ def serve(
 async def _serve(config: ServerConfig) -> None:
     stop = asyncio.get_running_loop().create_future()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(signum, lambda: stop.done() or stop.set_result(None))
+        asyncio.get_running_loop().add_signal_handler(signum, _stop_once, stop)
     async with listening(TeamServer(config)) as server:
         click.echo(f"Triangulate serving on {server.url}", err=True)
         await stop

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from server import alerts
 from server.errors import CommandRejected
@@ -78,8 +78,8 @@ def overdue_now(engine: Engine, now: datetime) -> tuple[list[FlagOverdue], datet
     with Session(engine) as session:
         rows = session.exec(
             select(AlertRow, InspectionRow)
-            .join(InspectionRow, InspectionRow.id == AlertRow.inspection_id)
-            .where(AlertRow.status.in_(open_steps))  # type: ignore[attr-defined]
+            .join(InspectionRow, col(InspectionRow.id) == col(AlertRow.inspection_id))
+            .where(col(AlertRow.status).in_(open_steps))
         ).all()
         for alert, inspection in rows:
             started = as_utc(alert.escalated_at or alert.raised_at)

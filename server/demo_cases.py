@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -113,6 +114,19 @@ def import_commands(fieldwork_start: date, salt: bytes) -> list[ImportCases]:
     ]  # fmt: skip
 
 
+def _import_batch(fieldwork_start: date, batch: int, context: CaseContext) -> Command:
+    return import_commands(fieldwork_start, context.salt)[batch]
+
+
+def _allocation(number: int, member: str, context: CaseContext) -> Command:
+    return AllocateCase(id=f"seed-allocate-{number}", child_id=context.sampled[number],
+                        inspector_id=context.members[member].id)
+
+
+def _progress(number: int, status: TrackingStatus, context: CaseContext) -> Command:
+    return RecordCaseProgress(id=f"seed-progress-{number}", child_id=context.sampled[number], status=status)
+
+
 def case_steps(fieldwork_start: date, zone: ZoneInfo, casework: Sequence[str]) -> list[CaseStep]:
     """Import, draw and share out on the first morning, then the progress recorded since.
 
@@ -124,7 +138,7 @@ def case_steps(fieldwork_start: date, zone: ZoneInfo, casework: Sequence[str]) -
 
     steps = [
         CaseStep(at(0, IMPORTED_AT) + timedelta(seconds=n), "lead",
-                 lambda context, c=n: import_commands(fieldwork_start, context.salt)[c])
+                 partial(_import_batch, fieldwork_start, n))
         for n in range(-(-POPULATION // MAX_BATCH))
     ]  # fmt: skip
     steps.append(CaseStep(at(0, DRAWN_AT), "lead", lambda _: DrawSample(
@@ -132,12 +146,9 @@ def case_steps(fieldwork_start: date, zone: ZoneInfo, casework: Sequence[str]) -
     for n in range(len(PROGRESS) + len(casework)):
         member = casework[n % len(casework)]
         steps.append(CaseStep(at(0, SHARED_AT) + timedelta(minutes=n), "lead",
-                              lambda context, i=n, who=member: AllocateCase(
-                                  id=f"seed-allocate-{i}", child_id=context.sampled[i],
-                                  inspector_id=context.members[who].id)))
+                              partial(_allocation, n, member)))
     for number, day, status in PROGRESS:
         author = casework[number % len(casework)]
         steps.append(CaseStep(at(day, time(15, 0)) + timedelta(minutes=10 * number), author,
-                              lambda context, i=number, s=status: RecordCaseProgress(
-                                  id=f"seed-progress-{i}", child_id=context.sampled[i], status=s)))
+                              partial(_progress, number, status)))
     return steps

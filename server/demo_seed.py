@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -27,6 +28,9 @@ from server.demo_data import (
     PAST_KIT_ENTRIES,
     TIMEZONE,
     SeedEnquiry,
+    SeedFinding,
+    SeedGrade,
+    SeedLink,
     finding_number,
     monday_of,
     seed_finding_id,
@@ -102,7 +106,7 @@ def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:
     zone = ZoneInfo(tz)
     times = seed_times(today, now, tz)
     steps: list[Step] = [
-        Step(at, seeded.author, lambda _, n=number, f=seeded: PostFinding(id=seed_finding_id(n), **f.fields.fields()))
+        Step(at, seeded.author, partial(_post, number, seeded))
         for number, (seeded, at) in enumerate(zip(FINDINGS, times, strict=True), start=1)
     ]
 
@@ -113,14 +117,10 @@ def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:
         steps += _enquiry_steps(enquiry, max(posted(f) for f in enquiry.about) + ENQUIRY_AFTER, posted)
     for number, link in enumerate(LINKS, start=1):
         steps.append(Step(max(posted(link.finding), posted(link.other)) + LINK_AFTER, link.author,
-                          lambda _, n=number, s=link: LinkFindings(id=f"seed-link-{n}", finding_id=s.finding,
-                                                                  other_finding_id=s.other, relation=s.relation,
-                                                                  note=s.note)))
+                          partial(_link, number, link)))
     for number, proposal in enumerate(GRADES, start=1):
         steps.append(Step(max(posted(f) for f in proposal.cites) + GRADE_AFTER, proposal.author,
-                          lambda _, n=number, g=proposal: ProposeGrade(
-                              id=f"seed-grade-{n}", agency=g.agency, judgement=g.judgement, grade=Grade(g.grade),
-                              rationale=g.rationale, finding_ids=list(g.cites))))
+                          partial(_proposal, number, proposal)))
     steps += [Step(step.at, step.author, step.build) for step in case_steps(monday_of(today), zone, CASEWORK)
               if step.at <= now]  # progress not made yet stays in the future
     day = previous_fieldwork_day(today)
@@ -133,6 +133,20 @@ def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:
     steps += _past_kit_steps(min(opened, now), min(amended, now), zone)
     ordered = sorted(enumerate(steps), key=lambda pair: (min(pair[1].at, now), pair[0]))
     return [Step(min(step.at, now), step.author, step.build) for _, step in ordered]
+
+
+def _post(number: int, seeded: SeedFinding, _context: SeedContext) -> Command:
+    return PostFinding(id=seed_finding_id(number), **seeded.fields.fields())
+
+
+def _link(number: int, link: SeedLink, _context: SeedContext) -> Command:
+    return LinkFindings(id=f"seed-link-{number}", finding_id=link.finding, other_finding_id=link.other,
+                        relation=link.relation, note=link.note)
+
+
+def _proposal(number: int, proposal: SeedGrade, _context: SeedContext) -> Command:
+    return ProposeGrade(id=f"seed-grade-{number}", agency=proposal.agency, judgement=proposal.judgement,
+                        grade=Grade(proposal.grade), rationale=proposal.rationale, finding_ids=list(proposal.cites))
 
 
 def _enquiry_steps(enquiry: SeedEnquiry, opened: datetime, posted: Callable[[str], datetime]) -> list[Step]:

@@ -118,4 +118,4 @@ def withdraw_finding(
     row.withdrawn_reason = command.reason
     row.updated_at = at
     session.add(row)
-    return FindingWithdrawn(finding_id=row.finding_id, reason=command.reason)
+    return FindingWithdrawn(finding_id=row.finding_id, reason=command.reason, personal_data=[])

@@ -13,8 +13,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _utc_column(**kwargs: object) -> Column:  # type: ignore[type-arg]
-    return Column(DateTime(timezone=True), **kwargs)
+def _utc_column(*, nullable: bool) -> Column[datetime]:
+    return Column(DateTime(timezone=True), nullable=nullable)
 
 
 class InspectionRow(SQLModel, table=True):

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from server import schema
 from server.models import EventRow, InspectionRow, InspectorRow, TokenRow
@@ -167,7 +167,7 @@ def get_inspection(engine: Engine, *, inspection_id: int) -> Inspection:
 
 def list_inspections(engine: Engine) -> list[Inspection]:
     with Session(engine) as session:
-        return [inspection_model(r) for r in session.exec(select(InspectionRow).order_by(InspectionRow.id))]
+        return [inspection_model(r) for r in session.exec(select(InspectionRow).order_by(col(InspectionRow.id)))]
 
 
 def add_inspector(
@@ -198,7 +198,7 @@ def list_inspectors(engine: Engine, *, inspection_id: int) -> list[tuple[Inspect
     """The team, each with whether they still hold a live token."""
     with Session(engine) as session:
         rows = session.exec(
-            select(InspectorRow).where(InspectorRow.inspection_id == inspection_id).order_by(InspectorRow.id)
+            select(InspectorRow).where(InspectorRow.inspection_id == inspection_id).order_by(col(InspectorRow.id))
         ).all()
         live = set(
             session.exec(
@@ -217,8 +217,8 @@ def authenticate(engine: Engine, *, token: str) -> tuple[Inspector, Inspection] 
     with Session(engine) as session:
         found = session.exec(
             select(InspectorRow, InspectionRow)
-            .join(TokenRow, TokenRow.inspector_id == InspectorRow.id)
-            .join(InspectionRow, InspectionRow.id == InspectorRow.inspection_id)
+            .join(TokenRow, col(TokenRow.inspector_id) == col(InspectorRow.id))
+            .join(InspectionRow, col(InspectionRow.id) == col(InspectorRow.inspection_id))
             .where(TokenRow.token_hash == hash_token(token), TokenRow.revoked_at == None)  # noqa: E711
         ).first()
         if found is None:
@@ -250,7 +250,7 @@ def events_between(
             rows = session.exec(
                 select(EventRow)
                 .where(EventRow.inspection_id == inspection_id, EventRow.seq > cursor, EventRow.seq <= upto)
-                .order_by(EventRow.seq)
+                .order_by(col(EventRow.seq))
                 .limit(page)
             ).all()
         if not rows:

@@ -64,7 +64,7 @@ def month_first_only(value: Cell) -> bool:
     if not isinstance(value, str):
         return False
     match = _NUMERIC.match(_TIME.sub("", value.strip()))
-    return bool(match) and int(match[1]) <= 12 < int(match[2]) <= 31
+    return match is not None and int(match[1]) <= 12 < int(match[2]) <= 31
 
 
 def parse_date(value: Cell, *, today: date, month_first_seen: int | None = None) -> date | None:

@@ -12,7 +12,7 @@ client shows the same warnings because the server computes them and puts them in
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, model_validator
 
@@ -24,7 +24,7 @@ from shared.vocabulary import INSPECTORATE_OF, Agency, Framework, JudgementArea,
 LONG_TEXT = 4_000
 MAX_CITED = 200
 
-OVERALL = "overall"
+OVERALL: Final = "overall"
 """The wire value of overall effectiveness (it is not a JudgementArea: no finding is tagged with it)."""
 
 Judgement = Literal["overall"] | JudgementArea
@@ -327,7 +327,7 @@ def evidence_warning(
 
 def grade_warnings(
     agency: Agency,
-    judgement: Judgement,
+    judgement: Judgement | str,
     grade: Grade,
     finding_ids: Sequence[str],
     grades: Mapping[str, Grade],

@@ -7,6 +7,7 @@ Wire values are short stable slugs; labels are for people. Source: ../shared/dom
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 CHILD_ID = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$"
 """The local authority's child unique ID: how a finding names a child, never by name (CP ¶51).
@@ -17,10 +18,12 @@ Here, not in shared.protocol, so the Annex A import can use it without importing
 class Labelled(StrEnum):
     """A StrEnum whose members carry a human label (the second tuple item)."""
 
-    def __new__(cls, value: str, label: str) -> Labelled:
+    def __new__(cls, value: str, label: str = "") -> Self:
+        """Members are declared ``NAME = "value", "Label"``; looking one up by value (``Role("lead")``) never gets
+        here at run time, but a type checker reads that call as this constructor, hence the default."""
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label = label  # type: ignore[attr-defined]
+        member.label = label
         return member
 
     label: str

@@ -94,7 +94,10 @@ class MeetingsMixin(_Base):
     # provided by TriangulateApp
     state: TeamState
     now: Clock
-    caught_up: bool
+    if TYPE_CHECKING:
+
+        @property
+        def caught_up(self) -> bool: ...
     send_command: Callable[[Command], None]
     """The app's one outbox: shown as ours at once, durable, then on the wire."""
 

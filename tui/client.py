@@ -25,7 +25,7 @@ import contextlib
 import random
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -285,7 +285,7 @@ class TeamClient:
         self._ws = ws
         return ws
 
-    async def _session(self, ws: ClientConnection, since: int) -> AsyncIterator[ClientMessage]:
+    async def _session(self, ws: ClientConnection, since: int) -> AsyncGenerator[ClientMessage, None]:
         """Handshake, replay and live frames on one socket; ends by an exception when the socket does."""
         await ws.send(encode(Hello(token=self._token, since=since)))
         first = _decode(await ws.recv())
@@ -319,7 +319,9 @@ class TeamClient:
             if sender is not None:
                 sender.cancel()
 
-    async def _frames(self, ws: ClientConnection, head: int, replayed: list[Event]) -> AsyncIterator[ClientMessage]:
+    async def _frames(
+        self, ws: ClientConnection, head: int, replayed: list[Event]
+    ) -> AsyncGenerator[ClientMessage, None]:
         """Replay, ``synced`` and live frames after the welcome, as client messages."""
         while True:
             try:

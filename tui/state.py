@@ -273,7 +273,9 @@ class TeamState:
         if mine and isinstance(payload, EnquiryOpened | EnquiryMoved):
             self.evidence.mark_read(payload.enquiry_id)  # we asked or worked on it: nothing there to read
 
-    def _fold_posted(self, event: Event, posted: FindingPosted, side: set[str]) -> str:
+    def _fold_posted(self, event: Event, posted: FindingPosted, side: set[str]) -> str | None:
+        if event.actor is None:  # every finding has its author; one without is data this version cannot read
+            return None
         at = as_utc(event.at)
         fields = fields_of(posted)
         self._saved[posted.finding_id] = FindingView(
@@ -372,7 +374,7 @@ class TeamState:
         unsaved = None
         if isinstance(pending.command, PostFinding) and finding_id not in self._saved and before is not None:
             unsaved = before
-        refused = None if isinstance(pending.command, WithdrawFinding) else fields_of(pending.command)
+        refused = fields_of(pending.command) if isinstance(pending.command, PostFinding | AmendFinding) else None
         self._refusals[finding_id] = _Refusal(refused, message, unsaved)
         return self._refresh(finding_id)
 
@@ -431,7 +433,7 @@ class TeamState:
         view = self._saved.get(finding_id)
         if view is None:
             post = next((p for p in mine if isinstance(p.command, PostFinding)), None)
-            if post is not None and self.me is not None:
+            if post is not None and isinstance(post.command, PostFinding) and self.me is not None:
                 fields = fields_of(post.command)
                 view = FindingView(finding_id, self.me, post.at, post.at, fields, [], "sending")
             elif refusal is not None and refusal.unsaved is not None:

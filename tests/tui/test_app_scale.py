@@ -86,5 +86,5 @@ async def test_the_list_order_always_matches_filter_findings() -> None:
         for index, view in enumerate(widget.rows):
             assert widget.index_of(view.id) == index
         first = widget.rows[0]
-        widget.remove(first.id)
+        widget.take_off(first.id)
         assert widget.index_of(first.id) is None and widget.row_count == len(widget.rows)

@@ -131,7 +131,7 @@ class CommandForm(SendDialog[Command]):
         super().__init__(classes="-calm" if calm else None)
         self._title = title
         self._type = command_type
-        self._id = command_id
+        self._command_id = command_id
         self._fields = tuple(fields)
         self._fixed = dict(fixed or {})
         self._intro = intro
@@ -143,7 +143,7 @@ class CommandForm(SendDialog[Command]):
     @property
     def command_id(self) -> str:
         """The id the command will carry (for a raise, the new alert's id)."""
-        return self._id
+        return self._command_id
 
     # ------------------------------------------------------------------ layout
 
@@ -231,7 +231,7 @@ class CommandForm(SendDialog[Command]):
         if errors:
             return None, errors
         try:
-            return self._type.model_validate({"id": self._id, **self._fixed, **values}), {}
+            return self._type.model_validate({"id": self._command_id, **self._fixed, **values}), {}
         except ValidationError as exc:
             return None, field_errors(exc)
 

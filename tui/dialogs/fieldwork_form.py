@@ -10,6 +10,7 @@ import uuid
 from datetime import date, datetime, tzinfo
 
 from textual import on
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from shared.fieldwork import SetFieldwork
@@ -69,7 +70,7 @@ class FieldworkForm(CommandForm):
     def on_mount(self) -> None:
         """The preview goes under the last day's inline error, where the eye already is."""
         error = self.query_one("#error-end_date")
-        assert error.parent is not None
+        assert isinstance(error.parent, Widget)
         error.parent.mount(Static(preview(self._initial_end), id="fieldwork-preview"), after=error)
 
     @on(Input.Changed, "#field-end_date")

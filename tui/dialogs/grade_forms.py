@@ -209,7 +209,7 @@ def _grade_form(ctx: GradeContext, command_type: type[ProposeGrade | AgreeGrade]
                 start: GradeStep | None, *, title: str, intro: str, send_label: str) -> GradeForm:
     """The propose form, or (with ``ctx.rule_warnings``) the agree form that asks for a reason against a warning."""
     scale = GRADE_SCALES[ctx.framework]
-    grade = start.grade.value if start is not None and start.grade in scale else None  # type: ignore[union-attr]
+    grade = start.grade.value if start is not None and start.grade in scale else None
     cited = start.finding_ids if start is not None else ()
     leaders = None
     if has_leaders_field() and judgement == JudgementArea.LEADERSHIP:

@@ -130,7 +130,7 @@ class BoardScreen(Screen[None]):
         self._update_counts()
 
     def finding_gone(self, finding_id: str) -> None:
-        self.findings.remove(finding_id)
+        self.findings.take_off(finding_id)
         self.unread.discard(finding_id)
         self._update_counts()
 

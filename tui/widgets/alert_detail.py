@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -171,7 +172,7 @@ class AlertDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.shown_id: str | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(plain("No alert selected.", "$text-muted italic"), id="alert-detail-body")
 
     def show(self, alert_id: str | None, content: Content) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -141,7 +142,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         self._tz = zone(None)
         self.shown_id: str | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(plain("Select a finding to read it in full.", "$text-muted italic"), id="detail-body")
 
     def set_timezone(self, name: str | None) -> None:

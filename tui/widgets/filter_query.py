@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TypeVar
 
 from shared.protocol import Inspector
@@ -21,7 +21,7 @@ from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
 from tui.state import FindingFilter
 from tui.widgets.labels import AGENCY_SHORT, AREA_SHORT, INSPECTORATE_SHORT, KIND_SHORT, SUPPORT_SHORT
 
-E = TypeVar("E", bound=Enum)
+E = TypeVar("E", bound=StrEnum)
 
 KEYS: dict[str, str] = {
     "agency": "agency",
@@ -65,7 +65,7 @@ def match_enum(cls: type[E], value: str, shorts: dict[str, str]) -> E | None:
     wanted = _norm(value)
     if not wanted:
         return None
-    names = {m: {_norm(str(m.value)), _norm(getattr(m, "label", "")), _norm(shorts.get(m, ""))} for m in cls}
+    names = {m: {_norm(m.value), _norm(getattr(m, "label", "")), _norm(shorts.get(m, ""))} for m in cls}
     for member, spellings in names.items():
         if wanted in spellings:
             return member

@@ -213,8 +213,9 @@ class FindingList(ScrollView, can_focus=True):
         self._resize_virtual()
         self._after_change(old_index, new_index, keep)
 
-    def remove(self, finding_id: str) -> None:
-        """Take a finding off the list (a refused post the user dismissed)."""
+    def take_off(self, finding_id: str) -> None:
+        """Take a finding off the list (a refused post the user dismissed). Not ``remove``: that is Textual's own
+        (remove this widget), which this once shadowed with another signature."""
         index = self.index_of(finding_id)
         if index is not None:
             self.upsert(self.row(index), visible=False)

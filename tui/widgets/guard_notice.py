@@ -14,6 +14,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.widgets.input import Selection as InputSelection
 from textual.widgets.text_area import Selection as AreaSelection
@@ -107,8 +108,8 @@ def guard_allows(screen: Screen[Any], command: Command, labels: Mapping[str, str
 def _mount(screen: Screen[Any], notice: GuardNotice) -> None:
     """Above the form's buttons, where the eye goes to save; at the end of the form if it has none."""
     buttons = list(screen.query("#buttons"))
-    if buttons and buttons[0].parent is not None:
-        buttons[0].parent.mount(notice, before=buttons[0])
+    if buttons and isinstance(holder := buttons[0].parent, Widget):
+        holder.mount(notice, before=buttons[0])
     else:
         screen.mount(notice)
 

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.widgets.plain import assemble
@@ -60,7 +61,7 @@ class StatusLine(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.status = Status()
-        self._timer = None
+        self._timer: Timer | None = None
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(1.0, self._tick, pause=True)

@@ -11,6 +11,8 @@ Create Date: 2026-05-01
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,15 +22,15 @@ branch_labels = None
 depends_on = None
 
 
-def _utc(name: str, *, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _utc(name: str, *, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _id() -> sa.Column:  # type: ignore[type-arg]
+def _id() -> sa.Column[Any]:
     return sa.Column("id", sa.Integer(), nullable=False)
 
 
-def _inspection_id() -> sa.Column:  # type: ignore[type-arg]
+def _inspection_id() -> sa.Column[Any]:
     return sa.Column("inspection_id", sa.Integer(), nullable=False)
 
 
