@@ -1,16 +1,37 @@
-"""Session-wide fixtures: the PostgreSQL schema the server tests share (tests/pg.py)."""
+"""Session-wide fixtures: the PostgreSQL schema the server tests share (tests/pg.py), and how the suite is spread
+over pytest-xdist's worker processes (``-n auto`` in pyproject.toml)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests import pg
 
+WORKERS_PER_CORE = 2
+"""Many tests spend much of their time waiting (on a server's reply, a subprocess starting, a Pilot frame): a second
+worker per core fills that time. Measured on the project's 2-core machine (docs/performance.md)."""
+
 
 def pytest_report_header() -> str:
     return pg.describe()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: ``WORKERS_PER_CORE`` per core this process may use; ``PYTEST_XDIST_AUTO_NUM_WORKERS`` wins."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return WORKERS_PER_CORE * cores
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first (otherwise in collection order): dealt out round-robin, each starts on its own worker at
+    once instead of one of them starting last and keeping the whole run waiting."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -22,8 +43,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_schema() -> Iterator[pg.SessionSchema]:
-    """This session's schema on the configured PostgreSQL server; skips (or fails in CI) when there is none."""
-    schema = pg.SessionSchema(pg.require_url())
+def pg_schema(worker_id: str) -> Iterator[pg.SessionSchema]:
+    """This session's schema on the configured PostgreSQL server (one per xdist worker: ``worker_id`` is ``gw0``,
+    ``gw1``…, or ``master`` without xdist); skips (or fails in CI) when there is none."""
+    schema = pg.SessionSchema(pg.require_url(), worker_id)
     yield schema
     schema.drop()

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from server import store
 from shared.protocol import AmendFinding, Command, Error, PostFinding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, JudgementArea, Role
@@ -140,6 +142,7 @@ class Poster:
         }
 
 
+@pytest.mark.slow
 async def test_nothing_acked_or_queued_is_lost_when_the_server_is_killed(db_url: str, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     inspection_id, tokens = make_crew(db_url, CLIENTS)
