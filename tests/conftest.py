@@ -10,9 +10,10 @@ import pytest
 
 from tests import pg
 
-WORKERS_PER_CORE = 2
-"""Many tests spend much of their time waiting (on a server's reply, a subprocess starting, a Pilot frame): a second
-worker per core fills that time. Measured on the project's 2-core machine (docs/performance.md)."""
+SPARE_WORKERS = 1
+"""Workers beyond one per core. Tests also wait (on a server's reply, a subprocess starting, PostgreSQL), and one
+spare worker fills that time; more only add start-up and switching. Measured on the project's 2-core machine with
+PostgreSQL: 2 workers 3m47, 3 workers 3m04, 4 workers 3m08 (docs/performance.md)."""
 
 
 def pytest_report_header() -> str:
@@ -21,16 +22,18 @@ def pytest_report_header() -> str:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto``: ``WORKERS_PER_CORE`` per core this process may use; ``PYTEST_XDIST_AUTO_NUM_WORKERS`` wins."""
+    """``-n auto``: one worker per core this process may use, plus ``SPARE_WORKERS``;
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` wins."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's own hook reads it
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return WORKERS_PER_CORE * cores
+    return cores + SPARE_WORKERS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first (otherwise in collection order): dealt out round-robin, each starts on its own worker at
-    once instead of one of them starting last and keeping the whole run waiting."""
+    """Slow tests first (otherwise in collection order). ``--maxschedchunk 2`` hands each worker two tests at a
+    time, so the slow ones start at once on different workers and no worker is left holding a queue at the end
+    (xdist's default first hands out a quarter of the suite in consecutive blocks: measured 30 s of tail)."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
