@@ -1,11 +1,12 @@
 """A real PostgreSQL database for tests, named by an environment variable.
 
 ``TRIANGULATE_TEST_PG`` holds a SQLAlchemy URL (``postgresql+psycopg://USER:PASSWORD@HOST:PORT/DBNAME``) of a
-database the tests may fill and empty freely; ``.ci/run`` creates one and exports it. A test session works in a
-schema of its own (so two sessions on one database never see each other), and every test starts with that
-schema's tables emptied and its id sequences reset, as a new SQLite file would be. Measured on the project's
-machine: emptying takes ≈7 ms, a new schema with its tables ≈100–200 ms, a new database ≈190 ms, ``TRUNCATE``
-≈110–160 ms.
+database the tests may fill and empty freely; ``.ci/run`` creates one and exports it. A test session (each xdist
+worker is one) works in a schema of its own, so two sessions on one database never see each other: not their
+tables, and not their notifications either (server/notify.py names its channel after the schema). Every test starts
+with that schema's tables emptied and its id sequences reset, as a new SQLite file would be. Measured on the
+project's machine: emptying takes ≈7 ms, a new schema with its tables ≈100–200 ms, a new database ≈190 ms,
+``TRUNCATE`` ≈110–160 ms.
 
 Without the variable the PostgreSQL half of the suite is skipped, saying why, unless
 ``TRIANGULATE_TEST_PG_REQUIRED`` is set (CI sets it), when a missing database is a failure.
@@ -59,8 +60,8 @@ def schema_url(url: str, schema: str) -> str:
 class SessionSchema:
     """One test session's schema: created on first use, emptied before each test, dropped at the end."""
 
-    def __init__(self, url: str) -> None:
-        self.name = f"test_{secrets.token_hex(4)}"
+    def __init__(self, url: str, worker: str = "master") -> None:
+        self.name = f"test_{worker}_{secrets.token_hex(4)}"  # the worker, to tell whose a left-behind schema was
         self.url = schema_url(url, self.name)
         self._admin: Engine = create_engine(url, pool_size=1)
         with self._admin.begin() as conn:

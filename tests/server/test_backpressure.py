@@ -10,6 +10,8 @@ import asyncio
 import socket
 from collections.abc import Callable
 
+import pytest
+
 from server.app import ServerConfig, TeamServer
 from shared.protocol import Ack, Error, Presence
 from tests.server.conftest import TIMEOUT, Team, WireClient, assert_gap_free, post_frame
@@ -31,6 +33,7 @@ async def caught_up(client: WireClient, seq: int) -> None:
     await asyncio.wait_for(check(), TIMEOUT * 3)
 
 
+@pytest.mark.slow
 async def test_slow_reader_is_dropped_without_blocking_others(
     team: Team,
     make_config: Callable[..., ServerConfig],

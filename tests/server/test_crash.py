@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from server import store
 from shared.findings import AmendFinding, PostFinding
 from shared.protocol import Command, Error
@@ -141,6 +143,7 @@ class Poster:
         }
 
 
+@pytest.mark.slow
 async def test_nothing_acked_or_queued_is_lost_when_the_server_is_killed(db_url: str, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     inspection_id, tokens = make_crew(db_url, CLIENTS)

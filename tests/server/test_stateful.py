@@ -552,6 +552,7 @@ class InspectionMachine(RuleBasedStateMachine):
             assert peer.view == log.events, f"{peer.name}'s view differs from the log"
 
 
+@pytest.mark.slow
 def test_random_command_sequences_keep_the_invariants(running: ServerThread) -> None:
     run_state_machine_as_test(lambda: InspectionMachine(running), settings=MACHINE_SETTINGS)
     assert integrity_problems(running.db_url) == []

@@ -211,6 +211,7 @@ async def one_by_one(client: WireClient, count: int) -> None:
         assert isinstance(await client.post(text=f"Finding {n}."), Ack)
 
 
+@pytest.mark.slow
 async def test_own_ack_never_comes_before_own_event_across_instances(
     two_instances: tuple[Team, TeamServer, TeamServer],
 ) -> None:

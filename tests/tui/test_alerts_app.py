@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -119,6 +120,7 @@ async def test_an_escalation_reaches_every_screen_rings_and_clears_on_acknowledg
                 assert not notified(app, "Not yet confirmed")
 
 
+@pytest.mark.slow
 async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_screen(tmp_path: Path) -> None:
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
         alert_id = await raise_escalation(pb)

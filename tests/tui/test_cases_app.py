@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
@@ -71,6 +72,7 @@ def member_id(app: TriangulateApp, name: str) -> int:
     return next(member.id for member in app.state.team.values() if member.name == name)
 
 
+@pytest.mark.slow
 async def test_the_lead_imports_sees_rejected_rows_draws_and_allocates_and_progress_shows_live(
     tmp_path: Path,
 ) -> None:

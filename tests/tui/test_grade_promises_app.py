@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label, Select
 
@@ -86,6 +87,7 @@ async def test_the_agree_form_shows_the_warning_and_asks_why_the_team_agreed_aga
             assert cell is not None and cell.agreed is not None and cell.warning_reason == REASON
 
 
+@pytest.mark.slow
 async def test_a_frozen_grade_is_reopened_with_a_reason_and_frozen_again_by_the_next_agreement(
     tmp_path: Path,
 ) -> None:

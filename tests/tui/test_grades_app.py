@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Select, SelectionList, Static
 
@@ -76,6 +77,7 @@ async def send_form(pilot: Pilot[Any], key: str, **values: str) -> CommandForm:
     return form
 
 
+@pytest.mark.slow
 async def test_a_grade_is_proposed_agreed_challenged_and_signed_off_live(tmp_path: Path) -> None:
     async with running_server(tmp_path) as server:
         qa_token = add_qa_manager(server.db_url)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -185,6 +186,7 @@ async def test_every_kind_of_hostile_finding_reads_literally_on_the_board(tmp_pa
                 assert squeeze(f"{TAG}{kind}: {shown}")[:24] in squeeze(rows), kind
 
 
+@pytest.mark.slow
 async def test_board_dialogs_search_and_palette_survive_hostile_text(tmp_path: Path) -> None:
     app = hostile_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -242,8 +244,10 @@ async def test_board_dialogs_search_and_palette_survive_hostile_text(tmp_path: P
         assert "[/bold]" in drawn(app, "#chips") + drawn(app, "#search")
         await arrive(pilot, BoardScreen, "enter")
 
-        await arrive(pilot, CommandPalette, "ctrl+p", *"[/b]")
-        await pilot.pause(0.3)
+        palette = await arrive(pilot, CommandPalette, "ctrl+p", *"[/b]")
+        # The palette searches in workers, one per key typed: wait until the last has drawn what it found.
+        await wait_for(pilot, lambda: all(w.is_finished for w in app.workers if w.node is palette), "the search")
+        await pilot.pause()
         assert_safe(app)
         await back(pilot, BoardScreen)
         await arrive(pilot, HelpScreen, "question_mark")
@@ -280,6 +284,7 @@ async def open_every_dialog(pilot: Pilot[Any]) -> dict[str, bool]:
     return seen
 
 
+@pytest.mark.slow
 async def test_every_screen_shows_hostile_text_and_its_dialogs_open(tmp_path: Path) -> None:
     app = hostile_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -69,6 +70,7 @@ def highlight(screen: MeetingsScreen, option_id: str) -> None:
     screen.minutes_list.highlighted = screen.minutes_list.get_option_index(option_id)
 
 
+@pytest.mark.slow
 async def test_the_lead_runs_a_kit_meeting_from_open_to_frozen_amended_minutes(tmp_path: Path) -> None:
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
         for fields in FINDINGS:  # Ben records two findings, as the board's form would
