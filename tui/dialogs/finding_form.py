@@ -177,9 +177,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
 
     def action_submit(self) -> None:
         values = self.values()
-        errors = validate_finding(values)
-        if not values.get("text", "").strip():
-            errors.setdefault("text", "must not be blank")  # the server's rule, shown with the others at once
+        errors = validate_finding(values)  # the server's rules, blank and invisible-only text included
         if "criterion" not in errors and "agency" not in errors and "judgement_area" not in errors:
             refusal = self.query_one(CriteriaPicker).refusal()  # the server's criterion rule
             if refusal is not None:
