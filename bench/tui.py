@@ -41,11 +41,11 @@ from shared.vocabulary import (
 )
 from tui import messages as m
 from tui.app import ClientBatch, TriangulateApp
+from tui.board.finding_list import FindingList
+from tui.board.finding_row import cells, fit_columns
 from tui.state import FindingFilter, FindingView, TeamState, filter_findings
 from tui.store import LocalStore
 from tui.timefmt import zone
-from tui.widgets.finding_list import FindingList
-from tui.widgets.finding_row import cells, fit_columns
 
 SIZE = (100, 30)
 START = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)

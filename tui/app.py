@@ -33,27 +33,27 @@ from shared.personal_data import ERROR_CODE
 from shared.protocol import Command, Inspector
 from shared.team import TEAM_KINDS
 from tui import messages as m
-from tui.alerts import is_alert_command
-from tui.app_alerts import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
-from tui.app_cases import CASE_BINDINGS, CasesMixin
-from tui.app_clock import ClockMixin
-from tui.app_evidence import EVIDENCE_BINDINGS, EvidenceMixin
-from tui.app_grades import GRADE_BINDINGS, GradesMixin
-from tui.app_meetings import MEETING_BINDINGS, MeetingsMixin
-from tui.app_report import REPORT_BINDINGS, ReportMixin
+from tui.alerts.actions import ALERT_BINDINGS, CONFIRM_AFTER, NAG_EVERY, AlertsMixin
+from tui.alerts.book import is_alert_command
+from tui.board.finding_news import FindingNews
+from tui.board.screen import BoardScreen
+from tui.cases.actions import CASE_BINDINGS, CasesMixin
 from tui.client import RESEND_AFTER
+from tui.clock.actions import ClockMixin
+from tui.clock.reporting_clock import fieldwork_label
 from tui.config import load_theme, save_theme
 from tui.dialogs.quit_dialog import QuitDialog
-from tui.finding_news import FindingNews
+from tui.grades.actions import GRADE_BINDINGS, GradesMixin
 from tui.guard import PersonalDataGuard, refusal_message
+from tui.help_screen import HelpScreen
+from tui.meetings.actions import MEETING_BINDINGS, MeetingsMixin
 from tui.palette import screen_commands
-from tui.screens.board import BoardScreen
-from tui.screens.help import HelpScreen
+from tui.report.actions import REPORT_BINDINGS, ReportMixin
 from tui.state import FindingView, TeamState
 from tui.store import LocalStore
 from tui.timefmt import Clock, utc_now
+from tui.triangulation.actions import EVIDENCE_BINDINGS, EvidenceMixin
 from tui.widgets.plain import plain_text, visible
-from tui.widgets.reporting_clock import fieldwork_label
 
 
 class ClientLike(Protocol):

@@ -40,10 +40,10 @@ from shared.protocol import (
 from shared.team import InspectorRevoked, RoleChanged
 from shared.triangulation import Corroboration, Source, corroboration
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
-from tui.alerts import ALERT_KINDS, AlertBook
-from tui.cases import CASE_KINDS, CaseBook
-from tui.evidence import EVIDENCE_KINDS, EvidenceBook
-from tui.grades import GradeBook
+from tui.alerts.book import ALERT_KINDS, AlertBook
+from tui.cases.book import CASE_KINDS, CaseBook
+from tui.grades.book import GradeBook
+from tui.triangulation.book import EVIDENCE_KINDS, EvidenceBook
 
 Status = Literal["saved", "sending", "unsent", "rejected"]
 
@@ -146,15 +146,15 @@ class TeamState:
     me: Inspector | None = None
     head: int = 0
     alerts: AlertBook = field(default_factory=AlertBook)
-    """Risk alerts, folded from the same events (tui.alerts)."""
+    """Risk alerts, folded from the same events (tui.alerts.book)."""
     evidence: EvidenceBook = field(default_factory=EvidenceBook)
-    """Links, lines of enquiry and meetings, folded from the same events (tui.evidence)."""
+    """Links, lines of enquiry and meetings, folded from the same events (tui.triangulation.book)."""
     withdrawn_ids: set[str] = field(default_factory=set)
     """Findings withdrawn, so the board can count what it hides without a pass over every finding."""
     grades: GradeBook = field(default_factory=GradeBook)
     """The grade board, folded from the same events (shared.grade_board), with our grade commands in flight."""
     cases: CaseBook = field(default_factory=CaseBook)
-    """The Annex A list, the case sample and its tracking (tui.cases), with our case commands in flight."""
+    """The Annex A list, the case sample and its tracking (tui.cases.book), with our case commands in flight."""
     flagged: dict[int, list[dict[str, object]]] = field(default_factory=dict)
     """Events the server accepted with a personal-data warning, by seq: what it recorded (masked), for the folds
     below strip it so their strict models read the rest."""

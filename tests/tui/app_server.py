@@ -18,8 +18,8 @@ from server import store
 from server.app import ServerConfig, TeamServer
 from shared.vocabulary import Framework, Inspectorate, Role
 from tui.app import TriangulateApp
+from tui.board.finding_form import FindingForm
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.finding_form import FindingForm
 
 from .app_data import NOW
 

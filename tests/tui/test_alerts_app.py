@@ -17,13 +17,13 @@ from textual.widgets import Input
 from server import store
 from shared.alerts import AcknowledgeAlert, AlertStatus
 from shared.vocabulary import Inspectorate, Role
+from tui.alerts.bar import AlertBar
+from tui.alerts.letter import LetterDialog
+from tui.alerts.screen import AlertsScreen
 from tui.app import TriangulateApp
-from tui.dialogs.alert_letter import LetterDialog
+from tui.board.finding_form import FindingForm
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.finding_form import FindingForm
-from tui.screens.alerts import AlertsScreen
-from tui.screens.help import HelpScreen
-from tui.widgets.alert_bar import AlertBar
+from tui.help_screen import HelpScreen
 
 from .alerts_data import alert_log
 from .app_data import NOW, seed_events, seeded_store

@@ -9,7 +9,7 @@ import pytest
 from shared.alerts import AcknowledgeAlert, AlertLevel, AlertStatus, MarkAlertSeen, RaiseAlert
 from shared.confirmation import written_confirmation
 from shared.findings import PostFinding
-from tui.alerts import (
+from tui.alerts.book import (
     AlertBook,
     ago,
     available_actions,
@@ -19,7 +19,7 @@ from tui.alerts import (
     news_of,
     unseen_by,
 )
-from tui.dialogs.alert_forms import minutes_to_seconds
+from tui.alerts.forms import minutes_to_seconds
 from tui.dialogs.command_form import parse_time
 from tui.state import TeamState
 from tui.timefmt import zone

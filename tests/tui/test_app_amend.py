@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.widgets import Select, Static, TextArea
 
 from shared.findings import PostFinding
-from tui.dialogs.finding_form import FindingForm
-from tui.screens.board import BoardScreen
+from tui.board.finding_form import FindingForm
+from tui.board.screen import BoardScreen
 
 from .app_server import make_app, running_server, wait_for
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.app import TriangulateApp
-from tui.dialogs.filter_dialog import FilterDialog
+from tui.board.filter_dialog import FilterDialog
 
 from .app_data import NOW, seeded_store
 from .app_server import wait_for

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from tui.app import TriangulateApp
-from tui.screens.help import HelpScreen
+from tui.help_screen import HelpScreen
 
 from .app_data import NOW, seeded_store
 from .app_server import wait_for

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Select, TextArea
 
-from tui.screens.board import BoardScreen
+from tui.board.screen import BoardScreen
 
 from .app_server import finding_error, make_app, new_finding, running_server, wait_for
 

@@ -10,8 +10,8 @@ from textual.app import App, ComposeResult
 
 from shared.protocol import Event
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
+from tui.board.finding_list import FindingList
 from tui.state import FindingFilter, FindingView, TeamState, filter_findings
-from tui.widgets.finding_list import FindingList
 
 from .app_data import TEAM, welcome
 

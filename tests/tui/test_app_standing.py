@@ -17,7 +17,7 @@ from shared.cli import main
 from shared.protocol import REVOKED_REASON
 from shared.vocabulary import Role
 from tui.app import TriangulateApp
-from tui.dialogs.enquiry_forms import EnquiryForm
+from tui.triangulation.enquiry_forms import EnquiryForm
 
 from .app_server import lead_and_inspector, live, make_app, notified, running_server, wait_for
 

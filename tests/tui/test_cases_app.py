@@ -20,11 +20,11 @@ from shared.cases import RecordCaseProgress, TrackingStatus
 from shared.sampling import Selection
 from tests.shared.annex_a_files import csv_rows, write_csv
 from tui.app import TriangulateApp
-from tui.dialogs.case_import import CaseImport
+from tui.cases.balance_screen import BalanceScreen
+from tui.cases.import_dialog import CaseImport
+from tui.cases.screen import CasesScreen
 from tui.dialogs.command_form import CommandForm
-from tui.screens.case_balance import BalanceScreen
-from tui.screens.cases import CasesScreen
-from tui.screens.journey import JourneyScreen
+from tui.triangulation.journey_screen import JourneyScreen
 
 from .app_server import fill, lead_and_inspector, notified, offered, wait_for
 

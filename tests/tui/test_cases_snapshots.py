@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from shared.protocol import Inspector
 from tui.app import TriangulateApp
-from tui.screens.cases import CasesScreen
+from tui.cases.screen import CasesScreen
 
 from .app_data import ASHA, BEN, NOW, seeded_store
 from .app_server import wait_for

@@ -19,8 +19,8 @@ from shared.personal_data import NameIndex
 from shared.protocol import Event, encode
 from shared.sampling import Attribute, SampledCase, Selection
 from tests.shared.annex_a_files import SALT, TODAY, csv_rows, population, write_csv
-from tui.cases import DRAW_KEY, IMPORT_KEY
-from tui.dialogs.case_import import import_batches, read_file
+from tui.cases.book import DRAW_KEY, IMPORT_KEY
+from tui.cases.import_dialog import import_batches, read_file
 from tui.state import TeamState
 
 from .app_data import BEN, CARA, NOW, seed_events, welcome

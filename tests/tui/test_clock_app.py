@@ -16,10 +16,10 @@ from shared.fieldwork import SetFieldwork
 from shared.protocol import Event, Inspection, Inspector, Welcome
 from shared.vocabulary import Framework, Inspectorate, Role
 from tui.app import TriangulateApp
-from tui.dialogs.fieldwork_form import FieldworkForm
-from tui.screens.clock import ClockScreen
+from tui.clock.fieldwork_form import FieldworkForm
+from tui.clock.reporting_clock import NOT_SET, ReportingClock
+from tui.clock.screen import ClockScreen
 from tui.state import TeamState
-from tui.widgets.reporting_clock import NOT_SET, ReportingClock
 
 from .app_server import fill, lead_and_inspector, live, make_app, running_server, wait_for
 

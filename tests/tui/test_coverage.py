@@ -1,4 +1,4 @@
-"""Criteria coverage (tui/coverage.py) and the triangulation view's criteria level that shows it.
+"""Criteria coverage (tui/triangulation/coverage.py) and the triangulation view's criteria level that shows it.
 
 Coverage answers "which of this cell's criteria has nobody found evidence for yet?", so it must count only live
 findings citing the catalogue id, follow the inspection's framework, and update the moment a finding arrives.
@@ -15,10 +15,10 @@ from shared.criteria import criterion
 from shared.protocol import Event
 from shared.vocabulary import Agency, Framework, JudgementArea
 from tests.server.conftest import WireClient
-from tui.coverage import cell_criteria, cite, coverage, lead
-from tui.screens.triangulation import TriangulationScreen
 from tui.state import TeamState
-from tui.widgets.criteria_level import NO_EVIDENCE, CriteriaLevel
+from tui.triangulation.coverage import cell_criteria, cite, coverage, lead
+from tui.triangulation.criteria_level import NO_EVIDENCE, CriteriaLevel
+from tui.triangulation.screen import TriangulationScreen
 
 from .app_data import BEN, T0, seed_events, welcome
 from .app_server import make_app, running_server, wait_for

@@ -14,9 +14,9 @@ from textual.widgets import Label, Static, TextArea
 from server import store
 from server.models import FindingRow
 from tui.app import TriangulateApp
-from tui.dialogs.finding_form import FindingForm
-from tui.screens.board import BoardScreen
-from tui.widgets.criteria_picker import NONE_ID, CriteriaPicker
+from tui.board.criteria_picker import NONE_ID, CriteriaPicker
+from tui.board.finding_form import FindingForm
+from tui.board.screen import BoardScreen
 
 from .app_data import BEN, NOW, seeded_store
 from .app_server import choose, finding_error, make_app, new_finding, running_server, wait_for

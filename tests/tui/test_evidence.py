@@ -16,7 +16,7 @@ from shared.meetings import Minutes
 from shared.triangulation import Corroboration, Link, Relation
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
 from tests.server.conftest import Team, WireClient, accepted, make_team, post_frame
-from tui.evidence import Evidence, EvidenceBook, child_journey, triangulation_matrix
+from tui.triangulation.book import Evidence, EvidenceBook, child_journey, triangulation_matrix
 
 
 def evidence(

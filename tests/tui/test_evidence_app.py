@@ -18,11 +18,11 @@ from shared.enquiries import EnquiryStatus
 from shared.findings import PostFinding
 from shared.triangulation import Corroboration, Relation
 from tui.app import TriangulateApp
-from tui.dialogs.enquiry_forms import EnquiryForm
-from tui.dialogs.link_form import LinkForm
-from tui.dialogs.unlink_dialog import UnlinkDialog
 from tui.refs import ref
-from tui.screens.enquiries import EnquiriesScreen
+from tui.triangulation.enquiries_screen import EnquiriesScreen
+from tui.triangulation.enquiry_forms import EnquiryForm
+from tui.triangulation.link_form import LinkForm
+from tui.triangulation.unlink_dialog import UnlinkDialog
 
 from .app_server import fill, lead_and_inspector, notified, offered, wait_for
 

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui.app import TriangulateApp
-from tui.screens.journey import JourneyScreen
-from tui.screens.triangulation import TriangulationScreen
+from tui.triangulation.journey_screen import JourneyScreen
+from tui.triangulation.screen import TriangulationScreen
 
 from .app_server import wait_for
 from .test_triangulation_app import FINDINGS, evidence_app

@@ -12,13 +12,13 @@ from shared.enquiries import EnquiryStatus, OpenEnquiry, StartEnquiry, mentioned
 from shared.protocol import Event
 from shared.triangulation import Corroboration, LinkFindings
 from shared.vocabulary import Agency, JudgementArea
-from tui.app_evidence import texts_of
-from tui.enquiry_actions import available_steps
-from tui.evidence_views import cited_criteria, criterion_for_code, journey, matrix
+from tui.board.filter_query import parse_query
 from tui.refs import ref, resolve_refs
 from tui.state import FindingFilter, TeamState, filter_findings
 from tui.store import LocalStore
-from tui.widgets.filter_query import parse_query
+from tui.triangulation.actions import texts_of
+from tui.triangulation.enquiry_actions import available_steps
+from tui.triangulation.views import cited_criteria, criterion_for_code, journey, matrix
 
 from .alerts_data import event
 from .app_data import ASHA, BEN, CARA, T0, TEAM, seed_events, welcome

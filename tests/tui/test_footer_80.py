@@ -19,13 +19,13 @@ from textual.widgets import Footer, Input, Label, TextArea
 from textual.widgets._footer import FooterKey
 
 from shared.protocol import Inspector
+from tui.alerts.screen import AlertsScreen
 from tui.app import TriangulateApp
-from tui.dialogs.meeting_forms import MeetingForm
-from tui.screens.alerts import AlertsScreen
-from tui.screens.board import BoardScreen
-from tui.screens.cases import CASE_KEYS, CasesScreen
-from tui.screens.help import ALERT_KEYS, KEYS, MEETING_KEYS
-from tui.screens.meetings import MeetingsScreen
+from tui.board.screen import BoardScreen
+from tui.cases.screen import CASE_KEYS, CasesScreen
+from tui.help_screen import ALERT_KEYS, KEYS, MEETING_KEYS
+from tui.meetings.forms import MeetingForm
+from tui.meetings.screen import MeetingsScreen
 
 from .alerts_data import alert_log
 from .app_data import ASHA, BEN, ELLA, NOW, seeded_store

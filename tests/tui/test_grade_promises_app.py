@@ -21,8 +21,8 @@ from shared.meetings import CloseMeeting, MeetingKind, OpenMeeting
 from shared.vocabulary import Agency, JudgementArea
 from tui.app import TriangulateApp
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.grade_forms import AgreeForm
-from tui.screens.grades import GradesScreen
+from tui.grades.forms import AgreeForm
+from tui.grades.screen import GradesScreen
 
 from .app_server import fill, live, make_app, offered, running_server, wait_for
 

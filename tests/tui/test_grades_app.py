@@ -20,11 +20,11 @@ from shared.findings import FindingFields
 from shared.grades import AgreeGrade
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea, Role
 from tui.app import TriangulateApp
+from tui.board.screen import BoardScreen
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.grade_forms import GradeForm
-from tui.screens.board import BoardScreen
-from tui.screens.grades import NARRATIVE, GradesScreen
-from tui.screens.help import HelpScreen
+from tui.grades.forms import GradeForm
+from tui.grades.screen import NARRATIVE, GradesScreen
+from tui.help_screen import HelpScreen
 
 from .app_server import fill, live, make_app, notified, offered, running_server, wait_for
 

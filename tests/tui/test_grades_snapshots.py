@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from shared.vocabulary import Agency
 from tui.app import TriangulateApp
-from tui.screens.grades import GradesScreen
+from tui.grades.screen import GradesScreen
 
 from .app_data import NOW, seeded_store
 from .app_server import wait_for

@@ -9,7 +9,7 @@ from shared.criteria import Grade
 from shared.grades import OVERALL, ChallengeGrade, ProposeGrade, WarningCode
 from shared.protocol import Event
 from shared.vocabulary import Agency, JudgementArea
-from tui.grades import CellView, board_views, narratives_of
+from tui.grades.book import CellView, board_views, narratives_of
 from tui.state import TeamState
 
 from .alerts_data import event

@@ -19,10 +19,10 @@ from shared.findings import PostFinding
 from shared.personal_data import NameIndex, PersonalDataPolicy
 from shared.protocol import Event
 from tui.app import TriangulateApp
+from tui.board.finding_form import FindingForm
+from tui.board.screen import BoardScreen
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.finding_form import FindingForm
-from tui.dialogs.meeting_forms import MeetingForm
-from tui.screens.board import BoardScreen
+from tui.meetings.forms import MeetingForm
 from tui.widgets.guard_notice import GuardNotice
 
 from .app_server import fill, lead_and_inspector, new_finding, notified, wait_for

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import TextArea
 
 from tests.shared.annex_a_files import write_csv
-from tui.screens.board import BoardScreen
+from tui.board.screen import BoardScreen
 
 from .app_server import lead_and_inspector, wait_for
 from .test_cases_app import open_cases, read_in_dialog, server_database_text

@@ -28,24 +28,24 @@ from shared.findings import PostFinding
 from shared.protocol import Error, Event
 from shared.vocabulary import Agency
 from tui import messages as m
+from tui.alerts.screen import AlertsScreen
 from tui.app import ClientBatch, TriangulateApp
+from tui.board.criteria_picker import CriteriaPicker
+from tui.board.filter_dialog import FilterDialog
+from tui.board.finding_form import FindingForm
+from tui.board.screen import BoardScreen
+from tui.cases.screen import CasesScreen
+from tui.clock.screen import ClockScreen
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.filter_dialog import FilterDialog
-from tui.dialogs.finding_form import FindingForm
-from tui.dialogs.link_form import LinkForm
-from tui.dialogs.unlink_dialog import UnlinkDialog
-from tui.screens.alerts import AlertsScreen
-from tui.screens.board import BoardScreen
-from tui.screens.cases import CasesScreen
-from tui.screens.clock import ClockScreen
-from tui.screens.enquiries import EnquiriesScreen
-from tui.screens.grades import GradesScreen, row_id
-from tui.screens.help import HelpScreen
-from tui.screens.journey import JourneyScreen
-from tui.screens.meetings import ENTRY, MeetingsScreen
-from tui.screens.report import ReportScreen
-from tui.screens.triangulation import TriangulationScreen
-from tui.widgets.criteria_picker import CriteriaPicker
+from tui.grades.screen import GradesScreen, row_id
+from tui.help_screen import HelpScreen
+from tui.meetings.screen import ENTRY, MeetingsScreen
+from tui.report.screen import ReportScreen
+from tui.triangulation.enquiries_screen import EnquiriesScreen
+from tui.triangulation.journey_screen import JourneyScreen
+from tui.triangulation.link_form import LinkForm
+from tui.triangulation.screen import TriangulationScreen
+from tui.triangulation.unlink_dialog import UnlinkDialog
 from tui.widgets.plain import visible
 
 from .alerts_data import HARM_ID

@@ -30,10 +30,10 @@ from shared.meetings import (
 )
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tui.app import TriangulateApp
-from tui.dialogs.meeting_close import CloseMeetingDialog
-from tui.dialogs.meeting_forms import MeetingForm
-from tui.screens.board import BoardScreen
-from tui.screens.meetings import LEAD_ACTIONS, MeetingsScreen, Row, may
+from tui.board.screen import BoardScreen
+from tui.meetings.close_dialog import CloseMeetingDialog
+from tui.meetings.forms import MeetingForm
+from tui.meetings.screen import LEAD_ACTIONS, MeetingsScreen, Row, may
 
 from .app_data import ASHA, BEN, NOW, seeded_store
 from .app_server import fill, lead_and_inspector, live, make_app, notified, offered, running_server, wait_for

@@ -16,9 +16,9 @@ from shared.grades import AgreeGrade, ProposeGrade
 from shared.triangulation import LinkFindings
 from shared.vocabulary import Agency, JudgementArea
 from tui.app import TriangulateApp
+from tui.help_screen import help_content
 from tui.refs import ref
-from tui.screens.help import help_content
-from tui.screens.report import ReportScreen
+from tui.report.screen import ReportScreen
 
 from .app_server import lead_and_inspector, notified, wait_for
 

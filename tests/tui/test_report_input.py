@@ -36,7 +36,7 @@ from tests.server.conftest import (
 )
 from tui import messages as m
 from tui.client import TeamClient
-from tui.report_input import report_input
+from tui.report.input import report_input
 from tui.state import TeamState
 from tui.store import LocalStore
 

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from shared.protocol import Event
 from tui.app import TriangulateApp
-from tui.screens.report import ReportScreen
+from tui.report.screen import ReportScreen
 
 from .app_data import ASHA, NOW, seeded_store
 from .app_server import wait_for

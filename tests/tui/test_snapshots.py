@@ -12,9 +12,9 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from tui.alerts.screen import AlertsScreen
 from tui.app import TriangulateApp
-from tui.screens.alerts import AlertsScreen
-from tui.screens.meetings import MeetingsScreen
+from tui.meetings.screen import MeetingsScreen
 
 from .alerts_data import alert_log
 from .app_data import NOW, seed_events, seeded_store

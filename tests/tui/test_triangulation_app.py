@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Input, Static
 
 from shared.vocabulary import Agency, JudgementArea
 from tui.app import TriangulateApp
-from tui.screens.journey import JourneyScreen
-from tui.screens.triangulation import TriangulationScreen, cell_lines
-from tui.widgets.filter_bar import FilterBar
+from tui.board.filter_bar import FilterBar
+from tui.triangulation.journey_screen import JourneyScreen
+from tui.triangulation.screen import TriangulationScreen, cell_lines
 
 from .app_data import NOW, seeded_store
 from .app_server import wait_for

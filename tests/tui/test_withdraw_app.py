@@ -14,10 +14,10 @@ from textual.widgets import Input, Label, Static
 
 from shared.findings import PostFinding, WithdrawFinding
 from tui.app import TriangulateApp
+from tui.board.screen import BoardScreen
 from tui.dialogs.command_form import CommandForm
-from tui.dialogs.enquiry_forms import EnquiryForm
 from tui.refs import ref
-from tui.screens.board import BoardScreen
+from tui.triangulation.enquiry_forms import EnquiryForm
 
 from .app_server import fill, lead_and_inspector, live, make_app, offered, running_server, wait_for
 

@@ -10,11 +10,11 @@ from shared.findings import WithdrawFinding
 from shared.protocol import Event, Inspector
 from shared.triangulation import Corroboration
 from shared.vocabulary import Agency, JudgementArea
-from tui.evidence_views import journey, matrix
+from tui.board.detail import describe
+from tui.board.filter_query import build_query, parse_query
 from tui.state import FindingFilter, TeamState, Withdrawal, filter_findings
 from tui.timefmt import long_time, zone
-from tui.widgets.detail import describe
-from tui.widgets.filter_query import build_query, parse_query
+from tui.triangulation.views import journey, matrix
 from tui.widgets.support import describe_support
 
 from .app_data import ASHA, BEN, CARA, T0, seed_events, welcome

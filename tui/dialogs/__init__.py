@@ -1,6 +1,1 @@
-"""Modal dialogs that return a value: the finding form and the filter form."""
-
-from tui.dialogs.filter_dialog import FilterDialog
-from tui.dialogs.finding_form import FindingForm
-
-__all__ = ["FilterDialog", "FindingForm"]
+"""Dialogs every feature builds on: the command form, and the quit question."""

@@ -1,0 +1,1 @@
+"""Fieldwork dates and the reporting clock."""

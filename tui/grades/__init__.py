@@ -1,0 +1,1 @@
+"""The grade board: proposed and agreed grades, QA challenge and sign-off, the rules' warnings."""

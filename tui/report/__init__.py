@@ -1,0 +1,1 @@
+"""The report preview: the summary and agency reports traced to findings."""
