@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from server.handlers.errors import CommandRejected
-from server.handlers.membership import active_member
+from server.handlers.membership import active_member, require_lead
+from server.handlers.rows import inspection_row, named_row
 from server.storage.database import as_utc
-from server.storage.tables import AlertRow, AlertSeenRow, InspectionRow
+from server.storage.tables import AlertRow, AlertSeenRow
 from shared.alerts import (
     DUTY_STEPS,
     STEP_COMMANDS,
@@ -47,22 +48,11 @@ from shared.alerts import (
     step_refusal,
 )
 from shared.protocol import Command, ErrorCode, Inspector
-from shared.vocabulary import Role
 
 
 def find_alert(session: Session, inspection_id: int, alert_id: str) -> AlertRow:
-    row = session.exec(
-        select(AlertRow).where(AlertRow.inspection_id == inspection_id, AlertRow.alert_id == alert_id)
-    ).first()
-    if row is None:
-        raise CommandRejected(ErrorCode.NOT_FOUND, f"no alert with id {alert_id!r}", field="alert_id")
-    return row
-
-
-def _inspection(session: Session, inspection_id: int) -> InspectionRow:
-    row = session.get(InspectionRow, inspection_id)
-    assert row is not None
-    return row
+    query = select(AlertRow).where(AlertRow.inspection_id == inspection_id, AlertRow.alert_id == alert_id)
+    return named_row(session, query, f"no alert with id {alert_id!r}", "alert_id")
 
 
 def _save(session: Session, row: AlertRow, at: datetime, status: AlertStatus | None = None) -> None:
@@ -152,7 +142,7 @@ def take_step(
     """Acknowledge, inform, confirm, respond or resolve: in order, and the duty steps only by lead or deputy."""
     step = STEP_COMMANDS[type(command)]
     row = find_alert(session, inspection_id, command.alert_id)  # type: ignore[attr-defined]
-    if step in DUTY_STEPS and not may_take_duty_step(actor, _inspection(session, inspection_id).deputy_id):
+    if step in DUTY_STEPS and not may_take_duty_step(actor, inspection_row(session, inspection_id).deputy_id):
         raise CommandRejected(
             ErrorCode.FORBIDDEN, f"only the lead inspector or their named deputy may {STEP_NAMES[step]}"
         )
@@ -206,9 +196,8 @@ def see_alert(
 def name_deputy(
     session: Session, *, inspection_id: int, actor: Inspector, command: NameDeputy, at: datetime
 ) -> DeputyNamed:
-    if actor.role is not Role.LEAD:
-        raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may name a deputy")
-    inspection = _inspection(session, inspection_id)
+    require_lead(actor, "name a deputy")
+    inspection = inspection_row(session, inspection_id)
     if command.inspector_id is not None:
         active_member(session, inspection_id, command.inspector_id, "inspector_id")
     inspection.deputy_id = command.inspector_id
@@ -219,9 +208,8 @@ def name_deputy(
 def set_deadlines(
     session: Session, *, inspection_id: int, actor: Inspector, command: SetDeadlines, at: datetime
 ) -> DeadlinesSet:
-    if actor.role is not Role.LEAD:
-        raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may change the deadlines")
-    inspection = _inspection(session, inspection_id)
+    require_lead(actor, "change the deadlines")
+    inspection = inspection_row(session, inspection_id)
     inspection.acknowledge_seconds = command.acknowledge_seconds
     inspection.inform_seconds = command.inform_seconds
     inspection.confirm_seconds = command.confirm_seconds

@@ -17,9 +17,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from server.handlers.errors import CommandRejected
-from server.handlers.membership import active_member
+from server.handlers.membership import active_member, require_lead
 from server.handlers.personal_data_guard import local_date
-from server.storage.tables import CaseRow, CaseSampleRow, EnquiryRow, InspectionRow, NameDigestRow
+from server.handlers.rows import inspection_row, named_row
+from server.storage.tables import CaseRow, CaseSampleRow, EnquiryRow, NameDigestRow
 from shared.annex_a import CaseRecord
 from shared.cases import (
     AddToSample,
@@ -42,17 +43,6 @@ from shared.vocabulary import Role
 DRAWN = (Selection.RANDOM.value, Selection.GOOD_PRACTICE.value)
 
 
-def _require_lead(actor: Inspector | None, doing: str) -> None:
-    if actor is not None and actor.role is not Role.LEAD:
-        raise CommandRejected(ErrorCode.FORBIDDEN, f"only the lead inspector may {doing}")
-
-
-def _inspection(session: Session, inspection_id: int) -> InspectionRow:
-    row = session.get(InspectionRow, inspection_id)
-    assert row is not None
-    return row
-
-
 def case_rows(session: Session, inspection_id: int) -> list[CaseRow]:
     """Every imported case of the inspection, by child ID."""
     return list(
@@ -65,12 +55,8 @@ def record_of(row: CaseRow) -> CaseRecord:
 
 
 def _case(session: Session, inspection_id: int, child_id: str) -> CaseRow:
-    row = session.exec(
-        select(CaseRow).where(CaseRow.inspection_id == inspection_id, CaseRow.child_id == child_id)
-    ).first()
-    if row is None:
-        raise CommandRejected(ErrorCode.NOT_FOUND, f"{child_id} is not on the imported Annex A list", field="child_id")
-    return row
+    query = select(CaseRow).where(CaseRow.inspection_id == inspection_id, CaseRow.child_id == child_id)
+    return named_row(session, query, f"{child_id} is not on the imported Annex A list", "child_id")
 
 
 def _sampled(session: Session, inspection_id: int, child_id: str) -> CaseRow:
@@ -108,7 +94,7 @@ def import_cases(
     session: Session, *, inspection_id: int, actor: Inspector | None, command: ImportCases, at: datetime
 ) -> CasesImported:
     """Store one batch; a case already imported gets the new record and keeps its place in the sample."""
-    _require_lead(actor, "import the Annex A list")
+    require_lead(actor, "import the Annex A list")
     ids = [case.child_id for case in command.cases]
     existing = {
         row.child_id: row
@@ -139,7 +125,7 @@ def import_cases(
 
 def draw(session: Session, *, inspection_id: int, actor: Inspector | None, command: DrawSample, at: datetime) -> Sample:
     """Draw (or redraw) the random and good-practice part; returns the whole sample, line-of-enquiry cases too."""
-    _require_lead(actor, "draw the case sample")
+    require_lead(actor, "draw the case sample")
     rows = case_rows(session, inspection_id)
     if not rows:
         raise CommandRejected(ErrorCode.OUT_OF_ORDER, "import the Annex A list before drawing the sample")
@@ -157,7 +143,7 @@ def draw(session: Session, *, inspection_id: int, actor: Inspector | None, comma
             f"{len(started)} sampled case(s) are already allocated or under way ({', '.join(started[:5])}"
             f"{', …' if len(started) > 5 else ''}): a redraw would lose that work",
         )
-    today = local_date(_inspection(session, inspection_id), at)
+    today = local_date(inspection_row(session, inspection_id), at)
     sample = draw_sample(
         [record_of(row) for row in rows], size=command.size, seed=command.seed, today=today,
         good_practice=command.good_practice, meet_fraction=command.meet_fraction,
@@ -214,7 +200,7 @@ def add(session: Session, *, inspection_id: int, actor: Inspector | None, comman
 def allocate(session: Session, *, inspection_id: int, actor: Inspector | None, command: AllocateCase, at: datetime
              ) -> CaseAllocated:
     """The lead gives a sampled case to a team member, or takes it back (``inspector_id`` null)."""
-    _require_lead(actor, "allocate cases")
+    require_lead(actor, "allocate cases")
     row = _sampled(session, inspection_id, command.child_id)
     if command.inspector_id is not None:
         active_member(session, inspection_id, command.inspector_id, "inspector_id")
@@ -240,8 +226,8 @@ def progress(session: Session, *, inspection_id: int, actor: Inspector | None, c
 def set_policy(session: Session, *, inspection_id: int, actor: Inspector | None, command: SetPersonalDataPolicy,
                at: datetime) -> PersonalDataPolicySet:
     """The lead chooses warn-and-record or refuse for the whole inspection; alerts are warned about either way."""
-    _require_lead(actor, "set the personal-data policy")
-    inspection = _inspection(session, inspection_id)
+    require_lead(actor, "set the personal-data policy")
+    inspection = inspection_row(session, inspection_id)
     inspection.personal_data_policy = command.policy.value
     session.add(inspection)
     return PersonalDataPolicySet(policy=command.policy)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from server.handlers.errors import CommandRejected
 from server.handlers.finding_handlers import require_live
 from server.handlers.membership import active_member
+from server.handlers.rows import named_row
 from server.storage.tables import EnquiryRow, LinkRow
 from shared.enquiries import (
     AnswerEnquiry,
@@ -24,7 +25,7 @@ from shared.enquiries import (
     is_owner,
     transition_refusal,
 )
-from shared.protocol import Command, ErrorCode, Inspector
+from shared.protocol import ErrorCode, Inspector
 from shared.triangulation import FindingLinked, FindingUnlinked, LinkFindings, UnlinkFindings
 from shared.vocabulary import Agency, Inspectorate, Role
 
@@ -36,12 +37,8 @@ def _require_findings(session: Session, inspection_id: int, finding_ids: list[st
 
 
 def _enquiry(session: Session, inspection_id: int, enquiry_id: str) -> EnquiryRow:
-    row = session.exec(
-        select(EnquiryRow).where(EnquiryRow.inspection_id == inspection_id, EnquiryRow.enquiry_id == enquiry_id)
-    ).first()
-    if row is None:
-        raise CommandRejected(ErrorCode.NOT_FOUND, f"no enquiry with id {enquiry_id!r}", field="enquiry_id")
-    return row
+    query = select(EnquiryRow).where(EnquiryRow.inspection_id == inspection_id, EnquiryRow.enquiry_id == enquiry_id)
+    return named_row(session, query, f"no enquiry with id {enquiry_id!r}", "enquiry_id")
 
 
 def open_enquiry(
@@ -72,17 +69,21 @@ def open_enquiry(
     return EnquiryOpened.of(command, enquiry_id=command.id, status=EnquiryStatus.OPEN)
 
 
-MOVED: dict[EnquiryStatus, type[EnquiryMoved]] = {
-    EnquiryStatus.IN_PROGRESS: EnquiryStarted,
-    EnquiryStatus.ANSWERED: EnquiryAnswered,
-    EnquiryStatus.CLOSED: EnquiryClosed,
+Move = StartEnquiry | AnswerEnquiry | CloseEnquiry
+
+MOVES: dict[type[Move], tuple[EnquiryStatus, type[EnquiryMoved]]] = {
+    StartEnquiry: (EnquiryStatus.IN_PROGRESS, EnquiryStarted),
+    AnswerEnquiry: (EnquiryStatus.ANSWERED, EnquiryAnswered),
+    CloseEnquiry: (EnquiryStatus.CLOSED, EnquiryClosed),
 }
+"""Each command that moves an enquiry → the status it moves it to, and the event that records the move."""
 
 
-def _move(
-    session: Session, inspection_id: int, actor: Inspector, command: Command, at: datetime, to: EnquiryStatus
+def move_enquiry(
+    session: Session, *, inspection_id: int, actor: Inspector, command: Move, at: datetime
 ) -> EnquiryMoved:
-    row = _enquiry(session, inspection_id, command.enquiry_id)  # type: ignore[attr-defined]
+    """Start, answer or close an enquiry: whoever it is addressed to starts and answers it, the asker closes it."""
+    row = _enquiry(session, inspection_id, command.enquiry_id)
     if isinstance(command, CloseEnquiry):
         if row.asker_id != actor.id:
             raise CommandRejected(ErrorCode.FORBIDDEN, "only the inspector who asked may close this enquiry")
@@ -98,28 +99,11 @@ def _move(
         raise CommandRejected(ErrorCode.OUT_OF_ORDER, refusal, field="enquiry_id")
     if isinstance(command, AnswerEnquiry):
         _require_findings(session, inspection_id, command.finding_ids, "finding_ids")
+    to, moved = MOVES[type(command)]
     row.status = to.value
     row.updated_at = at
     session.add(row)
-    return MOVED[to].of(command, status=to)
-
-
-def start_enquiry(
-    session: Session, *, inspection_id: int, actor: Inspector, command: StartEnquiry, at: datetime
-) -> EnquiryMoved:
-    return _move(session, inspection_id, actor, command, at, EnquiryStatus.IN_PROGRESS)
-
-
-def answer_enquiry(
-    session: Session, *, inspection_id: int, actor: Inspector, command: AnswerEnquiry, at: datetime
-) -> EnquiryMoved:
-    return _move(session, inspection_id, actor, command, at, EnquiryStatus.ANSWERED)
-
-
-def close_enquiry(
-    session: Session, *, inspection_id: int, actor: Inspector, command: CloseEnquiry, at: datetime
-) -> EnquiryMoved:
-    return _move(session, inspection_id, actor, command, at, EnquiryStatus.CLOSED)
+    return moved.of(command, status=to)
 
 
 def link_findings(

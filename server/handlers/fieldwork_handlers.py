@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from server.handlers.errors import CommandRejected
-from server.storage.tables import InspectionRow
+from server.handlers.rows import inspection_row
 from shared.fieldwork import FieldworkSet, SetFieldwork, end_before_start, may_set_fieldwork
 from shared.protocol import ErrorCode, Inspector
 
@@ -24,8 +24,7 @@ def set_fieldwork(
     why = end_before_start(command.start_date, command.end_date)  # also checked on decode
     if why is not None:
         raise CommandRejected(ErrorCode.INVALID, why, field="end_date")
-    inspection = session.get(InspectionRow, inspection_id)
-    assert inspection is not None
+    inspection = inspection_row(session, inspection_id)
     inspection.start_date = command.start_date
     inspection.end_date = command.end_date
     session.add(inspection)

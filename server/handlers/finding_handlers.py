@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from server.handlers.errors import CommandRejected
-from server.storage.tables import FindingRow, InspectionRow
+from server.handlers.rows import inspection_row
+from server.storage.tables import FindingRow
 from shared.criteria import criterion_refusal
 from shared.findings import (
     AmendFinding,
@@ -54,9 +55,8 @@ def check_criterion(session: Session, inspection_id: int, fields: FindingFields)
     """Refuse a criterion the inspection's framework, the agency or the judgement area rules out (shared rule)."""
     if fields.criterion is None:
         return
-    inspection = session.get(InspectionRow, inspection_id)
-    assert inspection is not None, "a connected inspector's inspection exists"
-    refusal = criterion_refusal(fields.criterion, fields.agency, fields.judgement_area, Framework(inspection.framework))
+    framework = Framework(inspection_row(session, inspection_id).framework)
+    refusal = criterion_refusal(fields.criterion, fields.agency, fields.judgement_area, framework)
     if refusal is not None:
         raise CommandRejected(ErrorCode.INVALID, f"criterion: {refusal}", field="criterion")
 

@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 
 from server.handlers.errors import CommandRejected
 from server.handlers.finding_handlers import require_live
-from server.storage.tables import EventRow, FindingRow, GradeRow, InspectionRow, InspectorRow, LinkRow, MeetingRow
+from server.handlers.rows import inspection_row
+from server.storage.tables import EventRow, FindingRow, GradeRow, InspectorRow, LinkRow, MeetingRow
 from shared import kinds
 from shared.catalogue import read
 from shared.criteria import Grade
@@ -61,14 +62,19 @@ def _cell(session: Session, inspection_id: int, agency: Agency, judgement: str) 
     ).first()
 
 
+def _cell_to_grade(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade, at: datetime) -> GradeRow:
+    """The board's cell this grade goes in, new if nobody has graded it yet."""
+    return _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
+        inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
+    )
+
+
 def _check_grade(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> None:
     """Narrative-only and applicability (also checked on decode), the framework's scale, and cited findings."""
     refusal = judgement_refusal(command.agency, command.judgement)
     if refusal is not None:
         raise CommandRejected(ErrorCode.INVALID, refusal[1], field=refusal[0])
-    inspection = session.get(InspectionRow, inspection_id)
-    assert inspection is not None
-    why = scale_refusal(Framework(inspection.framework), command.grade)
+    why = scale_refusal(Framework(inspection_row(session, inspection_id).framework), command.grade)
     if why is not None:
         raise CommandRejected(ErrorCode.INVALID, why, field="grade")
     for finding_id in command.finding_ids:
@@ -153,9 +159,7 @@ def propose_grade(
     _check_grade(session, inspection_id, command)
     _require_not_frozen(session, inspection_id, command)
     warnings = _warnings(session, inspection_id, command)
-    row = _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
-        inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
-    )
+    row = _cell_to_grade(session, inspection_id, command, at)
     row.proposed_grade = command.grade.value
     row.proposed_by = actor.id
     row.proposed_findings = json.dumps(command.finding_ids)
@@ -176,9 +180,7 @@ def agree_grade(
     why = warning_reason_refusal(command.judgement, warnings, command.warning_reason)
     if why is not None:
         raise CommandRejected(ErrorCode.INVALID, f"warning_reason: {why}", field="warning_reason")
-    row = _cell(session, inspection_id, command.agency, command.judgement) or GradeRow(
-        inspection_id=inspection_id, agency=command.agency.value, judgement=command.judgement, updated_at=at
-    )
+    row = _cell_to_grade(session, inspection_id, command, at)
     amends = None
     if freeze is not None and freeze[1].reagree_grade(command.agency, command.judgement, command.grade, at):
         _save_minutes(session, *freeze)  # the reopened cell is frozen again, its amendment complete

@@ -15,8 +15,10 @@ from sqlmodel import Session, col, select
 
 from server.handlers.deadline_watch import deadlines_of
 from server.handlers.errors import CommandRejected
+from server.handlers.membership import require_lead
+from server.handlers.rows import inspection_row, named_row
 from server.storage.database import as_utc
-from server.storage.tables import AlertRow, EnquiryRow, EventRow, FindingRow, GradeRow, InspectionRow, MeetingRow
+from server.storage.tables import AlertRow, EnquiryRow, EventRow, FindingRow, GradeRow, MeetingRow
 from shared.alerts import AlertLevel, AlertStatus, deadlines_due
 from shared.catalogue import read
 from shared.criteria import Grade
@@ -49,24 +51,15 @@ from shared.meetings import (
     draft_agenda,
 )
 from shared.protocol import ErrorCode, Inspector
-from shared.vocabulary import Agency, FindingKind, Role
-
-
-def _lead_only(actor: Inspector, what: str) -> None:
-    if actor.role is not Role.LEAD:
-        raise CommandRejected(ErrorCode.FORBIDDEN, f"only the lead inspector may {what}")
+from shared.vocabulary import Agency, FindingKind
 
 
 def _meeting(session: Session, inspection_id: int, meeting_id: str) -> MeetingRow:
-    row = session.exec(
-        select(MeetingRow).where(MeetingRow.inspection_id == inspection_id, MeetingRow.meeting_id == meeting_id)
-    ).first()
-    if row is None:
-        raise CommandRejected(ErrorCode.NOT_FOUND, f"no meeting with id {meeting_id!r}", field="meeting_id")
-    return row
+    query = select(MeetingRow).where(MeetingRow.inspection_id == inspection_id, MeetingRow.meeting_id == meeting_id)
+    return named_row(session, query, f"no meeting with id {meeting_id!r}", "meeting_id")
 
 
-def _change(session: Session, row: MeetingRow, change: Callable[[Minutes], object], at: datetime) -> Minutes:
+def _change(session: Session, row: MeetingRow, change: Callable[[Minutes], object]) -> Minutes:
     minutes = Minutes.model_validate_json(row.minutes)
     try:
         change(minutes)
@@ -76,6 +69,15 @@ def _change(session: Session, row: MeetingRow, change: Callable[[Minutes], objec
     row.is_open = minutes.is_open
     session.add(row)
     return minutes
+
+
+def _lead_changes(
+    session: Session, inspection_id: int, actor: Inspector, meeting_id: str, doing: str,
+    change: Callable[[Minutes], object],
+) -> None:
+    """Only the lead changes a meeting's minutes, and only as the rules of shared.meetings.Minutes allow."""
+    require_lead(actor, doing)
+    _change(session, _meeting(session, inspection_id, meeting_id), change)
 
 
 def _agenda_sources(
@@ -88,9 +90,7 @@ def _agenda_sources(
         FindingNote(r.finding_id, Agency(r.agency), FindingKind(r.kind), r.text, as_utc(r.posted_at))
         for r in session.exec(query).all()
     ]
-    inspection = session.get(InspectionRow, inspection_id)
-    assert inspection is not None
-    deadlines = deadlines_of(inspection)
+    deadlines = deadlines_of(inspection_row(session, inspection_id))
     alerts = []
     closed = [AlertStatus.CLOSED.value, AlertStatus.RESOLVED.value]
     for r in session.exec(
@@ -156,7 +156,7 @@ def _agreed_grades(session: Session, inspection_id: int) -> list[AgreedGrade]:
 def open_meeting(
     session: Session, *, inspection_id: int, actor: Inspector, command: OpenMeeting, at: datetime
 ) -> MeetingOpened:
-    _lead_only(actor, "open a meeting")
+    require_lead(actor, "open a meeting")
     same_kind = session.exec(
         select(MeetingRow)
         .where(MeetingRow.inspection_id == inspection_id, MeetingRow.kind == command.kind.value)
@@ -199,58 +199,53 @@ def open_meeting(
 def add_item(
     session: Session, *, inspection_id: int, actor: Inspector, command: AddAgendaItem, at: datetime
 ) -> AgendaAdded:
-    _lead_only(actor, "change the agenda")
-    row = _meeting(session, inspection_id, command.meeting_id)
-    _change(session, row, lambda m: m.add_item(command.id, command.title, command.position), at)
+    _lead_changes(session, inspection_id, actor, command.meeting_id, "change the agenda",
+                  lambda m: m.add_item(command.id, command.title, command.position))
     return AgendaAdded.of(command, item_id=command.id)
 
 
 def move_item(
     session: Session, *, inspection_id: int, actor: Inspector, command: MoveAgendaItem, at: datetime
 ) -> AgendaMoved:
-    _lead_only(actor, "change the agenda")
-    row = _meeting(session, inspection_id, command.meeting_id)
-    _change(session, row, lambda m: m.move_item(command.item_id, command.position), at)
+    _lead_changes(session, inspection_id, actor, command.meeting_id, "change the agenda",
+                  lambda m: m.move_item(command.item_id, command.position))
     return AgendaMoved.of(command)
 
 
 def drop_item(
     session: Session, *, inspection_id: int, actor: Inspector, command: DropAgendaItem, at: datetime
 ) -> AgendaDropped:
-    _lead_only(actor, "change the agenda")
-    row = _meeting(session, inspection_id, command.meeting_id)
-    _change(session, row, lambda m: m.drop_item(command.item_id), at)
+    _lead_changes(session, inspection_id, actor, command.meeting_id, "change the agenda",
+                  lambda m: m.drop_item(command.item_id))
     return AgendaDropped.of(command)
 
 
 def record_entry(
     session: Session, *, inspection_id: int, actor: Inspector, command: RecordEntry, at: datetime
 ) -> MeetingRecorded:
-    _lead_only(actor, "record the minutes")
-    row = _meeting(session, inspection_id, command.meeting_id)
-    _change(session, row, lambda m: m.record(command, at), at)
+    _lead_changes(session, inspection_id, actor, command.meeting_id, "record the minutes",
+                  lambda m: m.record(command, at))
     return MeetingRecorded.of(command, entry_id=command.id)
 
 
 def amend_entry(
     session: Session, *, inspection_id: int, actor: Inspector, command: AmendEntry, at: datetime
 ) -> MeetingAmended:
-    _lead_only(actor, "amend the minutes")
-    row = _meeting(session, inspection_id, command.meeting_id)
-    _change(session, row, lambda m: m.amend(command, at), at)
+    _lead_changes(session, inspection_id, actor, command.meeting_id, "amend the minutes",
+                  lambda m: m.amend(command, at))
     return MeetingAmended.of(command)
 
 
 def close_meeting(
     session: Session, *, inspection_id: int, actor: Inspector, command: CloseMeeting, at: datetime
 ) -> MeetingClosed:
-    _lead_only(actor, "close a meeting")
+    require_lead(actor, "close a meeting")
     row = _meeting(session, inspection_id, command.meeting_id)
     if row.kind != MeetingKind.FINAL.value:
-        _change(session, row, lambda m: m.close(at), at)
+        _change(session, row, lambda m: m.close(at))
         return MeetingClosed.of(command)
     agreed = _agreed_grades(session, inspection_id)
-    _change(session, row, lambda m: m.close(at, agreed), at)
+    _change(session, row, lambda m: m.close(at, agreed))
     return MeetingClosed.of(command, agreed_grades=agreed)
 
 

@@ -46,6 +46,12 @@ def _member(session: Session, inspection_id: int, inspector_id: int) -> Inspecto
     return row
 
 
+def require_lead(actor: Inspector | None, doing: str) -> None:
+    """Refuse (``forbidden``) anyone but the lead; None, the server itself (the command line), may do it too."""
+    if actor is not None and actor.role is not Role.LEAD:
+        raise CommandRejected(ErrorCode.FORBIDDEN, f"only the lead inspector may {doing}")
+
+
 def active_member(session: Session, inspection_id: int, inspector_id: int, field: str) -> InspectorRow:
     """A team member a command names (deputy, case tracker, enquiry addressee): of this inspection, and not revoked,
     since work given to someone who can no longer connect would wait for ever."""
