@@ -63,7 +63,7 @@ def _run_until_terminated(start: Callable[[], Awaitable[tuple[int, Callable[[], 
 
 
 def triangulate_server(db_url: str, ready: Connection) -> None:
-    from server.app import ServerConfig, TeamServer
+    from server.network.team_server import ServerConfig, TeamServer
 
     async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
         # No per-connection rate limit: this measures what one sender can push (bench/hostile.py keeps it on).
@@ -313,17 +313,17 @@ def make_team(db_url: str, receivers: int) -> list[str]:
 
     Returns their tokens, the sender's first.
     """
-    from server import store
+    from server.storage import database
     from shared.vocabulary import Framework, Inspectorate, Role
 
-    engine = store.connect(db_url)
-    inspection = store.create_inspection(
+    engine = database.connect(db_url)
+    inspection = database.create_inspection(
         engine, name="Bench", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16),
         timezone="Europe/London",
     )
     tokens = []
     for i in range(receivers + 1):
-        _, token = store.add_inspector(
+        _, token = database.add_inspector(
             engine, inspection_id=inspection.id, name=f"Inspector {i}",
             inspectorate=Inspectorate.CQC, role=Role.LEAD if i == 1 else Role.INSPECTOR,
         )

@@ -50,7 +50,7 @@ GARBAGE = ["not json", '{"type": "finding.explode", "id": "g-1"}', "[1]",
 
 
 def production_server(db_url: str, ready: Connection) -> None:
-    from server.app import ServerConfig, TeamServer
+    from server.network.team_server import ServerConfig, TeamServer
 
     async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
         server = TeamServer(ServerConfig(db_url=db_url, host="127.0.0.1", port=0))  # the defaults: limits on

@@ -8,7 +8,7 @@ schema of its own and drops it afterwards. Each server runs in its own process, 
 
 - one instance: the sender and every receiver on A (the baseline);
 - two instances: the sender on A, every receiver on B, so each event reaches them through PostgreSQL's
-  ``NOTIFY`` and B's catch-up read (server/notify.py).
+  ``NOTIFY`` and B's catch-up read (server/network/notify.py).
 
 Measured per layout: the sender posts one finding at a time; latency is from ``send`` until the *last* receiver
 has the event; then durable commands/s with each ack awaited. The ratio shows what crossing instances costs.
@@ -47,7 +47,7 @@ from fanout import (  # a sibling script, not a package
 
 def instance(db_url: str, ready: Connection) -> None:
     """One ``TeamServer`` in this process; no rate limit, so the benchmark measures the server itself."""
-    from server.app import ServerConfig, TeamServer
+    from server.network.team_server import ServerConfig, TeamServer
 
     async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
         fields = ServerConfig.__dataclass_fields__

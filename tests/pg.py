@@ -3,8 +3,8 @@
 ``TRIANGULATE_TEST_PG`` holds a SQLAlchemy URL (``postgresql+psycopg://USER:PASSWORD@HOST:PORT/DBNAME``) of a
 database the tests may fill and empty freely; ``.ci/run`` creates one and exports it. A test session (each xdist
 worker is one) works in a schema of its own, so two sessions on one database never see each other: not their
-tables, and not their notifications either (server/notify.py names its channel after the schema). Every test starts
-with that schema's tables emptied and its id sequences reset, as a new SQLite file would be. Measured on the
+tables, and not their notifications either (server/network/notify.py names its channel after the schema). Every test
+starts with that schema's tables emptied and its id sequences reset, as a new SQLite file would be. Measured on the
 project's machine: emptying takes ≈7 ms, a new schema with its tables ≈100–200 ms, a new database ≈190 ms,
 ``TRUNCATE`` ≈110–160 ms.
 
@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-import server.models  # noqa: F401 - registers every table, so emptying knows the foreign-key order
+import server.storage.tables  # noqa: F401 - registers every table, so emptying knows the foreign-key order
 
 URL_ENV = "TRIANGULATE_TEST_PG"
 REQUIRED_ENV = "TRIANGULATE_TEST_PG_REQUIRED"

@@ -13,7 +13,7 @@ from typing import get_type_hints
 import pytest
 from pydantic import BaseModel
 
-from server.commands import HANDLERS, RECORDS
+from server.handlers.dispatch import HANDLERS, RECORDS
 from shared.catalogue import COMMANDS, EVENTS, read
 from tui.state import FOLDS, NOT_FOLDED
 
@@ -22,7 +22,7 @@ DOC = (Path(__file__).parents[1] / "docs" / "protocol.md").read_text(encoding="u
 
 @pytest.mark.parametrize("command_type", sorted(COMMANDS))
 def test_every_command_a_client_may_send_has_a_server_handler(command_type: str) -> None:
-    assert COMMANDS[command_type] in HANDLERS, f"{command_type} has no handler in server.commands.HANDLERS"
+    assert COMMANDS[command_type] in HANDLERS, f"{command_type} has no handler in server.handlers.dispatch.HANDLERS"
 
 
 @pytest.mark.parametrize("command", sorted(HANDLERS, key=lambda model: model.__name__), ids=lambda m: m.__name__)

@@ -28,8 +28,8 @@ from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from server import store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.cli import main
 from shared.protocol import (
     Ack,
@@ -257,9 +257,9 @@ class Team:
 
 def make_team(db_url: str, name: str = "Northmoor") -> Team:
     """Create an inspection with a lead and two inspectors; tokens are only available here."""
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspection = store.create_inspection(
+        inspection = database.create_inspection(
             engine,
             name=name,
             framework=Framework.INTEGRATED,
@@ -268,7 +268,7 @@ def make_team(db_url: str, name: str = "Northmoor") -> Team:
         )
 
         def add(person: str, inspectorate: Inspectorate, role: Role) -> Member:
-            inspector, token = store.add_inspector(
+            inspector, token = database.add_inspector(
                 engine, inspection_id=inspection.id, name=person, inspectorate=inspectorate, role=role
             )
             return Member(inspector, token)

@@ -24,8 +24,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from server import store
-from server.models import EventRow, FindingRow, InspectionRow
+from server.storage import database
+from server.storage.tables import EventRow, FindingRow, InspectionRow
 from shared.protocol import Event
 
 REPO = Path(__file__).resolve().parents[2]
@@ -150,7 +150,7 @@ class StoredLog:
 
 
 def stored_log(db_url: str, inspection_id: int) -> StoredLog:
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
         return read_log(engine, inspection_id)
     finally:
@@ -158,8 +158,9 @@ def stored_log(db_url: str, inspection_id: int) -> StoredLog:
 
 
 def read_log(engine: Engine, inspection_id: int) -> StoredLog:
-    _epoch, head = store.log_position(engine, inspection_id=inspection_id)
-    events = [e for page in store.events_between(engine, inspection_id=inspection_id, after=0, upto=head) for e in page]
+    _epoch, head = database.log_position(engine, inspection_id=inspection_id)
+    pages = database.events_between(engine, inspection_id=inspection_id, after=0, upto=head)
+    events = [e for page in pages for e in page]
     with Session(engine) as session:
         command_ids = list(session.exec(
             select(EventRow.command_id).where(EventRow.inspection_id == inspection_id).order_by(col(EventRow.seq))
@@ -174,7 +175,7 @@ def integrity_problems(db_url: str) -> list[str]:
     exist and hold (no seq or command id twice in an inspection), every inspection's seqs are exactly 1..head,
     and the findings projection matches the log (each finding's version and text are its last event's).
     """
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     problems: list[str] = []
     try:
         with engine.connect() as conn:

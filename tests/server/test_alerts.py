@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.protocol import Ack, ErrorCode, Synced, utc_text
 from tests.server.conftest import (
     ESCALATION_STEP_TYPES,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.protocol import Ack, Error, Presence
 from tests.server.conftest import TIMEOUT, Team, WireClient, assert_gap_free, post_frame
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.findings import MAX_TEXT
 from shared.protocol import UNAUTHORIZED_CLOSE, Ack, Error, ErrorCode
 from tests.server.conftest import (

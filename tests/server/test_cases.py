@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from server import store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.annex_a import CaseRecord
 from shared.protocol import ErrorCode, Event
 from shared.sampling import Sample, Selection, draw_sample, eligible_cases
@@ -215,10 +215,10 @@ async def test_a_redraw_replaces_the_draw_until_work_starts(served: Served, team
 async def test_eligibility_counts_from_the_inspections_local_date(
     served: Served, make_config: Callable[..., ServerConfig], db_url: str
 ) -> None:
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspection = store.create_inspection(engine, name="Kaitaia", timezone="Pacific/Auckland")
-        _lead, token = store.add_inspector(engine, inspection_id=inspection.id, name="Mere Ngata",
+        inspection = database.create_inspection(engine, name="Kaitaia", timezone="Pacific/Auckland")
+        _lead, token = database.add_inspector(engine, inspection_id=inspection.id, name="Mere Ngata",
                                            inspectorate=Inspectorate.OFSTED, role=Role.LEAD)
     finally:
         engine.dispose()

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from server import store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.cli import main
 from shared.protocol import ErrorCode
 from tests.server.conftest import (
@@ -56,9 +56,9 @@ def database_bytes(db_url: str) -> bytes:
 
 
 def head(db_url: str, team: Team) -> int:
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        return store.log_position(engine, inspection_id=team.inspection.id)[1]
+        return database.log_position(engine, inspection_id=team.inspection.id)[1]
     finally:
         engine.dispose()
 

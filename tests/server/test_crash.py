@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from server import store
+from server.storage import database
 from shared.findings import AmendFinding, PostFinding
 from shared.protocol import Command, Error
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, JudgementArea, Role
@@ -46,14 +46,14 @@ INSPECTORATES = [Inspectorate.OFSTED, Inspectorate.CQC, Inspectorate.HMIC, Inspe
 
 def make_crew(db_url: str, size: int) -> tuple[int, list[str]]:
     """An inspection with ``size`` inspectors (one client each); returns its id and their tokens."""
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspection = store.create_inspection(
+        inspection = database.create_inspection(
             engine, name="Crashmoor", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16)
         )
         tokens = []
         for i in range(size):
-            _inspector, token = store.add_inspector(
+            _inspector, token = database.add_inspector(
                 engine, inspection_id=inspection.id, name=f"Inspector {chr(65 + i)}",
                 inspectorate=INSPECTORATES[i % len(INSPECTORATES)], role=Role.LEAD if i == 0 else Role.INSPECTOR,
             )

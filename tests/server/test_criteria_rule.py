@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from server import store
-from server.app import TeamServer
-from server.demo_data import FINDINGS, FRAMEWORK, POOL
+from server.demo.northmoor import FINDINGS, FRAMEWORK, POOL
+from server.network.team_server import TeamServer
+from server.storage import database
 from shared.criteria import criterion_refusal
 from shared.protocol import Ack, Error, ErrorCode
 from shared.vocabulary import Framework, Inspectorate, Role
@@ -25,13 +25,13 @@ HEALTH_HP = {"agency": "health", "judgement_area": "help-and-protection"}
 @pytest.fixture
 def cp_lead(db_url: str, team: Team) -> Member:
     """The lead of a second inspection, under the child-protection framework, in the same database."""
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspection = store.create_inspection(
+        inspection = database.create_inspection(
             engine, name="Southmoor", framework=Framework.CHILD_PROTECTION, start_date=date(2026, 11, 16),
             timezone="Europe/London",
         )
-        inspector, token = store.add_inspector(
+        inspector, token = database.add_inspector(
             engine, inspection_id=inspection.id, name="Dee Marsh", inspectorate=Inspectorate.OFSTED, role=Role.LEAD
         )
         return Member(inspector, token)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.protocol import ErrorCode, Event, utc_text
 from tests.server.conftest import (
     Team,

@@ -22,9 +22,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server import store
-from server.demo import DemoTeam, Simulator, local_today, prepare, seed
-from server.demo_data import (
+from server.demo.live_demo import DemoTeam, Simulator, local_today, prepare, seed
+from server.demo.northmoor import (
     AGENCIES_BY_INSPECTORATE,
     CHILD_ID_PATTERN,
     CHILD_IDS,
@@ -40,7 +39,8 @@ from server.demo_data import (
     monday_of,
     seed_times,
 )
-from server.demo_seed import SeedContext, plan
+from server.demo.seed_plan import SeedContext, plan
+from server.storage import database
 from shared.enquiries import is_owner
 from shared.findings import FindingPosted
 from shared.meetings import OpenMeeting
@@ -125,11 +125,11 @@ def test_seed_times_are_in_order_in_the_past_and_in_this_week(today: date, now: 
 
 
 def seeded_log(tmp_path: Path, today: date, now: datetime) -> tuple[DemoTeam, list[Event]]:
-    engine = store.connect(f"sqlite:///{tmp_path / 'seed.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'seed.db'}")
     try:
         team = seed(engine, today, now=now)
-        head = store.log_position(engine, inspection_id=team.inspection.id)[1]
-        pages = store.events_between(engine, inspection_id=team.inspection.id, after=0, upto=head)
+        head = database.log_position(engine, inspection_id=team.inspection.id)[1]
+        pages = database.events_between(engine, inspection_id=team.inspection.id, after=0, upto=head)
         return team, [e for page in pages for e in page]
     finally:
         engine.dispose()
@@ -139,10 +139,10 @@ def test_seed_uses_the_real_command_path(tmp_path: Path) -> None:
     team, events = seeded_log(tmp_path, date(2026, 11, 19), datetime(2026, 11, 19, 15, 0, tzinfo=UTC))
     assert team.inspection.start_date == date(2026, 11, 16)
     assert [m.inspector.name for m in team.members] == [s.name for s in TEAM]
-    engine = store.connect(f"sqlite:///{tmp_path / 'seed.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'seed.db'}")
     try:
         for m in team.members:
-            found = store.authenticate(engine, token=m.token)
+            found = database.authenticate(engine, token=m.token)
             assert found is not None and found[0] == m.inspector
     finally:
         engine.dispose()
@@ -305,7 +305,7 @@ def _witness_seed(simulator: Simulator) -> None:
 
 
 def _fake_team() -> DemoTeam:
-    from server.demo import DemoMember
+    from server.demo.live_demo import DemoMember
     from shared.protocol import Inspection
     from shared.vocabulary import Framework
 
@@ -389,7 +389,7 @@ def test_just_after_midnight_on_a_monday_the_record_still_spans_the_days_of_fiel
 
 def test_seed_imports_the_annex_a_list_draws_the_sample_and_shares_it_out(tmp_path: Path) -> None:
     """Thursday afternoon: Monday's import, draw and allocation, and the progress recorded since, minimised."""
-    from server.demo_cases import GOOD_PRACTICE, POPULATION, WORKERS, annex_a_csv
+    from server.demo.case_list import GOOD_PRACTICE, POPULATION, WORKERS, annex_a_csv
 
     _, events = seeded_log(tmp_path, date(2026, 11, 19), datetime(2026, 11, 19, 15, 45, tzinfo=UTC))
     imported = [case for e in events if e.kind == "cases.imported" for case in e.data["cases"]]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.protocol import ErrorCode
 from tests.server.conftest import (
     Team,

@@ -12,8 +12,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from server import store
-from server.app import TeamServer
+from server.network.team_server import TeamServer
+from server.storage import database
 from shared.cli import main
 from shared.protocol import ErrorCode
 from tests.server.conftest import Team, TeamRoom, WireClient, accepted, event_of, new_id, refused
@@ -102,9 +102,9 @@ def test_inspection_create_takes_the_last_day_of_fieldwork(tmp_path: Path) -> No
     )
 
     assert result.exit_code == 0, result.output
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        [created] = store.list_inspections(engine)
+        [created] = database.list_inspections(engine)
     finally:
         engine.dispose()
     assert (created.start_date, created.end_date) == (date(2026, 11, 30), date(2026, 12, 18))

@@ -12,7 +12,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.cli import main
 from shared.meetings import AgendaItem, MeetingKind, Minutes
 from shared.protocol import Event

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.protocol import Ack, Error, ErrorCode, Event, Presence
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, JudgementArea
 from tests.server.conftest import TIMEOUT, Team, WireClient, amend_frame, new_id, post_frame

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from server import store
-from server.app import TeamServer
+from server.network.team_server import TeamServer
+from server.storage import database
 from shared.protocol import ErrorCode, Event
 from shared.vocabulary import Inspectorate, Role
 from tests.server.conftest import (
@@ -64,9 +64,9 @@ def cell_frame(kind: str, command_id: str | None = None, **overrides: Any) -> di
 
 @pytest.fixture
 def qa_member(db_url: str, team: Team) -> Member:
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspector, token = store.add_inspector(
+        inspector, token = database.add_inspector(
             engine,
             inspection_id=team.inspection.id,
             name="Dev Rahman",

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.protocol import (
     RATE_LIMIT_CLOSE,
     TOO_MANY_CONNECTIONS_CLOSE,

@@ -1,4 +1,4 @@
-"""Several server processes on one PostgreSQL database serve the same inspection (server/notify.py).
+"""Several server processes on one PostgreSQL database serve the same inspection (server/network/notify.py).
 
 Two real ``TeamServer``s share a real database, with real clients on each. Whichever instance a command goes
 through, seqs are allocated in the database (gap-free, in order), and every client, on either instance, receives
@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.cli import main
 from shared.protocol import Ack, Event
 from tests.pg import SessionSchema

@@ -6,7 +6,7 @@ data-protection breach, so isolation is tested live, on replay and through comma
 
 from __future__ import annotations
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.protocol import Ack, Error, ErrorCode
 from tests.server.conftest import Team, WireClient, make_team, post_frame
 

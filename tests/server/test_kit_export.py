@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.cli import main
 from tests.server.conftest import Team, WireClient, accepted, make_team, meeting_command, meeting_frame, post_frame
 

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from server.app import ServerConfig, TeamServer
-from server.cli import serve
-from server.limits import (
+from server.cli.server_cli import serve
+from server.network.limits import (
     DEFAULT_COMMAND_BURST,
     DEFAULT_COMMAND_RATE,
     DEFAULT_HANDSHAKE_TIMEOUT,
@@ -30,6 +29,7 @@ from server.limits import (
     Verdict,
     frame_id,
 )
+from server.network.team_server import ServerConfig, TeamServer
 from shared.findings import PostFinding
 from shared.protocol import (
     RATE_LIMIT_CLOSE,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.protocol import ErrorCode, Event
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration
 from shared.vocabulary import EvidenceSource

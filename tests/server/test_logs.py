@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.findings import PostFinding
 from shared.protocol import Error, ErrorCode
 from shared.redact import MASK, RedactTokens, redact

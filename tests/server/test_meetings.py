@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.meetings import AgendaItem, AmendEntry, MeetingKind, Minutes, RecordEntry
 from shared.protocol import ErrorCode, Event, utc_text
 from tests.server.conftest import (

@@ -29,8 +29,8 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlmodel import SQLModel
 
-from server import schema, store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database, schema
 from shared.cli import main
 from shared.protocol import Ack
 from tests import pg
@@ -158,7 +158,7 @@ def _old_rows(conn: sa.Connection) -> None:
     conn.execute(inspector.insert().values(
         id=2, inspection_id=1, name="Ben Okafor", inspectorate="cqc", role="inspector", created_at=at
     ))
-    conn.execute(token.insert().values(inspector_id=1, token_hash=store.hash_token(OLD_TOKEN), created_at=at))
+    conn.execute(token.insert().values(inspector_id=1, token_hash=database.hash_token(OLD_TOKEN), created_at=at))
     for seq in (1, 2):
         fields = {
             "agency": "local-authority", "judgement_area": "help-and-protection", "kind": "strength",
@@ -191,10 +191,10 @@ def cli(*args: str) -> Result:
 
 def test_an_empty_database_is_created_at_the_newest_revision(new_database: NewDatabase) -> None:
     url = new_database()
-    store.connect(url).dispose()
+    database.connect(url).dispose()
     assert revision_of(url) == schema.head()
     assert differences(url) == []
-    store.connect(url).dispose()  # and opens again as it is
+    database.connect(url).dispose()  # and opens again as it is
     assert cli("db", "current", "--db", url).output.strip() == f"{schema.head()} (head)"
 
 
@@ -242,7 +242,7 @@ def test_the_migrations_build_exactly_the_models_schema(new_database: NewDatabas
     migrated, created = new_database(), new_database()
     build_first_release(migrated)
     assert schema.upgrade(migrated).after == schema.head()
-    store.connect(created).dispose()
+    database.connect(created).dispose()
     assert differences(migrated) == []
     assert snapshot(migrated) == snapshot(created)
 
@@ -254,7 +254,7 @@ def test_servers_creating_the_same_new_database_at_once_all_succeed(new_database
 
     def open_it() -> None:
         try:
-            store.connect(url).dispose()
+            database.connect(url).dispose()
         except BaseException as exc:
             failures.append(exc)
 
@@ -277,7 +277,7 @@ def test_a_server_opening_a_new_file_another_process_is_writing_waits_for_it(tmp
     releaser = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
     releaser.start()
     try:
-        store.connect(f"sqlite:///{path}").dispose()
+        database.connect(f"sqlite:///{path}").dispose()
     finally:
         releaser.join()
         other.close()
@@ -292,7 +292,7 @@ async def test_an_old_database_is_refused_then_upgraded_with_its_data(new_databa
     build_first_release(url)
 
     with pytest.raises(schema.SchemaOutOfDate) as refused:
-        store.connect(url)
+        database.connect(url)
     message = str(refused.value)
     assert f"at revision {schema.FIRST} but this version needs {schema.head()}" in message
     assert f"run `triangulate db upgrade --db {schema.display_url(url)}`" in message
@@ -365,7 +365,7 @@ def test_a_database_from_before_migrations_is_recognised_and_upgraded(new_databa
     build_first_release(url, with_version_table=False)
 
     with pytest.raises(schema.SchemaOutOfDate) as refused:
-        store.connect(url)
+        database.connect(url)
     assert "no recorded revision (its tables are revision 0001's, made before migrations)" in str(refused.value)
     assert "recognised as 0001" in cli("db", "current", "--db", url).output
 
@@ -375,7 +375,7 @@ def test_a_database_from_before_migrations_is_recognised_and_upgraded(new_databa
     assert revision_of(url) == schema.head()
     assert differences(url) == []
     assert_old_data_kept(url)
-    store.connect(url).dispose()
+    database.connect(url).dispose()
 
 
 # ---------------------------------------------------------------- what cannot be carried forward
@@ -389,11 +389,11 @@ def test_a_development_database_without_a_version_is_stamped_not_migrated(new_da
         SQLModel.metadata.create_all(conn)
     engine.dispose()
     with pytest.raises(schema.SchemaOutOfDate):
-        store.connect(url)
+        database.connect(url)
     result = cli("db", "upgrade", "--db", url)
     assert result.output.startswith(f"Recorded revision {schema.head()} (recognised"), result.output
     assert revision_of(url) == schema.head()
-    store.connect(url).dispose()
+    database.connect(url).dispose()
 
 
 @pytest.mark.parametrize(
@@ -405,7 +405,7 @@ def test_a_development_database_without_a_version_is_stamped_not_migrated(new_da
 )
 def test_an_unknown_schema_is_refused_and_left_alone(new_database: NewDatabase, damage: str, expected: str) -> None:
     url = new_database()
-    store.connect(url).dispose()
+    database.connect(url).dispose()
     engine = plain_engine(url)
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE inspection ADD COLUMN extra INTEGER"))
@@ -414,7 +414,7 @@ def test_an_unknown_schema_is_refused_and_left_alone(new_database: NewDatabase, 
     before = snapshot(url)
 
     with pytest.raises(schema.SchemaError):
-        store.connect(url)
+        database.connect(url)
     result = cli("db", "upgrade", "--db", url)
     assert result.exit_code == 1 and expected in result.output, result.output
     assert "Traceback" not in result.output

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.findings import AmendFinding, PostFinding
 from shared.protocol import Ack, Error, ErrorCode
 from shared.vocabulary import Agency, EvidenceSource, FindingKind

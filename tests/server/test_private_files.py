@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from server import store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.cli import main
 
 
@@ -57,7 +57,7 @@ def test_a_database_others_could_read_is_tightened_and_the_log_says_so(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = tmp_path / "team.db"
-    store.connect(f"sqlite:///{db}").dispose()
+    database.connect(f"sqlite:///{db}").dispose()
     older = sqlite3.connect(db)  # as an older version left it: readable by all, its log and index too
     older.execute("PRAGMA journal_mode=WAL")
     older.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
@@ -65,8 +65,8 @@ def test_a_database_others_could_read_is_tightened_and_the_log_says_so(
     for path in files:
         path.chmod(0o644)
     try:
-        with caplog.at_level(logging.WARNING, logger="server.schema"):
-            store.connect(f"sqlite:///{db}").dispose()
+        with caplog.at_level(logging.WARNING, logger="server.storage.schema"):
+            database.connect(f"sqlite:///{db}").dispose()
     finally:
         older.close()
     assert modes(db) == {"team.db": "0600"}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.cli import main
 from shared.reporting_clock import reporting_clock, short_day
 from tests.server.conftest import Team, WireClient, accepted, grade_command, link_frame, make_team, new_id, posted

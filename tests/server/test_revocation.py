@@ -17,11 +17,11 @@ from sqlmodel import Session
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
-from server import store
-from server.app import ServerConfig, TeamServer
-from server.commands import apply_command
-from server.errors import CommandRejected
-from server.models import utcnow
+from server.handlers.dispatch import apply_command
+from server.handlers.errors import CommandRejected
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
+from server.storage.tables import utcnow
 from shared.alerts import NameDeputy
 from shared.cli import main
 from shared.protocol import REVOKED_REASON, UNAUTHORIZED_CLOSE, Ack, Error, Event, is_role_change
@@ -131,7 +131,7 @@ async def test_the_writer_judges_each_command_by_the_standing_its_actor_has_now(
     path every command takes, so no window between a change and the close lets a stale standing through."""
     await run_cli("inspector", "role", str(team.lead.inspector.id), "--role", "inspector", "--db", db_url)
     await run_cli("inspector", "revoke", str(team.cqc.inspector.id), "--db", db_url)
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
         for stale, code in ((team.lead.inspector, "forbidden"), (team.cqc.inspector, "unauthorized")):
             command = NameDeputy(id=new_id(), inspector_id=team.hmic.inspector.id)

@@ -35,8 +35,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import Engine
 from websockets.sync.client import ClientConnection, connect
 
-from server import store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.grades import may_propose
 from shared.protocol import Ack, Error, Event, Inspector, Synced, Welcome, decode_server
 from shared.vocabulary import Agency, Framework, Inspectorate, Role
@@ -70,7 +70,7 @@ class ServerThread:
 
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
-        self.engine: Engine = store.connect(db_url)  # the test's own connection, for setup and checks
+        self.engine: Engine = database.connect(db_url)  # the test's own connection, for setup and checks
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -331,12 +331,12 @@ class InspectionMachine(RuleBasedStateMachine):
         self.inspection_ids: dict[str, int] = {}
         self.peers: list[Peer] = []
         for key, members in TEAMS.items():
-            inspection = store.create_inspection(
+            inspection = database.create_inspection(
                 server.engine, name=f"Inspection {key}", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16)
             )
             self.inspection_ids[key] = inspection.id
             for role_name, inspectorate, role in members:
-                me, token = store.add_inspector(
+                me, token = database.add_inspector(
                     server.engine, inspection_id=inspection.id, name=f"{role_name} of {key}",
                     inspectorate=inspectorate, role=role,
                 )

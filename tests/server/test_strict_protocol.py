@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.protocol import MAX_DEPTH, Ack, Error, ErrorCode, Event
 from tests.pg import SessionSchema
 from tests.server.conftest import (

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.findings import FindingAmended, FindingFields, FindingPosted
 from shared.protocol import Ack, Error, Event, Presence
 from tests.server.conftest import (

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
 from shared.cli import main
 from shared.protocol import Ack, Error, ErrorCode
 from tests.server.conftest import (

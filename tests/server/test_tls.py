@@ -17,9 +17,9 @@ import pytest
 import trustme
 from click.testing import CliRunner
 
-from server.app import ServerConfig, TeamServer
-from server.cli import serve
-from server.tls import TlsConfigError, server_context
+from server.cli.server_cli import serve
+from server.network.team_server import ServerConfig, TeamServer
+from server.network.tls import TlsConfigError, server_context
 from shared.findings import PostFinding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tests.server.conftest import Team, WireClient, new_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.app import TeamServer
+from server.network.team_server import TeamServer
 from shared.protocol import ErrorCode, Event
 from tests.server.conftest import (
     Team,

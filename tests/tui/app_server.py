@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select, TextArea
 
-from server import store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.vocabulary import Framework, Inspectorate, Role
 from tui.app import TriangulateApp
 from tui.board.finding_form import FindingForm
@@ -47,15 +47,15 @@ class TickingClock:
 
 def seed_team(db_path: Path) -> dict[str, str]:
     """An inspection with a lead (asha) and a CQC inspector (ben); returns their tokens."""
-    engine = store.connect(f"sqlite:///{db_path}")
+    engine = database.connect(f"sqlite:///{db_path}")
     try:
-        inspection = store.create_inspection(
+        inspection = database.create_inspection(
             engine, name="Northmoor", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16),
             timezone="Europe/London",
         )
-        _, asha = store.add_inspector(engine, inspection_id=inspection.id, name="Asha Patel",
+        _, asha = database.add_inspector(engine, inspection_id=inspection.id, name="Asha Patel",
                                       inspectorate=Inspectorate.OFSTED, role=Role.LEAD)
-        _, ben = store.add_inspector(engine, inspection_id=inspection.id, name="Ben Okafor",
+        _, ben = database.add_inspector(engine, inspection_id=inspection.id, name="Ben Okafor",
                                      inspectorate=Inspectorate.CQC, role=Role.INSPECTOR)
     finally:
         engine.dispose()

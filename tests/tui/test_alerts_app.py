@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from server import store
+from server.storage import database
 from shared.alerts import AcknowledgeAlert, AlertStatus
 from shared.vocabulary import Inspectorate, Role
 from tui.alerts.bar import AlertBar
@@ -50,10 +50,10 @@ def bar_text(app: TriangulateApp) -> str:
 
 
 def add_member(db_url: str, name: str, inspectorate: Inspectorate = Inspectorate.HMIC) -> str:
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspection = store.list_inspections(engine)[0]
-        return store.add_inspector(engine, inspection_id=inspection.id, name=name, inspectorate=inspectorate,
+        inspection = database.list_inspections(engine)[0]
+        return database.add_inspector(engine, inspection_id=inspection.id, name=name, inspectorate=inspectorate,
                                    role=Role.INSPECTOR)[1]
     finally:
         engine.dispose()

@@ -7,8 +7,8 @@ import random
 import re
 from datetime import UTC, datetime
 
-from server.demo import DemoMember, DemoTeam, Simulator
-from server.demo_data import AGENCIES_BY_INSPECTORATE, ALERT_POOL, CHILD_ID_PATTERN, TEAM
+from server.demo.live_demo import DemoMember, DemoTeam, Simulator
+from server.demo.northmoor import AGENCIES_BY_INSPECTORATE, ALERT_POOL, CHILD_ID_PATTERN, TEAM
 from shared.alerts import AlertLevel, AlertRaised, AlertStatus, MarkAlertSeen, RaiseAlert
 from shared.protocol import Command, Event, Inspection, Inspector
 from shared.vocabulary import Agency, Framework, Role

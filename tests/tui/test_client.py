@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from server import store as server_store
-from server.app import ServerConfig, TeamServer
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.cli import main
 from shared.findings import AmendFinding, FindingPosted, PostFinding
 from shared.protocol import ErrorCode, Event, Inspector
@@ -72,14 +72,14 @@ class Team:
 
 def make_team(db_url: str, name: str = "Northmoor") -> Team:
     """An inspection with two inspectors, created through the server's store as an admin would."""
-    engine = server_store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspection = server_store.create_inspection(
+        inspection = database.create_inspection(
             engine, name=name, framework=Framework.INTEGRATED, start_date=date(2026, 11, 16)
         )
 
         def add(person: str, inspectorate: Inspectorate, role: Role) -> Member:
-            inspector, token = server_store.add_inspector(
+            inspector, token = database.add_inspector(
                 engine, inspection_id=inspection.id, name=person, inspectorate=inspectorate, role=role
             )
             return Member(inspector, token)

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 from textual.widgets import Label, Static, TextArea
 
-from server import store
-from server.models import FindingRow
+from server.storage import database
+from server.storage.tables import FindingRow
 from tui.app import TriangulateApp
 from tui.board.criteria_picker import NONE_ID, CriteriaPicker
 from tui.board.finding_form import FindingForm
@@ -35,7 +35,7 @@ def listed(picker: CriteriaPicker) -> list[str | None]:
 
 
 def stored_criteria(db_url: str) -> list[str | None]:
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
         with Session(engine) as session:
             return [row.criterion for row in session.exec(select(FindingRow))]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from server import store
-from server.app import ServerConfig, TeamServer
-from server.models import MeetingRow
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
+from server.storage.tables import MeetingRow
 from shared.enquiries import EnquiryStatus
 from shared.findings import FindingFields
 from shared.meetings import Minutes
@@ -61,7 +61,7 @@ async def _run_the_scenario(server: TeamServer, team: Team, db_url: str) -> None
     for event in cqc.events:
         book.apply(event)
 
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     with Session(engine) as session:
         stored = Minutes.model_validate_json(session.exec(select(MeetingRow.minutes)).one())
     engine.dispose()

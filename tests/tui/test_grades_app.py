@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Select, SelectionList, Static
 
-from server import store
+from server.storage import database
 from shared.findings import FindingFields
 from shared.grades import AgreeGrade
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea, Role
@@ -41,10 +41,10 @@ FINDING = FindingFields(
 
 def add_qa_manager(db_url: str) -> str:
     """The QA manager joins the seeded inspection (Asha, lead; Ben, CQC); returns her token."""
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
-        inspection = store.list_inspections(engine)[0]
-        _, token = store.add_inspector(engine, inspection_id=inspection.id, name="Ella Brown",
+        inspection = database.list_inspections(engine)[0]
+        _, token = database.add_inspector(engine, inspection_id=inspection.id, name="Ella Brown",
                                        inspectorate=Inspectorate.OFSTED, role=Role.QA_MANAGER)
     finally:
         engine.dispose()

@@ -12,7 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from server import store
+from server.storage import database
 from shared.annex_a import CaseRecord
 from shared.cases import ImportCases, SetPersonalDataPolicy
 from shared.findings import PostFinding
@@ -34,11 +34,11 @@ CLEAN = "Health visitor records show the visits were made on time."
 
 def server_events(tmp_path: Path) -> list[Event]:
     """Every event the server stored, read from its database."""
-    engine = store.connect(f"sqlite:///{tmp_path / 'server.db'}")
+    engine = database.connect(f"sqlite:///{tmp_path / 'server.db'}")
     try:
-        inspection = store.list_inspections(engine)[0]
-        _, head = store.log_position(engine, inspection_id=inspection.id)
-        return [event for page in store.events_between(engine, inspection_id=inspection.id, after=0, upto=head)
+        inspection = database.list_inspections(engine)[0]
+        _, head = database.log_position(engine, inspection_id=inspection.id)
+        return [event for page in database.events_between(engine, inspection_id=inspection.id, after=0, upto=head)
                 for event in page]
     finally:
         engine.dispose()

@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import Session, select
 from textual.pilot import Pilot
 
-from server import store
-from server.models import EventRow
+from server.storage import database
+from server.storage.tables import EventRow
 from tui.app import TriangulateApp
 from tui.widgets.labels import STATUS_MARK
 
@@ -65,7 +65,7 @@ async def test_findings_recorded_offline_survive_a_restart_and_reach_the_team_ex
             await wait_for(pb, lambda: set(ids) <= set(b.state.findings), "both findings at B")
             assert [b.state.findings[i].fields.text for i in ids] == list(TEXTS)
 
-        engine = store.connect(db_url)
+        engine = database.connect(db_url)
         with Session(engine) as session:
             posted = session.exec(select(EventRow.command_id).where(EventRow.kind == "finding.posted")).all()
         engine.dispose()

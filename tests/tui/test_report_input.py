@@ -4,8 +4,8 @@ A fixture inspection is made through a real server by three inspectors on the wi
 agencies, one amended; links across inspectorates, one removed, one contradicting; grades proposed and agreed,
 one citing a finding later withdrawn; the last day of fieldwork set). A real TeamClient follows it live and its
 messages are folded into a TeamState as the app does. The server side is the function the CLI runs,
-``server.report.render_report``, on the same database with the same ``generated_at``. Our own unsent edits must
-change nothing: the preview shows what the team has recorded, not what one laptop is still sending.
+``server.cli.report_reader.render_report``, on the same database with the same ``generated_at``. Our own unsent edits
+must change nothing: the preview shows what the team has recorded, not what one laptop is still sending.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from server import store
-from server.app import ServerConfig, TeamServer
-from server.report import render_report
+from server.cli.report_reader import render_report
+from server.network.team_server import ServerConfig, TeamServer
+from server.storage import database
 from shared.findings import AmendFinding, WithdrawFinding
 from shared.report import build_report
 from shared.report_markdown import render_markdown
@@ -121,7 +121,7 @@ async def test_the_preview_input_gives_the_cli_report_and_ignores_unsent_edits(t
         await client.close()
         await follower
 
-    engine = store.connect(db_url)
+    engine = database.connect(db_url)
     try:
         with Session(engine) as session:
             cli = render_report(session, inspection_id=team.inspection.id, fmt="md", generated_at=GENERATED_AT)

@@ -1,0 +1,1 @@
+"""The server's ``triangulate`` subcommands: serve, the inspection and its team, cases, the database, exports."""

@@ -1,0 +1,228 @@
+"""``triangulate cases …``: import the Annex A list, draw the case sample, and look at both (CP ¶38–43, Annex A).
+
+Writes go through server.handlers.dispatch.apply_command, the path every client command takes, so the
+personal-data guard, the rules and the event log are the same; they are recorded with actor null (the server itself:
+whoever can run this holds the database). A server already running publishes these events to its clients
+(server/network/notify.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import click
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from server.cli.clean_errors import CleanErrors
+from server.cli.server_cli import _engine, db_option
+from server.handlers.case_handlers import case_rows, record_of, stored_sample
+from server.handlers.dispatch import Applied, apply_command
+from server.handlers.errors import CommandRejected
+from server.handlers.personal_data_guard import local_date
+from server.storage import database
+from server.storage.tables import InspectionRow, utcnow
+from shared.annex_a import AnnexAFileError, CaseRecord, ImportResult, read_annex_a
+from shared.annex_a_headers import FIELD_LABELS
+from shared.cases import MAX_BATCH, MAX_DIGESTS, SOURCE_LENGTH, DrawSample, ImportCases
+from shared.protocol import Command
+from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, balance_report
+from shared.text import TextRefused, clean
+
+inspection_option = click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
+
+
+@click.group(cls=CleanErrors)
+def cases() -> None:
+    """Import the Annex A list, draw the case sample, and list both."""
+
+
+def _inspection(engine: Engine, inspection_id: int) -> InspectionRow:
+    with Session(engine) as session:
+        row = session.get(InspectionRow, inspection_id)
+    if row is None:
+        raise click.BadParameter(f"no inspection with id {inspection_id}", param_hint="--inspection")
+    return row
+
+
+def _apply(engine: Engine, inspection_id: int, commands: Sequence[Command], at: datetime) -> list[Applied]:
+    """Every command in one transaction: all of them are stored, or (on the first refusal) none."""
+    with Session(engine) as session:
+        applied = []
+        for command in commands:
+            try:
+                applied.append(apply_command(session, inspection_id=inspection_id, actor=None, command=command, at=at))
+            except CommandRejected as refused:
+                session.rollback()
+                where = f" ({refused.field})" if refused.field else ""
+                raise click.ClickException(f"nothing stored: {refused.code}{where}: {refused.message}") from None
+        session.commit()
+    return applied
+
+
+def _command_id(kind: str) -> str:
+    return f"cli-{kind}-{uuid.uuid4().hex[:16]}"
+
+
+# ---------------------------------------------------------------- import
+
+
+@cases.command("import")
+@inspection_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Import nothing unless every row is good.")
+@db_option
+def import_(inspection_id: int, file: Path, strict: bool, db_url: str) -> None:
+    """Import the Annex A list in FILE (CSV or XLSX), keeping only what sampling needs (docs/cases.md)."""
+    source = _source_name(file)
+    engine = _engine(db_url)
+    inspection = _inspection(engine, inspection_id)
+    now = utcnow()
+    salt = bytes.fromhex(inspection.case_salt)
+    try:
+        result = read_annex_a(file, filename=file.name, today=local_date(inspection, now), pseudonym_salt=salt)
+    except (AnnexAFileError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    _report(file, result)
+    if strict and not result.ok:
+        raise click.ClickException(f"--strict: nothing imported, because {len(result.rejected_rows)} row(s) were "
+                                   "rejected; correct them or run without --strict")
+    if not result.cases:
+        raise click.ClickException("nothing imported: no row could be read as a case")
+    # Names become salted digests here and go no further: not stored, logged or printed.
+    digests = sorted(result.name_index(salt).digests)
+    applied = _apply(engine, inspection_id, list(_import_commands(result.cases, digests, source)), now)
+    seqs = [outcome.seq for outcome in applied]
+    click.echo(f"Imported {len(result.cases)} case(s) and {len(digests)} name digest(s) into inspection "
+               f"{inspection_id} (events {seqs[0]}–{seqs[-1]}).")
+
+
+def _source_name(file: Path) -> str:
+    """The file's name as the import records it: text like any other, and at most ``SOURCE_LENGTH`` characters."""
+    try:
+        name = clean(file.name)
+    except TextRefused as refused:
+        raise click.BadParameter(f"the file name {refused}: rename the file", param_hint="FILE") from None
+    return name if len(name) <= SOURCE_LENGTH else name[: SOURCE_LENGTH - 1] + "…"
+
+
+def _import_commands(records: Sequence[CaseRecord], digests: Sequence[str], source: str) -> Iterator[ImportCases]:
+    """Batches within the frame limits. Digests ride with the cases; if they need more batches than the cases do,
+    the last case travels again (importing a case twice replaces it with itself)."""
+    case_batches = [list(records[i:i + MAX_BATCH]) for i in range(0, len(records), MAX_BATCH)]
+    digest_batches = [list(digests[i:i + MAX_DIGESTS]) for i in range(0, len(digests), MAX_DIGESTS)]
+    for index in range(max(len(case_batches), len(digest_batches))):
+        batch = case_batches[index] if index < len(case_batches) else [records[-1]]
+        names = digest_batches[index] if index < len(digest_batches) else []
+        yield ImportCases(id=_command_id("import"), cases=batch, name_digests=names, source=source)
+
+
+def _report(file: Path, result: ImportResult) -> None:
+    sheet = f", sheet {result.sheet!r}" if result.sheet else ""
+    click.echo(f"Read {file.name}{sheet}, header on row {result.header_row}: {len(result.cases)} case(s), "
+               f"{result.blank_rows} blank row(s) skipped, {len(result.rejected_rows)} row(s) rejected.")
+    click.echo("Columns mapped:")
+    for name, header in result.columns.items():
+        click.echo(f"  {FIELD_LABELS.get(name, name)} ← {header}")
+    if result.unmapped:
+        click.echo(f"Not read (contents never kept): {', '.join(result.unmapped)}")
+    if result.rejected:
+        click.echo("Rejected:")
+    for rejection in result.rejected:
+        column = f", column {rejection.column!r}" if rejection.column else ""
+        click.echo(f"  row {rejection.row}{column}: {rejection.reason}")
+
+
+# ---------------------------------------------------------------- the sample
+
+
+@cases.command("sample")
+@inspection_option
+@click.option("--seed", required=True, type=click.IntRange(0, 2**63 - 1), help="Makes the draw reproducible.")
+@click.option("--size", default=DEFAULT_SIZE, show_default=True, type=click.IntRange(1, 500))
+@click.option("--good-practice", "good_practice", multiple=True, metavar="CHILD_ID",
+              help="A case the local authority picked for good practice (repeat for each).")
+@click.option("--meet-fraction", default=DEFAULT_MEET_FRACTION, show_default=True, type=click.FloatRange(0, 1),
+              help="Share of the random sample to flag for meeting the child or family.")
+@db_option
+def sample(inspection_id: int, seed: int, size: int, good_practice: tuple[str, ...], meet_fraction: float,
+           db_url: str) -> None:
+    """Draw (or redraw) the case sample from the imported list and print it with its balance report."""
+    engine = _engine(db_url)
+    _inspection(engine, inspection_id)
+    try:
+        command = DrawSample(id=_command_id("draw"), seed=seed, size=size, good_practice=list(good_practice),
+                             meet_fraction=meet_fraction)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--good-practice") from None
+    seq = _apply(engine, inspection_id, [command], utcnow())[0].seq
+    click.echo(f"Drew the sample (event {seq}).")
+    _show_sample(engine, inspection_id)
+
+
+@cases.command("balance")
+@inspection_option
+@db_option
+def balance(inspection_id: int, db_url: str) -> None:
+    """Print the sample's balance report: eligible population against the random sample, attribute by attribute."""
+    engine = _engine(db_url)
+    _inspection(engine, inspection_id)
+    _show_sample(engine, inspection_id, cases_too=False)
+
+
+def _show_sample(engine: Engine, inspection_id: int, *, cases_too: bool = True) -> None:
+    with Session(engine) as session:
+        drawn = stored_sample(session, inspection_id)
+        population = [record_of(row) for row in case_rows(session, inspection_id)]
+    if drawn is None:
+        raise click.ClickException("no sample drawn yet: run `triangulate cases sample`")
+    click.echo(f"Seed {drawn.seed}, drawn on {drawn.drawn_on:%d %b %Y}: {len(drawn.cases)} case(s) from "
+               f"{drawn.eligible} eligible of {len(population)} imported.")
+    if cases_too:
+        for case in drawn.cases:
+            meet = "  meet child or family" if case.meet_child_or_family else ""
+            reason = f"  ({case.reason})" if case.reason else ""
+            click.echo(f"  {case.child_id:<20} {case.selection.label}{meet}{reason}")
+    _show_balance(population, drawn)
+
+
+def _show_balance(population: Sequence[CaseRecord], drawn: Sample) -> None:
+    report = balance_report(population, drawn)
+    click.echo("Balance (eligible population → random sample):")
+    attribute = None
+    for row in report.rows:
+        if row.attribute is not attribute:
+            attribute = row.attribute
+            click.echo(f"  {attribute.label}")
+        click.echo(f"    {row.value:<32} {row.population:>5} {row.population_share:6.1%} → {row.sample:>4} "
+                   f"{row.sample_share:6.1%}  ({row.difference:+.1%})")
+    if report.unsampled:
+        click.echo("Not in the random sample: " + "; ".join(f"{r.attribute.label} {r.value}" for r in report.unsampled))
+
+
+@cases.command("list")
+@inspection_option
+@click.option("--all", "everything", is_flag=True, help="Every imported case, not only the sample.")
+@db_option
+def list_(inspection_id: int, everything: bool, db_url: str) -> None:
+    """List the sampled cases with who tracks them and how far they have got."""
+    engine = _engine(db_url)
+    _inspection(engine, inspection_id)
+    names = {member.id: member.name for member in database.team(engine, inspection_id=inspection_id)}
+    with Session(engine) as session:
+        rows = case_rows(session, inspection_id)
+    sampled = [row for row in rows if row.selection is not None]
+    click.echo(f"{len(rows)} case(s) imported, {len(sampled)} in the sample.")
+    if not rows:
+        click.echo(f"Import the Annex A list with  triangulate cases import --inspection {inspection_id} FILE",
+                   err=True)
+    for row in rows if everything else sampled:
+        record = record_of(row)
+        selection = row.selection or "-"
+        who = names.get(row.allocated_to, "-") if row.allocated_to is not None else "unallocated"
+        age = record.age_band.label if record.age_band else "-"
+        click.echo(f"{row.child_id}\t{selection}\t{who}\t{row.status}\t{record.status.value}\t{age}\t"
+                   f"{record.team or '-'}\t{record.worker or '-'}")

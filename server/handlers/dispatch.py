@@ -1,0 +1,198 @@
+"""Apply one command inside a transaction: idempotency, the handler, then the numbered event.
+
+The caller owns the transaction: the event row, the projection and the head move together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from server.handlers import (
+    alert_handlers,
+    case_handlers,
+    deadline_watch,
+    enquiry_handlers,
+    fieldwork_handlers,
+    finding_handlers,
+    grade_handlers,
+    meeting_handlers,
+    membership,
+    personal_data_guard,
+)
+from server.handlers.errors import CommandRejected
+from server.network import notify
+from server.storage.tables import EventRow, InspectionRow
+from shared import alerts as alert_commands
+from shared import cases as case_commands
+from shared import catalogue, kinds
+from shared import enquiries as enquiry_commands
+from shared import fieldwork as fieldwork_commands
+from shared import grades as grade_commands
+from shared import meetings as meeting_commands
+from shared import triangulation as link_commands
+from shared.findings import AmendFinding, PostFinding, WithdrawFinding
+from shared.protocol import Command, ErrorCode, Event, Inspector
+
+Handler = Callable[..., BaseModel]
+
+HANDLERS: dict[type[Command], Handler] = {
+    PostFinding: finding_handlers.post_finding,
+    AmendFinding: finding_handlers.amend_finding,
+    WithdrawFinding: finding_handlers.withdraw_finding,
+    alert_commands.RaiseAlert: alert_handlers.raise_alert,
+    alert_commands.NoteAlert: alert_handlers.note_alert,
+    alert_commands.EscalateAlert: alert_handlers.escalate_alert,
+    alert_commands.CloseAlert: alert_handlers.close_alert,
+    alert_commands.AcknowledgeAlert: alert_handlers.take_step,
+    alert_commands.RecordInforming: alert_handlers.take_step,
+    alert_commands.ConfirmInWriting: alert_handlers.take_step,
+    alert_commands.RecordResponse: alert_handlers.take_step,
+    alert_commands.ResolveAlert: alert_handlers.take_step,
+    alert_commands.UpdateAlert: alert_handlers.update_alert,
+    alert_commands.MarkAlertSeen: alert_handlers.see_alert,
+    alert_commands.NameDeputy: alert_handlers.name_deputy,
+    alert_commands.SetDeadlines: alert_handlers.set_deadlines,
+    deadline_watch.FlagOverdue: deadline_watch.flag_overdue,
+    enquiry_commands.OpenEnquiry: enquiry_handlers.open_enquiry,
+    enquiry_commands.StartEnquiry: enquiry_handlers.move_enquiry,
+    enquiry_commands.AnswerEnquiry: enquiry_handlers.move_enquiry,
+    enquiry_commands.CloseEnquiry: enquiry_handlers.move_enquiry,
+    link_commands.LinkFindings: enquiry_handlers.link_findings,
+    link_commands.UnlinkFindings: enquiry_handlers.unlink_findings,
+    meeting_commands.OpenMeeting: meeting_handlers.open_meeting,
+    meeting_commands.AddAgendaItem: meeting_handlers.add_item,
+    meeting_commands.MoveAgendaItem: meeting_handlers.move_item,
+    meeting_commands.DropAgendaItem: meeting_handlers.drop_item,
+    meeting_commands.RecordEntry: meeting_handlers.record_entry,
+    meeting_commands.AmendEntry: meeting_handlers.amend_entry,
+    meeting_commands.CloseMeeting: meeting_handlers.close_meeting,
+    grade_commands.ProposeGrade: grade_handlers.propose_grade,
+    grade_commands.AgreeGrade: grade_handlers.agree_grade,
+    grade_commands.ChallengeGrade: grade_handlers.challenge_grade,
+    grade_commands.SignOffGrade: grade_handlers.sign_off_grade,
+    grade_commands.RespondToChallenge: grade_handlers.respond_to_challenge,
+    grade_commands.ReopenGrade: grade_handlers.reopen_grade,
+    fieldwork_commands.SetFieldwork: fieldwork_handlers.set_fieldwork,
+    case_commands.ImportCases: case_handlers.import_cases,
+    case_commands.DrawSample: case_handlers.draw,
+    case_commands.AddToSample: case_handlers.add,
+    case_commands.AllocateCase: case_handlers.allocate,
+    case_commands.RecordCaseProgress: case_handlers.progress,
+    case_commands.SetPersonalDataPolicy: case_handlers.set_policy,
+    membership.RevokeInspector: membership.revoke_inspector,
+    membership.ChangeRole: membership.change_role,
+}
+"""Every command the server applies → its handler, which checks the rules against current state, updates the
+projections and returns the event's data (the model shared.catalogue.EVENTS names for the event's kind)."""
+
+RECORDS: dict[type[Command], str] = {
+    **catalogue.RECORDS,
+    deadline_watch.FlagOverdue: kinds.ALERT_OVERDUE,
+    membership.RevokeInspector: kinds.INSPECTOR_REVOKED,
+    membership.ChangeRole: kinds.ROLE_CHANGED,
+}
+"""The kind of event each command records: a client's, from the catalogue, and the server's own."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A command's outcome: its seq, and the new event unless it was a retry of one already stored."""
+
+    seq: int
+    event: Event | None
+
+
+def lock_inspections(session: Session, inspection_ids: Iterable[int]) -> None:
+    """Row-lock these inspections in id order (a no-op on SQLite, which has one writer).
+
+    Always in the same order, so two server processes writing batches that touch the same inspections wait for
+    each other instead of deadlocking; locking one again later in the same transaction costs nothing.
+    """
+    for inspection_id in sorted(set(inspection_ids)):
+        session.exec(select(InspectionRow.id).where(col(InspectionRow.id) == inspection_id).with_for_update()).first()
+
+
+def apply_command(
+    session: Session, *, inspection_id: int, actor: Inspector | None, command: Command, at: datetime
+) -> Applied:
+    """Apply ``command`` in ``session`` (not committed here); raises CommandRejected to refuse it.
+
+    ``actor`` is None only for what the server records itself.
+    """
+    if actor is not None:  # as they stand now: refused if revoked, judged by their present role
+        actor = membership.current_actor(session, actor)
+    actor_id = actor.id if actor is not None else None
+    # Take the inspection's row lock first: another server process on the same PostgreSQL database applying a
+    # command to this inspection waits until we commit, so the idempotency check, the handler's reads and the
+    # seq all see its result (SQLite needs nothing: it has one writer).
+    lock_inspections(session, [inspection_id])
+    digest = command_digest(command)
+    earlier = session.exec(
+        select(EventRow).where(EventRow.inspection_id == inspection_id, EventRow.command_id == command.id)
+    ).first()
+    if earlier is not None:
+        return retried(earlier, command, actor_id=actor_id, digest=digest)
+
+    # Every command's free text passes the personal-data guard before its handler (refused, or recorded masked).
+    found = personal_data_guard.guard(session, inspection_id=inspection_id, command=command, at=at)
+    kind, handler = RECORDS[type(command)], HANDLERS[type(command)]
+    data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
+    payload: dict[str, Any] = data.model_dump(mode="json")
+    if found:
+        payload = {**payload, "personal_data": [record.model_dump(mode="json") for record in found]}
+    # Allocated in the database, in this transaction, under the row lock: gap-free across processes.
+    seq = session.execute(
+        update(InspectionRow)
+        .where(col(InspectionRow.id) == inspection_id)
+        .values(head=col(InspectionRow.head) + 1)
+        .returning(col(InspectionRow.head))
+    ).scalar_one()
+    session.add(
+        EventRow(
+            inspection_id=inspection_id,
+            seq=seq,
+            kind=kind,
+            actor_id=actor_id,
+            at=at,
+            data=json.dumps(payload, separators=(",", ":")),
+            command_id=command.id,
+            command_digest=digest,
+        )
+    )
+    notify.announce(session, inspection_id=inspection_id, seq=seq)  # other processes' clients get it promptly
+    event = Event(seq=seq, kind=kind, actor=actor, at=at, data=payload)
+    return Applied(seq=seq, event=event)
+
+
+def command_digest(command: Command) -> str:
+    """SHA-256 of the command's canonical JSON (after validation: defaults filled, text cleaned, keys sorted), so
+    the same command sent again, however its JSON was spelled, has the same digest."""
+    canonical = json.dumps(command.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def retried(earlier: EventRow, command: Command, *, actor_id: int | None, digest: str) -> Applied:
+    """A command whose id is already in the log: the same command again gets the original ack; anything else is a
+    ``conflict`` naming the id, never a silent drop of the new content (an event stored before digests were
+    recorded, revision 0003, is taken on trust)."""
+    if earlier.actor_id != actor_id:
+        raise CommandRejected(
+            ErrorCode.CONFLICT, f"command id {command.id!r} was already used by someone else; use a new id", field="id"
+        )
+    if earlier.command_digest is not None and earlier.command_digest != digest:
+        raise CommandRejected(
+            ErrorCode.CONFLICT,
+            f"command id {command.id!r} was already used for a different command (seq {earlier.seq}); "
+            "use a new id for new content",
+            field="id",
+        )
+    return Applied(seq=earlier.seq, event=None)

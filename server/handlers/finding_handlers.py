@@ -1,0 +1,121 @@
+"""Command handlers for findings: validate against current state, update the projection, name the event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from server.handlers.errors import CommandRejected
+from server.handlers.rows import inspection_row
+from server.storage.tables import FindingRow
+from shared.criteria import criterion_refusal
+from shared.findings import (
+    AmendFinding,
+    FindingAmended,
+    FindingFields,
+    FindingPosted,
+    FindingWithdrawn,
+    PostFinding,
+    WithdrawFinding,
+)
+from shared.protocol import (
+    ErrorCode,
+    Inspector,
+)
+from shared.vocabulary import Framework, Role
+
+
+def find_finding(session: Session, inspection_id: int, finding_id: str) -> FindingRow | None:
+    return session.exec(
+        select(FindingRow).where(FindingRow.inspection_id == inspection_id, FindingRow.finding_id == finding_id)
+    ).first()
+
+
+def post_finding(
+    session: Session, *, inspection_id: int, actor: Inspector, command: PostFinding, at: datetime
+) -> FindingPosted:
+    if find_finding(session, inspection_id, command.id) is not None:
+        raise CommandRejected(ErrorCode.CONFLICT, "a finding with this id already exists", field="id")
+    check_criterion(session, inspection_id, command)
+    session.add(
+        FindingRow(
+            inspection_id=inspection_id,
+            finding_id=command.id,
+            author_id=actor.id,
+            posted_at=at,
+            updated_at=at,
+            **command.fields(),
+        )
+    )
+    return FindingPosted(finding_id=command.id, **command.fields())
+
+
+def check_criterion(session: Session, inspection_id: int, fields: FindingFields) -> None:
+    """Refuse a criterion the inspection's framework, the agency or the judgement area rules out (shared rule)."""
+    if fields.criterion is None:
+        return
+    framework = Framework(inspection_row(session, inspection_id).framework)
+    refusal = criterion_refusal(fields.criterion, fields.agency, fields.judgement_area, framework)
+    if refusal is not None:
+        raise CommandRejected(ErrorCode.INVALID, f"criterion: {refusal}", field="criterion")
+
+
+def _existing(session: Session, inspection_id: int, finding_id: str) -> FindingRow:
+    row = find_finding(session, inspection_id, finding_id)
+    if row is None:
+        raise CommandRejected(ErrorCode.NOT_FOUND, f"no finding with id {finding_id!r}", field="finding_id")
+    return row
+
+
+def require_live(session: Session, inspection_id: int, finding_id: str, field: str) -> FindingRow:
+    """The finding, refusing an unknown one (``not_found``) and a withdrawn one (``conflict``).
+
+    For commands that would build on a finding (links, grades): withdrawn evidence must not be relied on again.
+    """
+    row = find_finding(session, inspection_id, finding_id)
+    if row is None:
+        raise CommandRejected(ErrorCode.NOT_FOUND, f"no finding with id {finding_id!r}", field=field)
+    if row.withdrawn_at is not None:
+        raise CommandRejected(
+            ErrorCode.CONFLICT, f"finding {finding_id!r} was withdrawn: it is no longer evidence", field=field
+        )
+    return row
+
+
+def amend_finding(
+    session: Session, *, inspection_id: int, actor: Inspector, command: AmendFinding, at: datetime
+) -> FindingAmended:
+    row = _existing(session, inspection_id, command.finding_id)
+    if row.author_id != actor.id:
+        raise CommandRejected(ErrorCode.FORBIDDEN, "only the finding's author may amend it", field="finding_id")
+    if row.withdrawn_at is not None:
+        raise CommandRejected(
+            ErrorCode.CONFLICT, "this finding was withdrawn: a withdrawn finding cannot be amended", field="finding_id"
+        )
+    check_criterion(session, inspection_id, command)
+    for name, value in command.fields().items():
+        setattr(row, name, value)
+    row.version += 1
+    row.updated_at = at
+    session.add(row)
+    return FindingAmended(finding_id=row.finding_id, version=row.version, **command.fields())
+
+
+def withdraw_finding(
+    session: Session, *, inspection_id: int, actor: Inspector, command: WithdrawFinding, at: datetime
+) -> FindingWithdrawn:
+    """Take a finding out of the evidence; the row and the log keep it, so its history is never lost."""
+    row = _existing(session, inspection_id, command.finding_id)
+    if row.author_id != actor.id and actor.role != Role.LEAD:
+        raise CommandRejected(
+            ErrorCode.FORBIDDEN, "only the finding's author or the lead inspector may withdraw it", field="finding_id"
+        )
+    if row.withdrawn_at is not None:
+        raise CommandRejected(ErrorCode.CONFLICT, "this finding is already withdrawn", field="finding_id")
+    row.withdrawn_at = at
+    row.withdrawn_by = actor.id
+    row.withdrawn_reason = command.reason
+    row.updated_at = at
+    session.add(row)
+    return FindingWithdrawn(finding_id=row.finding_id, reason=command.reason, personal_data=[])

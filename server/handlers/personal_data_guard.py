@@ -1,0 +1,88 @@
+"""The personal-data guard on receipt: every command's free text, checked before its handler runs (issue 7).
+
+The same checker and field registry as the app (shared.personal_data_fields), with the inspection's name index and
+its local date. Policy ``refuse`` turns a match into a ``personal_data`` error that names the field and carries
+only masked text; ``warn`` accepts the command and records the masked matches with its event. Alerts are always
+warned about, never refused (CP ¶32, ¶49). Nothing here logs, stores or sends the matched text itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from server.handlers.errors import CommandRejected
+from server.storage.tables import InspectionRow, NameDigestRow
+from shared.personal_data import NameIndex, PersonalDataPolicy, summary
+from shared.personal_data_fields import check_command, free_text_fields, records, warn_only
+from shared.protocol import Command, ErrorCode, PersonalDataFound
+
+log = logging.getLogger(__name__)
+
+_CACHE_SIZE = 32
+_cache: OrderedDict[tuple[str, int], tuple[tuple[int, int], NameIndex]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def local_date(inspection: InspectionRow, at: datetime) -> date:
+    """The inspection's date at ``at``: the day of receipt where the team is, as the app uses."""
+    return at.astimezone(ZoneInfo(inspection.timezone)).date()
+
+
+def name_index(session: Session, inspection: InspectionRow) -> NameIndex | None:
+    """The inspection's name index, cached; a cheap count of its digests tells when an import has added some.
+
+    The count is read from the database, not kept in memory, so digests another process (the CLI) committed are
+    picked up too. Keyed by salt as well as id, because two databases may both have an inspection 1.
+    """
+    assert inspection.id is not None
+    version = session.exec(
+        select(func.count(), func.max(col(NameDigestRow.id))).where(NameDigestRow.inspection_id == inspection.id)
+    ).one()
+    count, newest = int(version[0]), int(version[1] or 0)
+    if count == 0:
+        return None
+    key = (inspection.case_salt, inspection.id)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == (count, newest):
+            _cache.move_to_end(key)
+            return cached[1]
+    digests = session.exec(select(NameDigestRow.digest).where(NameDigestRow.inspection_id == inspection.id)).all()
+    index = NameIndex(bytes.fromhex(inspection.case_salt), frozenset(digests))
+    with _cache_lock:
+        _cache[key] = ((count, newest), index)
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return index
+
+
+def guard(session: Session, *, inspection_id: int, command: Command, at: datetime) -> list[PersonalDataFound]:
+    """Check ``command``'s free text; raise ``personal_data`` under ``refuse``, else return what to record."""
+    if not free_text_fields(command):
+        return []
+    inspection = session.get(InspectionRow, inspection_id)
+    if inspection is None:
+        return []  # the handler refuses it
+    found = check_command(command, name_index(session, inspection), today=local_date(inspection, at))
+    if not found:
+        return []
+    kinds = sorted({match.kind.value for matches in found.values() for match in matches})
+    if inspection.personal_data_policy == PersonalDataPolicy.REFUSE.value and not warn_only(command):
+        field, matches = next(iter(found.items()))
+        others = [name for name in found if name != field]
+        message = summary(matches) + (f" (and in {', '.join(others)})" if others else "")
+        # Ids and kinds only: even masked text stays out of the log.
+        log.info("refused command %s (inspection %s): personal data (%s) in %s",
+                 command.id, inspection_id, ", ".join(kinds), ", ".join(found))
+        raise CommandRejected(ErrorCode.PERSONAL_DATA, message, field=field)
+    log.info("accepted command %s (inspection %s) with a personal-data warning (%s) in %s",
+             command.id, inspection_id, ", ".join(kinds), ", ".join(found))
+    return records(found)

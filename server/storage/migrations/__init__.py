@@ -1,0 +1,1 @@
+"""Alembic migrations of the server's database; run through server.storage.schema, never through an alembic.ini."""
