@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
+from textual.widgets import Checkbox, Footer, Input, Label, Select
 
 from shared.protocol import Inspector
 from shared.vocabulary import Agency, FindingKind, Inspectorate
 from tui.board.filter_query import build_query
+from tui.dialogs.buttons import ButtonRow, press
 from tui.state import FindingFilter
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput
@@ -39,8 +40,6 @@ class FilterDialog(ModalScreen[str | None]):
     FilterDialog .row { height: auto; }
     FilterDialog .row > Label { width: 14; color: $text-muted; }
     FilterDialog .row > Select, FilterDialog .row > Input { width: 1fr; }
-    FilterDialog #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    FilterDialog #buttons > Button { margin-left: 2; }
     """
 
     def __init__(self, current: FindingFilter, team: Iterable[Inspector]):
@@ -66,10 +65,8 @@ class FilterDialog(ModalScreen[str | None]):
             yield from self._row("Text", PlainInput(c.text or "", compact=True, id="text", placeholder="words"))
             yield from self._row("Withdrawn", Checkbox("show withdrawn findings too", c.withdrawn, compact=True,
                                                        id="withdrawn"))
-            with Horizontal(id="buttons"):
-                yield Button("Clear", id="clear", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Apply  ctrl+s", id="apply", variant="primary", compact=True)
+            yield ButtonRow(press("Clear", "clear", id="clear"), press("Cancel", "cancel", id="cancel"),
+                            press("Apply  ctrl+s", "apply", id="apply", variant="primary"), id="buttons")
         yield Footer()
 
     def _row(self, title: str, widget: Widget) -> ComposeResult:
@@ -98,16 +95,8 @@ class FilterDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
-    @on(Button.Pressed, "#clear")
-    def _clear(self) -> None:
+    def action_clear(self) -> None:
+        """Clear: an empty query, so the board shows every finding again."""
         self.dismiss("")
 
     @on(Input.Submitted)

@@ -15,11 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, TextArea
+from textual.widgets import Footer, Input, Label, Select, TextArea
 
 from shared.findings import FindingFields, PostFinding, validate_finding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.board.criteria_picker import CriteriaPicker
+from tui.dialogs.buttons import send_row
 from tui.state import TeamState
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
@@ -50,8 +51,6 @@ class FindingForm(ModalScreen[FindingFields | None]):
     FindingForm .field-error.-shown { display: block; }
     FindingForm TextArea { height: 6; margin-top: 1; }
     FindingForm #hint { color: $text-muted; height: auto; }
-    FindingForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    FindingForm #buttons > Button { margin-left: 2; }
     """
 
     def __init__(self, *, title: str, initial: FindingFields | None = None, defaults: dict[str, Any] | None = None):
@@ -84,9 +83,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
                 compact=True, id="child_id"))
             yield PlainTextArea(init.get("text") or "", id="text", soft_wrap=True, show_line_numbers=False)
             yield Label("", classes="field-error", id="text-error")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+            yield send_row("Save", send_id="save")
         yield Footer()
 
     def _row(self, title: str, name: str, widget: Widget) -> ComposeResult:
@@ -197,11 +194,3 @@ class FindingForm(ModalScreen[FindingFields | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()

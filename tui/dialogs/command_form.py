@@ -19,9 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from shared.protocol import Command, field_errors
+from tui.dialogs.buttons import send_row
 from tui.timefmt import to_local
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
@@ -67,7 +68,7 @@ def parse_time(text: str, tz: tzinfo, today: datetime) -> datetime:
 
 
 class SendDialog(ModalScreen[T | None]):
-    """A modal with Send (``#send``, ctrl+s → ``action_submit``) and Cancel (``#cancel``, escape: None)."""
+    """A modal ending in Cancel (``#cancel``, escape: None) and Send (``#send``, ctrl+s → ``action_submit``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Send", priority=True),
@@ -79,14 +80,6 @@ class SendDialog(ModalScreen[T | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    @on(Button.Pressed, "#send")
-    def _send(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
 
 
 class CommandForm(SendDialog[Command]):
@@ -108,8 +101,6 @@ class CommandForm(SendDialog[Command]):
     CommandForm .field-error { color: $text-error; padding-left: 22; display: none; height: auto; }
     CommandForm .field-error.-shown { display: block; }
     CommandForm #form-error { padding-left: 0; }
-    CommandForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    CommandForm #buttons > Button { margin-left: 2; }
     CommandForm.-calm > #command-form { border: thick $primary; }
     """
 
@@ -156,10 +147,7 @@ class CommandForm(SendDialog[Command]):
             for spec in self._fields:
                 yield from self._field(spec)
             yield Label("", classes="field-error", id="form-error")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button(f"{self._send_label}  ctrl+s", id="send", variant="primary" if self._calm else "error",
-                             compact=True)
+            yield send_row(self._send_label, "primary" if self._calm else "error")
         yield Footer()
 
     def compose_extra(self) -> ComposeResult:

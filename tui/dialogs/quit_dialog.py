@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
+
+from tui.dialogs.buttons import ButtonRow, press
 
 
 def unsent_question(count: int) -> str:
@@ -36,8 +37,6 @@ class QuitDialog(ModalScreen[bool]):
         width: 72; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 0 1;
     }
     QuitDialog #quit-title { text-style: bold; margin-bottom: 1; }
-    QuitDialog #quit-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    QuitDialog #quit-buttons > Button { margin-left: 2; }
     """
 
     def __init__(self, unsent: int) -> None:
@@ -52,9 +51,8 @@ class QuitDialog(ModalScreen[bool]):
                 "Triangulate connects; stay, and they go as soon as the server takes them.",
                 id="quit-explanation",
             )
-            with Horizontal(id="quit-buttons"):
-                yield Button("Stay  n", id="stay", compact=True)
-                yield Button("Quit anyway  y", id="quit", variant="warning", compact=True)
+            yield ButtonRow(press("Stay  n", "stay", id="stay"),
+                            press("Quit anyway  y", "quit_anyway", id="quit", variant="warning"), id="quit-buttons")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,11 +63,3 @@ class QuitDialog(ModalScreen[bool]):
 
     def action_quit_anyway(self) -> None:
         self.dismiss(True)
-
-    @on(Button.Pressed, "#stay")
-    def _stay(self) -> None:
-        self.action_stay()
-
-    @on(Button.Pressed, "#quit")
-    def _quit(self) -> None:
-        self.action_quit_anyway()

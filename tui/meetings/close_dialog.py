@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
 from shared.grade_board import GradeBoard
 from shared.meetings import EntryKind, MeetingKind, Minutes
+from tui.dialogs.buttons import ButtonRow, press
 
 
 def agreed_count(grades: GradeBoard) -> tuple[int, int]:
@@ -57,8 +57,6 @@ class CloseMeetingDialog(ModalScreen[bool]):
         width: 72; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 0 1;
     }
     CloseMeetingDialog #close-title { text-style: bold; margin-bottom: 1; }
-    CloseMeetingDialog #close-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    CloseMeetingDialog #close-buttons > Button { margin-left: 2; }
     """
 
     def __init__(self, minutes: Minutes, grades: GradeBoard | None = None) -> None:
@@ -73,9 +71,9 @@ class CloseMeetingDialog(ModalScreen[bool]):
             yield Label(f"Close the {self.minutes.kind.label.lower()} of {day:%A} {day.day} {day:%B}?",
                         id="close-title")
             yield Static(close_warning(self.minutes, self.grades), id="close-warning")
-            with Horizontal(id="close-buttons"):
-                yield Button("Keep it open  n", id="keep", compact=True)
-                yield Button("Close and freeze the minutes  y", id="close", variant="warning", compact=True)
+            yield ButtonRow(press("Keep it open  n", "keep", id="keep"),
+                            press("Close and freeze the minutes  y", "close_meeting", id="close", variant="warning"),
+                            id="close-buttons")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,11 +84,3 @@ class CloseMeetingDialog(ModalScreen[bool]):
 
     def action_close_meeting(self) -> None:
         self.dismiss(True)
-
-    @on(Button.Pressed, "#keep")
-    def _keep(self) -> None:
-        self.action_keep()
-
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.action_close_meeting()
