@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select
 
@@ -17,12 +16,13 @@ from shared.protocol import Inspector
 from shared.vocabulary import Agency, FindingKind, Inspectorate
 from tui.board.filter_query import build_query
 from tui.dialogs.buttons import ButtonRow, press
+from tui.dialogs.frame import FramedDialog
 from tui.state import FindingFilter
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput
 
 
-class FilterDialog(ModalScreen[str | None]):
+class FilterDialog(FramedDialog[str | None]):
     """Returns the query words for the search box, or None if cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,11 +31,7 @@ class FilterDialog(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    FilterDialog { align: center middle; }
-    FilterDialog > #filters {
-        width: 70; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    FilterDialog > #filters { width: 70; }
     FilterDialog #filters-title { text-style: bold; margin-bottom: 1; }
     FilterDialog .row { height: auto; }
     FilterDialog .row > Label { width: 14; color: $text-muted; }

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, TextArea
 
@@ -21,6 +20,7 @@ from shared.findings import FindingFields, PostFinding, validate_finding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.board.criteria_picker import CriteriaPicker
 from tui.dialogs.buttons import send_row
+from tui.dialogs.frame import FramedDialog
 from tui.state import TeamState
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
@@ -29,7 +29,7 @@ from tui.widgets.plain_fields import PlainInput, PlainTextArea
 FIELDS = ("agency", "judgement_area", "kind", "evidence_source", "criterion", "child_id", "text")
 
 
-class FindingForm(ModalScreen[FindingFields | None]):
+class FindingForm(FramedDialog[FindingFields | None]):
     """Returns the new fields, or None if cancelled. The judgement areas offered follow the agency chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,11 +38,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
     ]
 
     DEFAULT_CSS = """
-    FindingForm { align: center middle; }
-    FindingForm > #form {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    FindingForm > #form { width: 90; }
     FindingForm #form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
     FindingForm .row { height: auto; }
     FindingForm .row > Label.name { width: 16; color: $text-muted; }

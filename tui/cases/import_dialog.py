@@ -127,11 +127,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
     """Returns the batches to send, or None if cancelled."""
 
     DEFAULT_CSS = """
-    CaseImport { align: center middle; }
-    CaseImport > #case-import {
-        width: 96; max-width: 100%; height: 100%; max-height: 40;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    CaseImport > #case-import { width: 96; height: 100%; max-height: 40; }
     CaseImport #case-import-title { text-style: bold; }
     CaseImport #case-import-intro { color: $text-muted; }
     CaseImport .row { height: auto; margin-top: 1; }

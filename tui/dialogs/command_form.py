@@ -17,12 +17,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from shared.protocol import Command, field_errors
 from tui.dialogs.buttons import send_row
+from tui.dialogs.frame import FramedDialog
 from tui.timefmt import to_local
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
@@ -67,7 +67,7 @@ def parse_time(text: str, tz: tzinfo, today: datetime) -> datetime:
     raise ValueError("give a local time like 2026-11-18 10:52, or 10:52 for today")
 
 
-class SendDialog(ModalScreen[T | None]):
+class SendDialog(FramedDialog[T | None]):
     """A modal ending in Cancel (``#cancel``, escape: None) and Send (``#send``, ctrl+s → ``action_submit``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,11 +86,7 @@ class CommandForm(SendDialog[Command]):
     """Returns the validated command, or None if cancelled."""
 
     DEFAULT_CSS = """
-    CommandForm { align: center middle; }
-    CommandForm > #command-form {
-        width: 92; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $error; background: $surface; padding: 0 1;
-    }
+    CommandForm > #command-form { width: 92; border: thick $error; }
     CommandForm #command-form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
     CommandForm #command-form-intro { color: $text-muted; margin-bottom: 1; }
     CommandForm .row { height: auto; }

@@ -75,11 +75,7 @@ class LinkForm(SendDialog[LinkFindings]):
     ]
 
     DEFAULT_CSS = """
-    LinkForm { align: center middle; }
-    LinkForm > #link-form {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    LinkForm > #link-form { width: 100; }
     LinkForm #link-title { text-style: bold; width: 1fr; }
     LinkForm #link-from { color: $text-muted; margin-bottom: 1; }
     LinkForm #link-candidates { height: 8; border: none; background: $panel; }
