@@ -217,7 +217,11 @@ class CommandForm(SendDialog[Command]):
         try:
             return self._type.model_validate({"id": self._command_id, **self._fixed, **values}), {}
         except ValidationError as exc:
-            return None, field_errors(exc)
+            return None, self.explain(field_errors(exc), values)
+
+    def explain(self, errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+        """The model's errors as this form shows them: for subclasses whose fields are not the model's."""
+        return errors
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         names = {spec.name for spec in self._fields}
