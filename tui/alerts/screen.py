@@ -18,8 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.alerts import AcknowledgeAlert, MarkAlertSeen
@@ -40,8 +39,8 @@ from tui.alerts.forms import (
 )
 from tui.dialogs.command_form import CommandForm
 from tui.state import TeamState
-from tui.timefmt import zone
 from tui.widgets.plain import assemble, plain
+from tui.widgets.state_screen import StateScreen
 
 ALERT_ACTIONS = frozenset(
     {"see", "acknowledge", "inform", "confirm", "respond", "resolve", "update", "note", "escalate", "close"}
@@ -64,7 +63,7 @@ def option_prompt(alert: AlertView, now: datetime) -> Content:
     )
 
 
-class AlertsScreen(Screen[None]):
+class AlertsScreen(StateScreen):
     """Open with ``a`` from anywhere; Esc or ``a`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,21 +103,17 @@ class AlertsScreen(Screen[None]):
         super().__init__()
         self._clock = clock
         self._wanted = select
-        self.state = TeamState()
         self.unconfirmed: frozenset[str] = frozenset()
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="alerts-top"):
             yield OptionList(id="alert-list")
             yield Static(id="alert-settings")
         yield AlertDetail(id="alert-detail")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.alert_list.focus()
         self.set_interval(30, self._redraw)
-        self._redraw()
 
     # ------------------------------------------------------------------ shortcuts
 
@@ -139,25 +134,25 @@ class AlertsScreen(Screen[None]):
         return self.state.alerts.alerts.get(option.id or "") if option is not None else None
 
     def _form_context(self) -> FormContext:
-        inspection = self.state.inspection
-        return FormContext(self._clock(), zone(inspection.timezone if inspection else None), inspection,
-                           team_of(self.state.members()))
+        return FormContext(self._clock(), self.tz, self.state.inspection, team_of(self.state.members()))
 
     # ------------------------------------------------------------------ what the app tells us
 
     def show(self, state: TeamState, unconfirmed: frozenset[str] = frozenset()) -> None:
         """Redraw from the state; the highlight stays on the same alert (or moves to the one asked for)."""
-        self.state = state
         self.unconfirmed = unconfirmed
-        self._redraw()
+        super().show(state)
 
     def select(self, alert_id: str) -> None:
         self._wanted = alert_id
         self._redraw()
 
     def _redraw(self) -> None:
-        if not self.is_mounted:
-            return
+        """Only once mounted: the draw from ``on_mount`` waits for the next state or the half-minute tick."""
+        if self.is_mounted:
+            self._draw()
+
+    def _draw(self) -> None:
         now = self._clock()
         book = self.state.alerts
         options: list[Option | None] = []
@@ -188,12 +183,11 @@ class AlertsScreen(Screen[None]):
         alert = self.highlighted
         if alert is not None:
             book = self.state.alerts
-            inspection = self.state.inspection
             deputy = self.state.team.get(book.deputy_id) if book.deputy_id is not None else None
             pending = [describe_command(c, book) for c in book.pending.values()
                        if getattr(c, "alert_id", None) == alert.id]
             self.detail.show(alert.id, describe_alert(
-                alert, now=self._clock(), tz=zone(inspection.timezone if inspection else None),
+                alert, now=self._clock(), tz=self.tz,
                 team=self.state.team.values(), deputy=deputy, pending=pending,
             ))
         self.refresh_bindings()
@@ -233,9 +227,6 @@ class AlertsScreen(Screen[None]):
     def _open(self, form: CommandForm | None) -> None:
         if form is not None:
             self.app.push_screen(form, self._send)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_see(self) -> None:
         if (alert := self._allowed("see")) is not None:

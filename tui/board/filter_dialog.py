@@ -9,19 +9,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select
+from textual.widgets import Checkbox, Footer, Input, Label, Select
 
 from shared.protocol import Inspector
 from shared.vocabulary import Agency, FindingKind, Inspectorate
 from tui.board.filter_query import build_query
+from tui.dialogs.buttons import ButtonRow, press
+from tui.dialogs.frame import FramedDialog
 from tui.state import FindingFilter
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput
 
 
-class FilterDialog(ModalScreen[str | None]):
+class FilterDialog(FramedDialog[str | None]):
     """Returns the query words for the search box, or None if cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,17 +31,11 @@ class FilterDialog(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    FilterDialog { align: center middle; }
-    FilterDialog > #filters {
-        width: 70; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    FilterDialog > #filters { width: 70; }
     FilterDialog #filters-title { text-style: bold; margin-bottom: 1; }
     FilterDialog .row { height: auto; }
     FilterDialog .row > Label { width: 14; color: $text-muted; }
     FilterDialog .row > Select, FilterDialog .row > Input { width: 1fr; }
-    FilterDialog #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    FilterDialog #buttons > Button { margin-left: 2; }
     """
 
     def __init__(self, current: FindingFilter, team: Iterable[Inspector]):
@@ -66,10 +61,8 @@ class FilterDialog(ModalScreen[str | None]):
             yield from self._row("Text", PlainInput(c.text or "", compact=True, id="text", placeholder="words"))
             yield from self._row("Withdrawn", Checkbox("show withdrawn findings too", c.withdrawn, compact=True,
                                                        id="withdrawn"))
-            with Horizontal(id="buttons"):
-                yield Button("Clear", id="clear", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Apply  ctrl+s", id="apply", variant="primary", compact=True)
+            yield ButtonRow(press("Clear", "clear", id="clear"), press("Cancel", "cancel", id="cancel"),
+                            press("Apply  ctrl+s", "apply", id="apply", variant="primary"), id="buttons")
         yield Footer()
 
     def _row(self, title: str, widget: Widget) -> ComposeResult:
@@ -98,16 +91,8 @@ class FilterDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
-    @on(Button.Pressed, "#clear")
-    def _clear(self) -> None:
+    def action_clear(self) -> None:
+        """Clear: an empty query, so the board shows every finding again."""
         self.dismiss("")
 
     @on(Input.Submitted)

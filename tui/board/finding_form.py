@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, TextArea
+from textual.widgets import Footer, Input, Label, Select, TextArea
 
 from shared.findings import FindingFields, PostFinding, validate_finding
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.board.criteria_picker import CriteriaPicker
+from tui.dialogs.buttons import send_row
+from tui.dialogs.frame import FramedDialog
 from tui.state import TeamState
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
@@ -28,7 +29,7 @@ from tui.widgets.plain_fields import PlainInput, PlainTextArea
 FIELDS = ("agency", "judgement_area", "kind", "evidence_source", "criterion", "child_id", "text")
 
 
-class FindingForm(ModalScreen[FindingFields | None]):
+class FindingForm(FramedDialog[FindingFields | None]):
     """Returns the new fields, or None if cancelled. The judgement areas offered follow the agency chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,11 +38,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
     ]
 
     DEFAULT_CSS = """
-    FindingForm { align: center middle; }
-    FindingForm > #form {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    FindingForm > #form { width: 90; }
     FindingForm #form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
     FindingForm .row { height: auto; }
     FindingForm .row > Label.name { width: 16; color: $text-muted; }
@@ -50,8 +47,6 @@ class FindingForm(ModalScreen[FindingFields | None]):
     FindingForm .field-error.-shown { display: block; }
     FindingForm TextArea { height: 6; margin-top: 1; }
     FindingForm #hint { color: $text-muted; height: auto; }
-    FindingForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    FindingForm #buttons > Button { margin-left: 2; }
     """
 
     def __init__(self, *, title: str, initial: FindingFields | None = None, defaults: dict[str, Any] | None = None):
@@ -84,9 +79,7 @@ class FindingForm(ModalScreen[FindingFields | None]):
                 compact=True, id="child_id"))
             yield PlainTextArea(init.get("text") or "", id="text", soft_wrap=True, show_line_numbers=False)
             yield Label("", classes="field-error", id="text-error")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+            yield send_row("Save", send_id="save")
         yield Footer()
 
     def _row(self, title: str, name: str, widget: Widget) -> ComposeResult:
@@ -197,11 +190,3 @@ class FindingForm(ModalScreen[FindingFields | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from shared.sampling import ATTRIBUTES, BalanceReport, Sample, Selection
+from tui.dialogs.frame import FramedDialog
 from tui.widgets.plain import assemble
 
 VALUE_WIDTH = 26
@@ -53,7 +53,7 @@ def balance_content(report: BalanceReport, sample: Sample) -> Content:
     return assemble(*parts)
 
 
-class BalanceScreen(ModalScreen[None]):
+class BalanceScreen(FramedDialog[None]):
     """Read-only; arrows and PgUp/PgDn scroll, Esc or b closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,11 +61,7 @@ class BalanceScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    BalanceScreen { align: center middle; }
-    BalanceScreen > VerticalScroll {
-        width: 96; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    BalanceScreen > VerticalScroll { width: 96; }
     """
 
     def __init__(self, report: BalanceReport, sample: Sample) -> None:

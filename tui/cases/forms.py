@@ -12,10 +12,11 @@ import random
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any
 
 from shared.annex_a import CaseRecord
 from shared.cases import MAX_GOOD_PRACTICE, AddToSample, AllocateCase, DrawSample, RecordCaseProgress, TrackingStatus
-from shared.protocol import Inspector
+from shared.protocol import Command, Inspector
 from shared.sampling import DEFAULT_SIZE
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.triangulation.book import EnquiryView
@@ -80,6 +81,12 @@ def member_label(member: Inspector) -> str:
     return f"{member.name} ({member.inspectorate.label})"
 
 
+def _case_form(child_id: str, command_type: type[Command], **kwargs: Any) -> CommandForm:
+    """A calm form for a step on one sampled case: a new id and the case it is about."""
+    return CommandForm(command_type=command_type, command_id=new_command_id(), calm=True, fixed={"child_id": child_id},
+                       **kwargs)
+
+
 def allocate_form(child_id: str, team: Iterable[Inspector], current: int | None) -> CommandForm:
     """The lead gives a sampled case to an inspector (``team``: those who still have access), or takes it back."""
     choices: list[tuple[str, int]] = [(member_label(m), m.id) for m in sorted(team, key=lambda m: m.name)]
@@ -87,13 +94,10 @@ def allocate_form(child_id: str, team: Iterable[Inspector], current: int | None)
         choices.append(("Nobody — take it back", NOBODY))
         if current not in {member_id for _, member_id in choices}:
             current = None  # tracked by someone revoked since: the lead chooses again, or takes it back
-    return CommandForm(
+    return _case_form(
+        child_id, AllocateCase,
         title=f"Allocate {child_id}",
-        command_type=AllocateCase,
-        command_id=new_command_id(),
-        calm=True,
         send_label="Allocate",
-        fixed={"child_id": child_id},
         fields=[FormField("inspector_id", "Tracked by", kind="choice", choices=choices, value=current,
                           placeholder="choose an inspector", convert=lambda v: None if v == NOBODY else v)],
     )
@@ -101,13 +105,10 @@ def allocate_form(child_id: str, team: Iterable[Inspector], current: int | None)
 
 def progress_form(child_id: str, current: TrackingStatus) -> CommandForm:
     """The allocated inspector (or the lead) records how far the case has got."""
-    return CommandForm(
+    return _case_form(
+        child_id, RecordCaseProgress,
         title=f"Progress on {child_id}",
-        command_type=RecordCaseProgress,
-        command_id=new_command_id(),
-        calm=True,
         send_label="Record",
-        fixed={"child_id": child_id},
         fields=[FormField("status", "Status", kind="choice", choices=TrackingStatus.choices(), value=current.value)],
     )
 

@@ -27,6 +27,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from shared.annex_a import AnnexAFileError, CaseRecord, RejectedRow, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
 from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
+from tui.dialogs.buttons import send_row
 from tui.dialogs.command_form import SendDialog
 from tui.widgets.plain import assemble, plain
 from tui.widgets.plain_fields import PlainInput
@@ -126,11 +127,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
     """Returns the batches to send, or None if cancelled."""
 
     DEFAULT_CSS = """
-    CaseImport { align: center middle; }
-    CaseImport > #case-import {
-        width: 96; max-width: 100%; height: 100%; max-height: 40;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    CaseImport > #case-import { width: 96; height: 100%; max-height: 40; }
     CaseImport #case-import-title { text-style: bold; }
     CaseImport #case-import-intro { color: $text-muted; }
     CaseImport .row { height: auto; margin-top: 1; }
@@ -138,8 +135,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
     CaseImport #case-path { width: 1fr; }
     CaseImport #case-found { height: 1fr; margin-top: 1; }
     CaseImport #case-error { color: $text-error; height: auto; }
-    CaseImport #buttons { height: auto; align-horizontal: right; }
-    CaseImport #buttons > Button { margin-left: 2; }
+    CaseImport #buttons { margin-top: 0; }
     """
     """The list of what was found takes the room left, and scrolls: the buttons stay on screen at 80×24."""
 
@@ -171,9 +167,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
             with VerticalScroll(id="case-found"):
                 yield Static(id="case-found-body")
             yield Label("", id="case-error")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Send  ctrl+s", id="send", variant="primary", compact=True)
+            yield send_row("Send")
         yield Footer()
 
     def on_mount(self) -> None:

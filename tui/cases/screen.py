@@ -23,8 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.annex_a import AgeBand
@@ -38,8 +37,8 @@ from tui.cases.book import DONE, DRAW_KEY, IMPORT_KEY, CaseBook, CaseProgress, C
 from tui.cases.forms import add_form, allocate_form, draw_form, new_seed, progress_form
 from tui.cases.import_dialog import CaseImport
 from tui.clock.reporting_clock import today_for
-from tui.state import TeamState
 from tui.widgets.plain import assemble, plain
+from tui.widgets.state_screen import StateScreen
 
 CASE_KEYS: tuple[tuple[str, str], ...] = (
     ("w  p", "allocate (lead) · record progress (its inspector, the lead)"),
@@ -192,7 +191,7 @@ def progress_lines(book: CaseBook, team: Mapping[int, Inspector], mine: CaseProg
     return assemble(*parts)
 
 
-class CasesScreen(Screen[None]):
+class CasesScreen(StateScreen):
     """Open with ``K`` (or the palette) from anywhere; Esc or ``K`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -234,24 +233,18 @@ class CasesScreen(Screen[None]):
     def __init__(self, clock: Callable[[], datetime]) -> None:
         super().__init__()
         self._clock = clock
-        self.state = TeamState()
         self.only_mine = False
         self.views: dict[str, CaseView] = {}
-        self._composed = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static(id="case-progress")
         yield Static(column_titles(), id="case-columns")
         yield OptionList(id="case-list")
         with VerticalScroll(id="case-detail"):
             yield Static(id="case-detail-body")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._composed = True
         self.listing.focus()
-        self._redraw()
 
     # ------------------------------------------------------------------ shortcuts
 
@@ -294,14 +287,7 @@ class CasesScreen(Screen[None]):
 
     # ------------------------------------------------------------------ what the app tells us
 
-    def show(self, state: TeamState) -> None:
-        """Redraw from the state; the same case stays highlighted."""
-        self.state = state
-        self._redraw()
-
-    def _redraw(self) -> None:
-        if not self._composed:
-            return
+    def _draw(self) -> None:
         book, me = self.state.cases, self.me
         mine_only = self.only_mine and me is not None
         rows = book.views(me.id if mine_only and me else None)
@@ -383,9 +369,6 @@ class CasesScreen(Screen[None]):
         count = len({case.child_id for batch in batches for case in batch.cases})
         self.notify(f"{count} cases in {len(batches)} batch{'es' if len(batches) > 1 else ''}; the workers' names "
                     "were not kept.", title="Importing the Annex A list")
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_mine(self) -> None:
         self.only_mine = not self.only_mine

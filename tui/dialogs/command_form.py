@@ -17,11 +17,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from shared.protocol import Command, field_errors
+from tui.dialogs.buttons import send_row
+from tui.dialogs.frame import FramedDialog
 from tui.timefmt import to_local
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
@@ -66,8 +67,8 @@ def parse_time(text: str, tz: tzinfo, today: datetime) -> datetime:
     raise ValueError("give a local time like 2026-11-18 10:52, or 10:52 for today")
 
 
-class SendDialog(ModalScreen[T | None]):
-    """A modal with Send (``#send``, ctrl+s → ``action_submit``) and Cancel (``#cancel``, escape: None)."""
+class SendDialog(FramedDialog[T | None]):
+    """A modal ending in Cancel (``#cancel``, escape: None) and Send (``#send``, ctrl+s → ``action_submit``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Send", priority=True),
@@ -80,24 +81,12 @@ class SendDialog(ModalScreen[T | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Button.Pressed, "#send")
-    def _send(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
 
 class CommandForm(SendDialog[Command]):
     """Returns the validated command, or None if cancelled."""
 
     DEFAULT_CSS = """
-    CommandForm { align: center middle; }
-    CommandForm > #command-form {
-        width: 92; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $error; background: $surface; padding: 0 1;
-    }
+    CommandForm > #command-form { width: 92; border: thick $error; }
     CommandForm #command-form-title { text-style: bold; width: 1fr; margin-bottom: 1; }
     CommandForm #command-form-intro { color: $text-muted; margin-bottom: 1; }
     CommandForm .row { height: auto; }
@@ -108,8 +97,6 @@ class CommandForm(SendDialog[Command]):
     CommandForm .field-error { color: $text-error; padding-left: 22; display: none; height: auto; }
     CommandForm .field-error.-shown { display: block; }
     CommandForm #form-error { padding-left: 0; }
-    CommandForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    CommandForm #buttons > Button { margin-left: 2; }
     CommandForm.-calm > #command-form { border: thick $primary; }
     """
 
@@ -156,10 +143,7 @@ class CommandForm(SendDialog[Command]):
             for spec in self._fields:
                 yield from self._field(spec)
             yield Label("", classes="field-error", id="form-error")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button(f"{self._send_label}  ctrl+s", id="send", variant="primary" if self._calm else "error",
-                             compact=True)
+            yield send_row(self._send_label, "primary" if self._calm else "error")
         yield Footer()
 
     def compose_extra(self) -> ComposeResult:
@@ -233,7 +217,11 @@ class CommandForm(SendDialog[Command]):
         try:
             return self._type.model_validate({"id": self._command_id, **self._fixed, **values}), {}
         except ValidationError as exc:
-            return None, field_errors(exc)
+            return None, self.explain(field_errors(exc), values)
+
+    def explain(self, errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+        """The model's errors as this form shows them: for subclasses whose fields are not the model's."""
+        return errors
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         names = {spec.name for spec in self._fields}

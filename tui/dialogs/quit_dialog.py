@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Static
+
+from tui.dialogs.buttons import press
+from tui.dialogs.confirm import ConfirmDialog
 
 
 def unsent_question(count: int) -> str:
@@ -22,7 +21,7 @@ def unsent_question(count: int) -> str:
     return f"{count} {noun} not yet sent — quit anyway?"
 
 
-class QuitDialog(ModalScreen[bool]):
+class QuitDialog(ConfirmDialog):
     """Returns True to quit now, False to stay (and let the outbox drain)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,46 +29,16 @@ class QuitDialog(ModalScreen[bool]):
         Binding("y", "quit_anyway", "Quit anyway"),
     ]
 
-    DEFAULT_CSS = """
-    QuitDialog { align: center middle; }
-    QuitDialog > #quit-box {
-        width: 72; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 0 1;
-    }
-    QuitDialog #quit-title { text-style: bold; margin-bottom: 1; }
-    QuitDialog #quit-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    QuitDialog #quit-buttons > Button { margin-left: 2; }
-    """
-
     def __init__(self, unsent: int) -> None:
-        super().__init__()
+        super().__init__("quit", unsent_question(unsent), Static(
+            "The team has not received them yet. They stay on this computer and are sent the next time "
+            "Triangulate connects; stay, and they go as soon as the server takes them.",
+            id="quit-explanation",
+        ), press("Stay  n", "stay", id="stay"), press("Quit anyway  y", "quit_anyway", id="quit", variant="warning"))
         self.unsent = unsent
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="quit-box"):
-            yield Label(unsent_question(self.unsent), id="quit-title")
-            yield Static(
-                "The team has not received them yet. They stay on this computer and are sent the next time "
-                "Triangulate connects; stay, and they go as soon as the server takes them.",
-                id="quit-explanation",
-            )
-            with Horizontal(id="quit-buttons"):
-                yield Button("Stay  n", id="stay", compact=True)
-                yield Button("Quit anyway  y", id="quit", variant="warning", compact=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#stay", Button).focus()
 
     def action_stay(self) -> None:
         self.dismiss(False)
 
     def action_quit_anyway(self) -> None:
         self.dismiss(True)
-
-    @on(Button.Pressed, "#stay")
-    def _stay(self) -> None:
-        self.action_stay()
-
-    @on(Button.Pressed, "#quit")
-    def _quit(self) -> None:
-        self.action_quit_anyway()

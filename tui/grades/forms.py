@@ -34,6 +34,7 @@ from shared.grades import (
     judgement_label,
     warning_reason_refusal,
 )
+from shared.protocol import Command
 from shared.vocabulary import Agency, Framework, JudgementArea
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.grades.book import LEADERS_FIELD, latest_grade_step
@@ -268,35 +269,33 @@ def _current(cell: GradeCell | None) -> str:
     return f"{'agreed' if step.kind == 'agreed' else 'proposed'}: {step.grade.label.lower()}"
 
 
+def _cell_form(ctx: GradeContext, agency: Agency, judgement: str, command_type: type[Command], *,
+               form: type[CommandForm] = CommandForm, **kwargs: Any) -> CommandForm:
+    """A calm form for a step on one grade cell: a new id, the cell it is about, the inspection's time zone."""
+    return form(command_type=command_type, command_id=new_command_id(),
+                fixed={"agency": agency.value, "judgement": judgement}, timezone=ctx.timezone, now=ctx.now,
+                calm=True, **kwargs)
+
+
 def challenge_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:
     """The QA manager's challenge: a comment the whole team sees in the grade's history (CP ¶31, ¶54, ¶56)."""
-    return CommandForm(
+    return _cell_form(
+        ctx, agency, judgement, ChallengeGrade,
         title=f"Challenge — {cell_title(agency, judgement)} ({_current(cell)})",
         intro="Your challenge goes into the grade's history for the whole team; it does not change the grade.",
-        command_type=ChallengeGrade,
-        command_id=new_command_id(),
-        fixed={"agency": agency.value, "judgement": judgement},
         fields=[FormField("comment", "Challenge", "text", placeholder="what the evidence does not yet show")],
-        timezone=ctx.timezone,
-        now=ctx.now,
         send_label="Challenge",
-        calm=True,
     )
 
 
 def sign_off_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:
     """Confirm the sign-off of the agreed grade (nothing to type: the confirmation is the point)."""
-    return CommandForm(
+    return _cell_form(
+        ctx, agency, judgement, SignOffGrade,
         title=f"Sign off — {cell_title(agency, judgement)} ({_current(cell)})",
         intro="You have scrutinised the agreed grade and its evidence. If the lead records a different agreed "
         "grade later, the sign-off is withdrawn and you sign the new one off.",
-        command_type=SignOffGrade,
-        command_id=new_command_id(),
-        fixed={"agency": agency.value, "judgement": judgement},
-        timezone=ctx.timezone,
-        now=ctx.now,
         send_label="Sign off",
-        calm=True,
     )
 
 
@@ -323,19 +322,14 @@ class RespondForm(CommandForm):
 def respond_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCell | None) -> CommandForm:
     """The lead answers the QA manager's open challenges: until then the grade cannot be signed off."""
     waiting = len(cell.open_challenges) if cell is not None else 0
-    return RespondForm(
+    return _cell_form(
+        ctx, agency, judgement, RespondToChallenge, form=RespondForm,
         challenges=_challenges(cell),
         title=f"Respond to the QA challenge{'s' if waiting > 1 else ''} — {cell_title(agency, judgement)}",
         intro="Your response goes into the grade's history for the whole team; the QA manager can sign the grade "
         "off once you have responded.",
-        command_type=RespondToChallenge,
-        command_id=new_command_id(),
-        fixed={"agency": agency.value, "judgement": judgement},
         fields=[FormField("response", "Response", "text", placeholder="what the evidence shows, or what changes")],
-        timezone=ctx.timezone,
-        now=ctx.now,
         send_label="Respond",
-        calm=True,
     )
 
 
@@ -343,17 +337,12 @@ def reopen_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCe
                 frozen: str = "") -> CommandForm:
     """The lead reopens a grade the final meeting froze: the reason goes into that meeting's minutes."""
     why = frozen.split(": grades are ", 1)[-1] if frozen else "frozen by the final team meeting"
-    return CommandForm(
+    return _cell_form(
+        ctx, agency, judgement, ReopenGrade,
         title=f"Reopen the frozen grade — {cell_title(agency, judgement)} ({_current(cell)})",
         intro=f"This grade is {why.split(';')[0]}. Reopening it is recorded in that meeting's minutes as an "
         "amendment with your reason; the next agreed grade freezes it again.",
-        command_type=ReopenGrade,
-        command_id=new_command_id(),
-        fixed={"agency": agency.value, "judgement": judgement},
         fields=[FormField("reason", "Reason", "text",
                           placeholder="why the agreed grade must change after the meeting")],
-        timezone=ctx.timezone,
-        now=ctx.now,
         send_label="Reopen",
-        calm=True,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -22,8 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.grade_board import GradeCell
@@ -52,9 +51,8 @@ from tui.grades.forms import (
     respond_form,
     sign_off_form,
 )
-from tui.state import TeamState
-from tui.timefmt import zone
 from tui.widgets.plain import plain
+from tui.widgets.state_screen import StateScreen
 
 NARRATIVE = "narrative"
 """The judgement part of a narrative-only agency's row id."""
@@ -103,7 +101,7 @@ def board_options(views: list[CellView], narratives: list[Narrative], team: Mapp
     return options
 
 
-class GradesScreen(Screen[None]):
+class GradesScreen(StateScreen):
     """Open with ``g`` (or the palette) from anywhere; Esc or ``g`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -135,35 +133,24 @@ class GradesScreen(Screen[None]):
     def __init__(self, clock: Callable[[], datetime]) -> None:
         super().__init__()
         self._clock = clock
-        self.state = TeamState()
         self.views: dict[GradeKey, CellView] = {}
         self.narratives: dict[Agency, Narrative] = {}
-        self._composed = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static(column_titles(), id="grade-columns")
         yield OptionList(id="grade-board")
         with VerticalScroll(id="grade-detail"):
             yield Static(id="grade-detail-body")
             yield ReportingClock(None, today_for(None, self._clock()), id="grade-clock")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._composed = True
         self.board.focus()
-        self._redraw()
 
     # ------------------------------------------------------------------ shortcuts
 
     @property
     def board(self) -> OptionList:
         return self.query_one("#grade-board", OptionList)
-
-    @property
-    def tz(self) -> tzinfo:
-        inspection = self.state.inspection
-        return zone(inspection.timezone if inspection else None)
 
     @property
     def selected(self) -> GradeKey | None:
@@ -189,14 +176,7 @@ class GradesScreen(Screen[None]):
 
     # ------------------------------------------------------------------ what the app tells us
 
-    def show(self, state: TeamState) -> None:
-        """Redraw from the state; the same row stays highlighted."""
-        self.state = state
-        self._redraw()
-
-    def _redraw(self) -> None:
-        if not self._composed:
-            return
+    def _draw(self) -> None:
         state = self.state
         views = board_views(state)
         narratives = narratives_of(state)
@@ -286,9 +266,6 @@ class GradesScreen(Screen[None]):
 
     def _cell(self, agency: Agency, judgement: str) -> GradeCell | None:
         return self.state.grades.cell(agency, judgement)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_propose(self) -> None:
         self._open("propose", propose_form)

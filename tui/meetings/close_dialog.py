@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Static
 
 from shared.grade_board import GradeBoard
 from shared.meetings import EntryKind, MeetingKind, Minutes
+from tui.dialogs.buttons import press
+from tui.dialogs.confirm import ConfirmDialog
 
 
 def agreed_count(grades: GradeBoard) -> tuple[int, int]:
@@ -43,7 +41,7 @@ def close_warning(minutes: Minutes, grades: GradeBoard | None = None) -> str:
     )
 
 
-class CloseMeetingDialog(ModalScreen[bool]):
+class CloseMeetingDialog(ConfirmDialog):
     """Returns True to close the meeting, False to keep it open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,46 +49,18 @@ class CloseMeetingDialog(ModalScreen[bool]):
         Binding("y", "close_meeting", "Close it"),
     ]
 
-    DEFAULT_CSS = """
-    CloseMeetingDialog { align: center middle; }
-    CloseMeetingDialog > #close-box {
-        width: 72; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 0 1;
-    }
-    CloseMeetingDialog #close-title { text-style: bold; margin-bottom: 1; }
-    CloseMeetingDialog #close-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    CloseMeetingDialog #close-buttons > Button { margin-left: 2; }
-    """
-
     def __init__(self, minutes: Minutes, grades: GradeBoard | None = None) -> None:
-        super().__init__()
+        day = minutes.day
+        super().__init__(
+            "close", f"Close the {minutes.kind.label.lower()} of {day:%A} {day.day} {day:%B}?",
+            Static(close_warning(minutes, grades), id="close-warning"), press("Keep it open  n", "keep", id="keep"),
+            press("Close and freeze the minutes  y", "close_meeting", id="close", variant="warning"))
         self.minutes = minutes
         self.grades = grades
         """The grade board now: a final meeting's close records its agreed grades."""
-
-    def compose(self) -> ComposeResult:
-        day = self.minutes.day
-        with Vertical(id="close-box"):
-            yield Label(f"Close the {self.minutes.kind.label.lower()} of {day:%A} {day.day} {day:%B}?",
-                        id="close-title")
-            yield Static(close_warning(self.minutes, self.grades), id="close-warning")
-            with Horizontal(id="close-buttons"):
-                yield Button("Keep it open  n", id="keep", compact=True)
-                yield Button("Close and freeze the minutes  y", id="close", variant="warning", compact=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
 
     def action_keep(self) -> None:
         self.dismiss(False)
 
     def action_close_meeting(self) -> None:
         self.dismiss(True)
-
-    @on(Button.Pressed, "#keep")
-    def _keep(self) -> None:
-        self.action_keep()
-
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.action_close_meeting()

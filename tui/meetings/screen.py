@@ -20,8 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.grades import judgement_label
@@ -54,9 +53,10 @@ from tui.meetings.forms import (
     record_form,
 )
 from tui.state import TeamState
-from tui.timefmt import short_time, to_local, zone
+from tui.timefmt import short_time, to_local
 from tui.widgets.hanging import Block, Hanging
 from tui.widgets.plain import assemble, plain
+from tui.widgets.state_screen import StateScreen
 
 ITEM, ENTRY, GENERAL = "item:", "entry:", "general"
 """Option ids in the minutes list: an agenda item, an entry, or the general (no item) line."""
@@ -279,7 +279,7 @@ def title_content(minutes: Minutes | None, tz: tzinfo, *, lead: bool, sending: i
 # ---------------------------------------------------------------- the screen
 
 
-class MeetingsScreen(Screen[None]):
+class MeetingsScreen(StateScreen):
     """Open with ``m`` (or the palette) from anywhere; Esc or ``m`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -327,26 +327,20 @@ class MeetingsScreen(Screen[None]):
     def __init__(self, clock: Callable[[], datetime]) -> None:
         super().__init__()
         self._clock = clock
-        self.state = TeamState()
         self.sending: Mapping[str, Command] = {}
         self.meeting_id: str | None = None
         self._wanted_meeting: str | None = None
         self._wanted_row: str | None = None
-        self._composed = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         with Horizontal():
             yield OptionList(id="meeting-days")
             with Vertical(id="meeting-main"):
                 yield Static(id="meeting-title")
                 yield OptionList(id="meeting-minutes")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._composed = True  # is_mounted turns true only after this handler, and the app may show us first
         self.minutes_list.focus()
-        self._redraw()
 
     # ------------------------------------------------------------------ shortcuts
 
@@ -357,11 +351,6 @@ class MeetingsScreen(Screen[None]):
     @property
     def minutes_list(self) -> OptionList:
         return self.query_one("#meeting-minutes", OptionList)
-
-    @property
-    def tz(self) -> tzinfo:
-        inspection = self.state.inspection
-        return zone(inspection.timezone if inspection else None)
 
     @property
     def minutes(self) -> Minutes | None:
@@ -393,17 +382,14 @@ class MeetingsScreen(Screen[None]):
 
     def show(self, state: TeamState, sending: Mapping[str, Command] | None = None) -> None:
         """Redraw from the state; the same meeting and line stay highlighted."""
-        self.state = state
         self.sending = dict(sending or {})
-        self._redraw()
+        super().show(state)
 
     def select(self, meeting_id: str) -> None:
         self._wanted_meeting = meeting_id
         self._redraw()
 
-    def _redraw(self) -> None:
-        if not self._composed:
-            return
+    def _draw(self) -> None:
         book = self.state.evidence
         meetings = book.meetings_by_day()
         if self._wanted_meeting in book.meetings:
@@ -477,9 +463,6 @@ class MeetingsScreen(Screen[None]):
 
     def _open(self, form: MeetingForm) -> None:
         self.app.push_screen(form, self._send)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_open_meeting(self) -> None:
         if self.check_action("open_meeting", ()):

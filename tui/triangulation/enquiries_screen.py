@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -18,20 +18,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from shared.enquiries import EnquiryOutcome, EnquiryStatus, OpenEnquiry, StartEnquiry
 from shared.protocol import Command
 from tui.alerts.book import ago
 from tui.state import TeamState
-from tui.timefmt import zone
 from tui.triangulation.book import EnquiryView
 from tui.triangulation.enquiry_actions import Step, available_steps
 from tui.triangulation.enquiry_detail import STATUS_STYLE, EnquiryDetail, describe_enquiry
 from tui.triangulation.enquiry_forms import EnquiryContext, answer_form, close_form
 from tui.widgets.plain import assemble, plain
+from tui.widgets.state_screen import StateScreen
 
 QUESTION_WIDTH = 94
 
@@ -84,7 +83,7 @@ def heading(text: str) -> Option:
     return Option(plain(text, "bold $text-primary"), disabled=True)
 
 
-class EnquiriesScreen(Screen[None]):
+class EnquiriesScreen(StateScreen):
     """Open with ``i`` from anywhere; Esc or ``i`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +100,7 @@ class EnquiriesScreen(Screen[None]):
     """
 
     SUB_TITLE = "Lines of enquiry"
+    COMPACT_FOOTER = False
 
     @dataclass
     class Send(Message):
@@ -116,22 +116,16 @@ class EnquiriesScreen(Screen[None]):
 
     def __init__(self, clock: Callable[[], datetime], select: str | None = None) -> None:
         super().__init__()
-        self._ready = False
         self._clock = clock
         self._wanted = select
-        self.state = TeamState()
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield OptionList(id="enquiry-list")
         yield EnquiryDetail(id="enquiry-detail")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.enquiry_list.focus()
         self.set_interval(30, self._redraw)
-        self._ready = True
-        self._redraw()
 
     @property
     def enquiry_list(self) -> OptionList:
@@ -144,22 +138,13 @@ class EnquiriesScreen(Screen[None]):
         option = self.enquiry_list.highlighted_option
         return self.state.evidence.enquiries.get(option.id or "") if option is not None else None
 
-    def _tz(self) -> tzinfo:
-        return zone(self.state.inspection.timezone if self.state.inspection else None)
-
     # ------------------------------------------------------------------ what the app tells us
-
-    def show(self, state: TeamState) -> None:
-        self.state = state
-        self._redraw()
 
     def select(self, enquiry_id: str) -> None:
         self._wanted = enquiry_id
         self._redraw()
 
-    def _redraw(self) -> None:
-        if not self._ready:
-            return
+    def _draw(self) -> None:
         now = self._clock()
         book, me = self.state.evidence, self.state.me
         parts = sections(self.state)
@@ -201,7 +186,7 @@ class EnquiriesScreen(Screen[None]):
             detail.show(plain("No line of enquiry yet. Press o to ask another inspectorate a question.",
                                        "$text-muted italic"))
         else:
-            detail.show(describe_enquiry(enquiry, self.state, self._tz(), self._clock(), self._steps(enquiry)))
+            detail.show(describe_enquiry(enquiry, self.state, self.tz, self._clock(), self._steps(enquiry)))
             me = self.state.me
             if me is not None and enquiry.addressed_to(me) and enquiry.id not in self.state.evidence.read_enquiries:
                 self.post_message(self.Read(enquiry.id))
@@ -234,7 +219,7 @@ class EnquiriesScreen(Screen[None]):
         me = self.state.me
         if me is None:
             return None
-        return EnquiryContext(self._clock(), self._tz(), tuple(self.state.members()), me,
+        return EnquiryContext(self._clock(), self.tz, tuple(self.state.members()), me,
                               tuple(v.id for v in self.state.saved_findings()), tuple(self.state.withdrawn_ids))
 
     # ------------------------------------------------------------------ actions
@@ -242,9 +227,6 @@ class EnquiriesScreen(Screen[None]):
     def _send(self, command: Command | None) -> None:
         if command is not None:
             self.post_message(self.Send(command))
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_start(self) -> None:
         if (enquiry := self._allowed("start")) is not None:

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pydantic import ValidationError
-
 from shared.enquiries import INSPECTORATE_OF, AnswerEnquiry, CloseEnquiry, EnquiryOutcome, OpenEnquiry
-from shared.protocol import Command, Inspector, field_errors
+from shared.protocol import Inspector
 from shared.vocabulary import Agency, Inspectorate
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.refs import ref, resolve_refs, split_words
@@ -66,16 +64,9 @@ class EnquiryForm(CommandForm):
             values[name] = int(value) if name == "to_inspector" else value
         return values, errors
 
-    def build(self) -> tuple[Command | None, dict[str, str]]:
-        values, errors = self.values()
-        if errors:
-            return None, errors
-        try:
-            return self._type.model_validate({"id": self.command_id, **self._fixed, **values}), {}
-        except ValidationError as exc:
-            found = field_errors(exc)
+    def explain(self, errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
         mapped: dict[str, str] = {}
-        for name, message in found.items():
+        for name, message in errors.items():
             if name in ADDRESS_FIELDS:
                 name, message = "to", NO_ADDRESS
             elif name == "child_ids" and "pattern" in message:
@@ -83,7 +74,7 @@ class EnquiryForm(CommandForm):
             mapped.setdefault(name, message)
         if self._type is OpenEnquiry and not any(name in values for name in ADDRESS_FIELDS):
             mapped.setdefault("to", NO_ADDRESS)  # the model's own rule, which runs only once the fields are valid
-        return None, mapped
+        return mapped
 
 
 def cited_findings(text: str, ctx: EnquiryContext) -> list[str]:

@@ -19,18 +19,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from shared.triangulation import Corroboration
 from tui.refs import ref
-from tui.state import TeamState
-from tui.timefmt import long_time, short_time, zone
+from tui.timefmt import long_time, short_time
 from tui.triangulation.book import JourneyStep
 from tui.triangulation.views import children, journey
 from tui.widgets.labels import AGENCY_SHORT, SUPPORT_MARK, short
 from tui.widgets.plain import assemble, plain, plain_text
 from tui.widgets.plain_fields import PlainInput
+from tui.widgets.state_screen import StateScreen
 from tui.widgets.support import describe_support, support_badge
 
 WHAT = {"finding": "Finding", "enquiry": "Enquiry", "alert": "Alert"}
@@ -47,7 +46,7 @@ def step_cells(step: JourneyStep, tz: tzinfo) -> tuple[str, str, str, str, str]:
             step.who, first)
 
 
-class JourneyScreen(Screen[None]):
+class JourneyScreen(StateScreen):
     """Open with ``c`` (the highlighted finding's child); type another ID and Enter to follow a different child."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,6 +64,7 @@ class JourneyScreen(Screen[None]):
     """
 
     SUB_TITLE = "A child's journey"
+    COMPACT_FOOTER = False
 
     @dataclass
     class ShowFinding(Message):
@@ -75,14 +75,11 @@ class JourneyScreen(Screen[None]):
 
     def __init__(self, clock: Callable[[], datetime], child_id: str = "") -> None:
         super().__init__()
-        self._ready = False
         self._clock = clock
         self.child_id = child_id
-        self.state = TeamState()
         self.steps: list[JourneyStep] = []
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="journey-top"):
             yield Label("Child unique ID")
             yield PlainInput(self.child_id, placeholder="e.g. NM-10234", compact=True, id="journey-child")
@@ -90,7 +87,6 @@ class JourneyScreen(Screen[None]):
         yield DataTable(id="journey", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="journey-step"):
             yield Static(id="journey-step-body")
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.table
@@ -103,26 +99,15 @@ class JourneyScreen(Screen[None]):
             table.focus()
         else:
             self.query_one("#journey-child", Input).focus()
-        self._ready = True
-        self._redraw()
 
     @property
     def table(self) -> DataTable[Text]:
         return self.query_one("#journey", DataTable)
 
-    def _tz(self) -> tzinfo:
-        return zone(self.state.inspection.timezone if self.state.inspection else None)
-
     # ------------------------------------------------------------------ what the app tells us
 
-    def show(self, state: TeamState) -> None:
-        self.state = state
-        self._redraw()
-
-    def _redraw(self) -> None:
-        if not self._ready:
-            return
-        tz = self._tz()
+    def _draw(self) -> None:
+        tz = self.tz
         known = children(self.state)
         others = [c for c in known if c.casefold() != self.child_id.casefold()]
         self.query_one("#journey-known", Static).update(
@@ -153,7 +138,7 @@ class JourneyScreen(Screen[None]):
         if step is None:
             body.update(plain(f"Nothing is recorded about {self.child_id} yet.", "$text-muted italic"))
             return
-        tz = self._tz()
+        tz = self.tz
         parts: list[str | tuple[str, str]] = [
             (f"{WHAT.get(step.what, step.what)} {ref(step.ref)}", "bold"),
             (f" · {step.agency.label if step.agency else ''} · {step.who} · {long_time(step.at, tz)}", "$text-muted"),
@@ -185,7 +170,7 @@ class JourneyScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "on_board":
-            step = self.current_step() if self._ready else None
+            step = self.current_step() if self._composed else None
             return step is not None and step.what == "finding"
         return True
 
@@ -193,6 +178,3 @@ class JourneyScreen(Screen[None]):
         step = self.current_step()
         if step is not None and step.what == "finding":
             self.post_message(self.ShowFinding(self.child_id, step.ref))
-
-    def action_back(self) -> None:
-        self.dismiss(None)

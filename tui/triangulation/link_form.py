@@ -17,11 +17,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from shared.protocol import field_errors
 from shared.triangulation import Link, LinkFindings, Relation, Source, independent
+from tui.dialogs.buttons import send_row
 from tui.dialogs.command_form import SendDialog
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
@@ -74,11 +75,7 @@ class LinkForm(SendDialog[LinkFindings]):
     ]
 
     DEFAULT_CSS = """
-    LinkForm { align: center middle; }
-    LinkForm > #link-form {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    LinkForm > #link-form { width: 100; }
     LinkForm #link-title { text-style: bold; width: 1fr; }
     LinkForm #link-from { color: $text-muted; margin-bottom: 1; }
     LinkForm #link-candidates { height: 8; border: none; background: $panel; }
@@ -88,8 +85,6 @@ class LinkForm(SendDialog[LinkFindings]):
     LinkForm #link-effect { color: $text-accent; height: auto; margin-top: 1; }
     LinkForm .field-error { color: $text-error; display: none; height: auto; }
     LinkForm .field-error.-shown { display: block; }
-    LinkForm #buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    LinkForm #buttons > Button { margin-left: 2; }
     """
 
     def __init__(
@@ -130,9 +125,7 @@ class LinkForm(SendDialog[LinkFindings]):
             yield Label("", classes="field-error", id="error-note")
             yield Static("", id="link-effect")
             yield Label("", classes="field-error", id="form-error")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Link  ctrl+s", id="send", variant="primary", compact=True)
+            yield send_row("Link")
         yield Footer()
 
     def on_mount(self) -> None:

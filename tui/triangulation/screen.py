@@ -21,8 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from shared.triangulation import Corroboration
 from shared.vocabulary import Agency, JudgementArea
@@ -33,6 +32,7 @@ from tui.triangulation.criteria_level import CriteriaLevel
 from tui.triangulation.views import AREAS, CellKey, applies, cited_criteria, criteria_in_scope, in_cell, matrix
 from tui.widgets.labels import AGENCY_SHORT, AREA_SHORT, SUPPORT_MARK
 from tui.widgets.plain import assemble, plain
+from tui.widgets.state_screen import StateScreen
 
 AGENCY_WIDTH = 10
 CELL_WIDTH = 15
@@ -108,7 +108,7 @@ def describe_cell(key: CellKey, cell: Cell | None, state: TeamState) -> Content:
     return assemble(*parts)
 
 
-class TriangulationScreen(Screen[None]):
+class TriangulationScreen(StateScreen):
     """Open with ``t``; arrows move between cells; Enter (or b) filters the board to the cell; Esc goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -128,6 +128,7 @@ class TriangulationScreen(Screen[None]):
     """
 
     SUB_TITLE = "Triangulation: agencies × judgement areas"
+    COMPACT_FOOTER = False
 
     @dataclass
     class Drill(Message):
@@ -140,21 +141,17 @@ class TriangulationScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._ready = False
-        self.state = TeamState()
         self.cells: Mapping[CellKey, Cell] = {}
         self.criteria_key: CellKey | None = None
         """The cell whose criteria level is open, if it is."""
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static(LEGEND, id="tri-legend")
         table: DataTable[Text] = DataTable(id="matrix", cursor_type="cell", zebra_stripes=False)
         yield table
         with VerticalScroll(id="tri-cell"):
             yield Static(id="tri-cell-body")
         yield CriteriaLevel(id="tri-criteria")
-        yield Footer()
 
     def on_mount(self) -> None:
         table = self.matrix_table
@@ -162,25 +159,17 @@ class TriangulationScreen(Screen[None]):
         for area in AREAS:
             table.add_column(area_title(area), width=CELL_WIDTH, key=area.value if area else "none")
         table.focus()
-        self._ready = True
-        self._redraw()
 
     @property
     def matrix_table(self) -> DataTable[Text]:
         return self.query_one("#matrix", DataTable)
-
-    def show(self, state: TeamState) -> None:
-        self.state = state
-        self._redraw()
 
     def _styles(self) -> dict[str, str]:
         colours = self.app.get_css_variables()
         return {"conflict": f"bold {colours.get('text-error', 'red')}",
                 "thin": colours.get("text-warning", "yellow"), "": "", "dim": "dim"}
 
-    def _redraw(self) -> None:
-        if not self._ready:
-            return
+    def _draw(self) -> None:
         self.cells = matrix(self.state)
         styles = self._styles()
         table = self.matrix_table

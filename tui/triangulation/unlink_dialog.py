@@ -15,11 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.triangulation import UnlinkFindings
+from tui.dialogs.frame import FramedDialog
 from tui.widgets.plain import plain
 
 
@@ -32,7 +32,7 @@ class LinkChoice:
     removable: bool
 
 
-class UnlinkDialog(ModalScreen[UnlinkFindings | None]):
+class UnlinkDialog(FramedDialog[UnlinkFindings | None]):
     """Enter removes the highlighted link; Esc leaves them all."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,11 +40,7 @@ class UnlinkDialog(ModalScreen[UnlinkFindings | None]):
     ]
 
     DEFAULT_CSS = """
-    UnlinkDialog { align: center middle; }
-    UnlinkDialog > #unlink {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    UnlinkDialog > #unlink { width: 100; }
     UnlinkDialog #unlink-title { text-style: bold; }
     UnlinkDialog #unlink-hint { color: $text-muted; margin-bottom: 1; }
     UnlinkDialog OptionList { height: auto; max-height: 12; border: none; }
