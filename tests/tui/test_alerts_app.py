@@ -210,7 +210,7 @@ async def test_a_non_lead_is_not_offered_duty_steps_and_the_server_refuses_them(
         assert not ben.state.alerts.pending and ben.store.pending() == []  # nothing was sent
 
         # If Ben's view were stale, the server would still refuse, and the app says so in its words.
-        ben.send_alert_command(AcknowledgeAlert(id="ben-ack", alert_id=alert_id))
+        ben.outbox.send(AcknowledgeAlert(id="ben-ack", alert_id=alert_id))
         await wait_for(pb, lambda: notified(ben, "only the lead inspector or their named deputy"), "refusal")
         assert ben.state.alerts.alerts[alert_id].status is AlertStatus.RAISED
 

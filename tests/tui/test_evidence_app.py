@@ -2,7 +2,7 @@
 
 As in test_alerts_app: several apps share one real server (tests/tui/app_server.py) and the only stand-ins
 are the clocks. Forms are filled by setting their widgets and sent with ctrl+s as a user would; findings to
-work with are posted through ``app.send_command``, the path every form's command takes.
+work with are posted through ``app.outbox``, the path every form's command takes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ async def post(pilot: Pilot[Any], **fields: Any) -> str:
     assert isinstance(app, TriangulateApp)
     values = {"agency": "health", "kind": "weakness", "evidence_source": "case-file"} | fields
     command = PostFinding(id=uuid.uuid4().hex, **values)
-    app.send_command(command)
+    app.outbox.send(command)
     await wait_for(pilot, lambda: getattr(app.state.findings.get(command.id), "version", 0) > 0, "the post saved")
     return command.id
 

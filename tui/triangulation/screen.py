@@ -11,7 +11,6 @@ with no evidence yet marked, and Enter there shows the findings citing one on th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,12 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from shared.triangulation import Corroboration
 from shared.vocabulary import Agency, JudgementArea
+from tui import messages as m
 from tui.state import TeamState
 from tui.triangulation.book import Cell
 from tui.triangulation.coverage import coverage
@@ -129,15 +128,6 @@ class TriangulationScreen(Screen[None]):
 
     SUB_TITLE = "Triangulation: agencies × judgement areas"
 
-    @dataclass
-    class Drill(Message):
-        """Show the board filtered to one cell's findings."""
-
-        agency: Agency
-        area: JudgementArea | None
-        criterion: str | None = None
-        """Only the findings citing this criterion (from the criteria level)."""
-
     def __init__(self) -> None:
         super().__init__()
         self._ready = False
@@ -230,7 +220,7 @@ class TriangulationScreen(Screen[None]):
     def action_drill(self) -> None:
         key = self._key()
         if key is not None:
-            self.post_message(self.Drill(*key))
+            self.post_message(m.Drill(*key))
 
     # ------------------------------------------------------------------ the criteria level
 
@@ -263,7 +253,7 @@ class TriangulationScreen(Screen[None]):
     @on(CriteriaLevel.Chosen)
     def _criterion_chosen(self, event: CriteriaLevel.Chosen) -> None:
         if self.criteria_key is not None:
-            self.post_message(self.Drill(*self.criteria_key, criterion=event.criterion_id))
+            self.post_message(m.Drill(*self.criteria_key, criterion=event.criterion_id))
 
     def action_back(self) -> None:
         if self.criteria_key is not None:
