@@ -66,7 +66,8 @@ FEATURES: tuple[type[Feature], ...] = (
     BoardFeature, AlertsFeature, TriangulationFeature, MeetingsFeature, GradesFeature, CasesFeature, ClockFeature,
     ReportFeature,
 )
-"""Every feature, in the order the app calls their hooks and lists their palette commands."""
+"""Every feature, whose keys the app binds; ``__init__`` makes one of each in this order, the order the app calls
+their hooks and lists their palette commands in."""
 
 F = TypeVar("F", bound=Feature)
 
