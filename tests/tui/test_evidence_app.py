@@ -133,7 +133,7 @@ async def test_an_enquiry_is_asked_answered_and_closed_across_two_apps(tmp_path:
         await wait_for(pb, lambda: ben.state.evidence.enquiries[enquiry_id].status is EnquiryStatus.CLOSED,
                        "closed at Ben")
         assert ben.state.evidence.inbox(ben.state.me) == []
-        assert notified(ben, "Line of enquiry closed")
+        await wait_for(pb, lambda: notified(ben, "Line of enquiry closed"), "the toast")  # toasts are posted
         await wait_for(pa, lambda: not offered(mine) & {"close_answered", "not_pursued"}, "nothing more to do")
 
 
