@@ -210,7 +210,7 @@ async def test_a_non_lead_is_not_offered_duty_steps_and_the_server_refuses_them(
         assert not ben.state.alerts.pending and ben.store.pending() == []  # nothing was sent
 
         # If Ben's view were stale, the server would still refuse, and the app says so in its words.
-        ben.send_alert_command(AcknowledgeAlert(id="ben-ack", alert_id=alert_id))
+        ben.outbox.send(AcknowledgeAlert(id="ben-ack", alert_id=alert_id))
         await wait_for(pb, lambda: notified(ben, "only the lead inspector or their named deputy"), "refusal")
         assert ben.state.alerts.alerts[alert_id].status is AlertStatus.RAISED
 
@@ -324,3 +324,14 @@ async def test_while_a_step_is_overdue_the_lead_is_nagged_on_every_screen(tmp_pa
         await wait_for(pilot, lambda: "OVERDUE" in bar_text(app), "the bar on the finding form")
         await wait_for(pilot, lambda: len(bells) >= 2, "the nag, again and again")
         await wait_for(pilot, lambda: notified(app, "Still overdue"), "the nag notification")
+
+
+async def test_clicking_the_alert_bar_opens_the_alerts_screen(tmp_path: Path) -> None:
+    """The bar runs the alerts feature's own action, as ``a`` does."""
+    cache = seeded_store(tmp_path / "cache.sqlite3")
+    cache.append(alert_log(first_seq=cache.head + 1))
+    app = TriangulateApp(store=cache, now=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "overdue" in bar_text(app).casefold(), "the overdue escalation in the bar")
+        await pilot.click(AlertBar)
+        await wait_for(pilot, lambda: isinstance(app.screen, AlertsScreen), "the alerts screen")

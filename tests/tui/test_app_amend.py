@@ -83,7 +83,7 @@ async def test_a_refused_amendment_is_marked_and_explained(tmp_path: Path) -> No
             await wait_for(pilot, lambda: "ben-1" in app.state.findings and app.caught_up, "ben's finding")
             # The board refuses this before asking; here the server's own check is exercised.
             fields = app.state.findings["ben-1"].fields.model_copy(update={"text": "Rewritten by someone else."})
-            app.board.post_message(BoardScreen.Submitted(fields, "ben-1"))
+            app.board.submit(fields, "ben-1")
             await wait_for(pilot, lambda: app.state.findings["ben-1"].status == "rejected", "the refusal")
             view = app.state.findings["ben-1"]
             assert view.fields.text == "Health visitor caseloads are high."  # the saved text stands

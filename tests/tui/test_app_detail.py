@@ -22,7 +22,7 @@ async def test_open_a_finding_shows_text_evidence_and_history(tmp_path: Path) ->
     app = TriangulateApp(store=seeded_store(tmp_path / "cache.sqlite3"), now=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.board.findings.rows) == 8, "the cache")
-        assert "Missing episodes" in detail_text(app)  # the newest is highlighted at first
+        await wait_for(pilot, lambda: "Missing episodes" in detail_text(app), "the newest, highlighted at first")
 
         await pilot.press("down", "down", "down")
         assert app.board.findings.highlighted_id == "f005"

@@ -27,7 +27,7 @@ async def test_six_findings_within_two_seconds_are_one_toast_and_one_after_that_
             await live(pb)
 
             async def ben_posts(n: int) -> None:
-                ben.send_command(PostFinding(id=f"c-{n}", agency="health", kind="weakness",
+                ben.outbox.send(PostFinding(id=f"c-{n}", agency="health", kind="weakness",
                                              evidence_source="case-file", text=f"Finding number {n}."))
                 await wait_for(pa, lambda: sum(v.author.name == "Ben Okafor" for v in asha.state.findings.values())
                                == n, f"Ben's finding {n} at Asha's")

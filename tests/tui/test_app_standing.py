@@ -62,7 +62,7 @@ async def test_a_changed_role_reconnects_and_says_so(tmp_path: Path) -> None:
 
             await wait_for(pilot, lambda: asha.state.me is not None and asha.state.me.role is Role.INSPECTOR,
                            "the new role")
-            assert notified(asha, "You are now Inspector")
+            await wait_for(pilot, lambda: notified(asha, "You are now Inspector"), "the toast")  # toasts are posted
             await live(pilot)
             assert asha.auth_error is None and asha.is_running
 

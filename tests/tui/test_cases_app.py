@@ -144,8 +144,7 @@ async def test_the_lead_imports_sees_rejected_rows_draws_and_allocates_and_progr
 
         # A case not allocated to Ben: the server refuses his progress, and the refusal shows on that case.
         other = next(child_id for child_id in drawn if child_id != child)
-        watcher.post_message(CasesScreen.Send(RecordCaseProgress(id="c-refused", child_id=other,
-                                                                 status=TrackingStatus.TRACKED)))
+        watcher.outbox.send(RecordCaseProgress(id="c-refused", child_id=other, status=TrackingStatus.TRACKED))
         await wait_for(pb, lambda: ben.state.cases.refusals.get(other) is not None, "the refusal")
         await pb.press("f")
         watcher.select(other)

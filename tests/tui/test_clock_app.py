@@ -90,7 +90,7 @@ async def test_after_fieldwork_the_header_names_the_next_milestone(tmp_path: Pat
         async with asha.run_test(size=SIZE) as pa, ben.run_test(size=SIZE) as pb:
             await live(pa)
             await live(pb)
-            asha.send_command(SetFieldwork(id="fieldwork-1", start_date=date(2026, 11, 30),
+            asha.outbox.send(SetFieldwork(id="fieldwork-1", start_date=date(2026, 11, 30),
                                            end_date=date(2026, 12, 18)))
 
             await wait_for(pb, lambda: ben.sub_title.startswith("Draft report due in 3 working days"),

@@ -2,7 +2,7 @@
 
 As in test_alerts_app: several apps share one real server (tests/tui/app_server.py) and the only stand-ins
 are the clocks. Forms are filled by setting their widgets and sent with ctrl+s as a user would; findings to
-work with are posted through ``app.send_command``, the path every form's command takes.
+work with are posted through ``app.outbox``, the path every form's command takes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ async def post(pilot: Pilot[Any], **fields: Any) -> str:
     assert isinstance(app, TriangulateApp)
     values = {"agency": "health", "kind": "weakness", "evidence_source": "case-file"} | fields
     command = PostFinding(id=uuid.uuid4().hex, **values)
-    app.send_command(command)
+    app.outbox.send(command)
     await wait_for(pilot, lambda: getattr(app.state.findings.get(command.id), "version", 0) > 0, "the post saved")
     return command.id
 
@@ -133,7 +133,7 @@ async def test_an_enquiry_is_asked_answered_and_closed_across_two_apps(tmp_path:
         await wait_for(pb, lambda: ben.state.evidence.enquiries[enquiry_id].status is EnquiryStatus.CLOSED,
                        "closed at Ben")
         assert ben.state.evidence.inbox(ben.state.me) == []
-        assert notified(ben, "Line of enquiry closed")
+        await wait_for(pb, lambda: notified(ben, "Line of enquiry closed"), "the toast")  # toasts are posted
         await wait_for(pa, lambda: not offered(mine) & {"close_answered", "not_pursued"}, "nothing more to do")
 
 

@@ -23,6 +23,7 @@ from tui.alerts.screen import AlertsScreen
 from tui.app import TriangulateApp
 from tui.board.screen import BoardScreen
 from tui.cases.screen import CASE_KEYS, CasesScreen
+from tui.clock.actions import ClockFeature
 from tui.help_screen import ALERT_KEYS, KEYS, MEETING_KEYS
 from tui.meetings.forms import MeetingForm
 from tui.meetings.screen import MeetingsScreen
@@ -129,7 +130,7 @@ async def test_every_screens_footer_fits_80_columns(
             await check_footer(pilot, type(app.screen).__name__)
             await close_screen(pilot)
         if me is ASHA:
-            app.action_reporting_clock()
+            app.feature(ClockFeature).action_reporting_clock()
             await pilot.pause()
             await check_footer(pilot, "the reporting clock")
 

@@ -55,7 +55,7 @@ async def test_the_agree_form_shows_the_warning_and_asks_why_the_team_agreed_aga
         asha = make_app(tmp_path, server.url, server.tokens["asha"], name="asha")
         async with asha.run_test(size=SIZE) as pilot:
             await live(pilot)
-            asha.send_command(ProposeGrade(id="hp", agency=Agency.POLICE, judgement=HP, grade="inadequate",
+            asha.outbox.send(ProposeGrade(id="hp", agency=Agency.POLICE, judgement=HP, grade="inadequate",
                                            rationale="Officers rarely attend strategy discussions."))
             await settled(pilot, asha, "help and protection proposed inadequate")
             await board_at(pilot, Agency.POLICE, "overall")
@@ -103,8 +103,8 @@ async def test_a_frozen_grade_is_reopened_with_a_reason_and_frozen_again_by_the_
             assert isinstance(form, AgreeForm)
             await fill(pa, form, grade="good", rationale="Agreed at the final meeting.")
             await pa.press("ctrl+s")
-            asha.send_command(OpenMeeting(id="final", kind=MeetingKind.FINAL, day=date(2026, 11, 25)))
-            asha.send_command(CloseMeeting(id="close", meeting_id="final"))
+            asha.outbox.send(OpenMeeting(id="final", kind=MeetingKind.FINAL, day=date(2026, 11, 25)))
+            asha.outbox.send(CloseMeeting(id="close", meeting_id="final"))
             await settled(pa, asha, "the final meeting closed")
 
             # Frozen: nobody proposes or agrees; the lead may reopen.

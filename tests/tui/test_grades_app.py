@@ -20,7 +20,6 @@ from shared.findings import FindingFields
 from shared.grades import AgreeGrade
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea, Role
 from tui.app import TriangulateApp
-from tui.board.screen import BoardScreen
 from tui.dialogs.command_form import CommandForm
 from tui.grades.forms import GradeForm
 from tui.grades.screen import NARRATIVE, GradesScreen
@@ -87,7 +86,7 @@ async def test_a_grade_is_proposed_agreed_challenged_and_signed_off_live(tmp_pat
         async with asha.run_test(size=SIZE) as pa, ben.run_test(size=SIZE) as pb, ella.run_test(size=SIZE) as pe:
             for pilot in (pa, pb, pe):
                 await live(pilot)
-            ben.board.post_message(BoardScreen.Submitted(FINDING))
+            ben.board.submit(FINDING)
             await wait_for(pa, lambda: len(asha.state.findings) == 1, "Ben's finding at the lead")
             finding_id = next(iter(asha.state.findings))
 
@@ -187,8 +186,8 @@ async def test_a_refused_grade_command_shows_on_its_cell(tmp_path: Path) -> None
         async with ben.run_test(size=(80, 24)) as pb:
             await live(pb)
             board = await open_board(pb, Agency.HEALTH, "overall")
-            ben.post_message(GradesScreen.Send(AgreeGrade(
-                id="ben-agrees", agency=Agency.HEALTH, judgement="overall", grade="good", rationale="Good.")))
+            ben.outbox.send(AgreeGrade(
+                id="ben-agrees", agency=Agency.HEALTH, judgement="overall", grade="good", rationale="Good."))
             await wait_for(pb, lambda: "✗" in board.board_text, "the refusal on the cell")
             assert "The server refused the agreed grade: only the lead inspector may record the agreed grade" \
                 in board.detail_text

@@ -56,7 +56,7 @@ async def new_health_finding(pilot: Pilot[Any], text: str) -> FindingForm:
 
 
 async def set_policy(app: TriangulateApp, pilot: Pilot[Any], policy: PersonalDataPolicy) -> None:
-    app.send_command(SetPersonalDataPolicy(id=f"policy-{policy.value}", policy=policy))
+    app.outbox.send(SetPersonalDataPolicy(id=f"policy-{policy.value}", policy=policy))
     await wait_for(pilot, lambda: app.guard.policy is policy, f"the {policy.value} policy")
 
 
@@ -146,7 +146,7 @@ async def test_a_worker_named_in_the_imported_cases_is_caught_in_a_kit_note(tmp_
         assert asha.state.inspection is not None and asha.state.inspection.case_salt
         salt = bytes.fromhex(asha.state.inspection.case_salt)
         index = NameIndex.build(["Karen Whitfield"], salt)  # as the import does: only the digests travel
-        asha.send_command(ImportCases(id="import-1", cases=[CaseRecord(child_id="NM-10234")],
+        asha.outbox.send(ImportCases(id="import-1", cases=[CaseRecord(child_id="NM-10234")],
                                       name_digests=sorted(index.digests), source="annex-a.csv"))
         await wait_for(pa, lambda: asha.state.cases.name_digests == set(index.digests), "the digests")
 
@@ -177,7 +177,7 @@ async def test_a_worker_named_in_the_imported_cases_is_caught_in_a_kit_note(tmp_
 async def test_the_servers_refusal_shows_on_the_finding_it_refused(tmp_path: Path) -> None:
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, _ben, _pb):
         # As a client whose check missed it would send it (an index not yet caught up): straight to the server.
-        asha.send_command(PostFinding(id="stale-1", agency="health", kind="weakness", evidence_source="case-file",
+        asha.outbox.send(PostFinding(id="stale-1", agency="health", kind="weakness", evidence_source="case-file",
                                       text=f"NHS no {NHS} on the referral."))
         await wait_for(pa, lambda: asha.state.findings.get("stale-1") is not None
                        and asha.state.findings["stale-1"].status == "rejected", "the refusal")

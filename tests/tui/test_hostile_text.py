@@ -35,6 +35,7 @@ from tui.board.filter_dialog import FilterDialog
 from tui.board.finding_form import FindingForm
 from tui.board.screen import BoardScreen
 from tui.cases.screen import CasesScreen
+from tui.clock.actions import ClockFeature
 from tui.clock.screen import ClockScreen
 from tui.dialogs.command_form import CommandForm
 from tui.grades.screen import GradesScreen, row_id
@@ -145,7 +146,7 @@ async def test_lead_links_a_finding_whose_text_closes_a_tag_it_never_opened(tmp_
         async with asha.run_test(size=SIZE, notifications=True) as pa, ben.run_test(size=SIZE) as pb:
             await live(pa)
             await live(pb)
-            ben.send_command(PostFinding(id="c-markup", agency="health", kind="weakness",
+            ben.outbox.send(PostFinding(id="c-markup", agency="health", kind="weakness",
                                          evidence_source="case-file", text=text))
             await wait_for(pa, lambda: toasts(asha), "the toast")
             assert_safe(asha)
@@ -358,7 +359,7 @@ async def test_every_screen_shows_hostile_text_and_its_dialogs_open(tmp_path: Pa
             await arrive(pilot, ReportScreen, "right_square_bracket")
         await back(pilot, BoardScreen)
 
-        app.action_reporting_clock()
+        app.feature(ClockFeature).action_reporting_clock()
         await wait_for(pilot, lambda: isinstance(app.screen, ClockScreen), "the clock")
         assert_safe(app)
         await back(pilot, BoardScreen)

@@ -30,7 +30,7 @@ from shared.meetings import (
 )
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tui.app import TriangulateApp
-from tui.board.screen import BoardScreen
+from tui.meetings.actions import MeetingsFeature
 from tui.meetings.close_dialog import CloseMeetingDialog
 from tui.meetings.forms import MeetingForm
 from tui.meetings.screen import LEAD_ACTIONS, MeetingsScreen, Row, may
@@ -74,7 +74,7 @@ def highlight(screen: MeetingsScreen, option_id: str) -> None:
 async def test_the_lead_runs_a_kit_meeting_from_open_to_frozen_amended_minutes(tmp_path: Path) -> None:
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
         for fields in FINDINGS:  # Ben records two findings, as the board's form would
-            ben.board.post_message(BoardScreen.Submitted(fields))
+            ben.board.submit(fields)
         await wait_for(pa, lambda: len(asha.state.findings) == 2, "Ben's findings at the lead")
 
         await pb.press("m")  # Ben follows the meetings screen: nothing yet, and nothing for him to do
@@ -178,7 +178,7 @@ async def test_the_server_refuses_a_meeting_command_from_someone_else_and_the_ap
         ben = make_app(tmp_path, server.url, server.tokens["ben"], name="ben")
         async with ben.run_test(size=SIZE) as pb:
             await live(pb)
-            ben.send_command(OpenMeeting(id="ben-tries", kind=MeetingKind.KIT, day=NOW.date()))
+            ben.outbox.send(OpenMeeting(id="ben-tries", kind=MeetingKind.KIT, day=NOW.date()))
             await wait_for(pb, lambda: notified(ben, "only the lead inspector may open a meeting"), "the refusal")
             assert not ben.state.evidence.meetings
 
@@ -187,7 +187,7 @@ async def test_exporting_minutes_writes_markdown_and_copies_it(tmp_path: Path) -
     cache = seeded_store(tmp_path / "cache.sqlite3")
     cache.append(meeting_log(first_seq=cache.head + 1))
     app = TriangulateApp(store=cache, now=lambda: NOW)
-    app.meetings_export_dir = tmp_path / "minutes"
+    app.feature(MeetingsFeature).export_dir = tmp_path / "minutes"
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: TODAY_KIT in app.state.evidence.meetings, "the cached meetings")
         assert "Meetings" in {command.title for command in app.get_system_commands(app.screen)}
@@ -230,7 +230,7 @@ def test_what_is_offered_follows_the_meeting_rules() -> None:
 async def test_the_lead_opens_the_final_meeting_and_sees_the_judgements_to_agree(tmp_path: Path) -> None:
     """CP ¶31: the lead opens the final team meeting; its agenda lists every judgement with what is proposed."""
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
-        ben.send_command(ProposeGrade(id="g-health-overall", agency=Agency.HEALTH, judgement="overall",
+        ben.outbox.send(ProposeGrade(id="g-health-overall", agency=Agency.HEALTH, judgement="overall",
                                       grade=Grade.GOOD, rationale="Health partners share risk well."))
         await wait_for(pa, lambda: asha.state.head >= 1, "Ben's proposal at the lead")
 
@@ -256,7 +256,7 @@ async def test_the_lead_opens_the_final_meeting_and_sees_the_judgements_to_agree
         assert notified(ben, "Asha Patel opened the final meeting")
 
         # The lead records the agreed grade, then closes: the minutes keep the agreed grades as they stood.
-        asha.send_command(AgreeGrade(id="g-health-agreed", agency=Agency.HEALTH, judgement="overall",
+        asha.outbox.send(AgreeGrade(id="g-health-agreed", agency=Agency.HEALTH, judgement="overall",
                                      grade=Grade.GOOD, rationale="Agreed at the final meeting."))
         await wait_for(pa, lambda: asha.state.head >= 3, "the agreed grade")
         await pa.press("f")
@@ -275,7 +275,7 @@ async def test_the_lead_opens_the_final_meeting_and_sees_the_judgements_to_agree
         assert "a grade changes only if the lead reopens it with a reason" in warning
 
         # A grade reopened after the close is an amendment in the minutes, at everyone's.
-        asha.send_command(ReopenGrade(id="g-reopen", agency=Agency.HEALTH, judgement="overall",
+        asha.outbox.send(ReopenGrade(id="g-reopen", agency=Agency.HEALTH, judgement="overall",
                                       reason="The CQC's late evidence changes the picture."))
         await wait_for(pb, lambda: "Amendments to the agreed grades" in meetings_screen(ben).minutes_text,
                        "the amendment at Ben's")

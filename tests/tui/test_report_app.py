@@ -18,6 +18,7 @@ from shared.vocabulary import Agency, JudgementArea
 from tui.app import TriangulateApp
 from tui.help_screen import help_content
 from tui.refs import ref
+from tui.report.actions import ReportFeature
 from tui.report.screen import ReportScreen
 
 from .app_server import lead_and_inspector, notified, wait_for
@@ -40,25 +41,25 @@ def preview(app: TriangulateApp) -> ReportScreen:
 
 async def test_the_lead_previews_saves_and_copies_the_report(tmp_path: Path) -> None:
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
-        ben.send_command(post("ben-lac", "health", "weakness", "Initial health assessments are late in 4 of 10 files.",
+        ben.outbox.send(post("ben-lac", "health", "weakness", "Initial health assessments are late in 4 of 10 files.",
                               judgement_area="looked-after", child_id="NM-0412"))
-        asha.send_command(post("asha-consent", "local-authority", "weakness",
+        asha.outbox.send(post("asha-consent", "local-authority", "weakness",
                                "Consent forms for health assessments wait weeks with social workers.",
                                judgement_area="looked-after", child_id="NM-0412"))
-        asha.send_command(post("asha-gone", "local-authority", "strength", WITHDRAWN_TEXT,
+        asha.outbox.send(post("asha-gone", "local-authority", "strength", WITHDRAWN_TEXT,
                                judgement_area="looked-after"))
         await wait_for(pa, lambda: len(asha.state.saved_findings()) == 3, "the three findings saved")
-        asha.send_command(LinkFindings(id="link-consent", finding_id="asha-consent", other_finding_id="ben-lac",
+        asha.outbox.send(LinkFindings(id="link-consent", finding_id="asha-consent", other_finding_id="ben-lac",
                                        relation="corroborates"))
-        ben.send_command(ProposeGrade(id="grade-1", agency=Agency.HEALTH, judgement=JudgementArea.LOOKED_AFTER,
+        ben.outbox.send(ProposeGrade(id="grade-1", agency=Agency.HEALTH, judgement=JudgementArea.LOOKED_AFTER,
                                       grade="requires-improvement", rationale="Assessments are late.",
                                       finding_ids=["ben-lac"]))
         await wait_for(pa, lambda: asha.state.grades.cell(Agency.HEALTH, "looked-after") is not None, "the proposal")
-        asha.send_command(AgreeGrade(id="grade-2", agency=Agency.HEALTH, judgement=JudgementArea.LOOKED_AFTER,
+        asha.outbox.send(AgreeGrade(id="grade-2", agency=Agency.HEALTH, judgement=JudgementArea.LOOKED_AFTER,
                                      grade="requires-improvement", rationale=GRADE_RATIONALE,
                                      finding_ids=["ben-lac", "asha-consent", "asha-gone"]))
         await wait_for(pa, lambda: not asha.state.grades.pending, "the agreed grade saved")
-        asha.send_command(WithdrawFinding(id="withdraw-gone", finding_id="asha-gone", reason="No such reviews."))
+        asha.outbox.send(WithdrawFinding(id="withdraw-gone", finding_id="asha-gone", reason="No such reviews."))
         await wait_for(pa, lambda: "asha-gone" in asha.state.withdrawn_ids and not asha.state.pending_ids
                        and not asha.state.grades.pending and not asha.state.evidence.pending, "everything saved")
 
@@ -86,12 +87,12 @@ async def test_the_lead_previews_saves_and_copies_the_report(tmp_path: Path) -> 
         assert screen.current_part() == 1
 
         # It follows the team's record while it is open.
-        ben.send_command(post("ben-late", "health", "area-for-improvement", LATE_TEXT))
+        ben.outbox.send(post("ben-late", "health", "area-for-improvement", LATE_TEXT))
         await wait_for(pa, lambda: LATE_TEXT in screen.text, "Ben's new finding in the open preview")
 
         # Save as HTML and as Markdown where the app was told; copy the Markdown.
         exports = tmp_path / "exports"
-        asha.report_export_dir = exports
+        asha.feature(ReportFeature).export_dir = exports
         html = exports / "northmoor-report-2026-11-18.html"
         await pa.press("h")
         await wait_for(pa, lambda: notified(asha, str(html)), "the HTML saved")

@@ -108,13 +108,13 @@ async def test_the_author_is_told_once_when_the_lead_withdraws_their_finding(tmp
         for app, pilot in ((asha, pa), (ben, pb)):
             await wait_for(pilot, lambda app=app: {"asha-1", "ben-1", "ben-2"} <= listed(app.board), "the findings")
 
-        asha.send_command(withdraw("ben-1", LEAD_REASON))
+        asha.outbox.send(withdraw("ben-1", LEAD_REASON))
         await wait_for(pb, lambda: "ben-1" in ben.state.withdrawn_ids, "the lead's withdrawal reaching Ben")
         assert told(ben) == [TOLD]
 
         # Withdrawing one's own finding tells no one: not its author, and not a teammate it does not belong to.
-        ben.send_command(withdraw("ben-2"))
-        asha.send_command(withdraw("asha-1"))
+        ben.outbox.send(withdraw("ben-2"))
+        asha.outbox.send(withdraw("asha-1"))
         for app, pilot in ((asha, pa), (ben, pb)):
             await wait_for(pilot, lambda app=app: {"ben-1", "ben-2", "asha-1"} <= app.state.withdrawn_ids,
                            "every withdrawal")
@@ -128,14 +128,14 @@ async def test_a_withdrawal_made_while_away_is_told_once_and_history_not_at_all(
         ben = make_app(tmp_path, server.url, tokens["ben"], name="ben")
         async with ben.run_test(size=SIZE) as pb:
             await live(pb)
-            ben.send_command(post("Initial health assessments are late.", "ben-1"))
+            ben.outbox.send(post("Initial health assessments are late.", "ben-1"))
             await wait_for(pb, lambda: ben.state.findings["ben-1"].version == 1, "Ben's finding saved")
         ben.store.close()
 
         asha = make_app(tmp_path, server.url, tokens["asha"], name="asha")
         async with asha.run_test(size=SIZE) as pa:  # while Ben is away, the lead withdraws his finding
             await live(pa)
-            asha.send_command(withdraw("ben-1", LEAD_REASON))
+            asha.outbox.send(withdraw("ben-1", LEAD_REASON))
             await wait_for(pa, lambda: "ben-1" in asha.state.withdrawn_ids and not asha.state.pending_ids,
                            "the withdrawal saved")
         asha.store.close()
@@ -163,7 +163,7 @@ async def test_the_enquiry_form_does_not_offer_a_withdrawn_finding(tmp_path: Pat
         await ben.client.send(post("Initial health assessments are late.", "ben-1"))
         await ben.client.send(post("Health plans are not reviewed.", "ben-2"))
         await wait_for(pb, lambda: {"ben-1", "ben-2"} <= listed(ben.board), "Ben's findings saved")
-        ben.send_command(withdraw("ben-1"))
+        ben.outbox.send(withdraw("ben-1"))
         await wait_for(pa, lambda: "ben-1" in asha.state.withdrawn_ids and "ben-2" in listed(asha.board),
                        "the withdrawal on Asha's board")
 

@@ -68,4 +68,4 @@ class AlertBar(Widget):
 
     async def _on_click(self, event: events.Click) -> None:
         event.stop()
-        await self.app.run_action("alerts")
+        await self.app.run_action("feature('alerts', 'alerts')")

@@ -8,7 +8,6 @@ The screen asks the app to send, by message; it never sees the client or the soc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -17,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -38,6 +36,7 @@ from tui.alerts.forms import (
     text_form,
 )
 from tui.dialogs.command_form import CommandForm
+from tui.outbox import Outbox
 from tui.state import TeamState
 from tui.widgets.plain import assemble, plain
 from tui.widgets.state_screen import StateScreen
@@ -93,15 +92,10 @@ class AlertsScreen(StateScreen):
 
     SUB_TITLE = "Risk alerts"
 
-    @dataclass
-    class Send(Message):
-        """The user made an alert command; the app queues it durably and sends it."""
-
-        command: Command
-
-    def __init__(self, clock: Callable[[], datetime], select: str | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime], outbox: Outbox, select: str | None = None) -> None:
         super().__init__()
         self._clock = clock
+        self.outbox = outbox
         self._wanted = select
         self.unconfirmed: frozenset[str] = frozenset()
 
@@ -222,7 +216,7 @@ class AlertsScreen(StateScreen):
 
     def _send(self, command: Command | None) -> None:
         if command is not None:
-            self.post_message(self.Send(command))
+            self.outbox.send(command)  # the alerts feature redraws every alert bar and this screen
 
     def _open(self, form: CommandForm | None) -> None:
         if form is not None:

@@ -1,13 +1,13 @@
 """The team board: the live list of findings, the one highlighted in full, the roster and the status line.
 
-It only draws what the app tells it (TeamState and connection facts) and asks the app, by message, to
-record or amend a finding; it never sees the client or the socket.
+It draws what the app tells it (TeamState and connection facts); a finding recorded, amended or withdrawn here goes
+through the outbox it was handed, and the board redraws that finding itself. It never sees the client or the socket.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -15,11 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from shared.findings import FindingFields, WithdrawFinding
+from shared.findings import AmendFinding, FindingFields, PostFinding, WithdrawFinding
 from shared.vocabulary import Role
 from tui.board.detail import FindingDetail
 from tui.board.filter_bar import FilterBar
@@ -29,6 +28,7 @@ from tui.board.finding_list import FindingList
 from tui.board.roster import Roster
 from tui.board.status_line import StatusLine
 from tui.board.withdraw_form import withdraw_form
+from tui.outbox import Outbox
 from tui.state import FindingFilter, FindingView, TeamState, filter_findings, shown_status
 from tui.timefmt import short_time, zone
 from tui.widgets.support import describe_support, support_badge
@@ -46,26 +46,14 @@ class BoardScreen(Screen[None]):
         Binding("x", "clear_filter", "Clear", show=False),
         Binding("r", "mark_read", "Mark read", show=False),
         # The app binds these on every screen; only the board's footer shows them.
-        Binding("exclamation_mark", "app.raise_alert", "Raise alert", key_display="!"),
-        Binding("a", "app.alerts", "Alerts"),
-        Binding("i", "app.enquiries", "Enquiries"),
+        Binding("exclamation_mark", "app.feature('alerts', 'raise_alert')", "Raise alert", key_display="!"),
+        Binding("a", "app.feature('alerts', 'alerts')", "Alerts"),
+        Binding("i", "app.feature('triangulation', 'enquiries')", "Enquiries"),
     ]
 
-    @dataclass
-    class Submitted(Message):
-        """The user filled in the form: a new finding (finding_id None) or an amendment of finding_id."""
-
-        fields: FindingFields
-        finding_id: str | None = None
-
-    @dataclass
-    class Withdraw(Message):
-        """The user gave a reason to withdraw a finding: the app sends the command."""
-
-        command: WithdrawFinding
-
-    def __init__(self, connection: str = "offline") -> None:
+    def __init__(self, outbox: Outbox, connection: str = "offline") -> None:
         super().__init__()
+        self.outbox = outbox
         self._initial_connection = connection
         self.state = TeamState()
         self.filter = FindingFilter()
@@ -229,7 +217,7 @@ class BoardScreen(Screen[None]):
 
     def _recorded(self, fields: FindingFields | None) -> None:
         if fields is not None:
-            self.post_message(self.Submitted(fields))
+            self.submit(fields)
 
     def action_amend(self) -> None:
         """Amend the highlighted finding: only its author may, so say whose it is otherwise."""
@@ -251,7 +239,22 @@ class BoardScreen(Screen[None]):
 
     def _amended(self, finding_id: str, fields: FindingFields | None) -> None:
         if fields is not None:
-            self.post_message(self.Submitted(fields, finding_id))
+            self.submit(fields, finding_id)
+
+    def submit(self, fields: FindingFields, finding_id: str | None = None) -> None:
+        """Send what the form holds: a new finding, or an amendment of ``finding_id``, shown as ours at once."""
+        existing = self.state.findings.get(finding_id) if finding_id else None
+        if existing is not None and existing.version == 0 and existing.status == "rejected":
+            self.state.dismiss(existing.id)  # a refused post never saved: send it again as a new post
+            self.finding_gone(existing.id)
+            finding_id = None
+        command_id, values = uuid.uuid4().hex, fields.fields()
+        view = self.outbox.send(PostFinding(id=command_id, **values) if finding_id is None
+                                else AmendFinding(id=command_id, finding_id=finding_id, **values))
+        if view is not None:
+            self.finding_changed(view)
+            if finding_id is None:
+                self.findings.select_id(view.id)
 
     def _why_not_withdraw(self, view: FindingView | None) -> str | None:
         """Why the highlighted finding cannot be withdrawn now, or None if it can (its author or the lead)."""
@@ -287,8 +290,8 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(form, self._withdrawn)
 
     def _withdrawn(self, command: object) -> None:
-        if isinstance(command, WithdrawFinding):
-            self.post_message(self.Withdraw(command))
+        if isinstance(command, WithdrawFinding) and (view := self.outbox.send(command)) is not None:
+            self.finding_changed(view)
 
     def set_query(self, query: str, select: str | None = None) -> None:
         """Filter the board as if ``query`` had been typed in the search box, then highlight ``select``.

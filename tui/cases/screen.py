@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -22,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -32,11 +30,13 @@ from shared.enquiries import EnquiryStatus
 from shared.protocol import Command, Inspector
 from shared.sampling import Selection
 from shared.vocabulary import Role
+from tui import messages as m
 from tui.cases.balance_screen import BalanceScreen
 from tui.cases.book import DONE, DRAW_KEY, IMPORT_KEY, CaseBook, CaseProgress, CaseView
 from tui.cases.forms import add_form, allocate_form, draw_form, new_seed, progress_form
 from tui.cases.import_dialog import CaseImport
 from tui.clock.reporting_clock import today_for
+from tui.outbox import Outbox
 from tui.widgets.plain import assemble, plain
 from tui.widgets.state_screen import StateScreen
 
@@ -218,21 +218,10 @@ class CasesScreen(StateScreen):
 
     SUB_TITLE = "Case sample and tracking"
 
-    @dataclass
-    class Send(Message):
-        """A case command; the app queues it durably and sends it."""
-
-        command: Command
-
-    @dataclass
-    class Journey(Message):
-        """Open this child's journey."""
-
-        child_id: str
-
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], outbox: Outbox) -> None:
         super().__init__()
         self._clock = clock
+        self.outbox = outbox
         self.only_mine = False
         self.views: dict[str, CaseView] = {}
 
@@ -359,13 +348,15 @@ class CasesScreen(StateScreen):
 
     def _send(self, command: Command | None) -> None:
         if command is not None:
-            self.post_message(self.Send(command))
+            self.outbox.send(command)
+            self.show(self.state)
 
     def _sent_batches(self, batches: list[ImportCases] | None) -> None:
         if not batches:
             return
         for batch in batches:
-            self.post_message(self.Send(batch))
+            self.outbox.send(batch)
+        self.show(self.state)
         count = len({case.child_id for batch in batches for case in batch.cases})
         self.notify(f"{count} cases in {len(batches)} batch{'es' if len(batches) > 1 else ''}; the workers' names "
                     "were not kept.", title="Importing the Annex A list")
@@ -395,7 +386,7 @@ class CasesScreen(StateScreen):
     def action_case_journey(self) -> None:
         view = self.selected
         if view is not None:
-            self.post_message(self.Journey(view.child_id))
+            self.post_message(m.OpenJourney(view.child_id))
 
     def action_import_cases(self) -> None:
         if not self.check_action("import_cases", ()):

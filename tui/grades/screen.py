@@ -13,7 +13,7 @@ there rather than squeezing the board at 80×24.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -51,6 +50,7 @@ from tui.grades.forms import (
     respond_form,
     sign_off_form,
 )
+from tui.outbox import Outbox
 from tui.widgets.plain import plain
 from tui.widgets.state_screen import StateScreen
 
@@ -124,15 +124,10 @@ class GradesScreen(StateScreen):
 
     SUB_TITLE = "Judgements and grades"
 
-    @dataclass
-    class Send(Message):
-        """A grade command; the app queues it durably and sends it."""
-
-        command: Command
-
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], outbox: Outbox) -> None:
         super().__init__()
         self._clock = clock
+        self.outbox = outbox
         self.views: dict[GradeKey, CellView] = {}
         self.narratives: dict[Agency, Narrative] = {}
 
@@ -262,7 +257,8 @@ class GradesScreen(StateScreen):
 
     def _send(self, command: Command | None) -> None:
         if command is not None:
-            self.post_message(self.Send(command))
+            self.outbox.send(command)
+            self.show(self.state)
 
     def _cell(self, agency: Agency, judgement: str) -> GradeCell | None:
         return self.state.grades.cell(agency, judgement)

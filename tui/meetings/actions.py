@@ -1,11 +1,7 @@
-"""The app's side of KIT, team and final meetings: the meetings screen, our meeting commands, and exporting minutes.
+"""The meetings feature: KIT, team and final meetings — the meetings screen (``m``), keeping it live, exporting minutes.
 
-A mixin for TriangulateApp. It needs no hook in app.py: Textual calls a message handler on every class of
-the app's MRO, so this mixin's ``on_client_batch`` and ``on_cache_loaded`` run right after the app's own
-have folded the events into ``state`` — then the meetings screen, if open, is redrawn from that state; and
-the app's command palette list begins with ``super().get_system_commands``, which reaches this mixin's.
 The minutes themselves are folded by tui.triangulation.book with shared.meetings.Minutes, the model the server
-enforces; the lead's commands go through the app's one outbox (``send_command``), like every other.
+enforces; the lead's commands go through the outbox from the meetings screen, like every other.
 """
 
 from __future__ import annotations
@@ -13,44 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import platformdirs
-from textual import work
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import SystemCommand
 from textual.screen import Screen
 
 from shared import kinds
-from shared.catalogue import read_payload
-from shared.meetings import (
-    AddAgendaItem,
-    AmendEntry,
-    CloseMeeting,
-    DropAgendaItem,
-    MeetingKind,
-    MeetingOpened,
-    Minutes,
-    MoveAgendaItem,
-    OpenMeeting,
-    RecordEntry,
-    minutes_markdown,
-)
-from shared.protocol import Command, Event
+from shared.meetings import MeetingKind, MeetingOpened, Minutes, minutes_markdown
 from tui import messages as m
-from tui.meetings.screen import MeetingsScreen
-from tui.state import TeamState
-from tui.timefmt import DEFAULT_TIMEZONE, Clock, to_local, zone
-
-if TYPE_CHECKING:
-    _Base = App[None]
-else:
-    _Base = object
-
-MEETING_BINDINGS = [
-    Binding("m", "meetings", "Meetings", show=False),
-]
-"""Not in the footer, to leave room at 80 columns: help (?) and the palette (ctrl+p) list it."""
+from tui.feature import Batch, Feature, Folded, Host, feature_key
+from tui.meetings.screen import MeetingsScreen, sending
+from tui.timefmt import DEFAULT_TIMEZONE, to_local, zone
 
 EXPORT_FOLDER = "Triangulate"
 """Minutes are written to this folder in the user's documents folder (platformdirs), unless told otherwise."""
@@ -80,114 +50,92 @@ MEETING_KINDS = frozenset({
     kinds.GRADE_REOPENED, kinds.GRADE_AGREED,  # a reopened grade, or its new agreement, amends the final minutes
 })
 """Events that change what the meetings screen shows."""
-MEETING_COMMANDS = (OpenMeeting, AddAgendaItem, MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting)
 
 
-def sending(state: TeamState) -> dict[str, Command]:
-    """Our meeting commands not yet settled: the screen says they are on their way."""
-    return {cid: c for cid, c in state.evidence.pending.items() if isinstance(c, MEETING_COMMANDS)}
+class MeetingsFeature(Feature):
+    """Meetings: the screen (``m``), keeping it live, and the export."""
 
+    name = "meetings"
+    BINDINGS = [feature_key(name, "m", "meetings", "Meetings", show=False)]
+    """Not in the footer, to leave room at 80 columns: help (?) and the palette (ctrl+p) list it."""
 
-class MeetingsMixin(_Base):
-    """Meetings for TriangulateApp: the screen (``m``), sending its commands, and the export."""
+    export_dir: Path | None = None
+    """Where exported minutes go; None means the user's documents folder (tests point it elsewhere)."""
 
-    # provided by TriangulateApp
-    state: TeamState
-    now: Clock
-    if TYPE_CHECKING:
+    def loaded(self) -> None:
+        self._refresh()
 
-        @property
-        def caught_up(self) -> bool: ...
-    send_command: Callable[[Command], None]
-    """The app's one outbox: shown as ours at once, durable, then on the wire."""
+    def after_batch(self, batch: Batch) -> None:
+        """Announce a meeting opened live, and redraw the screen if the batch touched a meeting or settled ours."""
+        for folded in batch.events:
+            if folded.live and folded.event.kind == kinds.MEETING_OPENED:
+                self._announce_opened(folded)
+        if batch.has(MEETING_KINDS) or batch.settled or batch.reset:
+            self._refresh()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.meetings_export_dir: Path | None = None
-        """Where exported minutes go; None means the user's documents folder (tests point it elsewhere)."""
-
-    # ------------------------------------------------------------------ after the app's own handlers
-
-    def on_cache_loaded(self, _message: Any) -> None:
-        self._meetings_refresh()
-
-    def on_client_batch(self, batch: Any) -> None:
-        """The app has folded the batch into state: announce a meeting opened live, and redraw the screen."""
-        if not self.is_running:
-            return
-        relevant = False
-        for item in batch.items:
-            if isinstance(item, m.EventReceived):
-                if item.event.kind in MEETING_KINDS:
-                    relevant = True
-                    if item.event.kind == kinds.MEETING_OPENED and self.caught_up:
-                        self._announce_opened(item.event)
-            elif isinstance(item, m.Acked | m.Rejected | m.CacheReset):
-                relevant = True  # one of ours may have settled, or the whole state was rebuilt
-        if relevant:
-            self._meetings_refresh()
-
-    def _announce_opened(self, event: Event) -> None:
+    def _announce_opened(self, folded: Folded) -> None:
         """A meeting opened live by someone else: say where to follow it (not to the lead who opened it)."""
-        me = self.state.me
-        if event.actor is not None and me is not None and event.actor.id == me.id:
+        actor, me = folded.event.actor, self.host.state.me
+        if actor is not None and me is not None and actor.id == me.id:
             return
-        who = event.actor.name if event.actor else "The lead"
-        opened = read_payload(event)
-        kind = OPENED_NAMES[opened.kind] if isinstance(opened, MeetingOpened) else "meeting"
-        self.notify(f"{who} opened the {kind}: press m to follow it.", title="Meeting open")
+        who = actor.name if actor else "The lead"
+        kind = OPENED_NAMES[folded.payload.kind] if isinstance(folded.payload, MeetingOpened) else "meeting"
+        self.host.notify(f"{who} opened the {kind}: press m to follow it.", title="Meeting open")
 
-    # ------------------------------------------------------------------ the screen
-
-    def _meetings_refresh(self) -> None:
-        if not self.is_running:
+    def _refresh(self) -> None:
+        host = self.host
+        if not host.is_running:
             return
-        for screen in self.screen_stack:
+        for screen in host.screen_stack:
             if isinstance(screen, MeetingsScreen):
-                screen.show(self.state, sending(self.state))
+                screen.show(host.state, sending(host.state))
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The meetings screen in the command palette (ctrl+p): TriangulateApp's list starts with super()'s."""
-        yield from super().get_system_commands(screen)
+    def commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("Meetings", "KIT, team and final meetings: agenda, minutes, actions, past days (m)",
                             self.action_meetings)
 
     def action_meetings(self) -> None:
-        if isinstance(self.screen, MeetingsScreen):
+        host = self.host
+        if isinstance(host.screen, MeetingsScreen):
             return
-        screen = MeetingsScreen(self.now)
-        self.push_screen(screen)
-        screen.show(self.state, sending(self.state))
+        screen = MeetingsScreen(host.now, host.outbox)
+        host.push_screen(screen)
+        screen.show(host.state, sending(host.state))
 
-    def on_meetings_screen_send(self, message: MeetingsScreen.Send) -> None:
-        self.send_command(message.command)
-        self._meetings_refresh()
+    def request(self, request: m.Request) -> None:
+        if isinstance(request, m.ExportMinutes):
+            self._export(request.meeting_id)
 
-    # ------------------------------------------------------------------ export
-
-    def on_meetings_screen_export(self, message: MeetingsScreen.Export) -> None:
-        minutes = self.state.evidence.meetings.get(message.meeting_id)
+    def _export(self, meeting_id: str) -> None:
+        state = self.host.state
+        minutes = state.evidence.meetings.get(meeting_id)
         if minutes is None:
             return
-        inspection = self.state.inspection
+        inspection = state.inspection
         name = inspection.name if inspection else "Inspection"
         timezone = inspection.timezone if inspection and inspection.timezone else DEFAULT_TIMEZONE
         text = minutes_markdown(minutes, inspection_name=name, timezone=timezone)
-        same_day = sum(1 for other in self.state.evidence.meetings.values()
+        same_day = sum(1 for other in state.evidence.meetings.values()
                        if other.kind is minutes.kind and other.day == minutes.day)
-        path = (self.meetings_export_dir or default_export_dir()) / export_name(minutes, name, same_day, timezone)
-        self.copy_to_clipboard(text)
-        self._write_minutes(path, text)
+        path = (self.export_dir or default_export_dir()) / export_name(minutes, name, same_day, timezone)
+        self.host.copy_to_clipboard(text)
+        export_file(self.host, path, lambda: text, saved="Minutes exported",
+                    said=f"Saved to {path} and copied to the clipboard.", failed="Minutes not saved")
 
-    @work(thread=True, group="export")
-    def _write_minutes(self, path: Path, text: str) -> None:
-        """Off the UI thread: the documents folder may be a slow or synced drive."""
+
+def export_file(host: Host, path: Path, text: Callable[[], str], *, saved: str, said: str, failed: str) -> None:
+    """Write ``text()`` to ``path`` off the UI thread (rendering takes a moment, and the documents folder may be a
+    slow or synced drive), then say in a toast that it was ``saved``, or why it ``failed``."""
+
+    def write() -> None:
+        content = text()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as failed:
-            self.call_from_thread(self.notify, f"Could not write {path}: {failed.strerror or failed}",
-                                  title="Minutes not saved", severity="error", timeout=12)
+            path.write_text(content, encoding="utf-8")
+        except OSError as problem:
+            host.call_from_thread(host.notify, f"Could not write {path}: {problem.strerror or problem}",
+                                  title=failed, severity="error", timeout=12)
             return
-        self.call_from_thread(self.notify, f"Saved to {path} and copied to the clipboard.",
-                              title="Minutes exported", timeout=12)
+        host.call_from_thread(host.notify, said, title=saved, timeout=12)
+
+    host.run_worker(write, group="export", thread=True)

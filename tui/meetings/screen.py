@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -28,6 +27,7 @@ from shared.meetings import (
     AddAgendaItem,
     AgendaItem,
     AgreedGrade,
+    AmendEntry,
     CloseMeeting,
     DropAgendaItem,
     Entry,
@@ -42,6 +42,7 @@ from shared.meetings import (
 )
 from shared.protocol import Command, Inspector
 from shared.vocabulary import Role
+from tui import messages as m
 from tui.meetings.close_dialog import CloseMeetingDialog
 from tui.meetings.forms import (
     MeetingContext,
@@ -52,11 +53,20 @@ from tui.meetings.forms import (
     open_form,
     record_form,
 )
+from tui.outbox import Outbox
 from tui.state import TeamState
 from tui.timefmt import short_time, to_local
 from tui.widgets.hanging import Block, Hanging
 from tui.widgets.plain import assemble, plain
 from tui.widgets.state_screen import StateScreen
+
+MEETING_COMMANDS = (OpenMeeting, AddAgendaItem, MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting)
+
+
+def sending(state: TeamState) -> dict[str, Command]:
+    """Our meeting commands not yet settled: the screen says they are on their way."""
+    return {cid: c for cid, c in state.evidence.pending.items() if isinstance(c, MEETING_COMMANDS)}
+
 
 ITEM, ENTRY, GENERAL = "item:", "entry:", "general"
 """Option ids in the minutes list: an agenda item, an entry, or the general (no item) line."""
@@ -312,21 +322,10 @@ class MeetingsScreen(StateScreen):
 
     SUB_TITLE = "KIT, team and final meetings"
 
-    @dataclass
-    class Send(Message):
-        """The lead made a meeting command; the app queues it durably and sends it."""
-
-        command: Command
-
-    @dataclass
-    class Export(Message):
-        """Write these minutes as Markdown and put them on the clipboard."""
-
-        meeting_id: str
-
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], outbox: Outbox) -> None:
         super().__init__()
         self._clock = clock
+        self.outbox = outbox
         self.sending: Mapping[str, Command] = {}
         self.meeting_id: str | None = None
         self._wanted_meeting: str | None = None
@@ -459,7 +458,8 @@ class MeetingsScreen(StateScreen):
             self._wanted_row = ITEM + command.id
         elif isinstance(command, RecordEntry):
             self._wanted_row = ENTRY + command.id
-        self.post_message(self.Send(command))
+        self.outbox.send(command)
+        self.show(self.state, sending(self.state))
 
     def _open(self, form: MeetingForm) -> None:
         self.app.push_screen(form, self._send)
@@ -519,4 +519,4 @@ class MeetingsScreen(StateScreen):
 
     def action_export(self) -> None:
         if (minutes := self._allowed("export")) is not None:
-            self.post_message(self.Export(minutes.id))
+            self.post_message(m.ExportMinutes(minutes.id))

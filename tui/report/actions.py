@@ -1,22 +1,18 @@
-"""The app's side of the report preview: the screen (``R`` from anywhere), keeping it live, and the export.
+"""The report feature: the preview (``R`` from anywhere), keeping it live, and the export.
 
-A mixin for TriangulateApp, like MeetingsMixin: Textual calls a message handler on every class of the app's
-MRO, so this mixin's ``on_client_batch`` and ``on_cache_loaded`` run right after the app's own have folded the
-events into ``state``. While the preview is open it is rebuilt after any batch with an event that can change the
-report (a finding, a link, a grade, the fieldwork dates) or after the cache was reset, once per screen refresh
-however many batches came; ``R`` on the preview rebuilds it too. Files go where exported minutes go
-(tui.meetings.actions), written off the UI thread.
+While the preview is open it is rebuilt after any batch with an event that can change the report (a finding, a
+link, a grade, the fieldwork dates) or after the cache was reset, once per screen refresh however many batches
+came; ``R`` on the preview rebuilds it too. Files go where exported minutes go (tui.meetings.actions), written off
+the UI thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import work
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import SystemCommand
 from textual.screen import Screen
 
 from shared import kinds
@@ -26,36 +22,17 @@ from shared.report_html import render_html
 from shared.report_markdown import render_markdown
 from shared.report_model import Report
 from tui import messages as m
-from tui.meetings.actions import default_export_dir, slug
+from tui.feature import Batch, Feature, feature_key
+from tui.meetings.actions import default_export_dir, export_file, slug
 from tui.report.input import report_input
 from tui.report.screen import Format, ReportScreen
-from tui.state import TeamState
-from tui.timefmt import Clock, to_local, zone
-
-if TYPE_CHECKING:
-    _Base = App[None]
-else:
-    _Base = object
-
-REPORT_BINDINGS = [
-    Binding("R", "report", "Report", key_display="R", show=False),
-]
-"""Not in the footer, which is full at 80 columns: the help screen and the command palette name it."""
+from tui.timefmt import to_local, zone
 
 REPORT_KINDS = frozenset({
     kinds.FINDING_POSTED, kinds.FINDING_AMENDED, kinds.FINDING_WITHDRAWN, kinds.FINDING_LINKED, kinds.FINDING_UNLINKED,
     *GRADE_KINDS, kinds.FIELDWORK_SET,
 })
 """Events that can change the report: findings and their links, grades, and the reporting clock's dates."""
-
-
-def changes_report(batch_items: Iterable[m.ClientMessage]) -> bool:
-    for item in batch_items:
-        if isinstance(item, m.EventReceived) and item.event.kind in REPORT_KINDS:
-            return True
-        if isinstance(item, m.CacheReset):
-            return True
-    return False
 
 
 def export_name(report: Report, fmt: Format) -> str:
@@ -65,35 +42,32 @@ def export_name(report: Report, fmt: Format) -> str:
     return f"{slug(name)}-report-{day.isoformat()}.{fmt}"
 
 
-class ReportMixin(_Base):
-    """The report preview for TriangulateApp."""
+class ReportFeature(Feature):
+    """The report preview."""
 
-    # provided by TriangulateApp
-    state: TeamState
-    now: Clock
+    name = "report"
+    BINDINGS = [feature_key(name, "R", "report", "Report", key_display="R", show=False)]
+    """Not in the footer, which is full at 80 columns: the help screen and the command palette name it."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.report_export_dir: Path | None = None
-        """Where exported reports go; None means the user's documents folder (tests point it elsewhere)."""
-        self._report_due = False
+    export_dir: Path | None = None
+    """Where exported reports go; None means the user's documents folder (tests point it elsewhere)."""
+    _due = False
 
-    # ------------------------------------------------------------------ after the app's own handlers
+    def loaded(self) -> None:
+        self._refresh()
 
-    def on_cache_loaded(self, _message: Any) -> None:
-        self._report_refresh()
-
-    def on_client_batch(self, batch: Any) -> None:
+    def after_batch(self, batch: Batch) -> None:
         """Rebuild once for however many batches arrive before the screen is next drawn (a catch-up is many)."""
-        if changes_report(batch.items) and not self._report_due and self.is_running:
-            self._report_due = True
-            self.call_after_refresh(self._report_refresh)
+        if (batch.reset or batch.has(REPORT_KINDS)) and not self._due:
+            self._due = True
+            self.host.call_after_refresh(self._refresh)
 
-    def _report_refresh(self) -> None:
-        self._report_due = False
-        if not self.is_running:
+    def _refresh(self) -> None:
+        self._due = False
+        host = self.host
+        if not host.is_running:
             return
-        screens = [screen for screen in self.screen_stack if isinstance(screen, ReportScreen)]
+        screens = [screen for screen in host.screen_stack if isinstance(screen, ReportScreen)]
         if screens:
             report = self.report_now()
             for screen in screens:
@@ -101,50 +75,33 @@ class ReportMixin(_Base):
 
     def report_now(self) -> Report | None:
         """The report from what the server has recorded, as of now; None before the first welcome."""
-        if self.state.inspection is None:
+        state = self.host.state
+        if state.inspection is None:
             return None
-        return build_report(report_input(self.state, self.now()))
+        return build_report(report_input(state, self.host.now()))
 
-    # ------------------------------------------------------------------ the screen
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The preview in the command palette (ctrl+p)."""
-        yield from super().get_system_commands(screen)
+    def commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("Report preview", "The published report as it stands: read, save or copy it (R)",
                             self.action_report)
 
     def action_report(self) -> None:
         """Open the preview; on the preview, rebuild it now."""
-        if isinstance(self.screen, ReportScreen):
-            self._report_refresh()
+        if isinstance(self.host.screen, ReportScreen):
+            self._refresh()
             return
         screen = ReportScreen()
-        self.push_screen(screen)
+        self.host.push_screen(screen)
         screen.show(self.report_now())
 
-    # ------------------------------------------------------------------ export
-
-    def on_report_screen_copy(self, message: ReportScreen.Copy) -> None:
-        text = render_markdown(message.report)
-        self.copy_to_clipboard(text)
-        self.notify(f"{len(text.splitlines())} lines of Markdown. Paste them into your draft.",
-                    title="Report copied", timeout=8)
-
-    def on_report_screen_export(self, message: ReportScreen.Export) -> None:
-        report, fmt = message.report, message.fmt
-        path = (self.report_export_dir or default_export_dir()) / export_name(report, fmt)
-        self._write_report(path, report, fmt)
-
-    @work(thread=True, group="export")
-    def _write_report(self, path: Path, report: Report, fmt: Format) -> None:
-        """Off the UI thread: rendering a long report and a slow or synced documents folder both take a moment."""
-        text = render_html(report) if fmt == "html" else render_markdown(report)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as failed:
-            self.call_from_thread(self.notify, f"Could not write {path}: {failed.strerror or failed}",
-                                  title="Report not saved", severity="error", timeout=12)
-            return
-        what = "HTML, ready to print" if fmt == "html" else "Markdown"
-        self.call_from_thread(self.notify, f"Saved to {path}", title=f"Report saved as {what}", timeout=12)
+    def request(self, request: m.Request) -> None:
+        match request:
+            case m.CopyReport(report=report):
+                text = render_markdown(report)
+                self.host.copy_to_clipboard(text)
+                self.host.notify(f"{len(text.splitlines())} lines of Markdown. Paste them into your draft.",
+                                 title="Report copied", timeout=8)
+            case m.ExportReport(report=report, fmt=fmt):
+                path = (self.export_dir or default_export_dir()) / export_name(report, fmt)
+                what = "HTML, ready to print" if fmt == "html" else "Markdown"
+                export_file(self.host, path, lambda: render_html(report) if fmt == "html" else render_markdown(report),
+                            saved=f"Report saved as {what}", said=f"Saved to {path}", failed="Report not saved")

@@ -10,7 +10,6 @@ by message, to write a file or fill the clipboard: it never touches the disk.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, Literal
 
@@ -18,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.visual import Visual
 from textual.widget import Widget
@@ -26,6 +24,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.report_model import APPENDICES, Report
+from tui import messages as m
 from tui.report.text import (
     appendix_label,
     clock_text,
@@ -70,19 +69,6 @@ class ReportScreen(Screen[None]):
     """
 
     SUB_TITLE = "Report preview"
-
-    @dataclass
-    class Export(Message):
-        """Write this report to a file in ``fmt``; the app chooses the path and says where."""
-
-        report: Report
-        fmt: Format
-
-    @dataclass
-    class Copy(Message):
-        """Put this report on the clipboard as Markdown."""
-
-        report: Report
 
     def __init__(self) -> None:
         super().__init__()
@@ -215,8 +201,8 @@ class ReportScreen(Screen[None]):
 
     def action_export(self, fmt: Format) -> None:
         if self.report is not None:
-            self.post_message(self.Export(self.report, fmt))
+            self.post_message(m.ExportReport(self.report, fmt))
 
     def action_copy(self) -> None:
         if self.report is not None:
-            self.post_message(self.Copy(self.report))
+            self.post_message(m.CopyReport(self.report))

@@ -17,13 +17,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from shared.enquiries import EnquiryOutcome, EnquiryStatus, OpenEnquiry, StartEnquiry
 from shared.protocol import Command
+from tui import messages as m
 from tui.alerts.book import ago
+from tui.outbox import Outbox
 from tui.state import TeamState
 from tui.triangulation.book import EnquiryView
 from tui.triangulation.enquiry_actions import Step, available_steps
@@ -102,20 +103,9 @@ class EnquiriesScreen(StateScreen):
     SUB_TITLE = "Lines of enquiry"
     COMPACT_FOOTER = False
 
-    @dataclass
-    class Send(Message):
-        """The user made an enquiry command; the app queues it durably and sends it."""
-
-        command: Command
-
-    @dataclass
-    class Read(Message):
-        """The user has looked at an enquiry: it no longer counts as unread."""
-
-        enquiry_id: str
-
-    def __init__(self, clock: Callable[[], datetime], select: str | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime], outbox: Outbox, select: str | None = None) -> None:
         super().__init__()
+        self.outbox = outbox
         self._clock = clock
         self._wanted = select
 
@@ -189,7 +179,7 @@ class EnquiriesScreen(StateScreen):
             detail.show(describe_enquiry(enquiry, self.state, self.tz, self._clock(), self._steps(enquiry)))
             me = self.state.me
             if me is not None and enquiry.addressed_to(me) and enquiry.id not in self.state.evidence.read_enquiries:
-                self.post_message(self.Read(enquiry.id))
+                self.post_message(m.EnquiryRead(enquiry.id))
         self.refresh_bindings()
 
     @on(OptionList.OptionHighlighted, "#enquiry-list")
@@ -226,7 +216,7 @@ class EnquiriesScreen(StateScreen):
 
     def _send(self, command: Command | None) -> None:
         if command is not None:
-            self.post_message(self.Send(command))
+            self.outbox.send(command)  # the triangulation feature redraws this screen and the board's detail
 
     def action_start(self) -> None:
         if (enquiry := self._allowed("start")) is not None:

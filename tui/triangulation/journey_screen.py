@@ -9,7 +9,6 @@ links); Enter on a finding shows it on the board.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -18,10 +17,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from shared.triangulation import Corroboration
+from tui import messages as m
 from tui.refs import ref
 from tui.timefmt import long_time, short_time
 from tui.triangulation.book import JourneyStep
@@ -65,13 +64,6 @@ class JourneyScreen(StateScreen):
 
     SUB_TITLE = "A child's journey"
     COMPACT_FOOTER = False
-
-    @dataclass
-    class ShowFinding(Message):
-        """Show this finding on the board (filtered to the child, so it is there)."""
-
-        child_id: str
-        finding_id: str
 
     def __init__(self, clock: Callable[[], datetime], child_id: str = "") -> None:
         super().__init__()
@@ -177,4 +169,5 @@ class JourneyScreen(StateScreen):
     def action_on_board(self) -> None:
         step = self.current_step()
         if step is not None and step.what == "finding":
-            self.post_message(self.ShowFinding(self.child_id, step.ref))
+            self.post_message(m.ShowFinding(self.child_id, step.ref))
+

@@ -11,7 +11,6 @@ with no evidence yet marked, and Enter there shows the findings citing one on th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,11 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from shared.triangulation import Corroboration
 from shared.vocabulary import Agency, JudgementArea
+from tui import messages as m
 from tui.state import TeamState
 from tui.triangulation.book import Cell
 from tui.triangulation.coverage import coverage
@@ -130,15 +129,6 @@ class TriangulationScreen(StateScreen):
     SUB_TITLE = "Triangulation: agencies × judgement areas"
     COMPACT_FOOTER = False
 
-    @dataclass
-    class Drill(Message):
-        """Show the board filtered to one cell's findings."""
-
-        agency: Agency
-        area: JudgementArea | None
-        criterion: str | None = None
-        """Only the findings citing this criterion (from the criteria level)."""
-
     def __init__(self) -> None:
         super().__init__()
         self.cells: Mapping[CellKey, Cell] = {}
@@ -219,7 +209,7 @@ class TriangulationScreen(StateScreen):
     def action_drill(self) -> None:
         key = self._key()
         if key is not None:
-            self.post_message(self.Drill(*key))
+            self.post_message(m.Drill(*key))
 
     # ------------------------------------------------------------------ the criteria level
 
@@ -252,7 +242,7 @@ class TriangulationScreen(StateScreen):
     @on(CriteriaLevel.Chosen)
     def _criterion_chosen(self, event: CriteriaLevel.Chosen) -> None:
         if self.criteria_key is not None:
-            self.post_message(self.Drill(*self.criteria_key, criterion=event.criterion_id))
+            self.post_message(m.Drill(*self.criteria_key, criterion=event.criterion_id))
 
     def action_back(self) -> None:
         if self.criteria_key is not None:
