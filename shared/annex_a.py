@@ -32,6 +32,7 @@ from shared.annex_a_values import (
     parse_text,
     worker_pseudonym,
 )
+from shared.fields import ChildId
 from shared.personal_data_names import NameIndex
 from shared.text import TextRefused, clean
 from shared.vocabulary import CHILD_ID, Labelled
@@ -85,7 +86,7 @@ class CaseRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    child_id: Annotated[str, Field(pattern=CHILD_ID)]
+    child_id: ChildId
     age_band: AgeBand | None = None
     gender: Value | None = None
     ethnicity: Value | None = None
@@ -128,7 +129,7 @@ class RejectedRow(BaseModel):
     row: int = Field(ge=1)
     column: str | None
     reason: str
-    child_id: Annotated[str, Field(pattern=CHILD_ID)] | None = None
+    child_id: ChildId | None = None
 
 
 @dataclass(frozen=True, slots=True)

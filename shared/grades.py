@@ -17,11 +17,11 @@ from typing import Annotated, Final, Literal
 from pydantic import Field, model_validator
 
 from shared.criteria import GRADE_SCALES, Grade
+from shared.fields import FREE_TEXT, LONG_TEXT, RefId, Text
 from shared.protocol import Command, Frame, Inspector, Payload
-from shared.triangulation import Corroboration, FindingId, Link, Source, corroboration_of_all
+from shared.triangulation import Corroboration, Link, Source, corroboration_of_all
 from shared.vocabulary import INSPECTORATE_OF, Agency, Framework, JudgementArea, Labelled, Role, judgement_areas_for
 
-LONG_TEXT = 4_000
 MAX_CITED = 200
 
 OVERALL: Final = "overall"
@@ -43,8 +43,7 @@ MAIN_JUDGEMENTS: dict[Agency, tuple[JudgementArea, ...]] = {
 ¶81: help and protection). The consultation states no such rule for the other agencies."""
 LEADERSHIP_PARAGRAPH = {Agency.HEALTH: "integrated ¶70", Agency.POLICE: "integrated ¶81"}
 
-Text = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
-Cited = Annotated[list[FindingId], Field(max_length=MAX_CITED)]
+Cited = Annotated[list[RefId], Field(max_length=MAX_CITED)]
 
 
 def judgement_label(judgement: Judgement | str) -> str:
@@ -137,9 +136,19 @@ def may_respond(actor: Inspector) -> bool:
 # ---------------------------------------------------------------- commands
 
 
-class _GradeFields(Command):
+class _Cell(Command):
     agency: Agency
     judgement: Judgement
+
+    @model_validator(mode="after")
+    def _cell(self) -> _Cell:
+        refusal = judgement_refusal(self.agency, self.judgement)
+        if refusal is not None:
+            raise ValueError(f"{refusal[0]}: {refusal[1]}")
+        return self
+
+
+class _GradeFields(_Cell):
     grade: Grade
     rationale: Text
     finding_ids: Cited = []
@@ -149,11 +158,6 @@ class _GradeFields(Command):
 
     @model_validator(mode="after")
     def _rules(self) -> _GradeFields:
-        if not self.rationale.strip():
-            raise ValueError("rationale: must not be blank")
-        refusal = judgement_refusal(self.agency, self.judgement)
-        if refusal is not None:
-            raise ValueError(f"{refusal[0]}: {refusal[1]}")
         if self.leaders_understand_failure and self.judgement != JudgementArea.LEADERSHIP:
             raise ValueError(
                 "leaders_understand_failure: only a leadership, management and governance grade records whether "
@@ -174,21 +178,9 @@ class AgreeGrade(_GradeFields):
     """``grade.agree``: the lead records the grade the team agreed at the final meeting."""
 
     type: Literal["grade.agree"] = "grade.agree"
-    warning_reason: Annotated[str, Field(max_length=LONG_TEXT)] = ""
+    warning_reason: Annotated[str, Field(max_length=LONG_TEXT), FREE_TEXT] = ""
     """Why the team agreed this grade although a rule warns against it (contradicted_warnings): the server
     refuses such an agreement without one, and the report's evidence appendix carries it."""
-
-
-class _Cell(Command):
-    agency: Agency
-    judgement: Judgement
-
-    @model_validator(mode="after")
-    def _cell(self) -> _Cell:
-        refusal = judgement_refusal(self.agency, self.judgement)
-        if refusal is not None:
-            raise ValueError(f"{refusal[0]}: {refusal[1]}")
-        return self
 
 
 class ChallengeGrade(_Cell):
@@ -196,12 +188,6 @@ class ChallengeGrade(_Cell):
 
     type: Literal["grade.challenge"] = "grade.challenge"
     comment: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> ChallengeGrade:
-        if not self.comment.strip():
-            raise ValueError("comment: must not be blank")
-        return self
 
 
 class SignOffGrade(_Cell):
@@ -216,12 +202,6 @@ class RespondToChallenge(_Cell):
     type: Literal["grade.respond"] = "grade.respond"
     response: Text
 
-    @model_validator(mode="after")
-    def _rules(self) -> RespondToChallenge:
-        if not self.response.strip():
-            raise ValueError("response: must not be blank")
-        return self
-
 
 class ReopenGrade(_Cell):
     """``grade.reopen``: the lead reopens a grade the final meeting froze; the minutes record it as an amendment
@@ -229,12 +209,6 @@ class ReopenGrade(_Cell):
 
     type: Literal["grade.reopen"] = "grade.reopen"
     reason: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> ReopenGrade:
-        if not self.reason.strip():
-            raise ValueError("reason: must not be blank")
-        return self
 
 
 # ---------------------------------------------------------------- warnings

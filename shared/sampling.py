@@ -21,7 +21,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.annex_a import CaseRecord, CaseStatus
-from shared.vocabulary import CHILD_ID, Labelled
+from shared.fields import ChildId
+from shared.vocabulary import Labelled
 
 DEFAULT_SIZE = 50
 DEFAULT_MEET_FRACTION = 0.2
@@ -49,8 +50,6 @@ class Selection(Labelled):
     GOOD_PRACTICE = "good-practice", "Good practice (chosen by the local authority)"
     LINE_OF_ENQUIRY = "line-of-enquiry", "Added for a line of enquiry"
 
-
-ChildId = Annotated[str, Field(pattern=CHILD_ID)]
 
 
 class SampledCase(BaseModel):
