@@ -19,22 +19,22 @@ from shared.vocabulary import Agency, Labelled, Role
 
 
 class AlertLevel(Labelled):
-    EMERGING_CONCERN = "emerging-concern", "Emerging concern"
+    EMERGING_CONCERN = "emerging-concern"
     SIGNIFICANT_HARM = "significant-harm", "Significant-harm escalation"
 
 
 class AlertStatus(Labelled):
     # an emerging concern
-    OPEN = "open", "Open"
-    NOTED = "noted", "Noted"
-    CLOSED = "closed", "Closed"
+    OPEN = "open"
+    NOTED = "noted"
+    CLOSED = "closed"
     # a significant-harm escalation, in the order its steps must be taken
-    RAISED = "raised", "Raised"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RAISED = "raised"
+    ACKNOWLEDGED = "acknowledged"
     INFORMED = "informed", "Senior manager informed"
     CONFIRMED = "confirmed", "Written confirmation sent"
     RESPONDED = "responded", "Local authority's response recorded"
-    RESOLVED = "resolved", "Resolved"
+    RESOLVED = "resolved"
 
 
 ESCALATION_STEPS: tuple[AlertStatus, ...] = (
@@ -60,7 +60,7 @@ CLOSED_STATUSES = frozenset({AlertStatus.CLOSED, AlertStatus.RESOLVED})
 
 
 class InformMethod(Labelled):
-    IN_PERSON = "in-person", "In person"
+    IN_PERSON = "in-person"
     PHONE = "phone", "Telephone"
     VIDEO = "video", "Video call"
 

@@ -56,7 +56,7 @@ _CHILD_ID = re.compile(CHILD_ID)
 class AgeBand(Labelled):
     """The children-in-need census bands, so the sample's age balance reads like the authority's own returns."""
 
-    UNDER_1 = "under-1", "Under 1"
+    UNDER_1 = "under-1"
     AGE_1_4 = "1-4", "1–4"
     AGE_5_9 = "5-9", "5–9"
     AGE_10_15 = "10-15", "10–15"
@@ -65,8 +65,8 @@ class AgeBand(Labelled):
 
 
 class CaseStatus(Labelled):
-    CURRENT = "current", "Current"
-    CLOSED = "closed", "Closed"
+    CURRENT = "current"
+    CLOSED = "closed"
 
 
 def age_band(date_of_birth: date, *, on: date) -> AgeBand:

@@ -35,11 +35,11 @@ Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 class TrackingStatus(Labelled):
     """How far an inspector has got with a sampled case (issue 7; CP ¶38–43)."""
 
-    NOT_STARTED = "not-started", "Not started"
-    IN_PROGRESS = "in-progress", "In progress"
-    TRACKED = "tracked", "Tracked"
-    DISCUSSED = "discussed-with-practitioner", "Discussed with practitioner"
-    MET = "met-child-or-family", "Met child or family"
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    TRACKED = "tracked"
+    DISCUSSED = "discussed-with-practitioner"
+    MET = "met-child-or-family"
 
 
 class ImportCases(Command):

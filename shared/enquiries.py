@@ -21,15 +21,15 @@ FindingIds = Annotated[list[RefId], Field(max_length=50)]
 
 
 class EnquiryStatus(Labelled):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in-progress", "In progress"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed"
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
 
 
 class EnquiryOutcome(Labelled):
-    ANSWERED = "answered", "Answered"
-    NOT_PURSUED = "not-pursued", "Not pursued"
+    ANSWERED = "answered"
+    NOT_PURSUED = "not-pursued"
 
 
 class OpenEnquiry(Command):

@@ -216,7 +216,7 @@ class ReopenGrade(_Cell):
 
 class WarningCode(Labelled):
     OVERALL_LIKELY_INADEQUATE = "overall-likely-inadequate", "Overall effectiveness likely inadequate"
-    LEADERSHIP_LIKELY_INADEQUATE = "leadership-likely-inadequate", "Leadership likely inadequate"
+    LEADERSHIP_LIKELY_INADEQUATE = "leadership-likely-inadequate"
     UNCORROBORATED = "uncorroborated", "Rests only on single-source or contested evidence"
     NO_CITED_FINDINGS = "no-cited-findings", "No findings cited"
 

@@ -43,9 +43,9 @@ class Section(Labelled):
 
 
 class EntryKind(Labelled):
-    NOTE = "note", "Note"
+    NOTE = "note"
     LA_RESPONSE = "la-response", "Local authority's response"
-    ACTION = "action", "Action"
+    ACTION = "action"
 
 
 class MeetingRuleError(ValueError):

@@ -35,11 +35,11 @@ class Attribute(Labelled):
     """What ¶38 asks the sample to be balanced on, in its order."""
 
     AGE_BAND = "age-band", "Age"
-    GENDER = "gender", "Gender"
-    DISABILITY = "disability", "Disability"
-    ETHNICITY = "ethnicity", "Ethnicity"
-    WORKER = "practitioner", "Practitioner"
-    TEAM = "team", "Team"
+    GENDER = "gender"
+    DISABILITY = "disability"
+    ETHNICITY = "ethnicity"
+    WORKER = "practitioner"
+    TEAM = "team"
 
 
 ATTRIBUTES: tuple[Attribute, ...] = tuple(Attribute)

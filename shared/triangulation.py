@@ -24,15 +24,15 @@ from shared.vocabulary import EvidenceSource, Inspectorate, Labelled
 
 
 class Relation(Labelled):
-    CORROBORATES = "corroborates", "Corroborates"
-    CONTRADICTS = "contradicts", "Contradicts"
-    RELATES_TO = "relates-to", "Relates to"
+    CORROBORATES = "corroborates"
+    CONTRADICTS = "contradicts"
+    RELATES_TO = "relates-to"
 
 
 class Corroboration(Labelled):
-    SINGLE_SOURCE = "single-source", "Single source"
-    CORROBORATED = "corroborated", "Corroborated"
-    CONTESTED = "contested", "Contested"
+    SINGLE_SOURCE = "single-source"
+    CORROBORATED = "corroborated"
+    CONTESTED = "contested"
 
 
 class LinkFindings(Command):
