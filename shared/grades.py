@@ -236,19 +236,8 @@ def cascade_warning(agency: Agency, grades: Mapping[str, Grade]) -> GradeWarning
     a contributing judgement is inadequate and overall effectiveness is ungraded or graded better.
     """
     failing = [area for area in contributing(agency) if grades.get(area) is Grade.INADEQUATE]
-    if not failing:
-        return None
-    overall = grades.get(OVERALL)
-    if overall is Grade.INADEQUATE:
-        return None
-    names = " and ".join(area.label.lower() for area in failing)
-    now = "not yet graded" if overall is None else f"graded {overall.label.lower()}"
-    return GradeWarning(
-        code=WarningCode.OVERALL_LIKELY_INADEQUATE,
-        message=(
-            f"{agency.label}: overall effectiveness ({now}) is likely inadequate because {names} "
-            f"{'is' if len(failing) == 1 else 'are'} inadequate ({CASCADE_PARAGRAPHS})"
-        ),
+    return _likely_inadequate(
+        agency, grades, OVERALL, failing, WarningCode.OVERALL_LIKELY_INADEQUATE, f"({CASCADE_PARAGRAPHS})"
     )
 
 
@@ -264,19 +253,30 @@ def leadership_warning(
     failing = [area for area in MAIN_JUDGEMENTS.get(agency, ()) if grades.get(area) is Grade.INADEQUATE]
     if not failing or leaders_understand_failure:
         return None
-    leadership = grades.get(JudgementArea.LEADERSHIP)
-    if leadership is Grade.INADEQUATE:
+    why = f"and leaders have not been recorded as understanding the failure ({LEADERSHIP_PARAGRAPH[agency]})"
+    return _likely_inadequate(
+        agency, grades, JudgementArea.LEADERSHIP, failing, WarningCode.LEADERSHIP_LIKELY_INADEQUATE, why
+    )
+
+
+def _likely_inadequate(
+    agency: Agency,
+    grades: Mapping[str, Grade],
+    judgement: Judgement,
+    failing: Sequence[JudgementArea],
+    code: WarningCode,
+    why: str,
+) -> GradeWarning | None:
+    """The warning that ``judgement`` is likely inadequate because the ``failing`` judgements are; None if none
+    fails or it is already graded inadequate."""
+    graded = grades.get(judgement)
+    if not failing or graded is Grade.INADEQUATE:
         return None
     names = " and ".join(area.label.lower() for area in failing)
-    now = "not yet graded" if leadership is None else f"graded {leadership.label.lower()}"
-    return GradeWarning(
-        code=WarningCode.LEADERSHIP_LIKELY_INADEQUATE,
-        message=(
-            f"{agency.label}: leadership, management and governance ({now}) is likely inadequate because {names} "
-            f"{'is' if len(failing) == 1 else 'are'} inadequate and leaders have not been recorded as "
-            f"understanding the failure ({LEADERSHIP_PARAGRAPH[agency]})"
-        ),
-    )
+    now = "not yet graded" if graded is None else f"graded {graded.label.lower()}"
+    are = "is" if len(failing) == 1 else "are"
+    head = f"{agency.label}: {judgement_label(judgement).lower()} ({now}) is likely inadequate"
+    return GradeWarning(code=code, message=f"{head} because {names} {are} inadequate {why}")
 
 
 def evidence_warning(
