@@ -13,30 +13,28 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from shared.protocol import COMMAND_ID, Command, Frame, Inspector, Payload, UtcDatetime
-from shared.vocabulary import CHILD_ID, Agency, Labelled, Role
-
-SHORT_TEXT = 200
-LONG_TEXT = 4_000
+from shared.fields import ChildId, RefId, Short, Text, Zoned
+from shared.protocol import Command, Frame, Inspector, Payload, UtcDatetime
+from shared.vocabulary import Agency, Labelled, Role
 
 
 class AlertLevel(Labelled):
-    EMERGING_CONCERN = "emerging-concern", "Emerging concern"
+    EMERGING_CONCERN = "emerging-concern"
     SIGNIFICANT_HARM = "significant-harm", "Significant-harm escalation"
 
 
 class AlertStatus(Labelled):
     # an emerging concern
-    OPEN = "open", "Open"
-    NOTED = "noted", "Noted"
-    CLOSED = "closed", "Closed"
+    OPEN = "open"
+    NOTED = "noted"
+    CLOSED = "closed"
     # a significant-harm escalation, in the order its steps must be taken
-    RAISED = "raised", "Raised"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RAISED = "raised"
+    ACKNOWLEDGED = "acknowledged"
     INFORMED = "informed", "Senior manager informed"
     CONFIRMED = "confirmed", "Written confirmation sent"
     RESPONDED = "responded", "Local authority's response recorded"
-    RESOLVED = "resolved", "Resolved"
+    RESOLVED = "resolved"
 
 
 ESCALATION_STEPS: tuple[AlertStatus, ...] = (
@@ -62,21 +60,9 @@ CLOSED_STATUSES = frozenset({AlertStatus.CLOSED, AlertStatus.RESOLVED})
 
 
 class InformMethod(Labelled):
-    IN_PERSON = "in-person", "In person"
+    IN_PERSON = "in-person"
     PHONE = "phone", "Telephone"
     VIDEO = "video", "Video call"
-
-
-Text = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
-Short = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
-AlertId = Annotated[str, Field(pattern=COMMAND_ID)]
-ChildId = Annotated[str, Field(pattern=CHILD_ID)]
-
-
-def _not_blank(**values: str | None) -> None:
-    for name, value in values.items():
-        if value is not None and not value.strip():
-            raise ValueError(f"{name}: must not be blank")
 
 
 # ---------------------------------------------------------------- commands
@@ -94,7 +80,6 @@ class RaiseAlert(Command):
 
     @model_validator(mode="after")
     def _rules(self) -> RaiseAlert:
-        _not_blank(summary=self.summary, immediate_action=self.immediate_action)
         if self.level is AlertLevel.SIGNIFICANT_HARM:
             if self.child_id is None:
                 raise ValueError("child_id: a significant-harm escalation must name the child unique ID")
@@ -107,7 +92,7 @@ class NoteAlert(Command):
     """``alert.note``: the team has looked at an emerging concern."""
 
     type: Literal["alert.note"] = "alert.note"
-    alert_id: AlertId
+    alert_id: RefId
     note: Text | None = None
 
 
@@ -115,106 +100,67 @@ class EscalateAlert(Command):
     """``alert.escalate``: an emerging concern becomes a significant-harm escalation."""
 
     type: Literal["alert.escalate"] = "alert.escalate"
-    alert_id: AlertId
+    alert_id: RefId
     child_id: ChildId
     immediate_action: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> EscalateAlert:
-        _not_blank(immediate_action=self.immediate_action)
-        return self
 
 
 class CloseAlert(Command):
     """``alert.close``: an emerging concern needs nothing more; the reason is kept."""
 
     type: Literal["alert.close"] = "alert.close"
-    alert_id: AlertId
+    alert_id: RefId
     reason: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> CloseAlert:
-        _not_blank(reason=self.reason)
-        return self
 
 
 class AcknowledgeAlert(Command):
     type: Literal["alert.acknowledge"] = "alert.acknowledge"
-    alert_id: AlertId
+    alert_id: RefId
 
 
 class RecordInforming(Command):
     """``alert.inform``: who was told, in what role, how and when (¶32: *immediately*)."""
 
     type: Literal["alert.inform"] = "alert.inform"
-    alert_id: AlertId
+    alert_id: RefId
     informed_name: Short
     informed_role: Short
     method: InformMethod
-    informed_at: UtcDatetime
-
-    @model_validator(mode="after")
-    def _rules(self) -> RecordInforming:
-        _not_blank(informed_name=self.informed_name, informed_role=self.informed_role)
-        if self.informed_at.tzinfo is None:
-            raise ValueError("informed_at: give the time with its zone, e.g. 2026-11-18T10:42:00Z")
-        return self
+    informed_at: Zoned
 
 
 class ConfirmInWriting(Command):
     type: Literal["alert.confirm"] = "alert.confirm"
-    alert_id: AlertId
-    sent_at: UtcDatetime
+    alert_id: RefId
+    sent_at: Zoned
     reference: Short
-
-    @model_validator(mode="after")
-    def _rules(self) -> ConfirmInWriting:
-        _not_blank(reference=self.reference)
-        if self.sent_at.tzinfo is None:
-            raise ValueError("sent_at: give the time with its zone, e.g. 2026-11-18T10:42:00Z")
-        return self
 
 
 class RecordResponse(Command):
     type: Literal["alert.respond"] = "alert.respond"
-    alert_id: AlertId
+    alert_id: RefId
     response: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> RecordResponse:
-        _not_blank(response=self.response)
-        return self
 
 
 class ResolveAlert(Command):
     type: Literal["alert.resolve"] = "alert.resolve"
-    alert_id: AlertId
+    alert_id: RefId
     outcome: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> ResolveAlert:
-        _not_blank(outcome=self.outcome)
-        return self
 
 
 class UpdateAlert(Command):
     """``alert.update``: anyone adds to an alert's timeline, even after it closes (late news still counts)."""
 
     type: Literal["alert.update"] = "alert.update"
-    alert_id: AlertId
+    alert_id: RefId
     text: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> UpdateAlert:
-        _not_blank(text=self.text)
-        return self
 
 
 class MarkAlertSeen(Command):
     """``alert.see``: a team member's read acknowledgement (not the lead's duty acknowledgement)."""
 
     type: Literal["alert.see"] = "alert.see"
-    alert_id: AlertId
+    alert_id: RefId
 
 
 class NameDeputy(Command):
@@ -301,7 +247,7 @@ class AlertInformed(AlertStepTaken):
     informed_name: str
     informed_role: str
     method: InformMethod
-    informed_at: UtcDatetime
+    informed_at: Zoned
 
 
 class AlertConfirmed(AlertStepTaken):

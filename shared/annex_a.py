@@ -32,6 +32,7 @@ from shared.annex_a_values import (
     parse_text,
     worker_pseudonym,
 )
+from shared.fields import ChildId
 from shared.personal_data_names import NameIndex
 from shared.text import TextRefused, clean
 from shared.vocabulary import CHILD_ID, Labelled
@@ -55,7 +56,7 @@ _CHILD_ID = re.compile(CHILD_ID)
 class AgeBand(Labelled):
     """The children-in-need census bands, so the sample's age balance reads like the authority's own returns."""
 
-    UNDER_1 = "under-1", "Under 1"
+    UNDER_1 = "under-1"
     AGE_1_4 = "1-4", "1–4"
     AGE_5_9 = "5-9", "5–9"
     AGE_10_15 = "10-15", "10–15"
@@ -64,8 +65,8 @@ class AgeBand(Labelled):
 
 
 class CaseStatus(Labelled):
-    CURRENT = "current", "Current"
-    CLOSED = "closed", "Closed"
+    CURRENT = "current"
+    CLOSED = "closed"
 
 
 def age_band(date_of_birth: date, *, on: date) -> AgeBand:
@@ -85,7 +86,7 @@ class CaseRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    child_id: Annotated[str, Field(pattern=CHILD_ID)]
+    child_id: ChildId
     age_band: AgeBand | None = None
     gender: Value | None = None
     ethnicity: Value | None = None
@@ -128,7 +129,7 @@ class RejectedRow(BaseModel):
     row: int = Field(ge=1)
     column: str | None
     reason: str
-    child_id: Annotated[str, Field(pattern=CHILD_ID)] | None = None
+    child_id: ChildId | None = None
 
 
 @dataclass(frozen=True, slots=True)

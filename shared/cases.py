@@ -13,11 +13,12 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from shared.annex_a import CaseRecord
+from shared.fields import FREE_TEXT, GIVEN, ChildId, RefId
 from shared.personal_data import PersonalDataPolicy
-from shared.protocol import COMMAND_ID, Command, Payload
+from shared.protocol import Command, Payload
 from shared.protocol import PersonalDataFound as PersonalDataFound
 from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, Selection
-from shared.vocabulary import CHILD_ID, Labelled
+from shared.vocabulary import Labelled
 
 MAX_BATCH = 100
 """Cases per ``cases.import`` command: about 40 KiB of JSON, under the server's 64 KiB frame limit."""
@@ -28,19 +29,17 @@ SOURCE_LENGTH = 200
 MAX_GOOD_PRACTICE = 10
 MAX_SAMPLE = 500
 
-ChildId = Annotated[str, Field(pattern=CHILD_ID)]
 Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-Reason = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class TrackingStatus(Labelled):
     """How far an inspector has got with a sampled case (issue 7; CP ¶38–43)."""
 
-    NOT_STARTED = "not-started", "Not started"
-    IN_PROGRESS = "in-progress", "In progress"
-    TRACKED = "tracked", "Tracked"
-    DISCUSSED = "discussed-with-practitioner", "Discussed with practitioner"
-    MET = "met-child-or-family", "Met child or family"
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    TRACKED = "tracked"
+    DISCUSSED = "discussed-with-practitioner"
+    MET = "met-child-or-family"
 
 
 class ImportCases(Command):
@@ -53,7 +52,7 @@ class ImportCases(Command):
     type: Literal["cases.import"] = "cases.import"
     cases: Annotated[list[CaseRecord], Field(min_length=1, max_length=MAX_BATCH)]
     name_digests: Annotated[list[Digest], Field(max_length=MAX_DIGESTS)] = []
-    source: Annotated[str, Field(min_length=1, max_length=SOURCE_LENGTH)]
+    source: Annotated[str, Field(min_length=1, max_length=SOURCE_LENGTH), FREE_TEXT]
 
     @model_validator(mode="after")
     def _unique(self) -> ImportCases:
@@ -78,14 +77,8 @@ class AddToSample(Command):
 
     type: Literal["sample.add"] = "sample.add"
     child_id: ChildId
-    reason: Reason
-    enquiry_id: Annotated[str, Field(pattern=COMMAND_ID)] | None = None
-
-    @model_validator(mode="after")
-    def _reason(self) -> AddToSample:
-        if not self.reason.strip():
-            raise ValueError("reason: must not be blank")
-        return self
+    reason: Annotated[str, Field(min_length=1, max_length=500), GIVEN, FREE_TEXT]
+    enquiry_id: RefId | None = None
 
 
 class AllocateCase(Command):

@@ -23,11 +23,11 @@ from shared.vocabulary import Agency, Framework, JudgementArea, Labelled
 class Grade(Labelled):
     """Every grade either framework can give; which ones apply depends on the framework (GRADE_SCALES)."""
 
-    OUTSTANDING = "outstanding", "Outstanding"
-    GOOD = "good", "Good"
-    REQUIRES_IMPROVEMENT = "requires-improvement", "Requires improvement"
-    ADEQUATE = "adequate", "Adequate"
-    INADEQUATE = "inadequate", "Inadequate"
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires-improvement"
+    ADEQUATE = "adequate"
+    INADEQUATE = "inadequate"
 
 
 # The scale belongs to the framework in use: integrated ¶29 has no 'adequate', CP ¶25 no 'requires improvement'.

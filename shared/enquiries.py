@@ -13,31 +13,23 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from shared.protocol import COMMAND_ID, Command, Inspector, Payload
-from shared.vocabulary import CHILD_ID, INSPECTORATE_OF, Agency, Inspectorate, Labelled
+from shared.fields import ChildId, RefId, Text
+from shared.protocol import Command, Inspector, Payload
+from shared.vocabulary import INSPECTORATE_OF, Agency, Inspectorate, Labelled
 
-Text = Annotated[str, Field(min_length=1, max_length=4_000)]
-RefId = Annotated[str, Field(pattern=COMMAND_ID)]
-ChildId = Annotated[str, Field(pattern=CHILD_ID)]
-
+FindingIds = Annotated[list[RefId], Field(max_length=50)]
 
 
 class EnquiryStatus(Labelled):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in-progress", "In progress"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed"
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
 
 
 class EnquiryOutcome(Labelled):
-    ANSWERED = "answered", "Answered"
-    NOT_PURSUED = "not-pursued", "Not pursued"
-
-
-def _not_blank(**values: str | None) -> None:
-    for name, value in values.items():
-        if value is not None and not value.strip():
-            raise ValueError(f"{name}: must not be blank")
+    ANSWERED = "answered"
+    NOT_PURSUED = "not-pursued"
 
 
 class OpenEnquiry(Command):
@@ -49,14 +41,13 @@ class OpenEnquiry(Command):
     to_inspector: int | None = None
     question: Text
     why: Text
-    finding_ids: Annotated[list[RefId], Field(max_length=50)] = []
+    finding_ids: FindingIds = []
     child_ids: Annotated[list[ChildId], Field(max_length=50)] = []
     needs_la_input: bool = False
     """Whether the local authority must answer too, which puts it on the next KIT meeting's agenda."""
 
     @model_validator(mode="after")
     def _rules(self) -> OpenEnquiry:
-        _not_blank(question=self.question, why=self.why)
         named = [x for x in (self.to_inspectorate, self.to_agency, self.to_inspector) if x is not None]
         if len(named) != 1:
             raise ValueError("to_inspectorate: address the enquiry to exactly one inspectorate, agency or inspector")
@@ -76,12 +67,7 @@ class AnswerEnquiry(Command):
     type: Literal["enquiry.answer"] = "enquiry.answer"
     enquiry_id: RefId
     answer: Text
-    finding_ids: Annotated[list[RefId], Field(max_length=50)] = []
-
-    @model_validator(mode="after")
-    def _rules(self) -> AnswerEnquiry:
-        _not_blank(answer=self.answer)
-        return self
+    finding_ids: FindingIds = []
 
 
 class CloseEnquiry(Command):
@@ -91,11 +77,6 @@ class CloseEnquiry(Command):
     enquiry_id: RefId
     outcome: EnquiryOutcome
     reason: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> CloseEnquiry:
-        _not_blank(reason=self.reason)
-        return self
 
 
 # ---------------------------------------------------------------- event payloads

@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from shared.protocol import COMMAND_ID, CleanText, Command, Frame, PersonalDataRecords, field_errors
+from shared.fields import FREE_TEXT, ChildId, RefId
+from shared.protocol import CleanText, Command, Frame, PersonalDataRecords, field_errors
 from shared.text import is_blank
-from shared.vocabulary import CHILD_ID, Agency, EvidenceSource, FindingKind, JudgementArea, judgement_areas_for
+from shared.vocabulary import Agency, EvidenceSource, FindingKind, JudgementArea, judgement_areas_for
 
 MAX_TEXT = 10_000
 MAX_REASON = 2_000
@@ -24,8 +25,8 @@ class FindingFields(Frame):
     criterion: Annotated[str, Field(pattern=CRITERION)] | None = None
     kind: FindingKind
     evidence_source: EvidenceSource
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-    child_id: Annotated[str, Field(pattern=CHILD_ID)] | None = None
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT), FREE_TEXT]
+    child_id: ChildId | None = None
 
     @model_validator(mode="after")
     def _rules(self) -> FindingFields:
@@ -55,7 +56,7 @@ class AmendFinding(Command, FindingFields):
     """``finding.amend``: replaces every field of one's own finding; history stays in the log."""
 
     type: Literal["finding.amend"] = "finding.amend"
-    finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
+    finding_id: RefId
 
 
 class WithdrawFinding(Command):
@@ -65,8 +66,8 @@ class WithdrawFinding(Command):
     """
 
     type: Literal["finding.withdraw"] = "finding.withdraw"
-    finding_id: Annotated[str, Field(pattern=COMMAND_ID)]
-    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
+    finding_id: RefId
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON), FREE_TEXT]
 
     @model_validator(mode="after")
     def _rules(self) -> WithdrawFinding:

@@ -17,11 +17,11 @@ from typing import Annotated, Final, Literal
 from pydantic import Field, model_validator
 
 from shared.criteria import GRADE_SCALES, Grade
+from shared.fields import FREE_TEXT, LONG_TEXT, RefId, Text
 from shared.protocol import Command, Frame, Inspector, Payload
-from shared.triangulation import Corroboration, FindingId, Link, Source, corroboration_of_all
+from shared.triangulation import Corroboration, Link, Source, corroboration_of_all
 from shared.vocabulary import INSPECTORATE_OF, Agency, Framework, JudgementArea, Labelled, Role, judgement_areas_for
 
-LONG_TEXT = 4_000
 MAX_CITED = 200
 
 OVERALL: Final = "overall"
@@ -43,8 +43,7 @@ MAIN_JUDGEMENTS: dict[Agency, tuple[JudgementArea, ...]] = {
 ¶81: help and protection). The consultation states no such rule for the other agencies."""
 LEADERSHIP_PARAGRAPH = {Agency.HEALTH: "integrated ¶70", Agency.POLICE: "integrated ¶81"}
 
-Text = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
-Cited = Annotated[list[FindingId], Field(max_length=MAX_CITED)]
+Cited = Annotated[list[RefId], Field(max_length=MAX_CITED)]
 
 
 def judgement_label(judgement: Judgement | str) -> str:
@@ -137,9 +136,19 @@ def may_respond(actor: Inspector) -> bool:
 # ---------------------------------------------------------------- commands
 
 
-class _GradeFields(Command):
+class _Cell(Command):
     agency: Agency
     judgement: Judgement
+
+    @model_validator(mode="after")
+    def _cell(self) -> _Cell:
+        refusal = judgement_refusal(self.agency, self.judgement)
+        if refusal is not None:
+            raise ValueError(f"{refusal[0]}: {refusal[1]}")
+        return self
+
+
+class _GradeFields(_Cell):
     grade: Grade
     rationale: Text
     finding_ids: Cited = []
@@ -149,11 +158,6 @@ class _GradeFields(Command):
 
     @model_validator(mode="after")
     def _rules(self) -> _GradeFields:
-        if not self.rationale.strip():
-            raise ValueError("rationale: must not be blank")
-        refusal = judgement_refusal(self.agency, self.judgement)
-        if refusal is not None:
-            raise ValueError(f"{refusal[0]}: {refusal[1]}")
         if self.leaders_understand_failure and self.judgement != JudgementArea.LEADERSHIP:
             raise ValueError(
                 "leaders_understand_failure: only a leadership, management and governance grade records whether "
@@ -174,21 +178,9 @@ class AgreeGrade(_GradeFields):
     """``grade.agree``: the lead records the grade the team agreed at the final meeting."""
 
     type: Literal["grade.agree"] = "grade.agree"
-    warning_reason: Annotated[str, Field(max_length=LONG_TEXT)] = ""
+    warning_reason: Annotated[str, Field(max_length=LONG_TEXT), FREE_TEXT] = ""
     """Why the team agreed this grade although a rule warns against it (contradicted_warnings): the server
     refuses such an agreement without one, and the report's evidence appendix carries it."""
-
-
-class _Cell(Command):
-    agency: Agency
-    judgement: Judgement
-
-    @model_validator(mode="after")
-    def _cell(self) -> _Cell:
-        refusal = judgement_refusal(self.agency, self.judgement)
-        if refusal is not None:
-            raise ValueError(f"{refusal[0]}: {refusal[1]}")
-        return self
 
 
 class ChallengeGrade(_Cell):
@@ -196,12 +188,6 @@ class ChallengeGrade(_Cell):
 
     type: Literal["grade.challenge"] = "grade.challenge"
     comment: Text
-
-    @model_validator(mode="after")
-    def _rules(self) -> ChallengeGrade:
-        if not self.comment.strip():
-            raise ValueError("comment: must not be blank")
-        return self
 
 
 class SignOffGrade(_Cell):
@@ -216,12 +202,6 @@ class RespondToChallenge(_Cell):
     type: Literal["grade.respond"] = "grade.respond"
     response: Text
 
-    @model_validator(mode="after")
-    def _rules(self) -> RespondToChallenge:
-        if not self.response.strip():
-            raise ValueError("response: must not be blank")
-        return self
-
 
 class ReopenGrade(_Cell):
     """``grade.reopen``: the lead reopens a grade the final meeting froze; the minutes record it as an amendment
@@ -230,19 +210,13 @@ class ReopenGrade(_Cell):
     type: Literal["grade.reopen"] = "grade.reopen"
     reason: Text
 
-    @model_validator(mode="after")
-    def _rules(self) -> ReopenGrade:
-        if not self.reason.strip():
-            raise ValueError("reason: must not be blank")
-        return self
-
 
 # ---------------------------------------------------------------- warnings
 
 
 class WarningCode(Labelled):
     OVERALL_LIKELY_INADEQUATE = "overall-likely-inadequate", "Overall effectiveness likely inadequate"
-    LEADERSHIP_LIKELY_INADEQUATE = "leadership-likely-inadequate", "Leadership likely inadequate"
+    LEADERSHIP_LIKELY_INADEQUATE = "leadership-likely-inadequate"
     UNCORROBORATED = "uncorroborated", "Rests only on single-source or contested evidence"
     NO_CITED_FINDINGS = "no-cited-findings", "No findings cited"
 
@@ -262,19 +236,8 @@ def cascade_warning(agency: Agency, grades: Mapping[str, Grade]) -> GradeWarning
     a contributing judgement is inadequate and overall effectiveness is ungraded or graded better.
     """
     failing = [area for area in contributing(agency) if grades.get(area) is Grade.INADEQUATE]
-    if not failing:
-        return None
-    overall = grades.get(OVERALL)
-    if overall is Grade.INADEQUATE:
-        return None
-    names = " and ".join(area.label.lower() for area in failing)
-    now = "not yet graded" if overall is None else f"graded {overall.label.lower()}"
-    return GradeWarning(
-        code=WarningCode.OVERALL_LIKELY_INADEQUATE,
-        message=(
-            f"{agency.label}: overall effectiveness ({now}) is likely inadequate because {names} "
-            f"{'is' if len(failing) == 1 else 'are'} inadequate ({CASCADE_PARAGRAPHS})"
-        ),
+    return _likely_inadequate(
+        agency, grades, OVERALL, failing, WarningCode.OVERALL_LIKELY_INADEQUATE, f"({CASCADE_PARAGRAPHS})"
     )
 
 
@@ -290,19 +253,30 @@ def leadership_warning(
     failing = [area for area in MAIN_JUDGEMENTS.get(agency, ()) if grades.get(area) is Grade.INADEQUATE]
     if not failing or leaders_understand_failure:
         return None
-    leadership = grades.get(JudgementArea.LEADERSHIP)
-    if leadership is Grade.INADEQUATE:
+    why = f"and leaders have not been recorded as understanding the failure ({LEADERSHIP_PARAGRAPH[agency]})"
+    return _likely_inadequate(
+        agency, grades, JudgementArea.LEADERSHIP, failing, WarningCode.LEADERSHIP_LIKELY_INADEQUATE, why
+    )
+
+
+def _likely_inadequate(
+    agency: Agency,
+    grades: Mapping[str, Grade],
+    judgement: Judgement,
+    failing: Sequence[JudgementArea],
+    code: WarningCode,
+    why: str,
+) -> GradeWarning | None:
+    """The warning that ``judgement`` is likely inadequate because the ``failing`` judgements are; None if none
+    fails or it is already graded inadequate."""
+    graded = grades.get(judgement)
+    if not failing or graded is Grade.INADEQUATE:
         return None
     names = " and ".join(area.label.lower() for area in failing)
-    now = "not yet graded" if leadership is None else f"graded {leadership.label.lower()}"
-    return GradeWarning(
-        code=WarningCode.LEADERSHIP_LIKELY_INADEQUATE,
-        message=(
-            f"{agency.label}: leadership, management and governance ({now}) is likely inadequate because {names} "
-            f"{'is' if len(failing) == 1 else 'are'} inadequate and leaders have not been recorded as "
-            f"understanding the failure ({LEADERSHIP_PARAGRAPH[agency]})"
-        ),
-    )
+    now = "not yet graded" if graded is None else f"graded {graded.label.lower()}"
+    are = "is" if len(failing) == 1 else "are"
+    head = f"{agency.label}: {judgement_label(judgement).lower()} ({now}) is likely inadequate"
+    return GradeWarning(code=code, message=f"{head} because {names} {are} inadequate {why}")
 
 
 def evidence_warning(

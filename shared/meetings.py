@@ -20,12 +20,11 @@ from pydantic import BaseModel, Field, model_validator
 
 from shared import grades as board
 from shared.criteria import Grade
-from shared.protocol import COMMAND_ID, Command, Payload, UtcDatetime
+from shared.fields import FREE_TEXT, GIVEN, RefId, Text
+from shared.protocol import Command, Payload, UtcDatetime
 from shared.vocabulary import Agency, FindingKind, Labelled
 
-Text = Annotated[str, Field(min_length=1, max_length=4_000)]
-Title = Annotated[str, Field(min_length=1, max_length=300)]
-RefId = Annotated[str, Field(pattern=COMMAND_ID)]
+Title = Annotated[str, Field(min_length=1, max_length=300), FREE_TEXT]
 
 
 class MeetingKind(Labelled):
@@ -44,9 +43,9 @@ class Section(Labelled):
 
 
 class EntryKind(Labelled):
-    NOTE = "note", "Note"
+    NOTE = "note"
     LA_RESPONSE = "la-response", "Local authority's response"
-    ACTION = "action", "Action"
+    ACTION = "action"
 
 
 class MeetingRuleError(ValueError):
@@ -104,8 +103,6 @@ class RecordEntry(Command):
 
     @model_validator(mode="after")
     def _rules(self) -> RecordEntry:
-        if not self.text.strip():
-            raise ValueError("text: must not be blank")
         if self.entry is EntryKind.ACTION and (self.owner is None or not self.owner.strip()):
             raise ValueError("owner: an action needs an owner")
         if self.entry is EntryKind.ACTION and self.due is None:
@@ -120,17 +117,9 @@ class AmendEntry(Command):
     meeting_id: RefId
     entry_id: RefId
     text: Text
-    owner: Title | None = None
+    owner: Annotated[Title, GIVEN] | None = None
     due: date | None = None
-    reason: Annotated[str, Field(max_length=500)] = ""
-
-    @model_validator(mode="after")
-    def _rules(self) -> AmendEntry:
-        if not self.text.strip():
-            raise ValueError("text: must not be blank")
-        if self.owner is not None and not self.owner.strip():
-            raise ValueError("owner: must not be blank")
-        return self
+    reason: Annotated[str, Field(max_length=500), FREE_TEXT] = ""
 
 
 class CloseMeeting(Command):

@@ -53,7 +53,7 @@ class PersonalDataPolicy(Labelled):
     """What the server does with a text in which the checker finds personal data; one per inspection."""
 
     WARN = "warn", "Warn and record"
-    REFUSE = "refuse", "Refuse"
+    REFUSE = "refuse"
 
 
 # When two detectors claim overlapping text the longer match wins; on the same length, the more specific kind

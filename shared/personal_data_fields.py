@@ -1,49 +1,41 @@
 """Which fields of which commands are free text, so the personal-data guard checks every one (issue 7).
 
-One registry for both sides: the app checks a command before sending it and the server checks it on receipt,
-with the same fields, the same name index and the same ``today``, so they agree. Every other string field of a
-client command is an identifier the protocol already confines to a pattern (a command, finding or child ID), an
-enum or a date; ``tests/shared/test_personal_data_fields.py`` fails when a new command adds a string field that is
-in neither group, so a new free-text field cannot slip past the guard unclassified.
+One registry for both sides, read from the commands' own field types (``shared.fields.FREE_TEXT``): the app checks
+a command before sending it and the server checks it on receipt, with the same fields, the same name index and the
+same ``today``, so they agree. Every other string field of a client command is an identifier the protocol already
+confines to a pattern (a command, finding or child ID), an enum or a date; ``tests/shared/test_personal_data_fields.py``
+fails when a new command adds a string field that is in neither group, so a new free-text field cannot slip past the
+guard unclassified.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import get_args
 
+from pydantic.fields import FieldInfo
+
+from shared import fields
+from shared.catalogue import COMMANDS
 from shared.personal_data import Match, NameIndex, find_personal_data, mask
 from shared.protocol import Command, PersonalDataFound
 
+
+def _free_text(info: FieldInfo) -> bool:
+    """Whether the field's type carries the ``FREE_TEXT`` mark (on it, or on the text of an optional field)."""
+    return fields.FREE_TEXT in info.metadata or any(
+        fields.FREE_TEXT in getattr(arg, "__metadata__", ()) for arg in get_args(info.annotation)
+    )
+
+
 FREE_TEXT: Mapping[str, tuple[str, ...]] = {
-    "finding.post": ("text",),
-    "finding.amend": ("text",),
-    "finding.withdraw": ("reason",),
-    "finding.link": ("note",),
-    "alert.raise": ("summary", "immediate_action"),
-    "alert.note": ("note",),
-    "alert.escalate": ("immediate_action",),
-    "alert.close": ("reason",),
-    "alert.inform": ("informed_name", "informed_role"),
-    "alert.confirm": ("reference",),
-    "alert.respond": ("response",),
-    "alert.resolve": ("outcome",),
-    "alert.update": ("text",),
-    "enquiry.open": ("question", "why"),
-    "enquiry.answer": ("answer",),
-    "enquiry.close": ("reason",),
-    "agenda.add": ("title",),
-    "meeting.record": ("text", "owner"),
-    "meeting.amend": ("text", "owner", "reason"),
-    "grade.propose": ("rationale",),
-    "grade.agree": ("rationale", "warning_reason"),
-    "grade.challenge": ("comment",),
-    "grade.respond": ("response",),
-    "grade.reopen": ("reason",),
-    "sample.add": ("reason",),
-    "cases.import": ("source",),
+    kind: names
+    for kind, model in COMMANDS.items()
+    if (names := tuple(name for name, info in model.model_fields.items() if _free_text(info)))
 }
-"""Command type → its free-text fields, in the order a refusal names them (the main text first).
+"""Command type → its free-text fields (those whose type shared.fields marks ``FREE_TEXT``), in the order they
+are declared, which is the order a refusal names them: each command declares its main text first.
 
 ``alert.inform``'s ``informed_name`` is a name by design (the senior manager told, CP ¶32), but it is checked like
 the rest: alerts are only ever warned about, and a worker's name or a phone number there is still worth flagging.

@@ -10,23 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from shared import report_model
 from shared.report_model import (
     APPENDICES,
-    CLOCK_COLUMNS,
     DRAFT_NOTE,
-    EVIDENCE_COLUMNS,
-    GRADE_COLUMNS,
-    REASON_COLUMNS,
     REASONS_TITLE,
     Block,
     Report,
     Section,
     Statement,
-    clock_cells,
     evidence_anchor,
-    evidence_cells,
-    grade_cells,
-    reason_cells,
 )
 
 STYLESHEET = """
@@ -122,7 +115,7 @@ def _section(section: Section) -> str:
     parts += [f"<p>{_e(p)}</p>" for p in section.paragraphs]
     if section.grades:
         parts.append(f"<h3>{'Grades at a glance' if section.anchor == 'summary' else 'Grades'}</h3>")
-        parts.append(_table(GRADE_COLUMNS, map(grade_cells, section.grades)))
+        parts.append(_table(report_model.GRADE_COLUMNS, map(report_model.grade_cells, section.grades)))
     parts += [_block(block) for block in section.blocks]
     parts.append("</section>")
     return "\n".join(parts)
@@ -131,16 +124,17 @@ def _section(section: Section) -> str:
 def _appendices(report: Report) -> str:
     (evidence_id, evidence_title), (clock_id, clock_title), (method_id, method_title) = APPENDICES
     if report.evidence:
-        rows = [evidence_cells(entry) for entry in report.evidence]
+        rows = [report_model.evidence_cells(entry) for entry in report.evidence]
         anchors = [evidence_anchor(entry.finding_id) for entry in report.evidence]
-        evidence = _table(EVIDENCE_COLUMNS, rows, anchors)
+        evidence = _table(report_model.EVIDENCE_COLUMNS, rows, anchors)
     else:
         evidence = '<p class="empty">No findings are cited.</p>'
     if report.grade_reasons:
-        evidence += f"<h3>{_e(REASONS_TITLE)}</h3>" + _table(REASON_COLUMNS, map(reason_cells, report.grade_reasons))
+        reasons = map(report_model.reason_cells, report.grade_reasons)
+        evidence += f"<h3>{_e(REASONS_TITLE)}</h3>" + _table(report_model.REASON_COLUMNS, reasons)
     clock = f"<p>{_e(report.clock_note)}</p>"
     if report.clock:
-        clock += _table(CLOCK_COLUMNS, [clock_cells(m) for m in report.clock])
+        clock += _table(report_model.CLOCK_COLUMNS, [report_model.clock_cells(m) for m in report.clock])
     method = "".join(f"<p>{_e(p)}</p>" for p in report.method)
     return "\n".join(
         f'<section id="{_e(anchor)}" class="appendix"><h2>{_e(title)}</h2>{body}</section>'

@@ -9,23 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from shared.report_model import (
-    APPENDICES,
-    CLOCK_COLUMNS,
-    DRAFT_NOTE,
-    EVIDENCE_COLUMNS,
-    GRADE_COLUMNS,
-    REASON_COLUMNS,
-    REASONS_TITLE,
-    Block,
-    Report,
-    Section,
-    Statement,
-    clock_cells,
-    evidence_cells,
-    grade_cells,
-    reason_cells,
-)
+from shared import report_model
+from shared.report_model import APPENDICES, DRAFT_NOTE, REASONS_TITLE, Block, Report, Section, Statement
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
@@ -78,7 +63,7 @@ def _section(section: Section) -> list[str]:
         lines += [md_text(paragraph), ""]
     if section.grades:
         lines += ["### Grades at a glance" if section.anchor == "summary" else "### Grades", ""]
-        lines += _table(GRADE_COLUMNS, map(grade_cells, section.grades))
+        lines += _table(report_model.GRADE_COLUMNS, map(report_model.grade_cells, section.grades))
     for block in section.blocks:
         lines += _block(block)
     return lines
@@ -88,15 +73,15 @@ def _appendices(report: Report) -> list[str]:
     (_, evidence_title), (_, clock_title), (_, method_title) = APPENDICES
     lines = [f"## {evidence_title}", ""]
     if report.evidence:
-        lines += _table(EVIDENCE_COLUMNS, (evidence_cells(e) for e in report.evidence))
+        lines += _table(report_model.EVIDENCE_COLUMNS, (report_model.evidence_cells(e) for e in report.evidence))
     else:
         lines += ["*No findings are cited.*", ""]
     if report.grade_reasons:
         lines += [f"### {REASONS_TITLE}", ""]
-        lines += _table(REASON_COLUMNS, map(reason_cells, report.grade_reasons))
+        lines += _table(report_model.REASON_COLUMNS, map(report_model.reason_cells, report.grade_reasons))
     lines += [f"## {clock_title}", "", md_text(report.clock_note), ""]
     if report.clock:
-        lines += _table(CLOCK_COLUMNS, (clock_cells(m) for m in report.clock))
+        lines += _table(report_model.CLOCK_COLUMNS, (report_model.clock_cells(m) for m in report.clock))
     lines += [f"## {method_title}", ""]
     for paragraph in report.method:
         lines += [md_text(paragraph), ""]

@@ -21,7 +21,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.annex_a import CaseRecord, CaseStatus
-from shared.vocabulary import CHILD_ID, Labelled
+from shared.fields import ChildId
+from shared.vocabulary import Labelled
 
 DEFAULT_SIZE = 50
 DEFAULT_MEET_FRACTION = 0.2
@@ -34,11 +35,11 @@ class Attribute(Labelled):
     """What ¶38 asks the sample to be balanced on, in its order."""
 
     AGE_BAND = "age-band", "Age"
-    GENDER = "gender", "Gender"
-    DISABILITY = "disability", "Disability"
-    ETHNICITY = "ethnicity", "Ethnicity"
-    WORKER = "practitioner", "Practitioner"
-    TEAM = "team", "Team"
+    GENDER = "gender"
+    DISABILITY = "disability"
+    ETHNICITY = "ethnicity"
+    WORKER = "practitioner"
+    TEAM = "team"
 
 
 ATTRIBUTES: tuple[Attribute, ...] = tuple(Attribute)
@@ -49,8 +50,6 @@ class Selection(Labelled):
     GOOD_PRACTICE = "good-practice", "Good practice (chosen by the local authority)"
     LINE_OF_ENQUIRY = "line-of-enquiry", "Added for a line of enquiry"
 
-
-ChildId = Annotated[str, Field(pattern=CHILD_ID)]
 
 
 class SampledCase(BaseModel):

@@ -18,32 +18,31 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from shared.protocol import COMMAND_ID, Command, Payload
+from shared.fields import FREE_TEXT, RefId
+from shared.protocol import Command, Payload
 from shared.vocabulary import EvidenceSource, Inspectorate, Labelled
-
-FindingId = Annotated[str, Field(pattern=COMMAND_ID)]
 
 
 class Relation(Labelled):
-    CORROBORATES = "corroborates", "Corroborates"
-    CONTRADICTS = "contradicts", "Contradicts"
-    RELATES_TO = "relates-to", "Relates to"
+    CORROBORATES = "corroborates"
+    CONTRADICTS = "contradicts"
+    RELATES_TO = "relates-to"
 
 
 class Corroboration(Labelled):
-    SINGLE_SOURCE = "single-source", "Single source"
-    CORROBORATED = "corroborated", "Corroborated"
-    CONTESTED = "contested", "Contested"
+    SINGLE_SOURCE = "single-source"
+    CORROBORATED = "corroborated"
+    CONTESTED = "contested"
 
 
 class LinkFindings(Command):
     """``finding.link``: the new link's id is this command's id."""
 
     type: Literal["finding.link"] = "finding.link"
-    finding_id: FindingId
-    other_finding_id: FindingId
+    finding_id: RefId
+    other_finding_id: RefId
     relation: Relation
-    note: Annotated[str, Field(max_length=500)] = ""
+    note: Annotated[str, Field(max_length=500), FREE_TEXT] = ""
 
     @model_validator(mode="after")
     def _rules(self) -> LinkFindings:
@@ -56,7 +55,7 @@ class UnlinkFindings(Command):
     """``finding.unlink``: the link's author (or the lead) withdraws it; the log keeps that it existed."""
 
     type: Literal["finding.unlink"] = "finding.unlink"
-    link_id: FindingId
+    link_id: RefId
 
 
 class FindingLinked(Payload):

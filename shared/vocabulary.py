@@ -16,14 +16,14 @@ Here, not in shared.protocol, so the Annex A import can use it without importing
 
 
 class Labelled(StrEnum):
-    """A StrEnum whose members carry a human label (the second tuple item)."""
+    """A StrEnum whose members carry a human label: the value in words unless it says otherwise."""
 
     def __new__(cls, value: str, label: str = "") -> Self:
-        """Members are declared ``NAME = "value", "Label"``; looking one up by value (``Role("lead")``) never gets
-        here at run time, but a type checker reads that call as this constructor, hence the default."""
+        """Members are declared ``NAME = "value", "Label"``, or ``NAME = "in-progress"`` where the label is only the
+        value in words (``In progress``): said once, the two cannot drift apart."""
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label = label
+        member.label = label or value.replace("-", " ").capitalize()
         return member
 
     label: str
@@ -35,7 +35,7 @@ class Labelled(StrEnum):
 
 
 class Inspectorate(Labelled):
-    OFSTED = "ofsted", "Ofsted"
+    OFSTED = "ofsted"
     CQC = "cqc", "CQC"
     HMIC = "hmic", "HMIC"
     HMI_PROBATION = "hmi-probation", "HMI Probation"
@@ -44,19 +44,19 @@ class Inspectorate(Labelled):
 
 class Role(Labelled):
     LEAD = "lead", "Lead inspector"
-    INSPECTOR = "inspector", "Inspector"
+    INSPECTOR = "inspector"
     QA_MANAGER = "qa-manager", "QA manager"
 
 
 class Agency(Labelled):
     """What a finding is about (integrated consultation ¶22, ¶29)."""
 
-    LOCAL_AUTHORITY = "local-authority", "Local authority"
-    HEALTH = "health", "Health"
-    POLICE = "police", "Police"
-    PROBATION = "probation", "Probation"
+    LOCAL_AUTHORITY = "local-authority"
+    HEALTH = "health"
+    POLICE = "police"
+    PROBATION = "probation"
     YOT = "yot", "Youth offending team"
-    CUSTODY = "custody", "Custody"
+    CUSTODY = "custody"
     LSCB = "lscb", "LSCB"
 
 
@@ -70,18 +70,18 @@ class JudgementArea(Labelled):
 
 
 class FindingKind(Labelled):
-    STRENGTH = "strength", "Strength"
-    WEAKNESS = "weakness", "Weakness"
-    AREA_FOR_IMPROVEMENT = "area-for-improvement", "Area for improvement"
-    GOOD_PRACTICE = "good-practice", "Good practice"
-    NOTE = "note", "Note"
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    AREA_FOR_IMPROVEMENT = "area-for-improvement"
+    GOOD_PRACTICE = "good-practice"
+    NOTE = "note"
 
 
 class EvidenceSource(Labelled):
-    CASE_FILE = "case-file", "Case file"
-    OBSERVATION = "observation", "Observation"
+    CASE_FILE = "case-file"
+    OBSERVATION = "observation"
     MEETING_WITH_CHILD_OR_FAMILY = "meeting-with-child-or-family", "Meeting with child/family"
-    STAFF_DISCUSSION = "staff-discussion", "Staff discussion"
+    STAFF_DISCUSSION = "staff-discussion"
     DOCUMENT_OR_DATA = "document-or-data", "Document/data"
     MULTI_AGENCY_MEETING = "multi-agency-meeting", "Multi-agency meeting"
 
