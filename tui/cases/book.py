@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
 
 from pydantic import BaseModel
 
@@ -30,14 +32,16 @@ from shared.cases import (
     SampleDrawn,
     TrackingStatus,
 )
-from shared.protocol import Command
+from shared.protocol import Command, Event
 from shared.sampling import BalanceReport, Sample, SampledCase, Selection, balance_report
+from tui.fold import Tracking
+from tui.pending import C
 
 CASE_KINDS = frozenset({
     kinds.CASES_IMPORTED, kinds.SAMPLE_DRAWN, kinds.SAMPLE_ADDED, kinds.CASE_ALLOCATED, kinds.CASE_PROGRESSED,
 })
 """Events this module folds in."""
-CASE_COMMANDS = (ImportCases, DrawSample, AddToSample, AllocateCase, RecordCaseProgress)
+CASE_COMMANDS: tuple[type[Command], ...] = (ImportCases, DrawSample, AddToSample, AllocateCase, RecordCaseProgress)
 
 SELECTION_ORDER = (Selection.RANDOM, Selection.GOOD_PRACTICE, Selection.LINE_OF_ENQUIRY)
 
@@ -48,10 +52,6 @@ DRAW_KEY = "draw"
 DONE = frozenset({TrackingStatus.TRACKED, TrackingStatus.DISCUSSED, TrackingStatus.MET})
 """Statuses that count as tracked: discussing the case with the practitioner and meeting the child or family come
 after the file has been tracked (¶40–41), so a case at either step has been tracked too."""
-
-
-def is_case_command(command: Command) -> bool:
-    return isinstance(command, CASE_COMMANDS)
 
 
 def refusal_key(command: Command) -> str:
@@ -119,8 +119,12 @@ class CaseProgress:
 
 
 @dataclass
-class CaseBook:
+class CaseBook(Tracking):
     """The Annex A list, the sample and its tracking for one inspection, plus our case commands in flight."""
+
+    name: ClassVar[str] = "cases"
+    kinds: ClassVar[frozenset[str]] = CASE_KINDS
+    tracks: ClassVar[tuple[type[Command], ...]] = CASE_COMMANDS
 
     cases: dict[str, CaseRecord] = field(default_factory=dict)
     """Imported cases by child unique ID, minimised (shared.annex_a.CaseRecord)."""
@@ -134,14 +138,12 @@ class CaseBook:
     """Cases added for a line of enquiry, in the order they were added; a redraw keeps them."""
     allocated: dict[str, int] = field(default_factory=dict)
     status: dict[str, TrackingStatus] = field(default_factory=dict)
-    pending: dict[str, Command] = field(default_factory=dict)
-    """Our case commands not yet settled (acked and their event arrived, or refused)."""
     refusals: dict[str, CaseRefusal] = field(default_factory=dict)
     """Why the server refused our last command on a case (or on the import or the draw)."""
 
     # ------------------------------------------------------------ the shared record
 
-    def fold(self, payload: BaseModel) -> str | None:
+    def apply(self, event: Event, payload: BaseModel) -> str | None:
         """Fold in one event whose data was read as its kind's model (shared.catalogue.read_payload); returns the
         child ID it changed (the import or draw key for those), or None."""
         if isinstance(payload, CasesImported):
@@ -189,9 +191,7 @@ class CaseBook:
 
     def unsampled(self) -> list[CaseRecord]:
         """Imported cases not in the sample (nor on their way into it), by child ID: what can be added."""
-        taken = {case.child_id for case in self.sampled} | {
-            c.child_id for c in self.pending.values() if isinstance(c, AddToSample)
-        }
+        taken = {case.child_id for case in self.sampled} | {c.child_id for c in self.pending_of(AddToSample)}
         return [self.cases[child_id] for child_id in sorted(self.cases) if child_id not in taken]
 
     def balance(self) -> BalanceReport | None:
@@ -202,28 +202,18 @@ class CaseBook:
 
     # ------------------------------------------------------------ our own commands
 
-    def add_pending(self, command: Command) -> bool:
-        """Track one of our case commands; False if it is not one."""
-        if not is_case_command(command):
-            return False
-        self.pending[command.id] = command
+    def track(self, command: Command, at: datetime | None = None) -> None:
+        super().track(command, at)
         self.refusals.pop(refusal_key(command), None)  # trying again: the old refusal is no longer the news
-        return True
 
-    def settle(self, command_id: str) -> Command | None:
-        return self.pending.pop(command_id, None)
-
-    def refuse(self, command_id: str, message: str | None) -> str | None:
+    def refuse(self, command_id: str, message: str | None) -> None:
         """The server refused one of ours: remember why, on the case (or the import or draw) it was about."""
-        command = self.pending.pop(command_id, None)
-        if command is None:
-            return None
-        key = refusal_key(command)
-        self.refusals[key] = CaseRefusal(command, message)
-        return key
+        pending = self.in_flight.settle(command_id)
+        if pending is not None:
+            self.refusals[refusal_key(pending.command)] = CaseRefusal(pending.command, message)
 
-    def pending_of(self, kind: type[Command]) -> list[Command]:
-        return [command for command in self.pending.values() if isinstance(command, kind)]
+    def pending_of(self, kind: type[C]) -> list[C]:
+        return self.in_flight.where(self.name, kind)
 
     def pending_on(self, child_id: str) -> list[Command]:
         return [command for command in self.pending.values() if getattr(command, "child_id", None) == child_id]
@@ -237,7 +227,6 @@ class CaseBook:
                 for case in self.sampled]
         shown = {row.child_id for row in rows}
         for command in self.pending_of(AddToSample):
-            assert isinstance(command, AddToSample)
             if command.child_id not in shown:
                 rows.append(self._view(command.child_id, Selection.LINE_OF_ENQUIRY, False, command.reason,
                                        command.enquiry_id))
