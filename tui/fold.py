@@ -8,9 +8,10 @@ Pending commands themselves live in one place (tui.pending), which every fold re
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import ClassVar, Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -62,6 +63,41 @@ class Tracking:
     def pending(self) -> dict[str, Command]:
         """Our commands this fold shows as on their way, by id, oldest first."""
         return self.in_flight.of(self.name)
+
+
+K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The server refused one of our commands: shown on what it was about until we send another for it."""
+
+    command: Command
+    message: str | None
+
+
+@dataclass
+class Refusing(Tracking, ABC, Generic[K]):
+    """A fold that keeps the server's last refusal on what each command is about (a grade's cell, a case)."""
+
+    refusals: dict[K, Refusal] = field(default_factory=dict)
+    """Why the server refused our last command on each thing."""
+
+    @abstractmethod
+    def about(self, command: Command) -> K | None:
+        """What a command is about, where its refusal is shown (None: nowhere this version knows)."""
+
+    def track(self, command: Command, at: datetime | None = None) -> None:
+        super().track(command, at)
+        key = self.about(command)
+        if key is not None:
+            self.refusals.pop(key, None)  # trying again: the old refusal is no longer the news
+
+    def refuse(self, command_id: str, message: str | None) -> None:
+        pending = self.in_flight.settle(command_id)
+        key = self.about(pending.command) if pending is not None else None
+        if pending is not None and key is not None:
+            self.refusals[key] = Refusal(pending.command, message)
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import ClassVar
 
 from pydantic import BaseModel
@@ -34,7 +33,7 @@ from shared.cases import (
 )
 from shared.protocol import Command, Event
 from shared.sampling import BalanceReport, Sample, SampledCase, Selection, balance_report
-from tui.fold import Tracking
+from tui.fold import Refusal, Refusing
 from tui.pending import C
 
 CASE_KINDS = frozenset({
@@ -63,14 +62,6 @@ def refusal_key(command: Command) -> str:
 
 
 @dataclass(frozen=True)
-class CaseRefusal:
-    """The server refused one of our case commands: shown on its case until we send another for it."""
-
-    command: Command
-    message: str | None
-
-
-@dataclass(frozen=True)
 class Added:
     """A case added to the sample for a line of enquiry (¶38): why, and which enquiry if one was named."""
 
@@ -91,7 +82,7 @@ class CaseView:
     reason: str | None = None
     enquiry_id: str | None = None
     sending: tuple[Command, ...] = ()
-    refusal: CaseRefusal | None = None
+    refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +110,7 @@ class CaseProgress:
 
 
 @dataclass
-class CaseBook(Tracking):
+class CaseBook(Refusing[str]):
     """The Annex A list, the sample and its tracking for one inspection, plus our case commands in flight."""
 
     name: ClassVar[str] = "cases"
@@ -138,8 +129,6 @@ class CaseBook(Tracking):
     """Cases added for a line of enquiry, in the order they were added; a redraw keeps them."""
     allocated: dict[str, int] = field(default_factory=dict)
     status: dict[str, TrackingStatus] = field(default_factory=dict)
-    refusals: dict[str, CaseRefusal] = field(default_factory=dict)
-    """Why the server refused our last command on a case (or on the import or the draw)."""
 
     # ------------------------------------------------------------ the shared record
 
@@ -202,15 +191,9 @@ class CaseBook(Tracking):
 
     # ------------------------------------------------------------ our own commands
 
-    def track(self, command: Command, at: datetime | None = None) -> None:
-        super().track(command, at)
-        self.refusals.pop(refusal_key(command), None)  # trying again: the old refusal is no longer the news
-
-    def refuse(self, command_id: str, message: str | None) -> None:
-        """The server refused one of ours: remember why, on the case (or the import or draw) it was about."""
-        pending = self.in_flight.settle(command_id)
-        if pending is not None:
-            self.refusals[refusal_key(pending.command)] = CaseRefusal(pending.command, message)
+    def about(self, command: Command) -> str:
+        """A case command's refusal is shown on its case (or on the import or the draw)."""
+        return refusal_key(command)
 
     def pending_of(self, kind: type[C]) -> list[C]:
         return self.in_flight.where(self.name, kind)

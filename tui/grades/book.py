@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel
@@ -39,7 +38,7 @@ from shared.meetings import Minutes, frozen_refusal, grade_freeze
 from shared.protocol import Command, Event
 from shared.triangulation import Link, Source
 from shared.vocabulary import Agency, FindingKind, JudgementArea
-from tui.fold import Tracking, as_utc
+from tui.fold import Refusal, Refusing, as_utc
 
 if TYPE_CHECKING:
     from tui.state import TeamState
@@ -94,24 +93,14 @@ def key_of(command: Command) -> GradeKey | None:
     return Agency(agency), str(judgement)
 
 
-@dataclass(frozen=True)
-class GradeRefusal:
-    """The server refused one of our grade commands: shown on its cell until we send another for it."""
-
-    command: Command
-    message: str | None
-
-
 @dataclass
-class GradeBook(GradeBoard, Tracking):
+class GradeBook(GradeBoard, Refusing[GradeKey]):
     """The board, plus what only this app knows: our unsettled grade commands and the server's refusals."""
 
     name: ClassVar[str] = "grades"
     kinds: ClassVar[frozenset[str]] = frozenset(GRADE_KINDS)
     tracks: ClassVar[tuple[type[Command], ...]] = GRADE_COMMANDS
 
-    refusals: dict[GradeKey, GradeRefusal] = field(default_factory=dict)
-    """Why the server refused our last command on a cell."""
     attention: set[GradeKey] = field(default_factory=set)
     """Cells with a QA challenge or sign-off the lead has not looked at yet (the board marks them)."""
 
@@ -123,18 +112,9 @@ class GradeBook(GradeBoard, Tracking):
 
     # ------------------------------------------------------------ our own commands
 
-    def track(self, command: Command, at: datetime | None = None) -> None:
-        super().track(command, at)
-        key = key_of(command)
-        if key is not None:
-            self.refusals.pop(key, None)  # trying again: the old refusal is no longer the news
-
-    def refuse(self, command_id: str, message: str | None) -> None:
-        """The server refused one of ours: remember why, on its cell."""
-        pending = self.in_flight.settle(command_id)
-        key = key_of(pending.command) if pending is not None else None
-        if pending is not None and key is not None:
-            self.refusals[key] = GradeRefusal(pending.command, message)
+    def about(self, command: Command) -> GradeKey | None:
+        """A grade command's refusal is shown on its cell."""
+        return key_of(command)
 
     def pending_on(self, agency: Agency, judgement: str) -> list[Command]:
         return [c for c in self.pending.values() if key_of(c) == (agency, str(judgement))]
@@ -214,7 +194,7 @@ class CellView:
     cell: GradeCell | None
     warnings: tuple[GradeWarning, ...] = ()
     sending: tuple[Command, ...] = ()
-    refusal: GradeRefusal | None = None
+    refusal: Refusal | None = None
     frozen: str = ""
     """Why its grade cannot change now (the final meeting froze it), or "" if it can."""
     attention: bool = False
