@@ -126,22 +126,21 @@ class TeamState:
             event = event.model_copy(update={"data": {k: v for k, v in event.data.items() if k != PERSONAL_DATA_KEY}})
         # A kind or data this version cannot read is skipped.
         payload = payload if payload is not None else read_payload(event)
-        about = self._fold(event, payload) if payload is not None else None
+        if payload is not None:
+            self._fold(event, payload)
         for settled in self.pending.folded(self.head):
             self._named[settled.fold].settle(settled.command.id)
-        return self.board.changes(about)
+        return self.board.changes()
 
-    def _fold(self, event: Event, payload: BaseModel) -> str | None:
+    def _fold(self, event: Event, payload: BaseModel) -> None:
         self.board.linked(self.evidence.link_ends(payload))  # before an unlink forgets the link's ends
-        about = None
         for fold in self._by_kind.get(event.kind, ()):
-            changed = fold.apply(event, payload)
-            about = changed if fold is self.board and isinstance(changed, str) else about
+            fold.apply(event, payload)
         mine = event.actor is not None and self.me is not None and event.actor.id == self.me.id
         if mine and isinstance(payload, EnquiryOpened | EnquiryMoved):
             self.evidence.mark_read(payload.enquiry_id)  # we asked or worked on it: nothing there to read
-        self._fold_team(payload)
-        return about
+        if event.kind in TEAM_KINDS:
+            self._fold_team(payload)
 
     def _fold_team(self, payload: BaseModel) -> None:
         """The inspection's and the team's own facts, which every screen reads."""

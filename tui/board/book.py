@@ -124,13 +124,18 @@ class FindingBook(Tracking):
     """Findings withdrawn, so the board can count what it hides without a pass over every finding."""
     _saved: dict[str, FindingView] = field(default_factory=dict, repr=False)
     _refusals: dict[str, _Refusal] = field(default_factory=dict, repr=False)
-    _changed: set[str] = field(default_factory=set, repr=False)  # by the event being folded
+    _about: str | None = field(default=None, repr=False)  # the finding the event being folded is about
+    _changed: set[str] = field(default_factory=set, repr=False)  # and the others it changed
     _side: dict[str, None] = field(default_factory=dict, repr=False)  # an ordered set of finding ids
 
     # ------------------------------------------------------------ the fold
 
     def apply(self, event: Event, payload: BaseModel) -> str | None:
         """Fold in one finding event; returns the finding it is about (``changes`` then shows it)."""
+        self._about = self._fold(event, payload)
+        return self._about
+
+    def _fold(self, event: Event, payload: BaseModel) -> str | None:
         at = as_utc(event.at)
         if isinstance(payload, FindingPosted):
             if event.actor is None:  # every finding has its author; one without is data this version cannot read
@@ -160,8 +165,9 @@ class FindingBook(Tracking):
         """A link event changes how well the saved findings at its ends are supported."""
         self._changed.update(end for end in finding_ids if end in self._saved)
 
-    def changes(self, about: str | None) -> FindingView | None:
+    def changes(self) -> FindingView | None:
         """After an event: refresh what it changed; returns the finding it is about, the rest wait as side changes."""
+        about, self._about = self._about, None
         for finding_id in self._changed - {about}:
             if self._refresh(finding_id) is not None:
                 self._side[finding_id] = None
