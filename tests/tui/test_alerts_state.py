@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.alerts import AcknowledgeAlert, AlertLevel, AlertStatus, MarkAlertSeen, RaiseAlert
+from shared.catalogue import read_payload
 from shared.confirmation import written_confirmation
 from shared.findings import PostFinding
+from shared.protocol import Event
 from tui.alerts.book import (
     AlertBook,
+    AlertView,
     ago,
     available_actions,
     bar_lines,
@@ -30,10 +33,16 @@ from .app_data import ASHA, BEN, CARA, DEV, NORTHMOOR, NOW, TEAM, welcome
 TZ = zone("Europe/London")
 
 
+def fold_in(book: AlertBook, e: Event) -> AlertView | None:
+    """One event into the book on its own, its data read as TeamState reads it (once, through the catalogue)."""
+    payload = read_payload(e)
+    return None if payload is None else book.apply(e, payload)
+
+
 def book_of(*events: object) -> AlertBook:
     book = AlertBook()
     for e in events:
-        book.apply(e)  # type: ignore[arg-type]
+        fold_in(book, e)  # type: ignore[arg-type]
     return book
 
 
@@ -58,7 +67,7 @@ def test_a_log_folds_into_views_with_timelines_seen_and_overdue() -> None:
 
 def test_taking_the_overdue_step_stops_the_nagging_but_keeps_the_record() -> None:
     book = book_of(*alert_log())
-    book.apply(event(50, "alert.informed", ASHA, NOW, alert_id=HARM_ID, informed_name="Dana Whitfield",
+    fold_in(book, event(50, "alert.informed", ASHA, NOW, alert_id=HARM_ID, informed_name="Dana Whitfield",
                      informed_role="Director of Children's Services", method="phone",
                      informed_at="2026-11-18T10:20:00.000Z", status="informed"))
     harm = book.alerts[HARM_ID]
@@ -128,7 +137,7 @@ def test_anyone_may_record_the_response_and_concerns_offer_note_escalate_close()
                      "informed_at": "2026-11-18T10:00:00Z"}
         else:
             data |= {"sent_at": "2026-11-18T10:10:00Z", "reference": "R1"}
-        book.apply(event(40 + len(data), kind, ASHA, NOW, **data))
+        fold_in(book, event(40 + len(data), kind, ASHA, NOW, **data))
     assert "respond" in available_actions(book.alerts[HARM_ID], DEV, None)
     assert available_actions(book.alerts[CONCERN_ID], DEV, None) == {"see", "update", "note", "escalate", "close"}
     assert available_actions(book.alerts[CLOSED_ID], DEV, None) == {"see", "update"}
@@ -147,11 +156,11 @@ def test_the_bar_says_what_needs_doing_and_who_must_do_it() -> None:
     assert "SIGNIFICANT HARM" in lead[0].text and "NM-10234" in lead[0].text and "acknowledge it now" in lead[0].text
     other = bar_lines(book, DEV, NOW, TZ)[0].text
     assert "waiting for the lead" in other and "s: I have seen it" in other
-    book.apply(event(2, "alert.seen", DEV, NOW, alert_id=HARM_ID))
+    fold_in(book, event(2, "alert.seen", DEV, NOW, alert_id=HARM_ID))
     assert "✓ you have seen it" in bar_lines(book, DEV, NOW, TZ)[0].text
-    book.apply(event(3, "alert.acknowledged", ASHA, NOW, alert_id=HARM_ID, status="acknowledged"))
+    fold_in(book, event(3, "alert.acknowledged", ASHA, NOW, alert_id=HARM_ID, status="acknowledged"))
     assert bar_lines(book, DEV, NOW, TZ) == []  # the bar clears on the lead's acknowledgement
-    book.apply(event(4, "alert.overdue", None, NOW, alert_id=HARM_ID, step="informed",
+    fold_in(book, event(4, "alert.overdue", None, NOW, alert_id=HARM_ID, step="informed",
                      due_at="2026-11-18T09:55:00Z"))
     overdue = bar_lines(book, DEV, NOW, TZ)
     assert [line.severity for line in overdue] == ["overdue"]
@@ -160,7 +169,7 @@ def test_the_bar_says_what_needs_doing_and_who_must_do_it() -> None:
 
 def test_the_bar_names_our_unconfirmed_commands() -> None:
     book = book_of(raised_harm(1, RAISED_AT))
-    book.add_pending(AcknowledgeAlert(id="ack-1", alert_id=HARM_ID))
+    book.track(AcknowledgeAlert(id="ack-1", alert_id=HARM_ID))
     lines = bar_lines(book, ASHA, NOW, TZ, unconfirmed=["ack-1"])
     assert lines[-1].severity == "unconfirmed"
     assert "NOT YET CONFIRMED BY THE SERVER" in lines[-1].text and "NM-10234" in lines[-1].text
@@ -186,7 +195,7 @@ def test_confirmation_facts_come_from_the_record_and_name_no_child() -> None:
     book = book_of(*alert_log())
     harm = book.alerts[HARM_ID]
     assert confirmation_facts(harm, NORTHMOOR, TEAM) is None  # not informed yet
-    book.apply(event(50, "alert.informed", ASHA, NOW, alert_id=HARM_ID, informed_name="Dana Whitfield",
+    fold_in(book, event(50, "alert.informed", ASHA, NOW, alert_id=HARM_ID, informed_name="Dana Whitfield",
                      informed_role="Director of Children's Services", method="phone",
                      informed_at="2026-11-18T10:20:00.000Z", status="informed"))
     facts = confirmation_facts(book.alerts[HARM_ID], NORTHMOOR, TEAM)
@@ -197,10 +206,10 @@ def test_confirmation_facts_come_from_the_record_and_name_no_child() -> None:
 
 
 def test_unreadable_alert_events_are_skipped() -> None:
-    book = AlertBook()
-    assert book.apply(event(1, "alert.raised", BEN, NOW, alert_id="x", level="nonsense")) is None
-    assert book.apply(event(2, "alert.acknowledged", ASHA, NOW, alert_id="unknown", status="acknowledged")) is None
-    assert not book.alerts
+    state = TeamState()
+    assert state.apply(event(1, "alert.raised", BEN, NOW, alert_id="x", level="nonsense")) is None
+    assert state.apply(event(2, "alert.acknowledged", ASHA, NOW, alert_id="unknown", status="acknowledged")) is None
+    assert not state.alerts.alerts and state.head == 2
 
 
 @pytest.mark.parametrize(("typed", "seconds"), [("15", 900), ("0.5", 30), ("10080", 604_800)])

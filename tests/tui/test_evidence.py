@@ -16,7 +16,8 @@ from shared.meetings import Minutes
 from shared.triangulation import Corroboration, Link, Relation
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
 from tests.server.conftest import Team, WireClient, accepted, make_team, post_frame
-from tui.triangulation.book import Evidence, EvidenceBook, child_journey, triangulation_matrix
+from tui.state import TeamState
+from tui.triangulation.book import Evidence, child_journey, triangulation_matrix
 
 
 def evidence(
@@ -57,9 +58,10 @@ async def _run_the_scenario(server: TeamServer, team: Team, db_url: str) -> None
                                  "reason": "DCS asked for a day more"})
     await cqc.wait_seq(last.seq)
 
-    book = EvidenceBook()
+    state = TeamState()
     for event in cqc.events:
-        book.apply(event)
+        state.apply(event)
+    book = state.evidence
 
     engine = database.connect(db_url)
     with Session(engine) as session:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Literal
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
@@ -54,10 +54,10 @@ from shared.alerts import (
     next_step,
     step_refusal,
 )
-from shared.catalogue import read_payload
 from shared.confirmation import ConfirmationFacts
 from shared.protocol import Command, Event, Inspection, Inspector
 from shared.vocabulary import Agency, Role
+from tui.fold import Tracking, as_utc
 from tui.timefmt import short_time
 
 ALERT_KINDS = frozenset({
@@ -68,13 +68,27 @@ ALERT_KINDS = frozenset({
 """Events this module folds in: every alert's, plus the lead's deputy and deadlines."""
 
 
+COMMAND_WORDS: dict[type[Command], str] = {
+    RaiseAlert: "raising",
+    NoteAlert: "noting",
+    EscalateAlert: "escalating",
+    CloseAlert: "closing",
+    AcknowledgeAlert: "acknowledging",
+    RecordInforming: "recording the informing of",
+    ConfirmInWriting: "recording the written confirmation of",
+    RecordResponse: "recording the response to",
+    ResolveAlert: "resolving",
+    UpdateAlert: "an update to",
+    MarkAlertSeen: "marking as seen",
+    NameDeputy: "naming a deputy",
+    SetDeadlines: "changing the deadlines",
+}
+"""The alert commands this module tracks (raise, every step, seen, deputy and deadlines), in words for the bar."""
+
+
 def is_alert_command(command: Command) -> bool:
-    """Commands whose outcome this module tracks (raise, every step, seen, deputy and deadlines)."""
+    """Commands whose outcome this module tracks."""
     return type(command) in COMMAND_WORDS
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 # ---------------------------------------------------------------- views
@@ -196,21 +210,19 @@ def news_of(change: AlertChange) -> News | None:
 
 
 @dataclass
-class AlertBook:
-    """Every alert of the inspection, the lead's deputy and deadlines, and our alert commands not yet acked."""
+class AlertBook(Tracking):
+    """Every alert of the inspection, the lead's deputy and deadlines, and our alert commands in flight."""
+
+    name: ClassVar[str] = "alerts"
+    kinds: ClassVar[frozenset[str]] = ALERT_KINDS
+    tracks: ClassVar[tuple[type[Command], ...]] = tuple(COMMAND_WORDS)
 
     alerts: dict[str, AlertView] = field(default_factory=dict)
     deputy_id: int | None = None
     deadlines: Deadlines = field(default_factory=Deadlines)
-    pending: dict[str, Command] = field(default_factory=dict)
     _changes: list[AlertChange] = field(default_factory=list, repr=False)
 
-    def apply(self, event: Event) -> AlertView | None:
-        """Fold in one alert event read through the catalogue; one this version cannot read is skipped."""
-        payload = read_payload(event)
-        return None if payload is None else self.fold(event, payload)
-
-    def fold(self, event: Event, payload: BaseModel) -> AlertView | None:
+    def apply(self, event: Event, payload: BaseModel) -> AlertView | None:
         """Fold in one alert event whose data was read as its kind's model (shared.catalogue.read_payload)."""
         alert = self._fold(event, payload)
         if alert is not None:
@@ -220,7 +232,7 @@ class AlertBook:
         return alert
 
     def _fold(self, event: Event, payload: BaseModel) -> AlertView | None:
-        at = _utc(event.at)
+        at = as_utc(event.at)
         if isinstance(payload, DeputyNamed):
             self.deputy_id = payload.inspector_id
             return None
@@ -252,7 +264,7 @@ class AlertBook:
         if isinstance(payload, AlertSeen):
             return alert if event.actor is None else replace(alert, seen_by=alert.seen_by | {event.actor.id})
         if isinstance(payload, AlertOverdue):
-            overdue = (*alert.overdue, (payload.step, _utc(payload.due_at)))
+            overdue = (*alert.overdue, (payload.step, as_utc(payload.due_at)))
             return replace(alert, overdue=overdue, timeline=(*alert.timeline, entry))
         changes: dict[str, Any] = {"timeline": (*alert.timeline, entry)}
         if isinstance(payload, AlertNoted | AlertClosed | AlertStepTaken):
@@ -267,28 +279,24 @@ class AlertBook:
             }
         if isinstance(payload, AlertInformed):
             changes["informed"] = Informed(
-                payload.informed_name, payload.informed_role, payload.method, _utc(payload.informed_at)
+                payload.informed_name, payload.informed_role, payload.method, as_utc(payload.informed_at)
             )
         return replace(alert, **changes)
 
     # ------------------------------------------------------------ our own commands
 
-    def add_pending(self, command: Command) -> bool:
-        """Track an alert command until the server acks or refuses it; False if it is not an alert command."""
-        if not is_alert_command(command):
-            return False
-        self.pending[command.id] = command
-        return True
-
-    def settle(self, command_id: str) -> Command | None:
-        """The server acked or refused it: it is no longer ours to worry about."""
-        return self.pending.pop(command_id, None)
+    @property
+    def pending(self) -> dict[str, Command]:
+        """Our alert commands the server has not confirmed yet: what the bar calls "not yet confirmed"."""
+        return self.in_flight.of(self.name, acked=False)
 
     def pending_see(self, alert_id: str) -> bool:
-        return any(isinstance(c, MarkAlertSeen) and c.alert_id == alert_id for c in self.pending.values())
+        """We said we have seen it, and its ``alert.seen`` is not folded yet."""
+        return any(c.alert_id == alert_id for c in self.in_flight.where(self.name, MarkAlertSeen))
 
     def pending_raises(self) -> list[RaiseAlert]:
-        return [c for c in self.pending.values() if isinstance(c, RaiseAlert)]
+        """Our raises whose alert is not folded yet, shown as on their way."""
+        return self.in_flight.where(self.name, RaiseAlert)
 
     # ------------------------------------------------------------ reading
 
@@ -392,7 +400,7 @@ def confirmation_facts(alert: AlertView, inspection: Inspection, team: Iterable[
 
 def elapsed(since: datetime, now: datetime) -> str:
     """A clock reading for people: 'just now', '4 min', '2 h 05 min', '3 d 4 h' (never negative)."""
-    seconds = max(0, int((_utc(now) - _utc(since)).total_seconds()))
+    seconds = max(0, int((as_utc(now) - as_utc(since)).total_seconds()))
     minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86_400
     if minutes < 1:
         return "just now"
@@ -421,24 +429,6 @@ def about(alert: AlertView) -> str:
 def headline(alert: AlertView) -> str:
     """'Significant harm · child NM-10234 · Local authority': how the bar and list name an alert."""
     return f"{level_name(alert.level)} · {about(alert)}"
-
-
-COMMAND_WORDS: dict[type[Command], str] = {
-    RaiseAlert: "raising",
-    NoteAlert: "noting",
-    EscalateAlert: "escalating",
-    CloseAlert: "closing",
-    AcknowledgeAlert: "acknowledging",
-    RecordInforming: "recording the informing of",
-    ConfirmInWriting: "recording the written confirmation of",
-    RecordResponse: "recording the response to",
-    ResolveAlert: "resolving",
-    UpdateAlert: "an update to",
-    MarkAlertSeen: "marking as seen",
-    NameDeputy: "naming a deputy",
-    SetDeadlines: "changing the deadlines",
-}
-"""The alert commands this module tracks, in words for the bar."""
 
 
 def describe_command(command: Command, book: AlertBook) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from pydantic import BaseModel
 
@@ -30,14 +31,16 @@ from shared.cases import (
     SampleDrawn,
     TrackingStatus,
 )
-from shared.protocol import Command
+from shared.protocol import Command, Event
 from shared.sampling import BalanceReport, Sample, SampledCase, Selection, balance_report
+from tui.fold import Refusal, Refusing
+from tui.pending import C
 
 CASE_KINDS = frozenset({
     kinds.CASES_IMPORTED, kinds.SAMPLE_DRAWN, kinds.SAMPLE_ADDED, kinds.CASE_ALLOCATED, kinds.CASE_PROGRESSED,
 })
 """Events this module folds in."""
-CASE_COMMANDS = (ImportCases, DrawSample, AddToSample, AllocateCase, RecordCaseProgress)
+CASE_COMMANDS: tuple[type[Command], ...] = (ImportCases, DrawSample, AddToSample, AllocateCase, RecordCaseProgress)
 
 SELECTION_ORDER = (Selection.RANDOM, Selection.GOOD_PRACTICE, Selection.LINE_OF_ENQUIRY)
 
@@ -50,24 +53,12 @@ DONE = frozenset({TrackingStatus.TRACKED, TrackingStatus.DISCUSSED, TrackingStat
 after the file has been tracked (¶40–41), so a case at either step has been tracked too."""
 
 
-def is_case_command(command: Command) -> bool:
-    return isinstance(command, CASE_COMMANDS)
-
-
 def refusal_key(command: Command) -> str:
     """The case a command is about, or the whole list for an import or a draw."""
     child_id = getattr(command, "child_id", None)
     if child_id:
         return str(child_id)
     return IMPORT_KEY if isinstance(command, ImportCases) else DRAW_KEY
-
-
-@dataclass(frozen=True)
-class CaseRefusal:
-    """The server refused one of our case commands: shown on its case until we send another for it."""
-
-    command: Command
-    message: str | None
 
 
 @dataclass(frozen=True)
@@ -91,7 +82,7 @@ class CaseView:
     reason: str | None = None
     enquiry_id: str | None = None
     sending: tuple[Command, ...] = ()
-    refusal: CaseRefusal | None = None
+    refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)
@@ -119,8 +110,12 @@ class CaseProgress:
 
 
 @dataclass
-class CaseBook:
+class CaseBook(Refusing[str]):
     """The Annex A list, the sample and its tracking for one inspection, plus our case commands in flight."""
+
+    name: ClassVar[str] = "cases"
+    kinds: ClassVar[frozenset[str]] = CASE_KINDS
+    tracks: ClassVar[tuple[type[Command], ...]] = CASE_COMMANDS
 
     cases: dict[str, CaseRecord] = field(default_factory=dict)
     """Imported cases by child unique ID, minimised (shared.annex_a.CaseRecord)."""
@@ -134,14 +129,10 @@ class CaseBook:
     """Cases added for a line of enquiry, in the order they were added; a redraw keeps them."""
     allocated: dict[str, int] = field(default_factory=dict)
     status: dict[str, TrackingStatus] = field(default_factory=dict)
-    pending: dict[str, Command] = field(default_factory=dict)
-    """Our case commands not yet settled (acked and their event arrived, or refused)."""
-    refusals: dict[str, CaseRefusal] = field(default_factory=dict)
-    """Why the server refused our last command on a case (or on the import or the draw)."""
 
     # ------------------------------------------------------------ the shared record
 
-    def fold(self, payload: BaseModel) -> str | None:
+    def apply(self, event: Event, payload: BaseModel) -> str | None:
         """Fold in one event whose data was read as its kind's model (shared.catalogue.read_payload); returns the
         child ID it changed (the import or draw key for those), or None."""
         if isinstance(payload, CasesImported):
@@ -189,9 +180,7 @@ class CaseBook:
 
     def unsampled(self) -> list[CaseRecord]:
         """Imported cases not in the sample (nor on their way into it), by child ID: what can be added."""
-        taken = {case.child_id for case in self.sampled} | {
-            c.child_id for c in self.pending.values() if isinstance(c, AddToSample)
-        }
+        taken = {case.child_id for case in self.sampled} | {c.child_id for c in self.pending_of(AddToSample)}
         return [self.cases[child_id] for child_id in sorted(self.cases) if child_id not in taken]
 
     def balance(self) -> BalanceReport | None:
@@ -202,28 +191,12 @@ class CaseBook:
 
     # ------------------------------------------------------------ our own commands
 
-    def add_pending(self, command: Command) -> bool:
-        """Track one of our case commands; False if it is not one."""
-        if not is_case_command(command):
-            return False
-        self.pending[command.id] = command
-        self.refusals.pop(refusal_key(command), None)  # trying again: the old refusal is no longer the news
-        return True
+    def about(self, command: Command) -> str:
+        """A case command's refusal is shown on its case (or on the import or the draw)."""
+        return refusal_key(command)
 
-    def settle(self, command_id: str) -> Command | None:
-        return self.pending.pop(command_id, None)
-
-    def refuse(self, command_id: str, message: str | None) -> str | None:
-        """The server refused one of ours: remember why, on the case (or the import or draw) it was about."""
-        command = self.pending.pop(command_id, None)
-        if command is None:
-            return None
-        key = refusal_key(command)
-        self.refusals[key] = CaseRefusal(command, message)
-        return key
-
-    def pending_of(self, kind: type[Command]) -> list[Command]:
-        return [command for command in self.pending.values() if isinstance(command, kind)]
+    def pending_of(self, kind: type[C]) -> list[C]:
+        return self.in_flight.where(self.name, kind)
 
     def pending_on(self, child_id: str) -> list[Command]:
         return [command for command in self.pending.values() if getattr(command, "child_id", None) == child_id]
@@ -237,7 +210,6 @@ class CaseBook:
                 for case in self.sampled]
         shown = {row.child_id for row in rows}
         for command in self.pending_of(AddToSample):
-            assert isinstance(command, AddToSample)
             if command.child_id not in shown:
                 rows.append(self._view(command.child_id, Selection.LINE_OF_ENQUIRY, False, command.reason,
                                        command.enquiry_id))

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import BaseModel
 
 from shared.criteria import Grade
-from shared.grade_board import GradeBoard, GradeCell, GradeStep
+from shared.grade_board import GRADE_KINDS, GradeBoard, GradeCell, GradeStep
 from shared.grades import (
     NARRATIVE_ONLY,
     OVERALL,
     AgreeGrade,
     ChallengeGrade,
+    GradePayload,
     GradeWarning,
     ProposeGrade,
     ReopenGrade,
@@ -32,9 +35,10 @@ from shared.grades import (
     leadership_warning,
 )
 from shared.meetings import Minutes, frozen_refusal, grade_freeze
-from shared.protocol import Command
+from shared.protocol import Command, Event
 from shared.triangulation import Link, Source
 from shared.vocabulary import Agency, FindingKind, JudgementArea
+from tui.fold import Refusal, Refusing, as_utc
 
 if TYPE_CHECKING:
     from tui.state import TeamState
@@ -76,11 +80,9 @@ def live_evidence(state: TeamState) -> LiveEvidence:
     return LiveEvidence(links_of, source_of, withdrawn)
 
 
-GRADE_COMMANDS = (ProposeGrade, AgreeGrade, ChallengeGrade, SignOffGrade, RespondToChallenge, ReopenGrade)
-
-
-def is_grade_command(command: Command) -> bool:
-    return isinstance(command, GRADE_COMMANDS)
+GRADE_COMMANDS: tuple[type[Command], ...] = (
+    ProposeGrade, AgreeGrade, ChallengeGrade, SignOffGrade, RespondToChallenge, ReopenGrade,
+)
 
 
 def key_of(command: Command) -> GradeKey | None:
@@ -91,48 +93,28 @@ def key_of(command: Command) -> GradeKey | None:
     return Agency(agency), str(judgement)
 
 
-@dataclass(frozen=True)
-class GradeRefusal:
-    """The server refused one of our grade commands: shown on its cell until we send another for it."""
-
-    command: Command
-    message: str | None
-
-
 @dataclass
-class GradeBook(GradeBoard):
+class GradeBook(GradeBoard, Refusing[GradeKey]):
     """The board, plus what only this app knows: our unsettled grade commands and the server's refusals."""
 
-    pending: dict[str, Command] = field(default_factory=dict)
-    """Our grade commands not yet settled (acked and their event arrived, or refused)."""
-    refusals: dict[GradeKey, GradeRefusal] = field(default_factory=dict)
-    """Why the server refused our last command on a cell."""
+    name: ClassVar[str] = "grades"
+    kinds: ClassVar[frozenset[str]] = frozenset(GRADE_KINDS)
+    tracks: ClassVar[tuple[type[Command], ...]] = GRADE_COMMANDS
+
     attention: set[GradeKey] = field(default_factory=set)
     """Cells with a QA challenge or sign-off the lead has not looked at yet (the board marks them)."""
 
+    def apply(self, event: Event, payload: BaseModel) -> GradeCell | None:
+        """Fold in one ``grade.*`` event (shared.grade_board), its data read as its kind's model."""
+        if not isinstance(payload, GradePayload):
+            return None
+        return self.fold(payload, as_utc(event.at), event.actor.id if event.actor else None)
+
     # ------------------------------------------------------------ our own commands
 
-    def add_pending(self, command: Command) -> bool:
-        """Track one of our grade commands; False if it is not one."""
-        if not is_grade_command(command):
-            return False
-        self.pending[command.id] = command
-        key = key_of(command)
-        if key is not None:
-            self.refusals.pop(key, None)  # trying again: the old refusal is no longer the news
-        return True
-
-    def settle(self, command_id: str) -> Command | None:
-        return self.pending.pop(command_id, None)
-
-    def refuse(self, command_id: str, message: str | None) -> GradeKey | None:
-        """The server refused one of ours: remember why, on its cell."""
-        command = self.pending.pop(command_id, None)
-        key = key_of(command) if command is not None else None
-        if command is None or key is None:
-            return None
-        self.refusals[key] = GradeRefusal(command, message)
-        return key
+    def about(self, command: Command) -> GradeKey | None:
+        """A grade command's refusal is shown on its cell."""
+        return key_of(command)
 
     def pending_on(self, agency: Agency, judgement: str) -> list[Command]:
         return [c for c in self.pending.values() if key_of(c) == (agency, str(judgement))]
@@ -212,7 +194,7 @@ class CellView:
     cell: GradeCell | None
     warnings: tuple[GradeWarning, ...] = ()
     sending: tuple[Command, ...] = ()
-    refusal: GradeRefusal | None = None
+    refusal: Refusal | None = None
     frozen: str = ""
     """Why its grade cannot change now (the final meeting froze it), or "" if it can."""
     attention: bool = False

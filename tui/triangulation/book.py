@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import ClassVar
 
 from pydantic import BaseModel
 
 from shared import kinds
-from shared.catalogue import read_payload
 from shared.enquiries import (
     INSPECTORATE_OF,
     AnswerEnquiry,
@@ -31,6 +31,7 @@ from shared.enquiries import (
     is_owner,
 )
 from shared.findings import FindingFields
+from shared.grades import GradePayload
 from shared.meetings import (
     AddAgendaItem,
     AgendaAdded,
@@ -48,6 +49,7 @@ from shared.meetings import (
     MoveAgendaItem,
     OpenMeeting,
     RecordEntry,
+    fold_grade_event,
 )
 from shared.protocol import STORED, Command, Event, Inspector
 from shared.triangulation import (
@@ -61,6 +63,7 @@ from shared.triangulation import (
     corroboration_of_all,
 )
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
+from tui.fold import Tracking, as_utc
 
 EVIDENCE_KINDS = frozenset({
     kinds.FINDING_LINKED, kinds.FINDING_UNLINKED,
@@ -71,19 +74,11 @@ EVIDENCE_KINDS = frozenset({
 """Events this module folds in: links, lines of enquiry and meetings."""
 
 
-EVIDENCE_COMMANDS = (
+EVIDENCE_COMMANDS: tuple[type[Command], ...] = (
     LinkFindings, UnlinkFindings, OpenEnquiry, StartEnquiry, AnswerEnquiry, CloseEnquiry, OpenMeeting, AddAgendaItem,
     MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting,
 )
-
-
-def is_evidence_command(command: Command) -> bool:
-    """Our own commands whose fate the book tracks until their event arrives (links, enquiries, meetings)."""
-    return isinstance(command, EVIDENCE_COMMANDS)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+"""Our own commands whose fate the book tracks until their event arrives (links, enquiries, meetings)."""
 
 
 @dataclass
@@ -134,8 +129,13 @@ class LinkMade:
 
 
 @dataclass
-class EvidenceBook:
-    """Links, enquiries and meetings of one inspection."""
+class EvidenceBook(Tracking):
+    """Links, enquiries and meetings of one inspection, and our commands on them in flight."""
+
+    name: ClassVar[str] = "evidence"
+    kinds: ClassVar[frozenset[str]] = EVIDENCE_KINDS | {kinds.GRADE_AGREED, kinds.GRADE_REOPENED}
+    """Its own, and the grade events that amend a final meeting's minutes."""
+    tracks: ClassVar[tuple[type[Command], ...]] = EVIDENCE_COMMANDS
 
     links: dict[str, Link] = field(default_factory=dict)
     enquiries: dict[str, EnquiryView] = field(default_factory=dict)
@@ -143,25 +143,21 @@ class EvidenceBook:
     read_enquiries: set[str] = field(default_factory=set)
     made: dict[str, LinkMade] = field(default_factory=dict)
     """Each live link's author and time."""
-    pending: dict[str, Command] = field(default_factory=dict)
-    """Our own evidence commands not yet settled (acked and their event arrived, or refused)."""
     _by_finding: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
-    def apply(self, event: Event) -> str | None:
-        """Fold in one event read through the catalogue; returns the id of what changed, or None."""
-        payload = read_payload(event)
-        return None if payload is None else self.fold(event, payload)
-
-    def fold(self, event: Event, payload: BaseModel) -> str | None:
+    def apply(self, event: Event, payload: BaseModel) -> str | None:
         """Fold in one event whose data was read as its kind's model; returns the id of what changed (link,
         enquiry or meeting), or None."""
+        if isinstance(payload, GradePayload):
+            fold_grade_event(self.meetings, payload, as_utc(event.at))
+            return None
         try:
             return self._fold(event, payload)
         except (KeyError, ValueError):  # MeetingRuleError and ValidationError included
             return None  # refused by the minutes' own rules, or about what this app never saw: skip it
 
     def _fold(self, event: Event, payload: BaseModel) -> str | None:
-        at = _utc(event.at)
+        at = as_utc(event.at)
         if isinstance(payload, FindingLinked):
             link = Link(payload.link_id, payload.finding_id, payload.other_finding_id, payload.relation, payload.note)
             self.links[link.id] = link
@@ -281,16 +277,6 @@ class EvidenceBook:
         return (link.finding_id, link.other_finding_id) if link is not None else ()
 
     # ------------------------------------------------------------ our own commands
-
-    def add_pending(self, command: Command) -> bool:
-        """Track one of our evidence commands; False if it is not one."""
-        if not is_evidence_command(command):
-            return False
-        self.pending[command.id] = command
-        return True
-
-    def settle(self, command_id: str) -> Command | None:
-        return self.pending.pop(command_id, None)
 
     def pending_on(self, enquiry_id: str) -> list[Command]:
         """Our unsettled commands on one enquiry (so a second press does not send the same step twice)."""
