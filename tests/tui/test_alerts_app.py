@@ -246,8 +246,8 @@ async def test_an_offline_client_shows_open_escalations_first_when_it_reconnects
         bells = count_bells(back)
         async with back.run_test(size=SIZE) as pa:
             await live(pa)
-            await wait_for(pa, lambda: isinstance(back.screen, AlertsScreen) and back.screen.highlighted is not None,
-                           "the alerts screen first")
+            await wait_for(pa, lambda: isinstance(back.screen, AlertsScreen) and back.screen.highlighted is not None
+                           and "SIGNIFICANT HARM" in bar_text(back), "the alerts screen first, and the bar")
             screen = back.screen
             assert isinstance(screen, AlertsScreen) and screen.highlighted is not None
             assert screen.highlighted.id == alert_id

@@ -141,11 +141,6 @@ class AlertsScreen(StateScreen):
         self._wanted = alert_id
         self._redraw()
 
-    def _redraw(self) -> None:
-        """Only once mounted: the draw from ``on_mount`` waits for the next state or the half-minute tick."""
-        if self.is_mounted:
-            self._draw()
-
     def _draw(self) -> None:
         now = self._clock()
         book = self.state.alerts
