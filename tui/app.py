@@ -261,7 +261,7 @@ class TriangulateApp(App[None]):
         for item in message.items:
             match item:
                 case m.EventReceived(event=event, payload=payload):
-                    view = self.state.apply(event)
+                    view = self.state.apply(event, payload)
                     if view is not None:
                         batch.changed[view.id] = view
                     news = event.actor is not None and self._is_news(event.seq, event.actor.id)
