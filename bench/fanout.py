@@ -41,6 +41,8 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
+from shared.kinds import ALERT_RAISED, FINDING_POSTED
+
 WARMUP = 20
 
 
@@ -144,7 +146,7 @@ class Flavour:
             return obj.get("id")
         if obj.get("type") != "event":
             return None
-        key = {"finding.posted": "finding_id", "alert.raised": "alert_id"}.get(obj.get("kind", ""))
+        key = {FINDING_POSTED: "finding_id", ALERT_RAISED: "alert_id"}.get(obj.get("kind", ""))
         return obj["data"].get(key) if key else None
 
 

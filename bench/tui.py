@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from shared.kinds import FINDING_POSTED
 from shared.protocol import Event, Inspection, Inspector, Welcome
 from shared.vocabulary import (
     Agency,
@@ -103,7 +104,7 @@ def make_event(seq: int, rng: random.Random) -> Event:
         "child_id": f"NM-{rng.randint(1000, 9999)}" if rng.random() < 0.6 else None,
     }
     return Event(
-        seq=seq, kind="finding.posted", actor=rng.choice(TEAM), at=START + timedelta(seconds=40 * seq), data=data
+        seq=seq, kind=FINDING_POSTED, actor=rng.choice(TEAM), at=START + timedelta(seconds=40 * seq), data=data
     )
 
 
