@@ -36,6 +36,7 @@ from tests.server.conftest import (
     meeting_frame,
     post_frame,
     refused,
+    wire,
 )
 
 EM = "\u2014"  # the em dash agenda titles use between agency and kind
@@ -98,15 +99,10 @@ def note(
 
 
 def action(meeting_id: str, item_id: str | None = None, **overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "item_id": item_id,
-        "entry": "action",
-        "text": "Send the audit of strategy discussions.",
-        "owner": "Head of Service",
-        "due": "2026-11-20",
-    }
-    fields.update(overrides)
-    return meeting_command("meeting.record", meeting_id, **fields)
+    """A valid action entry, with ``overrides`` (valid or not) laid over it as sent."""
+    entry = meeting_command("meeting.record", meeting_id, item_id=item_id, entry="action",
+                            text="Send the audit of strategy discussions.", owner="Head of Service", due="2026-11-20")
+    return wire(entry, **overrides)
 
 
 async def last_events(room: TeamRoom) -> list[Event]:
@@ -461,10 +457,10 @@ async def test_an_invalid_amendment_is_refused(
     meeting_id, _ = await opened(team_room)
     entry = action(meeting_id) if target == "action" else note(meeting_id)
     await accepted(team_room.lead, entry)
-    fields: dict[str, Any] = {"entry_id": entry["id"], "text": "Corrected.", "owner": "DCS", "due": "2026-11-21"}
-    fields.update(overrides)
+    amend = meeting_command("meeting.amend", meeting_id, entry_id=entry["id"], text="Corrected.", owner="DCS",
+                            due="2026-11-21")
 
-    await refused(team_room.lead, meeting_command("meeting.amend", meeting_id, **fields), code, field)
+    await refused(team_room.lead, wire(amend, **overrides), code, field)
 
     minutes = minutes_from((await last_events(team_room)), meeting_id)
     assert [len(e.versions) for e in minutes.entries] == [1]
