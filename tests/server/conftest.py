@@ -75,10 +75,10 @@ def new_id(prefix: str = "cmd") -> str:
 
 def wire(command: Command | dict[str, Any], **overrides: Any) -> dict[str, Any]:
     """``command``'s frame as its shared model writes it, with ``overrides`` laid over it as sent, unchecked: how a
-    test breaks a field on purpose. ``name=None`` leaves a field out, as it does every field left empty."""
+    test breaks a field on purpose. ``name=None`` leaves a field out."""
     frame = json.loads(encode(command)) if isinstance(command, Command) else dict(command)
     frame.update(overrides)
-    return {name: value for name, value in frame.items() if value is not None}
+    return {name: value for name, value in frame.items() if name not in overrides or value is not None}
 
 
 def command_id_of(frame: Command | dict[str, Any]) -> Any:

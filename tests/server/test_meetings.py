@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from server.app import TeamServer
+from shared.alerts import SetDeadlines
 from shared.meetings import AgendaItem, AmendEntry, MeetingKind, Minutes, RecordEntry
 from shared.protocol import ErrorCode, Event, utc_text
 from tests.server.conftest import (
@@ -561,7 +562,7 @@ async def test_the_agenda_has_open_alerts_overdue_first(team_room: TeamRoom) -> 
         await accepted(team_room.lead, alert_command(kind, str(resolved["id"])))
     # from now on an unacknowledged escalation is overdue after one second
     deadlines = {"acknowledge_seconds": 1, "inform_seconds": 1, "confirm_seconds": 86_400}
-    await accepted(team_room.lead, {"type": "deadlines.set", "id": "deadlines-1", **deadlines})
+    await accepted(team_room.lead, SetDeadlines(id="deadlines-1", **deadlines))
     late = harm_frame(summary="Child still living with the risk adult.\nSecond line.")
     await accepted(team_room.cqc, late)
     await event_of(team_room.lead, "alert.overdue", alert_id=late["id"], step="acknowledged")
