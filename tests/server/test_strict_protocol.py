@@ -1,5 +1,8 @@
 """A strict protocol (docs/protocol.md): hostile nesting is ``bad_json``, ``hello.since`` is an integer, a command id
 means one command, and a connection's ack never comes before its command's event — on one instance or two.
+
+Frames here are raw JSON on purpose (a wire-contract test): they are what a broken or hostile client sends, which
+the shared models would refuse to build.
 """
 
 from __future__ import annotations
