@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests import pg
+from tests import bytecode, pg  # noqa: F401 - bytecode first: it must act before anything of the project is imported
 
 SPARE_WORKERS = 1
 """Workers beyond one per core. Tests also wait (on a server's reply, a subprocess starting, PostgreSQL), and one

@@ -6,6 +6,10 @@ real ``websockets`` client, so the tests check what an inspector's client sees, 
 PostgreSQL server (tests/pg.py; skipped, saying why, where none is configured). The client here is deliberately
 raw (no retries, no outbox): it records every frame the server sends so tests can assert that nothing unexpected
 arrived.
+
+Commands are built through the shared models (shared/catalogue.py): a test sends a model, or a builder below
+whose valid defaults the model writes (``wire``), with any field a test breaks on purpose laid over as sent. Only
+the wire-contract tests (bad input, hostile clients, the strict protocol, fuzzing) send raw JSON of their own.
 """
 
 from __future__ import annotations
@@ -30,19 +34,28 @@ from websockets.exceptions import ConnectionClosed
 
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
+from shared.alerts import RaiseAlert
+from shared.catalogue import COMMANDS
 from shared.cli import main
+from shared.enquiries import OpenEnquiry
+from shared.findings import AmendFinding, PostFinding
+from shared.meetings import OpenMeeting
 from shared.protocol import (
     Ack,
+    Command,
     Error,
     Event,
+    Frame,
+    Hello,
     Inspection,
     Inspector,
     Presence,
     Synced,
     Welcome,
     decode_server,
-    utc_text,
+    encode,
 )
+from shared.triangulation import LinkFindings
 from shared.vocabulary import Framework, Inspectorate, Role
 from tests.pg import SessionSchema
 
@@ -58,6 +71,22 @@ _ids = itertools.count(1)
 def new_id(prefix: str = "cmd") -> str:
     """A fresh command id, unique within the test session (ids are client-generated on the wire)."""
     return f"{prefix}-{next(_ids)}"
+
+
+def wire(command: Command | dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """``command``'s frame as its shared model writes it, with ``overrides`` laid over it as sent, unchecked: how a
+    test breaks a field on purpose. ``name=None`` leaves a field out."""
+    frame = json.loads(encode(command)) if isinstance(command, Command) else dict(command)
+    frame.update(overrides)
+    return {name: value for name, value in frame.items() if name not in overrides or value is not None}
+
+
+def command_id_of(frame: Command | dict[str, Any]) -> Any:
+    return frame.id if isinstance(frame, Command) else frame.get("id")
+
+
+def type_of(frame: Command | dict[str, Any]) -> Any:
+    return frame.model_dump()["type"] if isinstance(frame, Command) else frame.get("type")
 
 
 def finding(**overrides: Any) -> dict[str, Any]:
@@ -76,16 +105,11 @@ def finding(**overrides: Any) -> dict[str, Any]:
 
 
 def post_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
-    return {"type": "finding.post", "id": command_id or new_id(), **finding(**overrides)}
+    return wire(PostFinding(id=command_id or new_id(), **finding()), **overrides)
 
 
 def amend_frame(finding_id: str, command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
-    return {
-        "type": "finding.amend",
-        "id": command_id or new_id(),
-        "finding_id": finding_id,
-        **finding(**overrides),
-    }
+    return wire(AmendFinding(id=command_id or new_id(), finding_id=finding_id, **finding()), **overrides)
 
 
 def assert_gap_free(events: list[Event], first: int = 1) -> None:
@@ -125,7 +149,7 @@ class WireClient:
     async def join(cls, url: str, token: str, since: int = 0, **kwargs: Any) -> WireClient:
         """Connect, say hello and read welcome + replay up to ``synced``."""
         client = await cls.open(url, **kwargs)
-        await client.send({"type": "hello", "token": token, "since": since})
+        await client.send(Hello(token=token, since=since))
         first = await client.recv()
         assert isinstance(first, Welcome), f"expected welcome, got {first!r}"
         client.welcome = first
@@ -140,14 +164,16 @@ class WireClient:
 
     # ------------------------------------------------------------ sending
 
-    async def send(self, frame: dict[str, Any] | str | bytes) -> None:
-        """Send a dict as JSON text; str and bytes go as-is (text and binary frames)."""
+    async def send(self, frame: Frame | dict[str, Any] | str | bytes) -> None:
+        """Send a model as it encodes itself, a dict as JSON text; str and bytes go as-is (text and binary frames)."""
+        if isinstance(frame, Frame):
+            frame = encode(frame)
         await self.ws.send(json.dumps(frame) if isinstance(frame, dict) else frame)
 
-    async def command(self, frame: dict[str, Any]) -> Ack | Error:
+    async def command(self, frame: Command | dict[str, Any]) -> Ack | Error:
         """Send a command and wait for its ack or error (matched by id)."""
         await self.send(frame)
-        return await self.reply(frame.get("id"))
+        return await self.reply(command_id_of(frame))
 
     async def post(self, command_id: str | None = None, **overrides: Any) -> Ack | Error:
         return await self.command(post_frame(command_id, **overrides))
@@ -378,26 +404,27 @@ def small_rcvbuf_socket() -> Iterator[Callable[[int], socket.socket]]:
 # ---------------------------------------------------------------- risk alerts (issue 4)
 
 
+SUMMARY = "Child left at home with a known risk adult after the strategy discussion."
+
+
 def harm_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid ``alert.raise`` for a significant-harm escalation; ``name=None`` leaves a field out."""
-    values: dict[str, Any] = {
-        "type": "alert.raise",
-        "id": command_id or new_id("alert"),
-        "level": "significant-harm",
-        "agency": "local-authority",
-        "child_id": "LA-000123",
-        "summary": "Child left at home with a known risk adult after the strategy discussion.",
-        "immediate_action": "Convene a strategy discussion today and confirm where the child is sleeping.",
-    }
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not None}
+    harm = RaiseAlert(
+        id=command_id or new_id("alert"),
+        level="significant-harm",
+        agency="local-authority",
+        child_id="LA-000123",
+        summary=SUMMARY,
+        immediate_action="Convene a strategy discussion today and confirm where the child is sleeping.",
+    )
+    return wire(harm, **overrides)
 
 
 def concern_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid ``alert.raise`` for an emerging concern (no child ID or immediate action needed)."""
-    values: dict[str, Any] = {"level": "emerging-concern", "child_id": None, "immediate_action": None}
-    values.update(overrides)
-    return harm_frame(command_id, **values)
+    concern = RaiseAlert(id=command_id or new_id("alert"), level="emerging-concern", agency="local-authority",
+                         summary=SUMMARY)
+    return wire(concern, **overrides)
 
 
 STEP_FIELDS: dict[str, dict[str, Any]] = {
@@ -427,22 +454,21 @@ ESCALATION_STEP_TYPES = ["alert.acknowledge", "alert.inform", "alert.confirm", "
 
 def alert_command(kind: str, alert_id: str, command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid command of type ``kind`` on ``alert_id``; ``name=None`` leaves a field out."""
-    values: dict[str, Any] = {"type": kind, "id": command_id or new_id(kind.split(".")[1]), "alert_id": alert_id}
+    values: dict[str, Any] = {"id": command_id or new_id(kind.split(".")[1]), "alert_id": alert_id}
     values.update(STEP_FIELDS[kind])
     # Now, not a fixed date: the confirm deadline runs from informed_at, so a past date would be overdue at once.
-    now = utc_text(datetime.now(UTC))
+    now = datetime.now(UTC)
     if kind == "alert.inform":
         values["informed_at"] = now
     if kind == "alert.confirm":
         values["sent_at"] = now
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not None}
+    return wire(COMMANDS[kind](**values), **overrides)
 
 
-async def accepted(client: WireClient, frame: dict[str, Any]) -> Ack:
+async def accepted(client: WireClient, frame: Command | dict[str, Any]) -> Ack:
     """Send a command and insist it was accepted."""
     reply = await client.command(frame)
-    assert isinstance(reply, Ack), f"{frame['type']} refused: {reply!r}"
+    assert isinstance(reply, Ack), f"{type_of(frame)} refused: {reply!r}"
     return reply
 
 
@@ -453,14 +479,17 @@ async def posted(client: WireClient, **overrides: Any) -> str:
     return str(frame["id"])
 
 
-async def refused(client: WireClient, frame: dict[str, Any], code: str, field: str | None = None) -> Error:
+async def refused(
+    client: WireClient, frame: Command | dict[str, Any], code: str, field: str | None = None
+) -> Error:
     """Send a command and insist it was refused with ``code`` (and ``field``, when given)."""
     reply = await client.command(frame)
-    assert isinstance(reply, Error), f"{frame['type']} was accepted, expected {code}: {reply!r}"
-    assert reply.code == code, f"{frame['type']}: expected {code}, got {reply!r}"
-    assert reply.id == frame.get("id")
+    kind = type_of(frame)
+    assert isinstance(reply, Error), f"{kind} was accepted, expected {code}: {reply!r}"
+    assert reply.code == code, f"{kind}: expected {code}, got {reply!r}"
+    assert reply.id == command_id_of(frame)
     if field is not None:
-        assert reply.field == field, f"{frame['type']}: expected field {field}, got {reply!r}"
+        assert reply.field == field, f"{kind}: expected field {field}, got {reply!r}"
     return reply
 
 
@@ -515,15 +544,13 @@ async def team_room(server: TeamServer, team: Team) -> AsyncIterator[TeamRoom]:
 
 def enquiry_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid ``enquiry.open`` addressed to CQC; ``name=None`` leaves a field out."""
-    values: dict[str, Any] = {
-        "type": "enquiry.open",
-        "id": command_id or new_id("enq"),
-        "to_inspectorate": "cqc",
-        "question": "Was the health visitor invited to the strategy discussion for this child?",
-        "why": "The LA's case file records a strategy discussion with no health attendance.",
-    }
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not None}
+    enquiry = OpenEnquiry(
+        id=command_id or new_id("enq"),
+        to_inspectorate="cqc",
+        question="Was the health visitor invited to the strategy discussion for this child?",
+        why="The LA's case file records a strategy discussion with no health attendance.",
+    )
+    return wire(enquiry, **overrides)
 
 
 def enquiry_command(kind: str, enquiry_id: str, command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
@@ -533,18 +560,14 @@ def enquiry_command(kind: str, enquiry_id: str, command_id: str | None = None, *
         "enquiry.answer": {"answer": "Health records show no invitation was received."},
         "enquiry.close": {"outcome": "answered", "reason": "The answer settles it."},
     }
-    values: dict[str, Any] = {"type": kind, "id": command_id or new_id(kind.split(".")[1]), "enquiry_id": enquiry_id}
-    values.update(defaults[kind])
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not None}
+    step = COMMANDS[kind](id=command_id or new_id(kind.split(".")[1]), enquiry_id=enquiry_id, **defaults[kind])
+    return wire(step, **overrides)
 
 
-def grade_command(
-    kind: str, agency: str, judgement: str, grade: str, rationale: str, cited: list[str]
-) -> dict[str, Any]:
+def grade_command(kind: str, agency: str, judgement: str, grade: str, rationale: str, cited: list[str]) -> Command:
     """A ``grade.*`` command in one line, for fixtures that record a board's history."""
-    return {"type": kind, "id": new_id("grade"), "agency": agency, "judgement": judgement, "grade": grade,
-            "rationale": rationale, "finding_ids": cited}
+    return COMMANDS[kind](id=new_id("grade"), agency=agency, judgement=judgement, grade=grade, rationale=rationale,
+                          finding_ids=cited)
 
 
 def link_frame(
@@ -555,26 +578,24 @@ def link_frame(
     **overrides: Any,
 ) -> dict[str, Any]:
     """A valid ``finding.link``."""
-    values: dict[str, Any] = {
-        "type": "finding.link",
-        "id": command_id or new_id("link"),
-        "finding_id": finding_id,
-        "other_finding_id": other_finding_id,
-        "relation": relation,
-        "note": "Same strategy discussion, seen from both sides.",
-    }
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not None}
+    link = LinkFindings(
+        id=command_id or new_id("link"),
+        finding_id=finding_id,
+        other_finding_id=other_finding_id,
+        relation=relation,
+        note="Same strategy discussion, seen from both sides.",
+    )
+    return wire(link, **overrides)
 
 
 def meeting_frame(kind: str = "kit", day: str = "2026-11-18", command_id: str | None = None) -> dict[str, Any]:
-    """A valid ``meeting.open``."""
-    return {"type": "meeting.open", "id": command_id or new_id("meet"), "kind": kind, "day": day}
+    """A ``meeting.open`` (of a kind the server may refuse at this point: a second team meeting)."""
+    return wire(OpenMeeting(id=command_id or new_id("meet"), kind=kind, day=day))
 
 
 def meeting_command(kind: str, meeting_id: str, command_id: str | None = None, **fields: Any) -> dict[str, Any]:
-    """Any meeting or agenda command (``meeting.record``, ``agenda.add``, …) on ``meeting_id``."""
+    """Any valid meeting or agenda command (``meeting.record``, ``agenda.add``, …) on ``meeting_id``; ``name=None``
+    leaves a field out."""
     command_id = command_id or new_id(kind.replace(".", "-"))
-    values: dict[str, Any] = {"type": kind, "id": command_id, "meeting_id": meeting_id}
-    values.update(fields)
-    return {k: v for k, v in values.items() if v is not None}
+    given = {name: value for name, value in fields.items() if value is not None}
+    return wire(COMMANDS[kind](id=command_id, meeting_id=meeting_id, **given))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.network.team_server import TeamServer
+from shared.alerts import NameDeputy, SetDeadlines
 from shared.protocol import Ack, ErrorCode, Synced, utc_text
 from tests.server.conftest import (
     ESCALATION_STEP_TYPES,
@@ -28,6 +29,7 @@ from tests.server.conftest import (
     new_id,
     post_frame,
     refused,
+    wire,
 )
 
 DUTY_STEP_TYPES = ["alert.acknowledge", "alert.inform", "alert.confirm", "alert.resolve"]
@@ -179,7 +181,7 @@ async def test_anyone_may_record_the_response_and_add_updates(room: Room) -> Non
 
 async def test_a_named_deputy_may_take_duty_steps_until_the_lead_clears_them(room: Room, team: Team) -> None:
     alert_id, _ = await raised(room)
-    named = await accepted(room.lead, {"type": "deputy.name", "id": new_id(), "inspector_id": team.hmic.inspector.id})
+    named = await accepted(room.lead, NameDeputy(id=new_id(), inspector_id=team.hmic.inspector.id))
     for client in room.all:
         event = await event_of(client, "deputy.named")
         assert event.seq == named.seq
@@ -195,25 +197,19 @@ async def test_a_named_deputy_may_take_duty_steps_until_the_lead_clears_them(roo
         ("alert.informed", team.hmic.inspector),
     ]
 
-    await accepted(room.lead, {"type": "deputy.name", "id": new_id(), "inspector_id": None})
+    await accepted(room.lead, NameDeputy(id=new_id(), inspector_id=None))
     await refused(room.hmic, alert_command("alert.confirm", alert_id), ErrorCode.FORBIDDEN)
     confirmed = await accepted(room.lead, alert_command("alert.confirm", alert_id))  # the lead always may
     await room.everyone_sees(confirmed.seq)
 
 
 async def test_a_deputy_cannot_name_a_deputy_nor_set_deadlines(room: Room, team: Team) -> None:
-    await accepted(room.lead, {"type": "deputy.name", "id": new_id(), "inspector_id": team.hmic.inspector.id})
+    await accepted(room.lead, NameDeputy(id=new_id(), inspector_id=team.hmic.inspector.id))
 
     for client in (room.hmic, room.cqc):
-        await refused(
-            client, {"type": "deputy.name", "id": new_id(), "inspector_id": team.cqc.inspector.id}, ErrorCode.FORBIDDEN
-        )
-        await refused(
-            client,
-            {"type": "deadlines.set", "id": new_id(), "acknowledge_seconds": 60, "inform_seconds": 120,
-             "confirm_seconds": 600},
-            ErrorCode.FORBIDDEN,
-        )
+        await refused(client, NameDeputy(id=new_id(), inspector_id=team.cqc.inspector.id), ErrorCode.FORBIDDEN)
+        deadlines = SetDeadlines(id=new_id(), acknowledge_seconds=60, inform_seconds=120, confirm_seconds=600)
+        await refused(client, deadlines, ErrorCode.FORBIDDEN)
     marker = await room.cqc.posted()
     events = await room.everyone_sees(marker.seq)
     assert [e.kind for e in events] == ["deputy.named", "finding.posted"]
@@ -223,8 +219,7 @@ async def test_the_deputy_must_be_on_this_inspection(room: Room, db_url: str) ->
     other = make_team(db_url, name="Southvale")
     for inspector_id in (other.cqc.inspector.id, 999_999):
         await refused(
-            room.lead, {"type": "deputy.name", "id": new_id(), "inspector_id": inspector_id},
-            ErrorCode.NOT_FOUND, "inspector_id",
+            room.lead, NameDeputy(id=new_id(), inspector_id=inspector_id), ErrorCode.NOT_FOUND, "inspector_id"
         )
 
 
@@ -474,10 +469,8 @@ async def test_an_invalid_step_is_refused_naming_the_field(
     [{"acknowledge_seconds": 0}, {"inform_seconds": -5}, {"confirm_seconds": 8 * 86_400}, {"confirm_seconds": None}],
 )
 async def test_invalid_deadlines_are_refused(room: Room, overrides: dict[str, object]) -> None:
-    frame = {"type": "deadlines.set", "id": new_id(), "acknowledge_seconds": 60, "inform_seconds": 120,
-             "confirm_seconds": 600} | overrides
-    sent = {k: v for k, v in frame.items() if v is not None}
-    await refused(room.lead, sent, ErrorCode.INVALID, next(iter(overrides)))
+    valid = SetDeadlines(id=new_id(), acknowledge_seconds=60, inform_seconds=120, confirm_seconds=600)
+    await refused(room.lead, wire(valid, **overrides), ErrorCode.INVALID, next(iter(overrides)))
 
 
 @pytest.mark.parametrize("kind", [*ESCALATION_STEP_TYPES, "alert.note", "alert.escalate", "alert.close",

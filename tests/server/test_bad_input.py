@@ -2,6 +2,9 @@
 
 A bad frame is answered with an error naming the problem and never half-written to the log; only a
 failed handshake or an oversized frame ends the connection. Unauthenticated clients learn nothing.
+
+Frames here are raw JSON on purpose (a wire-contract test): they are what a broken or hostile client sends, which
+the shared models would refuse to build.
 """
 
 from __future__ import annotations

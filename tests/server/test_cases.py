@@ -17,7 +17,10 @@ import pytest
 
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
+from shared.alerts import NameDeputy
 from shared.annex_a import CaseRecord
+from shared.cases import DrawSample, ImportCases, SetPersonalDataPolicy
+from shared.catalogue import COMMANDS
 from shared.protocol import ErrorCode, Event
 from shared.sampling import Sample, Selection, draw_sample, eligible_cases
 from shared.vocabulary import Inspectorate, Role
@@ -32,6 +35,7 @@ from tests.server.conftest import (
     make_team,
     new_id,
     refused,
+    wire,
 )
 from tests.shared.annex_a_files import TODAY, population
 
@@ -66,23 +70,17 @@ async def served(team: Team, make_config: Callable[..., ServerConfig]) -> AsyncI
 
 
 def import_frame(records: Sequence[CaseRecord], **overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "type": "cases.import",
-        "id": new_id("import"),
-        "cases": [record.model_dump(mode="json") for record in records],
-        "name_digests": [],
-        "source": "Annex A Northmoor.xlsx",
-    }
-    values.update(overrides)
-    return values
+    batch = ImportCases(id=new_id("import"), cases=list(records), source="Annex A Northmoor.xlsx")
+    return wire(batch, **overrides)
 
 
 def draw_frame(seed: int = 1, **overrides: Any) -> dict[str, Any]:
-    return {"type": "sample.draw", "id": new_id("draw"), "seed": seed, **overrides}
+    return wire(DrawSample(id=new_id("draw"), seed=seed), **overrides)
 
 
 def case_frame(kind: str, child_id: str, **fields: Any) -> dict[str, Any]:
-    return {"type": kind, "id": new_id(kind.replace(".", "-")), "child_id": child_id, **fields}
+    """A valid ``case.allocate``, ``case.progress`` or ``sample.add``."""
+    return wire(COMMANDS[kind](id=new_id(kind.replace(".", "-")), child_id=child_id, **fields))
 
 
 async def imported(room: TeamRoom, records: Sequence[CaseRecord] = POPULATION) -> None:
@@ -108,7 +106,7 @@ def unsampled(sample: Sample, records: Sequence[CaseRecord] = POPULATION) -> str
 
 async def no_trace(room: TeamRoom) -> None:
     """A refused command left nothing: the next accepted command's event follows the last one for everyone."""
-    ack = await accepted(room.lead, {"type": "deputy.name", "id": new_id("probe"), "inspector_id": None})
+    ack = await accepted(room.lead, NameDeputy(id=new_id("probe"), inspector_id=None))
     await room.everyone_sees(ack.seq)
 
 
@@ -258,8 +256,8 @@ async def test_any_inspector_adds_a_case_for_a_line_of_enquiry(served: Served, t
     await refused(room.cqc, case_frame("sample.add", "NM-404", reason="Why"), ErrorCode.NOT_FOUND, "child_id")
     await refused(room.cqc, case_frame("sample.add", POPULATION[4].child_id, reason="Why", enquiry_id="nope"),
                   ErrorCode.NOT_FOUND, "enquiry_id")
-    await refused(room.cqc, case_frame("sample.add", POPULATION[4].child_id, reason="   "), ErrorCode.INVALID,
-                  "reason")
+    blank = wire(case_frame("sample.add", POPULATION[4].child_id, reason="Why"), reason="   ")
+    await refused(room.cqc, blank, ErrorCode.INVALID, "reason")
     await no_trace(room)
 
 
@@ -302,7 +300,8 @@ async def test_allocation_and_progress_refusals(served: Served, team: Team) -> N
     await refused(room.hmic, case_frame("case.progress", child_id, status="tracked"), ErrorCode.FORBIDDEN, "child_id")
     await refused(room.cqc, case_frame("case.progress", outside, status="tracked"), ErrorCode.OUT_OF_ORDER,
                   "child_id")
-    await refused(room.cqc, case_frame("case.progress", child_id, status="done"), ErrorCode.INVALID, "status")
+    done = wire(case_frame("case.progress", child_id, status="tracked"), status="done")
+    await refused(room.cqc, done, ErrorCode.INVALID, "status")
     await no_trace(room)
 
 
@@ -325,10 +324,10 @@ async def test_a_retried_command_is_applied_once(served: Served, team: Team) -> 
 
 async def test_the_lead_sets_the_personal_data_policy(served: Served, team: Team) -> None:
     room = served.room
-    await refused(room.cqc, {"type": "personal-data.set", "id": new_id(), "policy": "warn"}, ErrorCode.FORBIDDEN)
+    await refused(room.cqc, SetPersonalDataPolicy(id=new_id(), policy="warn"), ErrorCode.FORBIDDEN)
     assert room.lead.welcome is not None and room.lead.welcome.inspection.personal_data_policy == "refuse"
 
-    ack = await accepted(room.lead, {"type": "personal-data.set", "id": new_id(), "policy": "warn"})
+    ack = await accepted(room.lead, SetPersonalDataPolicy(id=new_id(), policy="warn"))
 
     for client in room.all:
         assert (await event_of(client, "personal-data.set", policy="warn")).seq == ack.seq

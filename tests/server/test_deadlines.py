@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from server.network.team_server import ServerConfig, TeamServer
+from shared.alerts import SetDeadlines
 from shared.protocol import ErrorCode, Event, utc_text
 from tests.server.conftest import (
     Team,
@@ -63,9 +63,9 @@ async def clocked(
         yield running
 
 
-def deadlines(acknowledge: int, inform: int, confirm: int) -> dict[str, Any]:
-    return {"type": "deadlines.set", "id": new_id("deadlines"), "acknowledge_seconds": acknowledge,
-            "inform_seconds": inform, "confirm_seconds": confirm}
+def deadlines(acknowledge: int, inform: int, confirm: int) -> SetDeadlines:
+    return SetDeadlines(id=new_id("deadlines"), acknowledge_seconds=acknowledge, inform_seconds=inform,
+                        confirm_seconds=confirm)
 
 
 async def overdue(client: WireClient, alert_id: str, step: str) -> Event:

@@ -15,20 +15,15 @@ from click.testing import CliRunner
 from server.network.team_server import TeamServer
 from server.storage import database
 from shared.cli import main
+from shared.fieldwork import SetFieldwork
 from shared.protocol import ErrorCode
-from tests.server.conftest import Team, TeamRoom, WireClient, accepted, event_of, new_id, refused
+from tests.server.conftest import Team, TeamRoom, WireClient, accepted, event_of, new_id, refused, wire
 
 
 def fieldwork_frame(command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid ``fieldwork.set``: fieldwork from Mon 30 Nov to Fri 18 Dec 2026."""
-    values: dict[str, Any] = {
-        "type": "fieldwork.set",
-        "id": command_id or new_id("fieldwork"),
-        "start_date": "2026-11-30",
-        "end_date": "2026-12-18",
-    }
-    values.update(overrides)
-    return values
+    fieldwork = SetFieldwork(id=command_id or new_id("fieldwork"), start_date="2026-11-30", end_date="2026-12-18")
+    return {**wire(fieldwork), **overrides}  # start_date=None: null, which clears the day
 
 
 async def test_the_lead_sets_the_dates_and_everyone_sees_them(team_room: TeamRoom) -> None:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from server.network.team_server import TeamServer
 from shared.cli import main
+from shared.grades import ReopenGrade
 from shared.meetings import AgendaItem, MeetingKind, Minutes
 from shared.protocol import Event
 from tests.server.conftest import (
@@ -28,6 +29,7 @@ from tests.server.conftest import (
     new_id,
     post_frame,
     refused,
+    wire,
 )
 
 EM = "\u2014"
@@ -45,8 +47,7 @@ def grade(kind: str, agency: str, judgement: str, value: str) -> dict[str, Any]:
 
 
 def reopen(agency: str, judgement: str, reason: str, command_id: str | None = None) -> dict[str, Any]:
-    return {"type": "grade.reopen", "id": command_id or new_id("reopen"), "agency": agency,
-            "judgement": judgement, "reason": reason}  # fmt: skip
+    return wire(ReopenGrade(id=command_id or new_id("reopen"), agency=agency, judgement=judgement, reason=reason))
 
 
 async def graded_board(room: TeamRoom) -> int:
@@ -226,8 +227,8 @@ async def test_closing_the_final_meeting_freezes_every_grade_until_the_lead_reop
 
     # only the lead reopens, and only with a reason
     await refused(room.cqc, reopen("health", "overall", "New evidence."), "forbidden")
-    await refused(room.lead, reopen("health", "overall", " "), "invalid", "reason")
-    await refused(room.lead, reopen("probation", "overall", "x"), "invalid", "agency")
+    await refused(room.lead, wire(reopen("health", "overall", "x"), reason=" "), "invalid", "reason")
+    await refused(room.lead, wire(reopen("health", "overall", "x"), agency="probation"), "invalid", "agency")
     ack = await accepted(room.lead, reopen("health", "overall", "The CQC's late evidence changes the picture."))
     log = await room.everyone_sees(ack.seq)
     assert log[-1].kind == "grade.reopened" and log[-1].data["meeting_id"] == meeting_id

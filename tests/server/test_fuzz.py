@@ -4,6 +4,9 @@ One real server per test runs on an event loop in a background thread; hypothesi
 sync test, so every example reuses the same server and connection (as a misbehaving client would).
 After each frame a probe (an unknown type with a fresh id) is sent; everything up to the probe's error
 is the server's answer to the random frame.
+
+Frames here are raw JSON on purpose (a wire-contract test): they are what a broken or hostile client sends, which
+the shared models would refuse to build.
 """
 
 from __future__ import annotations

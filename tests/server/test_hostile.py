@@ -5,6 +5,9 @@ garbage at full speed (and reconnects to do it again), one that opens many conne
 functional: every honest client receives every event, gap-free and in order; nothing hostile is stored; the
 hostile client is told, capped or closed. How much the hostile clients cost the others in latency is measured
 in bench/hostile.py, not asserted here.
+
+Frames here are raw JSON on purpose (a wire-contract test): they are what a broken or hostile client sends, which
+the shared models would refuse to build.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ no timing assertions (the cool-off's arithmetic is checked with a fake clock).
 
 A rate of 0.001 commands a second makes the bucket's refill irrelevant for the life of a test, so exactly
 ``burst`` commands get through; refill itself is checked with a fake clock.
+
+Frames here are raw JSON on purpose (a wire-contract test): they are what a broken or hostile client sends, which
+the shared models would refuse to build.
 """
 
 from __future__ import annotations

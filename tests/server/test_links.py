@@ -14,7 +14,7 @@ import pytest
 
 from server.network.team_server import TeamServer
 from shared.protocol import ErrorCode, Event
-from shared.triangulation import Corroboration, Link, Relation, Source, corroboration
+from shared.triangulation import Corroboration, Link, Relation, Source, UnlinkFindings, corroboration
 from shared.vocabulary import EvidenceSource
 from tests.server.conftest import (
     Team,
@@ -27,6 +27,7 @@ from tests.server.conftest import (
     new_id,
     posted,
     refused,
+    wire,
 )
 
 
@@ -38,7 +39,7 @@ async def two_findings(room: TeamRoom) -> tuple[str, str]:
 
 
 def unlink_frame(link_id: str, command_id: str | None = None) -> dict[str, Any]:
-    return {"type": "finding.unlink", "id": command_id or new_id("unlink"), "link_id": link_id}
+    return wire(UnlinkFindings(id=command_id or new_id("unlink"), link_id=link_id))
 
 
 def status_seen_by(events: list[Event], finding_id: str) -> Corroboration:
@@ -129,8 +130,9 @@ async def test_status_on_another_client_follows_links_as_they_come_and_go(team_r
 
 
 async def test_a_finding_cannot_be_linked_to_itself(team_room: TeamRoom) -> None:
-    health, _ = await two_findings(team_room)
-    error = await refused(team_room.cqc, link_frame(health, health), ErrorCode.INVALID, "other_finding_id")
+    health, la = await two_findings(team_room)
+    to_itself = wire(link_frame(health, la), other_finding_id=health)  # the model refuses to build it: sent as is
+    error = await refused(team_room.cqc, to_itself, ErrorCode.INVALID, "other_finding_id")
     assert "itself" in error.message
 
 

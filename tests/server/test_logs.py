@@ -3,6 +3,9 @@
 One session exercises every path a token travels: the real client's hello, commands, bad hellos of several
 shapes, an unknown and a revoked token, and a command that carries a token where none belongs. Every record
 from every logger (server, client, websockets, SQLAlchemy) is formatted, exceptions included, and searched.
+
+Frames here are raw JSON on purpose (a wire-contract test): they are what a broken or hostile client sends, which
+the shared models would refuse to build.
 """
 
 from __future__ import annotations

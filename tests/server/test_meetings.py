@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from server.network.team_server import TeamServer
+from shared.alerts import SetDeadlines
 from shared.meetings import AgendaItem, AmendEntry, MeetingKind, Minutes, RecordEntry
 from shared.protocol import ErrorCode, Event, utc_text
 from tests.server.conftest import (
@@ -36,6 +37,7 @@ from tests.server.conftest import (
     meeting_frame,
     post_frame,
     refused,
+    wire,
 )
 
 EM = "\u2014"  # the em dash agenda titles use between agency and kind
@@ -98,15 +100,10 @@ def note(
 
 
 def action(meeting_id: str, item_id: str | None = None, **overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "item_id": item_id,
-        "entry": "action",
-        "text": "Send the audit of strategy discussions.",
-        "owner": "Head of Service",
-        "due": "2026-11-20",
-    }
-    fields.update(overrides)
-    return meeting_command("meeting.record", meeting_id, **fields)
+    """A valid action entry, with ``overrides`` (valid or not) laid over it as sent."""
+    entry = meeting_command("meeting.record", meeting_id, item_id=item_id, entry="action",
+                            text="Send the audit of strategy discussions.", owner="Head of Service", due="2026-11-20")
+    return wire(entry, **overrides)
 
 
 async def last_events(room: TeamRoom) -> list[Event]:
@@ -461,10 +458,10 @@ async def test_an_invalid_amendment_is_refused(
     meeting_id, _ = await opened(team_room)
     entry = action(meeting_id) if target == "action" else note(meeting_id)
     await accepted(team_room.lead, entry)
-    fields: dict[str, Any] = {"entry_id": entry["id"], "text": "Corrected.", "owner": "DCS", "due": "2026-11-21"}
-    fields.update(overrides)
+    amend = meeting_command("meeting.amend", meeting_id, entry_id=entry["id"], text="Corrected.", owner="DCS",
+                            due="2026-11-21")
 
-    await refused(team_room.lead, meeting_command("meeting.amend", meeting_id, **fields), code, field)
+    await refused(team_room.lead, wire(amend, **overrides), code, field)
 
     minutes = minutes_from((await last_events(team_room)), meeting_id)
     assert [len(e.versions) for e in minutes.entries] == [1]
@@ -565,7 +562,7 @@ async def test_the_agenda_has_open_alerts_overdue_first(team_room: TeamRoom) -> 
         await accepted(team_room.lead, alert_command(kind, str(resolved["id"])))
     # from now on an unacknowledged escalation is overdue after one second
     deadlines = {"acknowledge_seconds": 1, "inform_seconds": 1, "confirm_seconds": 86_400}
-    await accepted(team_room.lead, {"type": "deadlines.set", "id": "deadlines-1", **deadlines})
+    await accepted(team_room.lead, SetDeadlines(id="deadlines-1", **deadlines))
     late = harm_frame(summary="Child still living with the risk adult.\nSecond line.")
     await accepted(team_room.cqc, late)
     await event_of(team_room.lead, "alert.overdue", alert_id=late["id"], step="acknowledged")

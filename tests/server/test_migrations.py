@@ -32,6 +32,7 @@ from sqlmodel import SQLModel
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database, schema
 from shared.cli import main
+from shared.findings import WithdrawFinding
 from shared.protocol import Ack
 from tests import pg
 from tests.server.conftest import WireClient, post_frame
@@ -312,7 +313,7 @@ async def test_an_old_database_is_refused_then_upgraded_with_its_data(new_databa
         assert [e.data["finding_id"] for e in lead.replay] == ["f-old-1", "f-old-2"]
         reply = await lead.command(post_frame())
         assert isinstance(reply, Ack) and reply.seq == 3
-        withdraw = {"type": "finding.withdraw", "id": "w-1", "finding_id": "f-old-2", "reason": "A duplicate."}
+        withdraw = WithdrawFinding(id="w-1", finding_id="f-old-2", reason="A duplicate.")
         reply = await lead.command(withdraw)  # a column the old release never had, on a row it wrote
         assert isinstance(reply, Ack) and reply.seq == 4, reply
         await lead.close()

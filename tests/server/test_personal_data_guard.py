@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from shared.findings import FindingPosted
+from shared.cases import AddToSample, ImportCases, SetPersonalDataPolicy
+from shared.findings import FindingPosted, WithdrawFinding
 from shared.personal_data import NameIndex
 from shared.protocol import ErrorCode
 from tests.server.conftest import (
@@ -30,6 +31,7 @@ from tests.server.conftest import (
     post_frame,
     refused,
     stored_bytes,
+    wire,
 )
 
 NHS = "943 476 5919"
@@ -39,7 +41,7 @@ WORKER = "Jane Smith"
 
 
 async def set_policy(room: TeamRoom, policy: str) -> None:
-    ack = await accepted(room.lead, {"type": "personal-data.set", "id": new_id(), "policy": policy})
+    ack = await accepted(room.lead, SetPersonalDataPolicy(id=new_id(), policy=policy))
     await room.everyone_sees(ack.seq)
 
 
@@ -47,8 +49,8 @@ async def import_worker(room: TeamRoom, name: str = WORKER) -> None:
     """The lead imports one case, sending only the salted digests of its worker's name, as the app does."""
     assert room.lead.welcome is not None and room.lead.welcome.inspection.case_salt is not None
     index = NameIndex.build([name], bytes.fromhex(room.lead.welcome.inspection.case_salt))
-    frame = {"type": "cases.import", "id": new_id("import"), "cases": [{"child_id": "NM-1001"}],
-             "name_digests": sorted(index.digests), "source": "annex-a.csv"}
+    frame = ImportCases(id=new_id("import"), cases=[{"child_id": "NM-1001"}], name_digests=sorted(index.digests),
+                        source="annex-a.csv")
     await room.everyone_sees((await accepted(room.lead, frame)).seq)
 
 
@@ -91,14 +93,14 @@ async def test_every_free_text_field_is_checked(
     elif kind == "finding.withdraw":
         finding = post_frame()
         await accepted(lead, finding)
-        frame = {"type": kind, "id": new_id(), "finding_id": finding["id"]}
+        frame = wire(WithdrawFinding(id=new_id(), finding_id=finding["id"], reason="A duplicate."))
     elif kind in ("agenda.add", "meeting.record"):
         meeting = meeting_frame()
         await accepted(lead, meeting)
-        frame = meeting_command(kind, meeting["id"], **extra)
+        frame = meeting_command(kind, meeting["id"], **{field: "Clean words."}, **extra)
     else:
         await import_worker(team_room, "Omar Khan")
-        frame = {"type": kind, "id": new_id(), "child_id": "NM-1001"}
+        frame = wire(AddToSample(id=new_id(), child_id="NM-1001", reason="Clean words."))
     frame[field] = f"Rang the family on {PHONE} to arrange it."
 
     reply = await refused(lead, frame, ErrorCode.PERSONAL_DATA, field)

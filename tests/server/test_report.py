@@ -20,6 +20,8 @@ from click.testing import CliRunner, Result
 
 from server.network.team_server import ServerConfig, TeamServer
 from shared.cli import main
+from shared.fieldwork import SetFieldwork
+from shared.findings import WithdrawFinding
 from shared.reporting_clock import reporting_clock, short_day
 from tests.server.conftest import Team, WireClient, accepted, grade_command, link_frame, make_team, new_id, posted
 
@@ -95,10 +97,9 @@ async def prepared(team: Team, db_url: str) -> Prepared:
                                                "Referrals are late and leaders have not noticed.", [ids["p-afi"]]))
             await accepted(cqc, grade_command("grade.propose", "lscb", "lscb-effectiveness", "requires-improvement",
                                               "Audits leave health out.", [ids["lscb-afi"]]))
-            await accepted(lead, {"type": "fieldwork.set", "id": new_id("fw"), "start_date": "2026-11-16",
-                                  "end_date": LAST_DAY.isoformat()})
-            await accepted(lead, {"type": "finding.withdraw", "id": new_id("wd"), "finding_id": ids["gone"],
-                                  "reason": "The audit it describes does not exist."})
+            await accepted(lead, SetFieldwork(id=new_id("fw"), start_date="2026-11-16", end_date=LAST_DAY))
+            await accepted(lead, WithdrawFinding(id=new_id("wd"), finding_id=ids["gone"],
+                                                 reason="The audit it describes does not exist."))
         finally:
             for client in (lead, cqc, hmic):
                 await client.close()

@@ -24,7 +24,8 @@ from server.storage import database
 from server.storage.tables import utcnow
 from shared.alerts import NameDeputy
 from shared.cli import main
-from shared.protocol import REVOKED_REASON, UNAUTHORIZED_CLOSE, Ack, Error, Event, is_role_change
+from shared.enquiries import OpenEnquiry
+from shared.protocol import REVOKED_REASON, UNAUTHORIZED_CLOSE, Ack, Error, Event, Hello, is_role_change
 from shared.vocabulary import Role
 from tests.pg import SessionSchema
 from tests.server.conftest import Team, WireClient, accepted, event_of, make_team, new_id, post_frame
@@ -89,7 +90,7 @@ async def test_revoking_closes_every_open_connection_and_stores_nothing_more(
     for connection in (laptop, phone):
         assert [e.seq for e in connection.events if e.seq >= revoked.seq] == [], "an event reached them after it"
     refused = await WireClient.open(server.url)  # and the token no longer opens a connection
-    await refused.send({"type": "hello", "token": team.cqc.token, "since": 0})
+    await refused.send(Hello(token=team.cqc.token, since=0))
     assert isinstance(await refused.recv(), Error)
     for client in (lead, hmic):
         await client.close()
@@ -100,12 +101,11 @@ async def test_a_changed_role_closes_the_connection_and_the_same_token_comes_bac
 ) -> None:
     lead = await WireClient.join(server.url, team.lead.token)
     hmic = await WireClient.join(server.url, team.hmic.token)
-    deputy = {"type": "deputy.name", "inspector_id": team.hmic.inspector.id}
-    await accepted(lead, {**deputy, "id": new_id()})  # a lead's power, while they are lead
+    await accepted(lead, NameDeputy(id=new_id(), inspector_id=team.hmic.inspector.id))  # a lead's power, as lead
 
     output = await run_cli("inspector", "role", str(team.lead.inspector.id), "--role", "inspector", "--db", db_url)
     assert "now Inspector (was Lead inspector)" in output
-    late = {**deputy, "id": new_id("after-demotion")}
+    late = NameDeputy(id=new_id("after-demotion"), inspector_id=team.hmic.inspector.id)
     with contextlib.suppress(ConnectionClosed):  # the close may already be here
         await lead.send(late)  # judged by the role they hold now, whether or not it is read before the close
 
@@ -114,7 +114,7 @@ async def test_a_changed_role_closes_the_connection_and_the_same_token_comes_bac
     assert "Inspector" in reason
     back = await WireClient.join(server.url, team.lead.token)
     assert back.me.role is Role.INSPECTOR
-    again = await back.command({**deputy, "id": new_id()})
+    again = await back.command(NameDeputy(id=new_id(), inspector_id=team.hmic.inspector.id))
     assert isinstance(again, Error) and again.code == "forbidden"
     fence = await accepted(hmic, post_frame())
     log = await hmic.wait_seq(fence.seq)
@@ -146,7 +146,7 @@ async def test_a_client_cannot_revoke_or_change_a_role(server: TeamServer, team:
     """Only an administrator, through the command line, changes the team; not even the lead's app."""
     lead = await WireClient.join(server.url, team.lead.token)
     target = team.cqc.inspector.id
-    for frame in ({"type": "inspector.revoke", "inspector_id": target},
+    for frame in ({"type": "inspector.revoke", "inspector_id": target},  # raw: no client command has these types
                   {"type": "inspector.change-role", "inspector_id": target, "role": "lead"}):
         refused = await lead.command({**frame, "id": new_id()})
         assert isinstance(refused, Error) and refused.code == "unknown_type", refused
@@ -232,14 +232,13 @@ async def test_work_is_never_given_to_someone_whose_access_was_revoked(
     lead = await WireClient.join(server.url, team.lead.token)
     gone = team.cqc.inspector.id
     for frame, field in (
-        ({"type": "deputy.name", "inspector_id": gone}, "inspector_id"),
-        ({"type": "enquiry.open", "to_inspector": gone, "question": "Was the GP invited?", "why": "Strategy."},
-         "to_inspector"),
+        (NameDeputy(id=new_id(), inspector_id=gone), "inspector_id"),
+        (OpenEnquiry(id=new_id(), to_inspector=gone, question="Was the GP invited?", why="Strategy."), "to_inspector"),
     ):
-        refused = await lead.command({**frame, "id": new_id()})
+        refused = await lead.command(frame)
         assert isinstance(refused, Error), refused
         assert (refused.code, refused.field) == ("conflict", field)
         assert refused.message == f"{team.cqc.inspector.name} no longer has access to this inspection"
-    named = await lead.command({"type": "deputy.name", "inspector_id": team.hmic.inspector.id, "id": new_id()})
+    named = await lead.command(NameDeputy(id=new_id(), inspector_id=team.hmic.inspector.id))
     assert isinstance(named, Ack)  # a member who still has access is named as before
     await lead.close()

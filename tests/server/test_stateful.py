@@ -12,8 +12,9 @@ After every step: each inspection's log in the database is the model's, event fo
 refused command wrote nothing, an accepted one was not lost); every connected client holds exactly that log, and
 never an event of the other inspection.
 
-Derandomized (no example database): CI runs the same sequences every time. ``TRIANGULATE_STATEFUL_EXAMPLES`` runs
-more of them (a soak).
+Valid commands are built through the shared models; the invalid posts and the garbage stay raw JSON on purpose
+(the models would refuse to build them). Derandomized (no example database): CI runs the same sequences every
+time. ``TRIANGULATE_STATEFUL_EXAMPLES`` runs more of them (a soak).
 """
 
 from __future__ import annotations
@@ -37,9 +38,13 @@ from websockets.sync.client import ClientConnection, connect
 
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
-from shared.grades import may_propose
+from shared.alerts import AcknowledgeAlert, RaiseAlert
+from shared.findings import AmendFinding, PostFinding, WithdrawFinding
+from shared.grades import ProposeGrade, may_propose
 from shared.protocol import Ack, Error, Event, Inspector, Synced, Welcome, decode_server
+from shared.triangulation import LinkFindings
 from shared.vocabulary import Agency, Framework, Inspectorate, Role
+from tests.server.conftest import wire
 from tests.server.crash_harness import event_digest, integrity_problems, read_log
 
 T = TypeVar("T")
@@ -398,7 +403,7 @@ class InspectionMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def post(self, data: st.DataObject) -> None:
         peer = data.draw(st.sampled_from(self.online()))
-        self.command(peer, {"type": "finding.post", "id": fresh_id("f"), **FINDING})
+        self.command(peer, wire(PostFinding(id=fresh_id("f"), **FINDING)))
 
     @precondition(any_online)
     @rule(data=st.data(), broken=st.sampled_from(INVALID_POSTS))
@@ -416,16 +421,14 @@ class InspectionMachine(RuleBasedStateMachine):
         peer = data.draw(st.sampled_from(self.online()))
         target = self.target(data, peer, "findings")
         text = data.draw(st.sampled_from(["Seen again in a second case file.", "Confirmed with the team manager."]))
-        self.command(peer, {"type": "finding.amend", "id": fresh_id("am"), "finding_id": target, **FINDING,
-                            "text": text})
+        self.command(peer, wire(AmendFinding(id=fresh_id("am"), finding_id=target, **(FINDING | {"text": text}))))
 
     @precondition(any_online)
     @rule(data=st.data())
     def withdraw(self, data: st.DataObject) -> None:
         peer = data.draw(st.sampled_from(self.online()))
         target = self.target(data, peer, "findings")
-        self.command(peer, {"type": "finding.withdraw", "id": fresh_id("wd"), "finding_id": target,
-                            "reason": "Recorded twice."})
+        self.command(peer, wire(WithdrawFinding(id=fresh_id("wd"), finding_id=target, reason="Recorded twice.")))
 
     @precondition(any_online)
     @rule(data=st.data(), relation=st.sampled_from(["corroborates", "contradicts", "relates-to"]))
@@ -433,14 +436,15 @@ class InspectionMachine(RuleBasedStateMachine):
         peer = data.draw(st.sampled_from(self.online()))
         first = self.target(data, peer, "findings")
         second = self.target(data, peer, "findings")
-        frame = {"type": "finding.link", "id": fresh_id("ln"), "finding_id": first, "other_finding_id": second,
-                 "relation": relation, "note": ""}
-        if first == second:  # refused on sight, before the model's rules apply
+        if first == second:  # refused on sight, before the model's rules apply (the shared model will not build it)
+            frame = {"type": "finding.link", "id": fresh_id("ln"), "finding_id": first, "other_finding_id": second,
+                     "relation": relation, "note": ""}
             peer.send(frame)
             answer = peer.reply(frame["id"])
             assert isinstance(answer, Error) and answer.code == "invalid" and answer.field == "other_finding_id"
             return
-        self.command(peer, frame)
+        link = LinkFindings(id=fresh_id("ln"), finding_id=first, other_finding_id=second, relation=relation, note="")
+        self.command(peer, wire(link))
 
     # ------------------------------------------------------------ rules: alerts and grades
 
@@ -448,18 +452,18 @@ class InspectionMachine(RuleBasedStateMachine):
     @rule(data=st.data(), level=st.sampled_from(["emerging-concern", "significant-harm"]))
     def raise_alert(self, data: st.DataObject, level: str) -> None:
         peer = data.draw(st.sampled_from(self.online()))
-        frame: dict[str, Any] = {"type": "alert.raise", "id": fresh_id("al"), "level": level,
-                                 "agency": "local-authority", "summary": "Child left with a known risk adult."}
-        if level == "significant-harm":
-            frame |= {"child_id": "LA-0099", "immediate_action": "Strategy discussion today."}
-        self.command(peer, frame)
+        harm: dict[str, Any] = {"child_id": "LA-0099", "immediate_action": "Strategy discussion today."}
+        alert = RaiseAlert(id=fresh_id("al"), level=level, agency="local-authority",
+                           summary="Child left with a known risk adult.",
+                           **(harm if level == "significant-harm" else {}))
+        self.command(peer, wire(alert))
 
     @precondition(any_online)
     @rule(data=st.data())
     def acknowledge_alert(self, data: st.DataObject) -> None:
         peer = data.draw(st.sampled_from(self.online()))
         target = self.target(data, peer, "alerts")
-        self.command(peer, {"type": "alert.acknowledge", "id": fresh_id("ack"), "alert_id": target})
+        self.command(peer, wire(AcknowledgeAlert(id=fresh_id("ack"), alert_id=target)))
 
     @precondition(any_online)
     @rule(data=st.data(), agency=st.sampled_from(["local-authority", "health", "police", "lscb"]),
@@ -468,8 +472,8 @@ class InspectionMachine(RuleBasedStateMachine):
         peer = data.draw(st.sampled_from(self.online()))
         judgement = "lscb-effectiveness" if agency == "lscb" else "help-and-protection"
         cited = list(dict.fromkeys(self.target(data, peer, "findings") for _ in range(data.draw(st.integers(0, 2)))))
-        self.command(peer, {"type": "grade.propose", "id": fresh_id("gr"), "agency": agency, "judgement": judgement,
-                            "grade": grade, "rationale": "Weighing the evidence so far.", "finding_ids": cited})
+        self.command(peer, wire(ProposeGrade(id=fresh_id("gr"), agency=agency, judgement=judgement, grade=grade,
+                                             rationale="Weighing the evidence so far.", finding_ids=cited)))
 
     # ------------------------------------------------------------ rules: garbage, retries, connections
 
@@ -521,7 +525,7 @@ class InspectionMachine(RuleBasedStateMachine):
         """Post, lose the connection before the answer, come back and retry: stored once, whatever happened."""
         peer = data.draw(st.sampled_from(self.online()))
         log = self.logs[peer.inspection]
-        frame = {"type": "finding.post", "id": fresh_id("drop"), **FINDING}
+        frame = wire(PostFinding(id=fresh_id("drop"), **FINDING))
         peer.send(frame)
         peer.disconnect()
         peer.connect(self.server.url)

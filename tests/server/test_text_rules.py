@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from server.network.team_server import ServerConfig, TeamServer
 from shared.cli import main
+from shared.findings import WithdrawFinding
 from shared.protocol import Ack, Error, ErrorCode
 from tests.server.conftest import (
     Team,
@@ -31,6 +32,7 @@ from tests.server.conftest import (
     meeting_frame,
     post_frame,
     refused,
+    wire,
 )
 
 BAD: list[tuple[str, str]] = [
@@ -49,12 +51,13 @@ def frames_with(bad: str, finding_id: str, alert_id: str, meeting_id: str) -> li
     return [
         (post_frame(text=f"Seen{bad}on file."), "text"),
         (amend_frame(finding_id, text=f"Amended{bad}"), "text"),
-        ({"type": "finding.withdraw", "id": "w-" + finding_id, "finding_id": finding_id, "reason": bad}, "reason"),
+        (wire(WithdrawFinding(id="w-" + finding_id, finding_id=finding_id, reason="A duplicate."), reason=bad),
+         "reason"),
         (concern_frame(summary=f"Summary {bad}"), "summary"),
         (alert_command("alert.update", alert_id, text=f"Update{bad}"), "text"),
         (enquiry_frame(question=f"Why{bad}?"), "question"),
-        (meeting_command("agenda.add", meeting_id, title=f"Item{bad}"), "title"),
-        (meeting_command("meeting.record", meeting_id, entry="note", text=f"Note{bad}"), "text"),
+        (wire(meeting_command("agenda.add", meeting_id, title="Item"), title=f"Item{bad}"), "title"),
+        (wire(meeting_command("meeting.record", meeting_id, entry="note", text="Note"), text=f"Note{bad}"), "text"),
     ]
 
 
@@ -121,8 +124,8 @@ async def test_text_of_invisible_characters_is_blank(team_room: TeamRoom, blank:
     await refused(team_room.lead, concern_frame(summary=blank), ErrorCode.INVALID, "summary")
     finding = post_frame()
     await accepted(team_room.cqc, finding)
-    withdraw = {"type": "finding.withdraw", "id": "wd-" + str(finding["id"]), "finding_id": finding["id"]}
-    await refused(team_room.cqc, {**withdraw, "reason": blank}, ErrorCode.INVALID, "reason")
+    withdraw = WithdrawFinding(id="wd-" + str(finding["id"]), finding_id=finding["id"], reason="A duplicate.")
+    await refused(team_room.cqc, wire(withdraw, reason=blank), ErrorCode.INVALID, "reason")
 
 
 async def test_zero_width_characters_inside_visible_text_are_kept(team_room: TeamRoom) -> None:

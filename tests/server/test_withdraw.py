@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.network.team_server import TeamServer
+from shared.findings import WithdrawFinding
 from shared.protocol import ErrorCode, Event
 from tests.server.conftest import (
     Team,
@@ -25,6 +26,7 @@ from tests.server.conftest import (
     post_frame,
     posted,
     refused,
+    wire,
 )
 from tests.server.test_grades import grade_frame
 
@@ -33,14 +35,7 @@ REASON = "Duplicate of the CQC finding about the same strategy discussion."
 
 def withdraw_frame(finding_id: str, command_id: str | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid ``finding.withdraw``; ``name=None`` leaves a field out."""
-    values: dict[str, Any] = {
-        "type": "finding.withdraw",
-        "id": command_id or new_id("withdraw"),
-        "finding_id": finding_id,
-        "reason": REASON,
-    }
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not None}
+    return wire(WithdrawFinding(id=command_id or new_id("withdraw"), finding_id=finding_id, reason=REASON), **overrides)
 
 
 # ---------------------------------------------------------------- who may withdraw

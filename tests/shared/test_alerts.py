@@ -3,6 +3,9 @@
 One set of rules serves both sides, so the order of the duty's steps, who may take them and when each
 falls due are pinned down here without a network: a rule that drifts would let the app offer a step the
 server refuses, or let a late step go unflagged.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
 """
 
 from __future__ import annotations

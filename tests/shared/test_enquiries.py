@@ -2,6 +2,9 @@
 
 The server refuses with these rules and the app greys out buttons and counts its inbox with them, so they are
 pinned here without a network: every agency's inspectorate, every status × command, and the mention syntax.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
 """
 
 from __future__ import annotations

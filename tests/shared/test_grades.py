@@ -1,4 +1,8 @@
-"""The grade board's rules: which rows are graded, who may grade, the scale, and the warnings (with the cascade)."""
+"""The grade board's rules: which rows are graded, who may grade, the scale, and the warnings (with the cascade).
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
+"""
 
 from __future__ import annotations
 

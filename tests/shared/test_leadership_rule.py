@@ -3,6 +3,9 @@
 "Leadership, management and governance are likely to be inadequate if [a main judgement] is inadequate and
 leaders and managers have not been able to demonstrate sufficient understanding of the failure." The grades
 alone cannot say whether leaders understood, so the leadership grade carries ``leaders_understand_failure``.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
 """
 
 from __future__ import annotations

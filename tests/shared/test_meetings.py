@@ -3,6 +3,9 @@
 The server and the app fold the same ``Minutes`` model, so its rules (frozen after closing, amendments with
 history, no dropping an item with entries, no local authority responses in the team's meeting) are pinned here,
 with the exact agenda drafted from given findings, alerts and enquiries, and the exact exported text.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
 """
 
 from __future__ import annotations

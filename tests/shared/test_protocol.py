@@ -2,6 +2,9 @@
 
 The form in the client and the server share these rules, so a finding the form accepts must never be
 refused by the server and vice versa; these tests pin the rules down without a network.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """The reporting clock (CP ¶45–48): milestones counted in working days from the last day of fieldwork, and how
-far off each one is."""
+far off each one is.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The text rules (shared/text.py) as every command and every form applies them."""
+"""The text rules (shared/text.py) as every command and every form applies them.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,9 @@ The rule (docs/triangulation.md): a contradicting link makes a finding *conteste
 otherwise a corroborating link to a finding from another inspectorate, or resting on another kind of evidence,
 makes it *corroborated*; otherwise it is *single source*. ``relates-to`` changes nothing. The per-finding
 function and the all-at-once one (for the triangulation view) must always agree.
+
+The command frames here are raw JSON on purpose: they test how decode_command reads the wire, so they are not built
+through the models.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
 from server.storage.tables import MeetingRow
-from shared.enquiries import EnquiryStatus
+from shared.enquiries import AnswerEnquiry, EnquiryStatus, OpenEnquiry
 from shared.findings import FindingFields
-from shared.meetings import Minutes
-from shared.triangulation import Corroboration, Link, Relation
+from shared.meetings import AddAgendaItem, AmendEntry, CloseMeeting, Minutes, MoveAgendaItem, OpenMeeting, RecordEntry
+from shared.triangulation import Corroboration, Link, LinkFindings, Relation
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
 from tests.server.conftest import Team, WireClient, accepted, make_team, post_frame
 from tui.state import TeamState
@@ -41,21 +41,20 @@ async def _run_the_scenario(server: TeamServer, team: Team, db_url: str) -> None
     cqc = await WireClient.join(server.url, team.cqc.token)
     await accepted(cqc, post_frame("f1", agency="health", kind="strength"))
     await accepted(lead, post_frame("f2", kind="weakness", evidence_source="observation"))
-    await accepted(lead, {"type": "finding.link", "id": "l1", "finding_id": "f1", "other_finding_id": "f2",
-                          "relation": "contradicts", "note": "different accounts"})
-    await accepted(lead, {"type": "enquiry.open", "id": "q1", "to_agency": "health", "question": "Invited?",
-                          "why": "Seen in f2", "finding_ids": ["f2"], "child_ids": ["NM-1"], "needs_la_input": True})
-    await accepted(cqc, {"type": "enquiry.answer", "id": "q1a", "enquiry_id": "q1", "answer": "No",
-                         "finding_ids": ["f1"]})
-    await accepted(lead, {"type": "meeting.open", "id": "m1", "kind": "kit", "day": "2026-11-18"})
-    await accepted(lead, {"type": "agenda.add", "id": "extra", "meeting_id": "m1", "title": "Data", "position": 0})
-    await accepted(lead, {"type": "agenda.move", "id": "mv", "meeting_id": "m1", "item_id": "m1.1", "position": 3})
-    await accepted(lead, {"type": "meeting.record", "id": "e1", "meeting_id": "m1", "item_id": "m1.2",
-                          "entry": "action", "text": "Send data", "owner": "Head of service", "due": "2026-11-19"})
-    await accepted(lead, {"type": "meeting.close", "id": "c1", "meeting_id": "m1"})
-    last = await accepted(lead, {"type": "meeting.amend", "id": "a1", "meeting_id": "m1", "entry_id": "e1",
-                                 "text": "Send the data", "owner": "Head of service", "due": "2026-11-20",
-                                 "reason": "DCS asked for a day more"})
+    await accepted(lead, LinkFindings(id="l1", finding_id="f1", other_finding_id="f2", relation="contradicts",
+                                      note="different accounts"))
+    await accepted(lead, OpenEnquiry(id="q1", to_agency="health", question="Invited?", why="Seen in f2",
+                                     finding_ids=["f2"], child_ids=["NM-1"], needs_la_input=True))
+    await accepted(cqc, AnswerEnquiry(id="q1a", enquiry_id="q1", answer="No", finding_ids=["f1"]))
+    await accepted(lead, OpenMeeting(id="m1", kind="kit", day="2026-11-18"))
+    await accepted(lead, AddAgendaItem(id="extra", meeting_id="m1", title="Data", position=0))
+    await accepted(lead, MoveAgendaItem(id="mv", meeting_id="m1", item_id="m1.1", position=3))
+    await accepted(lead, RecordEntry(id="e1", meeting_id="m1", item_id="m1.2", entry="action", text="Send data",
+                                     owner="Head of service", due="2026-11-19"))
+    await accepted(lead, CloseMeeting(id="c1", meeting_id="m1"))
+    amend = AmendEntry(id="a1", meeting_id="m1", entry_id="e1", text="Send the data", owner="Head of service",
+                       due="2026-11-20", reason="DCS asked for a day more")
+    last = await accepted(lead, amend)
     await cqc.wait_seq(last.seq)
 
     state = TeamState()

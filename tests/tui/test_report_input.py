@@ -19,9 +19,11 @@ from sqlmodel import Session
 from server.cli.report_reader import render_report
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
+from shared.fieldwork import SetFieldwork
 from shared.findings import AmendFinding, WithdrawFinding
 from shared.report import build_report
 from shared.report_markdown import render_markdown
+from shared.triangulation import UnlinkFindings
 from shared.vocabulary import Agency, EvidenceSource, FindingKind
 from tests.server.conftest import (
     Team,
@@ -75,17 +77,16 @@ async def _record(team: Team, url: str) -> tuple[dict[str, str], int]:
         await accepted(cqc, link_frame(ids["h-obs"], ids["p-afi"], "contradicts"))
         mistaken = link_frame(ids["yot"], ids["p-afi"], "corroborates")
         await accepted(lead, mistaken)
-        await accepted(lead, {"type": "finding.unlink", "id": new_id("unlink"), "link_id": mistaken["id"]})
+        await accepted(lead, UnlinkFindings(id=new_id("unlink"), link_id=mistaken["id"]))
         await accepted(lead, grade_command("grade.propose", "local-authority", "overall", "good",
                                            "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
         await accepted(lead, grade_command("grade.agree", "local-authority", "overall", "good",
                                            "Leaders know their services.", [ids["la-strong"], ids["gone"]]))
         await accepted(cqc, grade_command("grade.propose", "health", "help-and-protection", "requires-improvement",
                                           "Health is not invited to strategy discussions.", [ids["h-weak"]]))
-        await accepted(lead, {"type": "fieldwork.set", "id": new_id("fw"), "start_date": "2026-11-16",
-                              "end_date": "2026-11-27"})
-        last = await accepted(lead, {"type": "finding.withdraw", "id": new_id("wd"), "finding_id": ids["gone"],
-                                     "reason": "The audit it describes does not exist."})
+        await accepted(lead, SetFieldwork(id=new_id("fw"), start_date="2026-11-16", end_date="2026-11-27"))
+        last = await accepted(lead, WithdrawFinding(id=new_id("wd"), finding_id=ids["gone"],
+                                                    reason="The audit it describes does not exist."))
     finally:
         for client in (lead, cqc, hmic):
             await client.close()
