@@ -33,7 +33,10 @@ Judgement = Literal["overall"] | JudgementArea
 NARRATIVE_ONLY: tuple[Agency, ...] = (Agency.PROBATION, Agency.YOT, Agency.CUSTODY)
 GRADED_AGENCIES: tuple[Agency, ...] = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.LSCB)
 
-CASCADE_PARAGRAPHS = "integrated ¶67, ¶79"
+CASCADE_PARAGRAPH: dict[Agency, str] = {Agency.HEALTH: "integrated ¶67", Agency.POLICE: "integrated ¶79"}
+"""Where the consultation states the cascade (overall effectiveness likely inadequate if any contributing judgement
+is): health ¶67, police ¶79. It states none for the local authority, whose judgements are Ofsted's single
+inspection's (¶41, ¶47), so no cascade is applied to it."""
 
 MAIN_JUDGEMENTS: dict[Agency, tuple[JudgementArea, ...]] = {
     Agency.HEALTH: (JudgementArea.HELP_AND_PROTECTION, JudgementArea.LOOKED_AFTER),
@@ -60,11 +63,10 @@ def judgements_for(agency: Agency) -> tuple[Judgement, ...]:
     return (OVERALL, *areas)
 
 
-def contributing(agency: Agency) -> tuple[JudgementArea, ...]:
-    """The judgements overall effectiveness is derived from (¶41, ¶59, ¶74); () for the LSCB and narratives."""
-    if agency is Agency.LSCB or agency in NARRATIVE_ONLY:
-        return ()
-    return judgement_areas_for(agency)
+def cascading(agency: Agency) -> tuple[JudgementArea, ...]:
+    """The judgements whose inadequacy makes overall effectiveness likely inadequate: health's three (¶67), the
+    police's two (¶79); () where the consultation states no such rule (the local authority, the LSCB, narratives)."""
+    return judgement_areas_for(agency) if agency in CASCADE_PARAGRAPH else ()
 
 
 def board_cells() -> list[tuple[Agency, Judgement]]:
@@ -230,14 +232,17 @@ class GradeWarning(Frame):
 
 
 def cascade_warning(agency: Agency, grades: Mapping[str, Grade]) -> GradeWarning | None:
-    """Overall effectiveness is likely inadequate if any contributing judgement is inadequate (¶67, ¶79).
+    """Overall effectiveness is likely inadequate if any contributing judgement is inadequate (health ¶67,
+    police ¶79; no such rule for other agencies).
 
     ``grades`` is the agency's current grade per judgement (``"overall"`` and JudgementArea values). Warns when
     a contributing judgement is inadequate and overall effectiveness is ungraded or graded better.
     """
-    failing = [area for area in contributing(agency) if grades.get(area) is Grade.INADEQUATE]
+    failing = [area for area in cascading(agency) if grades.get(area) is Grade.INADEQUATE]
+    if not failing:
+        return None
     return _likely_inadequate(
-        agency, grades, OVERALL, failing, WarningCode.OVERALL_LIKELY_INADEQUATE, f"({CASCADE_PARAGRAPHS})"
+        agency, grades, OVERALL, failing, WarningCode.OVERALL_LIKELY_INADEQUATE, f"({CASCADE_PARAGRAPH[agency]})"
     )
 
 
@@ -334,7 +339,7 @@ def grade_warnings(
 
 def contradicted_warnings(judgement: Judgement | str, warnings: Iterable[GradeWarning]) -> list[GradeWarning]:
     """The rules' warnings a grade for ``judgement`` contradicts: overall effectiveness graded better than the
-    cascade says (¶67, ¶79), leadership graded better than the leadership rule says (¶70, ¶81).
+    cascade says (health ¶67, police ¶79), leadership graded better than the leadership rule says (¶70, ¶81).
 
     An inadequate contributing judgement carries the cascade warning too, but agreeing it is what the rule
     expects, not a contradiction of it.
