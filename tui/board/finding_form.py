@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, TextArea
 
 from shared.findings import FindingFields, PostFinding, validate_finding
+from shared.grades import judgement_label
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.board.criteria_picker import CriteriaPicker
 from tui.dialogs.buttons import send_row
@@ -95,17 +96,18 @@ class FindingForm(FramedDialog[FindingFields | None]):
         blank = next((name for name in ("agency", "kind", "evidence_source") if not self._initial.get(name)), "text")
         self.query_one(f"#{blank}").focus()  # the first thing still to choose
 
-    @staticmethod
-    def _areas(agency: str | None) -> list[tuple[str, str]]:
+    def _areas(self, agency: str | None) -> list[tuple[str, str]]:
+        """The judgement areas the inspection's framework grades the agency on, in its words (CP ¶24)."""
         if not agency:
             return []
-        return [(area.label, area.value) for area in judgement_areas_for(Agency(agency))]
+        framework = self.framework or Framework.INTEGRATED
+        areas = judgement_areas_for(Agency(agency), framework)
+        return [(judgement_label(area, framework), area.value) for area in areas]
 
-    @staticmethod
-    def _area_prompt(agency: str | None) -> str:
+    def _area_prompt(self, agency: str | None) -> str:
         if not agency:
             return "Choose the agency first"
-        return "(none)" if judgement_areas_for(Agency(agency)) else "Not graded for this agency"
+        return "(none)" if self._areas(agency) else "Not graded for this agency"
 
     # ------------------------------------------------------------------ behaviour
 

@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from functools import cache
 
 from shared.criteria import Criterion, all_criteria, criteria_for
-from shared.vocabulary import Agency, JudgementArea, judgement_areas_for
+from shared.vocabulary import Agency, Framework, JudgementArea, judgement_areas_for
 from tui.alerts.book import AlertView, level_name
 from tui.state import FindingView, TeamState
 from tui.triangulation.book import Cell, Evidence, JourneyStep, child_journey, triangulation_matrix
 
-AREAS: tuple[JudgementArea | None, ...] = (*JudgementArea, None)
-"""The triangulation view's columns: each judgement area, then findings with none (narrative agencies)."""
+
+def areas_of(framework: Framework) -> tuple[JudgementArea | None, ...]:
+    """The triangulation view's columns: each judgement area the framework grades, then findings with none."""
+    graded = {area for agency in Agency for area in judgement_areas_for(agency, framework)}
+    return (*(area for area in JudgementArea if area in graded), None)
+
+
+AREAS = areas_of(Framework.INTEGRATED)
 
 CellKey = tuple[Agency, JudgementArea | None]
 
