@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, TextArea
 
 from shared.findings import FindingFields, PostFinding, validate_finding
-from shared.grades import judgement_label
+from shared.grades import NARRATIVE_ONLY, judgement_label
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.board.criteria_picker import CriteriaPicker
 from tui.dialogs.buttons import send_row
@@ -63,7 +63,7 @@ class FindingForm(FramedDialog[FindingFields | None]):
             yield Label(self._title, id="form-title")
             agency = init.get("agency")
             yield from self._row("Agency", "agency", Select(
-                Agency.choices(), prompt="Choose the agency", value=agency or Select.NULL, compact=True,
+                self._agencies(agency), prompt="Choose the agency", value=agency or Select.NULL, compact=True,
                 id="agency"))
             yield from self._row("Judgement area", "judgement_area", Select(
                 self._areas(agency), prompt=self._area_prompt(agency), compact=True, id="judgement_area",
@@ -95,6 +95,14 @@ class FindingForm(FramedDialog[FindingFields | None]):
         self._rescope(clear=False)  # an amended finding keeps its criterion; a misfit is shown on saving
         blank = next((name for name in ("agency", "kind", "evidence_source") if not self._initial.get(name)), "text")
         self.query_one(f"#{blank}").focus()  # the first thing still to choose
+
+    def _agencies(self, current: str | None) -> list[tuple[str, str]]:
+        """Every agency; under the child-protection framework not the narrative-only ones, which only the
+        integrated framework inspects (an amended finding keeps its own)."""
+        if self.framework is not Framework.CHILD_PROTECTION:
+            return Agency.choices()
+        return [(label, value) for label, value in Agency.choices()
+                if Agency(value) not in NARRATIVE_ONLY or value == current]
 
     def _areas(self, agency: str | None) -> list[tuple[str, str]]:
         """The judgement areas the inspection's framework grades the agency on, in its words (CP ¶24)."""
