@@ -526,11 +526,11 @@ def _child_protection_sections(data: ReportInput, evidence: _Evidence) -> tuple[
             anchor=f"judgement-{area.value}",
             title=judgement_label(area, CP),
             grades=(lines[area],),
-            blocks=(_grade_statements((lines[area],)), *_kind_blocks(evidence, {area})),
+            blocks=(_grade_statements((lines[area],)), *_kind_blocks(evidence, {area}, graded=True)),
         )
         for area in areas
     )
-    untied = _kind_blocks(evidence, {None, *(set(JudgementArea) - set(areas))})
+    untied = _kind_blocks(evidence, {None, *(set(JudgementArea) - set(areas))}, graded=False)
     overall = Section(
         anchor="overall-effectiveness",
         title=judgement_label(OVERALL, CP),
@@ -560,33 +560,41 @@ def _child_protection_sections(data: ReportInput, evidence: _Evidence) -> tuple[
     return (overall, improvement, _about(data, evidence), _service_information(evidence), *graded)
 
 
-def _cp_lead(f: ReportFinding) -> str:
-    """A finding's judgement in the framework's words, and its agency when it is a partner's."""
-    parts = [judgement_label(f.judgement_area, CP)] if f.judgement_area is not None else []
+def _cp_lead(f: ReportFinding, with_judgement: bool) -> str:
+    """A finding's judgement in the framework's words (unless its section is that judgement's), and its agency
+    when it is a partner's."""
+    parts = [judgement_label(f.judgement_area, CP)] if f.judgement_area is not None and with_judgement else []
     if f.agency is not Agency.LOCAL_AUTHORITY:
         parts.insert(0, f.agency.label)
     return " — ".join(parts)
 
 
 def _statements(
-    evidence: _Evidence, wanted: Callable[[ReportFinding], bool], pool: Iterable[ReportFinding] | None = None
+    evidence: _Evidence,
+    wanted: Callable[[ReportFinding], bool],
+    pool: Iterable[ReportFinding] | None = None,
+    *,
+    with_judgement: bool = True,
 ) -> tuple[Statement, ...]:
     """A statement per reported finding ``wanted`` (or per finding of ``pool``), oldest first."""
     return tuple(
-        Statement(text=f.text, finding_ids=(f.id,), lead=_cp_lead(f), detail=_detail(f, evidence))
+        Statement(text=f.text, finding_ids=(f.id,), lead=_cp_lead(f, with_judgement), detail=_detail(f, evidence))
         for f in (evidence.reported if pool is None else pool)
         if wanted(f)
     )
 
 
-def _kind_blocks(evidence: _Evidence, areas: set[JudgementArea | None]) -> tuple[Block, ...]:
-    """Strengths, weaknesses and good practice filed under one of ``areas``."""
+def _kind_blocks(evidence: _Evidence, areas: set[JudgementArea | None], *, graded: bool) -> tuple[Block, ...]:
+    """Strengths, weaknesses and good practice filed under one of ``areas`` (a graded section's own area, whose
+    name its statements need not repeat, or the rest)."""
     titles = dict(AGENCY_BLOCKS)
 
     def under(kind: FindingKind) -> Callable[[ReportFinding], bool]:
         return lambda f: f.kind is kind and f.judgement_area in areas
 
-    return tuple(Block(titles[kind], _statements(evidence, under(kind))) for kind in GRADED_KINDS)
+    return tuple(
+        Block(titles[kind], _statements(evidence, under(kind), with_judgement=not graded)) for kind in GRADED_KINDS
+    )
 
 
 def _about(data: ReportInput, evidence: _Evidence) -> Section:
