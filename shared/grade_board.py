@@ -24,7 +24,7 @@ from shared.grades import (
     GradeWarning,
     board_cells,
 )
-from shared.vocabulary import Agency
+from shared.vocabulary import Agency, Framework
 
 GRADE_KINDS = (
     kinds.GRADE_PROPOSED,
@@ -161,6 +161,8 @@ class GradeBoard:
     def cell(self, agency: Agency, judgement: str) -> GradeCell | None:
         return self.cells.get((agency, str(judgement)))
 
-    def rows(self) -> list[tuple[Agency, str, GradeCell | None]]:
-        """Every graded cell in board order, with its state (None if nothing recorded yet)."""
-        return [(agency, str(judgement), self.cell(agency, judgement)) for agency, judgement in board_cells()]
+    def rows(self, framework: Framework = Framework.INTEGRATED) -> list[tuple[Agency, str, GradeCell | None]]:
+        """Every graded cell of the framework's board in order, with its state (None if nothing recorded yet)."""
+        return [
+            (agency, str(judgement), self.cell(agency, judgement)) for agency, judgement in board_cells(framework)
+        ]

@@ -3,7 +3,9 @@
 Integrated consultation ¶29, ¶41, ¶59, ¶74: the local authority, health and the police each get an *overall
 effectiveness* judgement plus the judgements that feed it; the LSCB gets one shared judgement from every
 inspectorate (¶26, ¶113–118); probation, youth offending teams and custody get a narrative, never a grade
-(¶82–107). The scale belongs to the framework in use (``shared.criteria.GRADE_SCALES``).
+(¶82–107). The child-protection framework grades the local authority alone, on CP ¶24's judgements in CP ¶44's
+words (``GRADED_BY``, ``CHILD_PROTECTION_LABELS``). The scale belongs to the framework in use
+(``shared.criteria.GRADE_SCALES``).
 
 The rules here return **warnings**, not refusals: the team may still agree a grade the rules question, but every
 client shows the same warnings because the server computes them and puts them in the event data.
@@ -20,7 +22,15 @@ from shared.criteria import GRADE_SCALES, Grade
 from shared.fields import FREE_TEXT, LONG_TEXT, RefId, Text
 from shared.protocol import Command, Frame, Inspector, Payload
 from shared.triangulation import Corroboration, Link, Source, corroboration_of_all
-from shared.vocabulary import INSPECTORATE_OF, Agency, Framework, JudgementArea, Labelled, Role, judgement_areas_for
+from shared.vocabulary import (
+    INSPECTORATE_OF,
+    Agency,
+    Framework,
+    JudgementArea,
+    Labelled,
+    Role,
+    judgement_areas_for,
+)
 
 MAX_CITED = 200
 
@@ -32,8 +42,28 @@ Judgement = Literal["overall"] | JudgementArea
 
 NARRATIVE_ONLY: tuple[Agency, ...] = (Agency.PROBATION, Agency.YOT, Agency.CUSTODY)
 GRADED_AGENCIES: tuple[Agency, ...] = (Agency.LOCAL_AUTHORITY, Agency.HEALTH, Agency.POLICE, Agency.LSCB)
+GRADED_BY: dict[Framework, tuple[Agency, ...]] = {
+    Framework.INTEGRATED: GRADED_AGENCIES,
+    Framework.CHILD_PROTECTION: (Agency.LOCAL_AUTHORITY,),  # an Ofsted inspection of the local authority (CP ¶2)
+}
+"""Whose row the grade board shows under each framework: the child-protection framework has no other
+inspectorates, no LSCB judgement and no narrative-only agencies."""
 
-CASCADE_PARAGRAPHS = "integrated ¶67, ¶79"
+CHILD_PROTECTION_LABELS: dict[str, str] = {
+    OVERALL: "Overall effectiveness",
+    JudgementArea.HELP_AND_PROTECTION: (
+        "The effectiveness of the help and protection provided to children, young people, and their families and "
+        "carers"
+    ),
+    JudgementArea.QUALITY_OF_PRACTICE: "The quality of practice",
+    JudgementArea.LEADERSHIP: "Leadership and governance",
+}
+"""The child-protection framework's graded judgements in its own words, in CP ¶44's order (CP ¶24's schedule)."""
+
+CASCADE_PARAGRAPH: dict[Agency, str] = {Agency.HEALTH: "integrated ¶67", Agency.POLICE: "integrated ¶79"}
+"""Where the consultation states the cascade (overall effectiveness likely inadequate if any contributing judgement
+is): health ¶67, police ¶79. It states none for the local authority, whose judgements are Ofsted's single
+inspection's (¶41, ¶47), so no cascade is applied to it."""
 
 MAIN_JUDGEMENTS: dict[Agency, tuple[JudgementArea, ...]] = {
     Agency.HEALTH: (JudgementArea.HELP_AND_PROTECTION, JudgementArea.LOOKED_AFTER),
@@ -46,34 +76,51 @@ LEADERSHIP_PARAGRAPH = {Agency.HEALTH: "integrated ¶70", Agency.POLICE: "integr
 Cited = Annotated[list[RefId], Field(max_length=MAX_CITED)]
 
 
-def judgement_label(judgement: Judgement | str) -> str:
+def judgement_label(judgement: Judgement | str, framework: Framework = Framework.INTEGRATED) -> str:
+    """A judgement in the framework's words (CP ¶44's headings under the child-protection framework)."""
+    if framework is Framework.CHILD_PROTECTION and str(judgement) in CHILD_PROTECTION_LABELS:
+        return CHILD_PROTECTION_LABELS[str(judgement)]
     return "Overall effectiveness" if judgement == OVERALL else JudgementArea(judgement).label
 
 
-def judgements_for(agency: Agency) -> tuple[Judgement, ...]:
-    """The graded judgements of an agency's row on the board, overall effectiveness first; () if narrative-only."""
+def judgements_for(agency: Agency, framework: Framework = Framework.INTEGRATED) -> tuple[Judgement, ...]:
+    """The graded judgements of an agency's row on the board, overall effectiveness first; () if not graded."""
+    if framework is Framework.CHILD_PROTECTION:
+        areas = judgement_areas_for(agency, framework)
+        return (OVERALL, *areas) if areas else ()
     if agency in NARRATIVE_ONLY:
         return ()
-    areas = judgement_areas_for(agency)
+    areas = judgement_areas_for(agency, Framework.INTEGRATED)
     if agency is Agency.LSCB:
         return areas  # one shared judgement, no separate overall effectiveness
     return (OVERALL, *areas)
 
 
-def contributing(agency: Agency) -> tuple[JudgementArea, ...]:
-    """The judgements overall effectiveness is derived from (¶41, ¶59, ¶74); () for the LSCB and narratives."""
-    if agency is Agency.LSCB or agency in NARRATIVE_ONLY:
-        return ()
-    return judgement_areas_for(agency)
+def cascading(agency: Agency) -> tuple[JudgementArea, ...]:
+    """The judgements whose inadequacy makes overall effectiveness likely inadequate: health's three (¶67), the
+    police's two (¶79); () where the consultation states no such rule (the local authority, the LSCB, narratives)."""
+    return judgement_areas_for(agency, Framework.INTEGRATED) if agency in CASCADE_PARAGRAPH else ()
 
 
-def board_cells() -> list[tuple[Agency, Judgement]]:
-    """Every graded cell of the board, in display order."""
-    return [(agency, judgement) for agency in GRADED_AGENCIES for judgement in judgements_for(agency)]
+def board_cells(framework: Framework = Framework.INTEGRATED) -> list[tuple[Agency, Judgement]]:
+    """Every graded cell of the framework's board, in display order."""
+    return [(agency, judgement) for agency in GRADED_BY[framework] for judgement in judgements_for(agency, framework)]
 
 
-def judgement_refusal(agency: Agency, judgement: Judgement) -> tuple[str, str] | None:
-    """(field, why) if this agency cannot be graded on this judgement; None if it can."""
+def judgement_refusal(
+    agency: Agency, judgement: Judgement | str, framework: Framework | None = None
+) -> tuple[str, str] | None:
+    """(field, why) if this agency cannot be graded on this judgement under ``framework``; None if it can.
+
+    With no framework (a command decoded before its inspection is known) a cell either framework grades passes;
+    the server then holds it to the inspection's own framework.
+    """
+    if framework is None:
+        if any(judgement_refusal(agency, judgement, each) is None for each in Framework):
+            return None
+        framework = Framework.INTEGRATED
+    if framework is Framework.CHILD_PROTECTION:
+        return _child_protection_refusal(agency, judgement)
     if agency in NARRATIVE_ONLY:
         return (
             "agency",
@@ -85,6 +132,24 @@ def judgement_refusal(agency: Agency, judgement: Judgement) -> tuple[str, str] |
         return (
             "judgement",
             f"{agency.label} is not graded on {judgement_label(judgement).lower()} (its judgements: {allowed})",
+        )
+    return None
+
+
+def _child_protection_refusal(agency: Agency, judgement: Judgement | str) -> tuple[str, str] | None:
+    if agency not in GRADED_BY[Framework.CHILD_PROTECTION]:
+        return (
+            "agency",
+            f"{agency.label} is not graded under the child-protection framework: it judges the local authority "
+            "alone (CP ¶24, ¶44)",
+        )
+    allowed = judgements_for(agency, Framework.CHILD_PROTECTION)
+    if judgement not in allowed:
+        return (
+            "judgement",
+            f"the child-protection framework does not grade {judgement_label(judgement).lower()} "
+            f"(its judgements, CP ¶24: {', '.join(str(j) for j in allowed)}; areas for improvement are not graded, "
+            "CP ¶44)",
         )
     return None
 
@@ -230,14 +295,17 @@ class GradeWarning(Frame):
 
 
 def cascade_warning(agency: Agency, grades: Mapping[str, Grade]) -> GradeWarning | None:
-    """Overall effectiveness is likely inadequate if any contributing judgement is inadequate (¶67, ¶79).
+    """Overall effectiveness is likely inadequate if any contributing judgement is inadequate (health ¶67,
+    police ¶79; no such rule for other agencies).
 
     ``grades`` is the agency's current grade per judgement (``"overall"`` and JudgementArea values). Warns when
     a contributing judgement is inadequate and overall effectiveness is ungraded or graded better.
     """
-    failing = [area for area in contributing(agency) if grades.get(area) is Grade.INADEQUATE]
+    failing = [area for area in cascading(agency) if grades.get(area) is Grade.INADEQUATE]
+    if not failing:
+        return None
     return _likely_inadequate(
-        agency, grades, OVERALL, failing, WarningCode.OVERALL_LIKELY_INADEQUATE, f"({CASCADE_PARAGRAPHS})"
+        agency, grades, OVERALL, failing, WarningCode.OVERALL_LIKELY_INADEQUATE, f"({CASCADE_PARAGRAPH[agency]})"
     )
 
 
@@ -334,7 +402,7 @@ def grade_warnings(
 
 def contradicted_warnings(judgement: Judgement | str, warnings: Iterable[GradeWarning]) -> list[GradeWarning]:
     """The rules' warnings a grade for ``judgement`` contradicts: overall effectiveness graded better than the
-    cascade says (¶67, ¶79), leadership graded better than the leadership rule says (¶70, ¶81).
+    cascade says (health ¶67, police ¶79), leadership graded better than the leadership rule says (¶70, ¶81).
 
     An inadequate contributing judgement carries the cascade warning too, but agreeing it is what the rule
     expects, not a contradiction of it.

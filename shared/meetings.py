@@ -22,7 +22,7 @@ from shared import grades as board
 from shared.criteria import Grade
 from shared.fields import FREE_TEXT, GIVEN, RefId, Text
 from shared.protocol import Command, Payload, UtcDatetime
-from shared.vocabulary import Agency, FindingKind, Labelled
+from shared.vocabulary import Agency, FindingKind, Framework, Labelled
 
 Title = Annotated[str, Field(min_length=1, max_length=300), FREE_TEXT]
 
@@ -499,9 +499,11 @@ def _count(number: int, noun: str) -> str:
     return f"no {noun}s" if number == 0 else f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def grade_title(agency: Agency, judgement: str, note: GradeNote | None) -> str:
+def grade_title(
+    agency: Agency, judgement: str, note: GradeNote | None, framework: Framework = Framework.INTEGRATED
+) -> str:
     """``Health — Overall effectiveness: proposed good, 1 warning``, or ``…: not yet proposed``."""
-    head = f"{agency.label} — {board.judgement_label(judgement)}"
+    head = f"{agency.label} — {board.judgement_label(judgement, framework)}"
     if note is None or (note.proposed is None and note.agreed is None):
         return f"{head}: not yet proposed"
     parts = [f"proposed {note.proposed.label.lower()}" if note.proposed else "not yet proposed"]
@@ -511,21 +513,25 @@ def grade_title(agency: Agency, judgement: str, note: GradeNote | None) -> str:
     return f"{head}: {', '.join(parts)}"
 
 
-def _final_items(findings: Iterable[FindingNote], grades: Iterable[GradeNote]) -> list[AgendaItem]:
-    """Every graded cell of the board in board order, then each narrative-only agency (CP ¶31: the final meeting
-    secures every judgement, so a cell with nothing proposed is listed too — that gap is the point)."""
+def _final_items(
+    findings: Iterable[FindingNote], grades: Iterable[GradeNote], framework: Framework
+) -> list[AgendaItem]:
+    """Every graded cell of the framework's board in board order, then each narrative-only agency (CP ¶31: the final
+    meeting secures every judgement, so a cell with nothing proposed is listed too — that gap is the point). The
+    child-protection framework has the local authority's four judgements and no narratives (CP ¶24)."""
     notes = {(note.agency, str(note.judgement)): note for note in grades}
     items = [
         AgendaItem(
             id="",
             section=Section.GRADES,
-            title=grade_title(agency, judgement, notes.get((agency, judgement))),
+            title=grade_title(agency, judgement, notes.get((agency, judgement)), framework),
             ref=f"{agency.value}/{judgement}",
             agency=agency,
         )
-        for agency, judgement in board.board_cells()
+        for agency, judgement in board.board_cells(framework)
     ]
-    counts = {agency: 0 for agency in board.NARRATIVE_ONLY}
+    narrated = board.NARRATIVE_ONLY if framework is Framework.INTEGRATED else ()
+    counts = {agency: 0 for agency in narrated}
     for finding in findings:
         if finding.agency in counts:
             counts[finding.agency] += 1
@@ -544,6 +550,7 @@ def draft_agenda(
     alerts: Iterable[AlertNote],
     enquiries: Iterable[EnquiryNote],
     grades: Iterable[GradeNote] = (),
+    framework: Framework = Framework.INTEGRATED,
 ) -> list[AgendaItem]:
     """The drafted agenda: findings since the last meeting of this kind (by agency, weaknesses first), open
     alerts (overdue first, then significant harm, each oldest first), then open lines of enquiry — for a KIT
@@ -554,7 +561,7 @@ def draft_agenda(
     line of enquiry: anything still open at the end of fieldwork may bear on a judgement."""
     items: list[AgendaItem] = []
     if kind is MeetingKind.FINAL:
-        items += _final_items(findings, grades)
+        items += _final_items(findings, grades, framework)
     else:
         fresh = [f for f in findings if since is None or f.posted_at > since]
         fresh.sort(key=lambda f: (AGENCY_ORDER[f.agency], KIND_ORDER[f.kind], f.posted_at, f.id))

@@ -1,4 +1,5 @@
-"""Build the published report: the summary report, one report per agency and the LSCB report, as one document.
+"""Build the published report: under the integrated framework the summary report, one report per agency and the
+LSCB report, as one document; under the child-protection framework the single report under CP ¶44's headings.
 
 Integrated consultation ¶108–110: no aggregate judgement across agencies, but a summary of the key findings and
 of how well agencies work together, plus agency reports on strengths and weaknesses, published together. Every
@@ -11,12 +12,19 @@ children only by case reference (CP ¶51).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from shared.criteria import GRADE_SCALES, criterion
 from shared.grade_board import GradeBoard
-from shared.grades import NARRATIVE_ONLY, board_cells, contradicted_warnings, judgement_label, judgements_for
+from shared.grades import (
+    NARRATIVE_ONLY,
+    OVERALL,
+    board_cells,
+    contradicted_warnings,
+    judgement_label,
+    judgements_for,
+)
 from shared.report_model import (
     Block,
     EvidenceEntry,
@@ -31,7 +39,16 @@ from shared.report_model import (
 )
 from shared.reporting_clock import reporting_clock, short_day
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all, independent
-from shared.vocabulary import INSPECTORATE_OF, Agency, FindingKind, Inspectorate, JudgementArea, judgement_areas_for
+from shared.vocabulary import (
+    INSPECTORATE_OF,
+    Agency,
+    EvidenceSource,
+    FindingKind,
+    Framework,
+    Inspectorate,
+    JudgementArea,
+    judgement_areas_for,
+)
 
 __all__ = [
     "Block",
@@ -78,11 +95,15 @@ CLOCK_NOT_SET = (
 def build_report(data: ReportInput) -> Report:
     """The whole document for ``data``, deterministic for the same input."""
     evidence = _Evidence(data.findings, data.links)
-    sections = (
-        _summary(data, evidence),
-        *(_agency_section(data, evidence, agency) for agency in Agency if agency is not Agency.LSCB),
-        _lscb_section(data.board, evidence),
-    )
+    framework = data.inspection.framework
+    if framework is Framework.CHILD_PROTECTION:
+        sections = _child_protection_sections(data, evidence)
+    else:
+        sections = (
+            _summary(data, evidence),
+            *(_agency_section(data, evidence, agency) for agency in Agency if agency is not Agency.LSCB),
+            _lscb_section(data.board, evidence),
+        )
     end = data.inspection.end_date
     return Report(
         title=f"{data.inspection.name}: inspection report",
@@ -93,32 +114,33 @@ def build_report(data: ReportInput) -> Report:
         evidence=evidence.appendix(cited_ids(sections)),
         clock=tuple(reporting_clock(end)) if end is not None else (),
         clock_note=CLOCK_NOT_SET if end is None else _clock_from(end),
-        method=_method(),
-        draft=not all_signed_off(data.board),
-        grade_reasons=grade_reasons(data.board),
+        method=_method(framework),
+        draft=not all_signed_off(data.board, framework),
+        grade_reasons=grade_reasons(data.board, framework),
     )
 
 
-def all_signed_off(board: GradeBoard) -> bool:
-    """Every graded judgement agreed and signed off: until then the report is a DRAFT."""
-    for agency, judgement in board_cells():
+def all_signed_off(board: GradeBoard, framework: Framework = Framework.INTEGRATED) -> bool:
+    """Every graded judgement of the framework agreed and signed off: until then the report is a DRAFT."""
+    for agency, judgement in board_cells(framework):
         cell = board.cell(agency, judgement)
         if cell is None or cell.agreed is None or cell.signed_off is None:
             return False
     return True
 
 
-def grade_reasons(board: GradeBoard) -> tuple[GradeReason, ...]:
+def grade_reasons(board: GradeBoard, framework: Framework = Framework.INTEGRATED) -> tuple[GradeReason, ...]:
     """Each agreed grade that contradicts a rule's warning, with the reason the lead recorded (board order)."""
     found = []
-    for agency, judgement, cell in board.rows():
+    for agency, judgement, cell in board.rows(framework):
         step = cell.agreed if cell is not None else None
         if cell is None or step is None or step.grade is None:
             continue
         contradicted = contradicted_warnings(judgement, step.warnings)
         if contradicted:
             messages = tuple(w.message for w in contradicted)
-            found.append(GradeReason(agency, judgement_label(judgement), step.grade, messages, cell.warning_reason))
+            label = judgement_label(judgement, framework)
+            found.append(GradeReason(agency, label, step.grade, messages, cell.warning_reason))
     return tuple(found)
 
 
@@ -220,12 +242,14 @@ def _and(words: Sequence[str]) -> str:
 # ---------------------------------------------------------------- grades
 
 
-def _grade_lines(board: GradeBoard, agency: Agency, evidence: _Evidence) -> tuple[GradeLine, ...]:
+def _grade_lines(
+    board: GradeBoard, agency: Agency, evidence: _Evidence, framework: Framework = Framework.INTEGRATED
+) -> tuple[GradeLine, ...]:
     if agency in NARRATIVE_ONLY:
         return (GradeLine(agency, "", "Narrative of strengths and weaknesses", None, "narrative-only"),)
     lines = []
-    for judgement in judgements_for(agency):
-        label = judgement_label(judgement)
+    for judgement in judgements_for(agency, framework):
+        label = judgement_label(judgement, framework)
         cell = board.cell(agency, str(judgement))
         step = cell.current if cell is not None else None
         if cell is None or step is None:
@@ -285,7 +309,9 @@ def _summary(data: ReportInput, evidence: _Evidence) -> Section:
     )
 
 
-def _key_findings(evidence: _Evidence) -> tuple[Block, Block]:
+def _key_findings(
+    evidence: _Evidence, none: str = "No finding of this kind is corroborated yet; see the agency reports."
+) -> tuple[Block, Block]:
     """Corroborated findings first: what more than one inspectorate or kind of evidence supports (¶48)."""
     order = {kind: i for i, kind in enumerate(CONCERNS_FIRST)}
     corroborated = [f for f in evidence.reported if evidence.status[f.id] is Corroboration.CORROBORATED]
@@ -305,7 +331,6 @@ def _key_findings(evidence: _Evidence) -> tuple[Block, Block]:
             detail=_detail(f, evidence, f"supported by {_and(backers)}"),
         )
         (concerns if f.kind in CONCERNS_FIRST[:2] else positives).append(statement)
-    none = "No finding of this kind is corroborated yet; see the agency reports."
     return (Block(CONCERNS_BLOCK, tuple(concerns), none), Block(POSITIVES_BLOCK, tuple(positives), none))
 
 
@@ -446,15 +471,29 @@ def _clock_from(end: date) -> str:
     )
 
 
-def _method() -> tuple[str, ...]:
+_STATEMENTS_CITE = (
+    "Every statement in this report is an inspector's finding in their own words, or the rationale for a "
+    "grade, and cites by id the findings it rests on. Appendix A lists each cited finding with its agency, "
+    "the inspectorate that recorded it, its kind, evidence source, criterion and case reference."
+)
+_CORROBORATION = (
+    "A finding is corroborated when a finding recorded by a different inspectorate, or resting on a "
+    "different kind of evidence source, corroborates it; it is contested when any finding contradicts it, "
+    "whatever else supports it; otherwise it is single source. Links that only relate two findings change "
+    "nothing."
+)
+_NO_ONE_NAMED = (
+    "Children are referred to only by the local authority's child unique ID, and inspectors only by their "
+    "inspectorate; no individual is named (CP ¶51)."
+)
+
+
+def _method(framework: Framework) -> tuple[str, ...]:
+    if framework is Framework.CHILD_PROTECTION:
+        return _child_protection_method()
     return (
-        "Every statement in this report is an inspector's finding in their own words, or the rationale for a "
-        "grade, and cites by id the findings it rests on. Appendix A lists each cited finding with its agency, "
-        "the inspectorate that recorded it, its kind, evidence source, criterion and case reference.",
-        "A finding is corroborated when a finding recorded by a different inspectorate, or resting on a "
-        "different kind of evidence source, corroborates it; it is contested when any finding contradicts it, "
-        "whatever else supports it; otherwise it is single source. Links that only relate two findings change "
-        "nothing. The summary's key findings are the corroborated ones.",
+        _STATEMENTS_CITE,
+        f"{_CORROBORATION} The summary's key findings are the corroborated ones.",
         "Findings the team has withdrawn are left out of every part of this report: statements, the evidence "
         "behind grades, corroboration and the appendix. Working notes are not reported.",
         "A grade is shown as agreed once the team has agreed it at the final meeting, otherwise as proposed and "
@@ -463,6 +502,146 @@ def _method() -> tuple[str, ...]:
         "grade is signed off by the quality assurance manager, the report is marked as a draft on every page. "
         "Probation services, youth offending teams and custody receive a narrative, not a grade "
         "(integrated ¶29, ¶82–107). There is no aggregate judgement across agencies (¶108).",
-        "Children are referred to only by the local authority's child unique ID, and inspectors only by their "
-        "inspectorate; no individual is named (CP ¶51).",
+        _NO_ONE_NAMED,
+    )
+
+
+# ---------------------------------------------------------------- the child-protection framework's single report
+
+CP = Framework.CHILD_PROTECTION
+AREAS_FOR_IMPROVEMENT = "Areas for improvement"
+OTHER_FINDINGS_BLOCK = "Findings not tied to one graded judgement"
+SERVICE_BLOCK = "From the local authority's own documents and data"
+GRADED_KINDS = (FindingKind.STRENGTH, FindingKind.WEAKNESS, FindingKind.GOOD_PRACTICE)
+"""What a graded section lists; areas for improvement have a section of their own (CP ¶44)."""
+
+
+def _child_protection_sections(data: ReportInput, evidence: _Evidence) -> tuple[Section, ...]:
+    """CP ¶44: one report, its headings in the framework's order, text and grades, each statement traced."""
+    lines = {line.judgement: line for line in _grade_lines(data.board, Agency.LOCAL_AUTHORITY, evidence, CP)}
+    areas = judgement_areas_for(Agency.LOCAL_AUTHORITY, CP)
+    scale = ", ".join(grade.label.lower() for grade in GRADE_SCALES[CP])
+    graded = tuple(
+        Section(
+            anchor=f"judgement-{area.value}",
+            title=judgement_label(area, CP),
+            grades=(lines[area],),
+            blocks=(_grade_statements((lines[area],)), *_kind_blocks(evidence, {area}, graded=True)),
+        )
+        for area in areas
+    )
+    untied = _kind_blocks(evidence, {None, *(set(JudgementArea) - set(areas))}, graded=False)
+    overall = Section(
+        anchor="overall-effectiveness",
+        title=judgement_label(OVERALL, CP),
+        paragraphs=(
+            f"The local authority's arrangements for the protection of children are graded on the framework's "
+            f"four-point scale ({scale}; CP ¶25). Overall effectiveness includes areas for development (CP ¶24).",
+        ),
+        grades=(lines[OVERALL],),
+        blocks=(
+            _grade_statements((lines[OVERALL],)),
+            *_key_findings(evidence, "No finding of this kind is corroborated yet; see the graded judgements."),
+            Block(OTHER_FINDINGS_BLOCK, tuple(s for block in untied for s in block.statements), "None recorded."),
+        ),
+    )
+    improvement = Section(
+        anchor="areas-for-improvement",
+        title=AREAS_FOR_IMPROVEMENT,
+        paragraphs=("Not graded (CP ¶44).",),
+        blocks=(
+            Block(
+                AREAS_FOR_IMPROVEMENT,
+                _statements(evidence, lambda f: f.kind is FindingKind.AREA_FOR_IMPROVEMENT),
+                "No area for improvement has been recorded.",
+            ),
+        ),
+    )
+    return (overall, improvement, _about(data, evidence), _service_information(evidence), *graded)
+
+
+def _cp_lead(f: ReportFinding, with_judgement: bool) -> str:
+    """A finding's judgement in the framework's words (unless its section is that judgement's), and its agency
+    when it is a partner's."""
+    parts = [judgement_label(f.judgement_area, CP)] if f.judgement_area is not None and with_judgement else []
+    if f.agency is not Agency.LOCAL_AUTHORITY:
+        parts.insert(0, f.agency.label)
+    return " — ".join(parts)
+
+
+def _statements(
+    evidence: _Evidence,
+    wanted: Callable[[ReportFinding], bool],
+    pool: Iterable[ReportFinding] | None = None,
+    *,
+    with_judgement: bool = True,
+) -> tuple[Statement, ...]:
+    """A statement per reported finding ``wanted`` (or per finding of ``pool``), oldest first."""
+    return tuple(
+        Statement(text=f.text, finding_ids=(f.id,), lead=_cp_lead(f, with_judgement), detail=_detail(f, evidence))
+        for f in (evidence.reported if pool is None else pool)
+        if wanted(f)
+    )
+
+
+def _kind_blocks(evidence: _Evidence, areas: set[JudgementArea | None], *, graded: bool) -> tuple[Block, ...]:
+    """Strengths, weaknesses and good practice filed under one of ``areas`` (a graded section's own area, whose
+    name its statements need not repeat, or the rest)."""
+    titles = dict(AGENCY_BLOCKS)
+
+    def under(kind: FindingKind) -> Callable[[ReportFinding], bool]:
+        return lambda f: f.kind is kind and f.judgement_area in areas
+
+    return tuple(
+        Block(titles[kind], _statements(evidence, under(kind), with_judgement=not graded)) for kind in GRADED_KINDS
+    )
+
+
+def _about(data: ReportInput, evidence: _Evidence) -> Section:
+    recorded = {f.inspectorate for f in evidence.reported}
+    inspectorates = _and([i.label for i in Inspectorate if i in recorded]) or "no inspector yet"
+    return Section(
+        anchor="about-this-inspection",
+        title="About this inspection",
+        paragraphs=(
+            f"{data.inspection.name} was inspected under Ofsted's framework for the inspection of local authority "
+            f"arrangements for the protection of children (January 2012); {_subtitle(data).partition(' · ')[2]}.",
+            f"This single report sets out the inspection findings using text and grades, under the framework's "
+            f"headings (CP ¶44). It rests on {len(evidence.reported)} findings recorded by {inspectorates}; each "
+            "statement cites the findings it rests on by id, and Appendix A lists each one.",
+        ),
+    )
+
+
+def _service_information(evidence: _Evidence) -> Section:
+    context = _statements(
+        evidence,
+        lambda f: f.kind is FindingKind.NOTE and f.evidence_source is EvidenceSource.DOCUMENT_OR_DATA,
+        sorted(evidence.by_id.values(), key=lambda f: (f.posted_at, f.id)),  # notes are not among the reported
+    )
+    return Section(
+        anchor="service-information",
+        title="Service information",
+        paragraphs=(
+            "Brief contextual information about the services provided in the area (CP ¶44): the notes inspectors "
+            "recorded from the local authority's own documents and data (CP ¶27, ¶35–36).",
+        ),
+        blocks=(Block(SERVICE_BLOCK, context, "No contextual information has been recorded yet."),),
+    )
+
+
+def _child_protection_method() -> tuple[str, ...]:
+    return (
+        _STATEMENTS_CITE,
+        f"{_CORROBORATION} The key findings under overall effectiveness are the corroborated ones.",
+        "Findings the team has withdrawn are left out of every part of this report: statements, the evidence "
+        "behind grades, corroboration and the appendix. Working notes are not reported, except notes drawn from "
+        "the local authority's documents and data, which give the service information.",
+        "The report follows the child-protection framework's headings in order (CP ¶44): overall effectiveness, "
+        "areas for improvement (not graded), about this inspection, service information, then the three graded "
+        "judgements (CP ¶24), each on the scale outstanding, good, adequate, inadequate (CP ¶25). A grade is "
+        "shown as agreed once the team has agreed it at the final meeting, otherwise as proposed and not yet "
+        "agreed; until every grade is signed off by the quality assurance manager, the report is marked as a "
+        "draft on every page.",
+        _NO_ONE_NAMED,
     )

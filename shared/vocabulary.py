@@ -67,6 +67,8 @@ class JudgementArea(Labelled):
     LOOKED_AFTER = "looked-after", "Children looked after and care leavers"
     LEADERSHIP = "leadership", "Leadership, management and governance"
     LSCB_EFFECTIVENESS = "lscb-effectiveness", "Effectiveness of the LSCB"
+    QUALITY_OF_PRACTICE = "quality-of-practice", "The quality of practice"
+    """Graded only by the child-protection framework (CP ¶24, ¶44)."""
 
 
 class FindingKind(Labelled):
@@ -106,9 +108,28 @@ JUDGEMENT_AREAS_BY_AGENCY: dict[Agency, tuple[JudgementArea, ...]] = {
 }
 
 
-def judgement_areas_for(agency: Agency) -> tuple[JudgementArea, ...]:
-    """The judgement areas a finding about this agency may be tagged with."""
-    return JUDGEMENT_AREAS_BY_AGENCY[agency]
+CHILD_PROTECTION_AREAS: dict[Agency, tuple[JudgementArea, ...]] = {
+    agency: () for agency in Agency
+} | {
+    # CP ¶24: the local authority alone is judged, on help and protection, the quality of practice, and
+    # leadership and governance (overall effectiveness is not an area: no finding is tagged with it).
+    Agency.LOCAL_AUTHORITY: (
+        JudgementArea.HELP_AND_PROTECTION,
+        JudgementArea.QUALITY_OF_PRACTICE,
+        JudgementArea.LEADERSHIP,
+    ),
+}
+
+
+def judgement_areas_for(agency: Agency, framework: Framework | None = None) -> tuple[JudgementArea, ...]:
+    """The judgement areas a finding about this agency may be tagged with under ``framework``; with None, those
+    of either framework (what a finding may carry before anyone knows its inspection)."""
+    if framework is Framework.CHILD_PROTECTION:
+        return CHILD_PROTECTION_AREAS[agency]
+    if framework is Framework.INTEGRATED:
+        return JUDGEMENT_AREAS_BY_AGENCY[agency]
+    either = JUDGEMENT_AREAS_BY_AGENCY[agency] + CHILD_PROTECTION_AREAS[agency]
+    return tuple(dict.fromkeys(either))
 
 
 # Who inspects each agency: a line of enquiry to an agency goes to them, and they propose its grades.

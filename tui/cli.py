@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import click
 from click.core import ParameterSource
 
+from shared.vocabulary import Framework
 from tui.config import Connection, cache_path, config_dir, forget_connection, load_connection, save_connection
 
 DEMO_START_TIMEOUT = 60.0
@@ -179,10 +180,12 @@ def _cache_dir(temporary: bool) -> Iterator[Path | None]:
 class DemoServer:
     """``python -m server demo`` as a child process: started, its JSON line read, and stopped on exit."""
 
-    def __init__(self, directory: Path, *, simulate: bool = False, port: int = 0) -> None:
+    def __init__(self, directory: Path, *, simulate: bool = False, port: int = 0,
+                 framework: Framework = Framework.INTEGRATED) -> None:
         self.directory = directory
         self.log_path = directory / "server.log"
-        command = [sys.executable, "-m", "server", "demo", "--db", str(directory / "demo.db"), "--port", str(port)]
+        command = [sys.executable, "-m", "server", "demo", "--db", str(directory / "demo.db"), "--port", str(port),
+                   "--framework", framework.value]
         if simulate:
             command.append("--simulate")
         self._log = self.log_path.open("w", encoding="utf-8")
@@ -265,10 +268,12 @@ def join_lines(url: str, members: list[dict[str, Any]], me: dict[str, Any]) -> s
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--light", "theme", flag_value="textual-light", help="Light theme this time.")
 @click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme this time.")
-def demo(as_name: str | None, simulate: bool, port: int, theme: str | None) -> None:
+@click.option("--framework", type=click.Choice([f.value for f in Framework]), default=Framework.INTEGRATED.value,
+              show_default=True, help="The integrated inspection, or the 2012 child-protection framework's.")
+def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, framework: str) -> None:
     """Try Triangulate on a fictional inspection, served by a demo server started just for this."""
     directory = Path(tempfile.mkdtemp(prefix="triangulate-demo-"))
-    server = DemoServer(directory, simulate=simulate, port=port)
+    server = DemoServer(directory, simulate=simulate, port=port, framework=Framework(framework))
     try:
         info = server.announcement()
         url, members = str(info["url"]), list(info["members"])

@@ -1,8 +1,9 @@
 """A ready-made inspection to try Triangulate with: seeded team and findings, and optionally a live team.
 
 ``python -m server demo --db PATH`` seeds a fresh database (fictional Northmoor inspection, see
-demo_data), starts the real team server and prints one JSON line with the URL and everyone's token, so a
-client (``triangulate demo``) can join as the lead. Seed findings go through the same command handler as
+server.demo.northmoor; ``--framework child-protection`` for Ofsted's inspection under the 2012 framework, see
+server.demo.child_protection), starts the real team server and prints one JSON line with the URL and everyone's
+token, so a client (``triangulate demo``) can join as the lead. Seed findings go through the same command handler as
 live ones, so the demo's log is a real log. With ``--simulate`` the rest of the team connects over real
 WebSockets and keeps posting, so presence and live updates can be seen without a second person; now and
 then someone raises a risk alert instead (an emerging concern, or a significant-harm escalation for the
@@ -35,17 +36,14 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from server.cli.clean_errors import listening
+from server.demo.child_protection import CHILD_PROTECTION
 from server.demo.link_choices import SeenRecord, choose_enquiry, choose_link
 from server.demo.northmoor import (
     AGENCIES_BY_INSPECTORATE,
-    ALERT_POOL,
     CHILD_IDS,
-    ENQUIRY_POOL,
-    FRAMEWORK,
-    INSPECTION_NAME,
-    POOL,
-    TEAM,
+    NORTHMOOR,
     TIMEZONE,
+    DemoRecord,
     PoolAlert,
     PoolEnquiry,
     PoolFinding,
@@ -71,7 +69,7 @@ from shared.protocol import (
     encode,
 )
 from shared.triangulation import LinkFindings
-from shared.vocabulary import Agency, Role
+from shared.vocabulary import Agency, Framework, Role
 
 log = logging.getLogger(__name__)
 
@@ -123,34 +121,40 @@ class DemoTeam:
 
 # ---------------------------------------------------------------- seeding
 
+RECORDS: dict[Framework, DemoRecord] = {Framework.INTEGRATED: NORTHMOOR, Framework.CHILD_PROTECTION: CHILD_PROTECTION}
+"""The demo of each framework (``--framework``): both run on the same server code, side by side if need be."""
+
 FIELDWORK_LENGTH = timedelta(days=11)
 """Two weeks on site, Monday to the second Friday: the reporting clock counts from that Friday."""
 
 
-def seed(engine: Engine, today: date, *, now: datetime | None = None) -> DemoTeam:
-    """Create the demo inspection, its team and its record so far; fieldwork began this Monday.
+def seed(
+    engine: Engine, today: date, *, now: datetime | None = None, framework: Framework = Framework.INTEGRATED
+) -> DemoTeam:
+    """Create the framework's demo inspection, its team and its record so far; fieldwork began this Monday.
 
-    The record: the findings, four lines of enquiry, five links and yesterday's closed KIT meeting (see
-    demo_data and demo_seed).
+    The record: findings, lines of enquiry, links, emerging grades and yesterday's closed KIT meeting (see
+    server.demo.northmoor, server.demo.child_protection and server.demo.seed_plan).
     """
+    record = RECORDS[framework]
     inspection = database.create_inspection(
-        engine, name=INSPECTION_NAME, framework=FRAMEWORK, start_date=monday_of(today),
+        engine, name=record.name, framework=record.framework, start_date=monday_of(today),
         end_date=monday_of(today) + FIELDWORK_LENGTH, timezone=TIMEZONE,
     )
     members: dict[str, DemoMember] = {}
-    for spec in TEAM:
+    for spec in record.team:
         inspector, token = database.add_inspector(
             engine, inspection_id=inspection.id, name=spec.name, inspectorate=spec.inspectorate, role=spec.role
         )
         members[spec.key] = DemoMember(inspector, token)
     # One transaction through the real handler: findings, enquiries, links and meetings are ordinary events,
     # each dated when it happened and applied in that order (server.demo.seed_plan).
-    steps = plan(today, now or datetime.now(UTC))
+    steps = plan(today, now or datetime.now(UTC), record=record)
     with Session(engine) as session:
         apply_plan(session, inspection_id=inspection.id, members={k: m.inspector for k, m in members.items()},
                    steps=steps)
         session.commit()
-    return DemoTeam(inspection, [members[spec.key] for spec in TEAM])
+    return DemoTeam(inspection, [members[spec.key] for spec in record.team])
 
 
 def tokens_path(db_path: Path) -> Path:
@@ -158,8 +162,9 @@ def tokens_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".demo-tokens.json")
 
 
-def prepare(db_path: Path, today: date) -> DemoTeam:
-    """Seed ``db_path`` if it holds no inspection; otherwise reopen the demo seeded there before.
+def prepare(db_path: Path, today: date, framework: Framework = Framework.INTEGRATED) -> DemoTeam:
+    """Seed ``db_path`` with the framework's demo if it holds no inspection; otherwise reopen the demo seeded there
+    before (its framework was chosen once, when it was created).
 
     Tokens are stored only hashed in the database, so the demo writes its team's tokens beside it
     (owner-only). They unlock nothing but fictional demo data.
@@ -168,7 +173,7 @@ def prepare(db_path: Path, today: date) -> DemoTeam:
     try:
         sidecar = tokens_path(db_path)
         if not database.list_inspections(engine):
-            team = seed(engine, today)
+            team = seed(engine, today, framework=framework)
             saved = {"inspection_id": team.inspection.id, "tokens": [m.token for m in team.members]}
             with os.fdopen(os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
                 json.dump(saved, fh)
@@ -289,6 +294,8 @@ class Simulator:
         link_chance: float = LINK_CHANCE,
     ) -> None:
         self.record = SeenRecord()
+        self.content = RECORDS[team.inspection.framework]
+        """What this inspection's simulated team draws on (the framework's pools)."""
         self.members = [SimulatedMember(url, m, self._noticed, self.record.witness) for m in team.members[1:]]
         self.interval = interval
         self.rng = rng
@@ -306,7 +313,7 @@ class Simulator:
     def next_finding(self, queue: list[PoolFinding]) -> tuple[SimulatedMember, FindingFields] | None:
         """Take the next pool entry and an author who is online and covers its agency."""
         if not queue:
-            queue.extend(POOL)
+            queue.extend(self.content.pool)
             self.rng.shuffle(queue)
         entry = queue.pop()
         authors = [m for m in self.members if m.ready and m.may_write(entry)]
@@ -320,7 +327,7 @@ class Simulator:
     def next_alert(self, queue: list[PoolAlert]) -> tuple[SimulatedMember, RaiseAlert] | None:
         """Take the next alert from the pool, raised by an online inspector who covers its agency."""
         if not queue:
-            queue.extend(ALERT_POOL)
+            queue.extend(self.content.alert_pool)
             self.rng.shuffle(queue)
         entry = queue.pop()
         authors = [m for m in self.members if m.ready and m.covers(entry.agency)]
@@ -339,7 +346,7 @@ class Simulator:
     def next_enquiry(self, queue: list[PoolEnquiry]) -> tuple[SimulatedMember, OpenEnquiry] | None:
         """Take the next line of enquiry from the pool, asked by an online member it is not addressed to."""
         if not queue:
-            queue.extend(ENQUIRY_POOL)
+            queue.extend(self.content.enquiry_pool)
             self.rng.shuffle(queue)
         return choose_enquiry(self.rng, queue.pop(), self.record, self.members)
 
@@ -407,9 +414,10 @@ async def serve_demo(
     rng: random.Random | None = None,
     today: date | None = None,
     out: TextIO | None = None,
+    framework: Framework = Framework.INTEGRATED,
 ) -> None:
     """Seed if needed, serve, announce the JSON line, and run until SIGINT/SIGTERM."""
-    team = await asyncio.to_thread(prepare, db_path, today or local_today())
+    team = await asyncio.to_thread(prepare, db_path, today or local_today(), framework)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -441,9 +449,11 @@ def run_demo(
     interval: float = DEFAULT_INTERVAL,
     *,
     seed: int | None = None,
+    framework: Framework = Framework.INTEGRATED,
 ) -> None:
     """Blocking entry point for the CLI."""
-    asyncio.run(serve_demo(db_path, host, port, simulate=simulate, interval=interval, rng=random.Random(seed)))
+    asyncio.run(serve_demo(db_path, host, port, simulate=simulate, interval=interval, rng=random.Random(seed),
+                           framework=framework))
 
 
 @click.command()
@@ -469,8 +479,12 @@ def run_demo(
     help="Mean seconds between simulated findings (jittered ±25%).",
 )
 @click.option("--seed", "rng_seed", type=int, default=None, help="Random seed for a repeatable simulation.")
-def demo(db_path: Path, host: str, port: int, simulate: bool, interval: float, rng_seed: int | None) -> None:
+@click.option("--framework", type=click.Choice([f.value for f in Framework]), default=Framework.INTEGRATED.value,
+              show_default=True, help="Which framework the demo inspection is under (chosen once, when seeded).")
+def demo(
+    db_path: Path, host: str, port: int, simulate: bool, interval: float, rng_seed: int | None, framework: str
+) -> None:
     """Serve a seeded demo inspection and print one JSON line with the URL and every member's token."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    run_demo(db_path, host, port, simulate, interval, seed=rng_seed)
+    run_demo(db_path, host, port, simulate, interval, seed=rng_seed, framework=Framework(framework))

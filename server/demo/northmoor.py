@@ -10,6 +10,7 @@ Criteria are catalogue ids (shared/criteria.json) that fit each finding's agency
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -413,7 +414,9 @@ def member(key: str) -> MemberSpec:
     raise KeyError(key)
 
 
-def seed_times(today: date, now: datetime, tz: str = TIMEZONE) -> list[datetime]:
+def seed_times(
+    today: date, now: datetime, tz: str = TIMEZONE, findings: Sequence[SeedFinding] | None = None
+) -> list[datetime]:
     """When each seed finding was recorded (UTC): in order, in working hours, and none after ``today``/``now``.
 
     Findings sit at their nominal day and time. If fieldwork has not got that far yet (the demo runs on a
@@ -430,7 +433,7 @@ def seed_times(today: date, now: datetime, tz: str = TIMEZONE) -> list[datetime]
     def into_day(clock: time) -> timedelta:
         return datetime.combine(date.min, clock) - datetime.combine(date.min, FIELDWORK_START)
 
-    offsets = [f.day * WORKING_DAY + into_day(f.clock) for f in FINDINGS]
+    offsets = [f.day * WORKING_DAY + into_day(f.clock) for f in (FINDINGS if findings is None else findings)]
     worked = sum(
         (min(max(now - window(day), timedelta(0)), WORKING_DAY) for day in range(FIELDWORK_DAYS)), timedelta(0)
     )
@@ -703,3 +706,33 @@ LINK_NOTES: dict[Relation, tuple[str, ...]] = {
     ),
 }
 """Short notes the simulated team writes on the links it makes."""
+
+
+# ---------------------------------------------------------------- one demo inspection's content, as a whole
+
+
+@dataclass(frozen=True)
+class DemoRecord:
+    """What one demo inspection is: its framework, name and team, the record the seed puts behind it (findings
+    by their number, so ids stay ``seed-NNN`` whatever is left out), and what its simulated team draws on."""
+
+    framework: Framework
+    name: str
+    team: tuple[MemberSpec, ...]
+    findings: tuple[tuple[int, SeedFinding], ...]
+    enquiries: tuple[SeedEnquiry, ...]
+    links: tuple[SeedLink, ...]
+    grades: tuple[SeedGrade, ...]
+    past_kit: tuple[SeedEntry, ...]
+    casework: tuple[str, ...]
+    """Who tracks the sampled cases, in turn (team keys)."""
+    pool: tuple[PoolFinding, ...]
+    alert_pool: tuple[PoolAlert, ...]
+    enquiry_pool: tuple[PoolEnquiry, ...]
+
+
+NORTHMOOR = DemoRecord(
+    FRAMEWORK, INSPECTION_NAME, TEAM, tuple(enumerate(FINDINGS, start=1)), ENQUIRIES, LINKS, GRADES,
+    PAST_KIT_ENTRIES, ("ofsted", "cqc", "hmic", "lead"), POOL, ALERT_POOL, ENQUIRY_POOL,
+)
+"""The integrated inspection: every inspectorate on the team."""

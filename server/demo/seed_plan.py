@@ -18,15 +18,13 @@ from sqlmodel import Session
 
 from server.demo.case_list import case_steps
 from server.demo.northmoor import (
-    ENQUIRIES,
     FIELDWORK_DAYS,
-    FINDINGS,
-    GRADES,
-    LINKS,
+    NORTHMOOR,
     PAST_KIT_AMENDMENT,
-    PAST_KIT_ENTRIES,
     TIMEZONE,
+    DemoRecord,
     SeedEnquiry,
+    SeedEntry,
     SeedFinding,
     SeedGrade,
     SeedLink,
@@ -57,8 +55,6 @@ ENQUIRY_AFTER, LINK_AFTER = timedelta(minutes=25), timedelta(minutes=15)
 ANSWER_AFTER, CLOSE_AFTER = timedelta(minutes=40), timedelta(hours=1)
 ENTRY_EVERY = timedelta(minutes=5)
 GRADE_AFTER = timedelta(hours=1)
-CASEWORK = ("ofsted", "cqc", "hmic", "lead")
-"""Who tracks the sampled cases, in turn."""
 
 
 @dataclass
@@ -101,27 +97,27 @@ def previous_fieldwork_day(today: date) -> date | None:
     return day
 
 
-def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:
-    """Every seed step with its time: nothing after ``now``, and each after what it depends on."""
+def plan(today: date, now: datetime, tz: str = TIMEZONE, record: DemoRecord = NORTHMOOR) -> list[Step]:
+    """Every seed step of ``record`` with its time: nothing after ``now``, and each after what it depends on."""
     zone = ZoneInfo(tz)
-    times = seed_times(today, now, tz)
+    times = seed_times(today, now, tz, [seeded for _, seeded in record.findings])
+    when = {number: at for (number, _), at in zip(record.findings, times, strict=True)}
     steps: list[Step] = [
-        Step(at, seeded.author, partial(_post, number, seeded))
-        for number, (seeded, at) in enumerate(zip(FINDINGS, times, strict=True), start=1)
+        Step(when[number], seeded.author, partial(_post, number, seeded)) for number, seeded in record.findings
     ]
 
     def posted(finding_id: str) -> datetime:
-        return times[finding_number(finding_id) - 1]
+        return when[finding_number(finding_id)]
 
-    for enquiry in ENQUIRIES:
+    for enquiry in record.enquiries:
         steps += _enquiry_steps(enquiry, max(posted(f) for f in enquiry.about) + ENQUIRY_AFTER, posted)
-    for number, link in enumerate(LINKS, start=1):
+    for number, link in enumerate(record.links, start=1):
         steps.append(Step(max(posted(link.finding), posted(link.other)) + LINK_AFTER, link.author,
                           partial(_link, number, link)))
-    for number, proposal in enumerate(GRADES, start=1):
+    for number, proposal in enumerate(record.grades, start=1):
         steps.append(Step(max(posted(f) for f in proposal.cites) + GRADE_AFTER, proposal.author,
                           partial(_proposal, number, proposal)))
-    steps += [Step(step.at, step.author, step.build) for step in case_steps(monday_of(today), zone, CASEWORK)
+    steps += [Step(step.at, step.author, step.build) for step in case_steps(monday_of(today), zone, record.casework)
               if step.at <= now]  # progress not made yet stays in the future
     day = previous_fieldwork_day(today)
     if day is not None:
@@ -129,8 +125,8 @@ def plan(today: date, now: datetime, tz: str = TIMEZONE) -> list[Step]:
         amended = datetime.combine(day + timedelta(days=1), AMENDED_AT, zone).astimezone(UTC)
     else:  # a Monday: the first KIT was earlier today, halfway through what is on the record
         opened = times[len(times) // 2] + timedelta(seconds=30)
-        amended = opened + len(PAST_KIT_ENTRIES) * ENTRY_EVERY + timedelta(minutes=20)
-    steps += _past_kit_steps(min(opened, now), min(amended, now), zone)
+        amended = opened + len(record.past_kit) * ENTRY_EVERY + timedelta(minutes=20)
+    steps += _past_kit_steps(min(opened, now), min(amended, now), zone, record.past_kit)
     ordered = sorted(enumerate(steps), key=lambda pair: (min(pair[1].at, now), pair[0]))
     return [Step(min(step.at, now), step.author, step.build) for _, step in ordered]
 
@@ -179,13 +175,13 @@ def _enquiry_steps(enquiry: SeedEnquiry, opened: datetime, posted: Callable[[str
     return steps
 
 
-def _past_kit_steps(opened: datetime, amended: datetime, zone: ZoneInfo) -> list[Step]:
+def _past_kit_steps(opened: datetime, amended: datetime, zone: ZoneInfo, entries: tuple[SeedEntry, ...]) -> list[Step]:
     """Open the KIT meeting, record against its drafted items, close it; amend the action the next morning."""
     day = opened.astimezone(zone).date()
     steps = [Step(opened, "lead", lambda _: OpenMeeting(id=PAST_KIT_ID, kind=MeetingKind.KIT, day=day))]
     action_id: str | None = None
     action_due: date | None = None
-    for number, entry in enumerate(PAST_KIT_ENTRIES, start=1):
+    for number, entry in enumerate(entries, start=1):
         entry_id = f"{PAST_KIT_ID}-entry-{number}"
         due = working_days_after(day, entry.due_in_days) if entry.due_in_days is not None else None
         if entry.kind is EntryKind.ACTION:
@@ -197,11 +193,11 @@ def _past_kit_steps(opened: datetime, amended: datetime, zone: ZoneInfo) -> list
                                owner=e.owner, due=d)
 
         steps.append(Step(opened + number * ENTRY_EVERY, "lead", record))
-    closed = opened + (len(PAST_KIT_ENTRIES) + 2) * ENTRY_EVERY
+    closed = opened + (len(entries) + 2) * ENTRY_EVERY
     steps.append(Step(closed, "lead", lambda _: CloseMeeting(id=f"{PAST_KIT_ID}-close", meeting_id=PAST_KIT_ID)))
     if action_id is not None and action_due is not None:
         text, extra_days, reason = PAST_KIT_AMENDMENT
-        owner = next(e.owner for e in PAST_KIT_ENTRIES if e.kind is EntryKind.ACTION)
+        owner = next(e.owner for e in entries if e.kind is EntryKind.ACTION)
         amend = AmendEntry(id=f"{PAST_KIT_ID}-amend-1", meeting_id=PAST_KIT_ID, entry_id=action_id, text=text,
                            owner=owner, due=working_days_after(action_due, extra_days), reason=reason)
         steps.append(Step(max(amended, closed), "lead", lambda _: amend))

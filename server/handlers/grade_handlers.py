@@ -53,6 +53,8 @@ from shared.protocol import ErrorCode, Inspector
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea
 
+Cell = ChallengeGrade | SignOffGrade | RespondToChallenge | ReopenGrade
+
 
 def _cell(session: Session, inspection_id: int, agency: Agency, judgement: str) -> GradeRow | None:
     return session.exec(
@@ -69,12 +71,21 @@ def _cell_to_grade(session: Session, inspection_id: int, command: ProposeGrade |
     )
 
 
-def _check_grade(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> None:
-    """Narrative-only and applicability (also checked on decode), the framework's scale, and cited findings."""
-    refusal = judgement_refusal(command.agency, command.judgement)
+def _require_framework_cell(
+    session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade | Cell
+) -> Framework:
+    """Refuse a cell the inspection's framework does not grade (a child-protection inspection grades the local
+    authority alone on CP ¶24's judgements; decoding only knew the cell is some framework's); its framework."""
+    framework = Framework(inspection_row(session, inspection_id).framework)
+    refusal = judgement_refusal(command.agency, command.judgement, framework)
     if refusal is not None:
         raise CommandRejected(ErrorCode.INVALID, refusal[1], field=refusal[0])
-    why = scale_refusal(Framework(inspection_row(session, inspection_id).framework), command.grade)
+    return framework
+
+
+def _check_grade(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> None:
+    """The cell is the framework's, the grade on its scale, and the cited findings live."""
+    why = scale_refusal(_require_framework_cell(session, inspection_id, command), command.grade)
     if why is not None:
         raise CommandRejected(ErrorCode.INVALID, why, field="grade")
     for finding_id in command.finding_ids:
@@ -153,6 +164,7 @@ def _save_minutes(session: Session, row: MeetingRow, minutes: Minutes) -> None:
 def propose_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: ProposeGrade, at: datetime
 ) -> GradeProposed:
+    _require_framework_cell(session, inspection_id, command)  # before who may: the cell may not exist here
     why = propose_refusal(actor, command.agency)
     if why is not None:
         raise CommandRejected(ErrorCode.FORBIDDEN, why)
@@ -172,6 +184,7 @@ def propose_grade(
 def agree_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: AgreeGrade, at: datetime
 ) -> GradeAgreed:
+    _require_framework_cell(session, inspection_id, command)
     if not may_agree(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may record the agreed grade")
     _check_grade(session, inspection_id, command)
@@ -198,13 +211,8 @@ def agree_grade(
     return GradeAgreed.of(command, warnings=warnings, sign_off_withdrawn=sign_off_withdrawn, amends_meeting=amends)
 
 
-Cell = ChallengeGrade | SignOffGrade | RespondToChallenge | ReopenGrade
-
-
 def _graded_cell(session: Session, inspection_id: int, command: Cell) -> GradeRow | None:
-    refusal = judgement_refusal(command.agency, command.judgement)
-    if refusal is not None:
-        raise CommandRejected(ErrorCode.INVALID, refusal[1], field=refusal[0])
+    _require_framework_cell(session, inspection_id, command)
     return _cell(session, inspection_id, command.agency, command.judgement)
 
 

@@ -51,7 +51,7 @@ from shared.meetings import (
     draft_agenda,
 )
 from shared.protocol import ErrorCode, Inspector
-from shared.vocabulary import Agency, FindingKind
+from shared.vocabulary import Agency, FindingKind, Framework
 
 
 def _meeting(session: Session, inspection_id: int, meeting_id: str) -> MeetingRow:
@@ -113,6 +113,10 @@ def _agenda_sources(
     return findings, alerts, enquiries
 
 
+def _framework(session: Session, inspection_id: int) -> Framework:
+    return Framework(inspection_row(session, inspection_id).framework)
+
+
 def _grade_notes(session: Session, inspection_id: int) -> list[GradeNote]:
     """Each graded cell's proposed and agreed grade and its warnings, folded from the log as the app folds it."""
     board = GradeBoard()
@@ -132,7 +136,7 @@ def _grade_notes(session: Session, inspection_id: int) -> list[GradeNote]:
             agreed=cell.agreed.grade if cell.agreed else None,
             warnings=len(cell.warnings),
         )
-        for agency, judgement, cell in board.rows()
+        for agency, judgement, cell in board.rows(_framework(session, inspection_id))
         if cell is not None
     ]
 
@@ -144,7 +148,7 @@ def _agreed_grades(session: Session, inspection_id: int) -> list[AgreedGrade]:
         for row in session.exec(select(GradeRow).where(GradeRow.inspection_id == inspection_id)).all()
     }
     agreed = []
-    for agency, judgement in board_cells():
+    for agency, judgement in board_cells(_framework(session, inspection_id)):
         row = rows.get((agency.value, str(judgement)))
         grade = Grade(row.agreed_grade) if row is not None and row.agreed_grade else None
         agreed.append(
@@ -181,6 +185,7 @@ def open_meeting(
         alerts=alerts,
         enquiries=enquiries,
         grades=grades,
+        framework=_framework(session, inspection_id),
     )
     minutes = Minutes(id=command.id, kind=command.kind, day=command.day, opened_at=at, agenda=agenda)
     session.add(

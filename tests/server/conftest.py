@@ -361,6 +361,23 @@ def team(db_url: str) -> Team:
 
 
 @pytest.fixture
+def cp_lead(db_url: str, team: Team) -> Member:
+    """The lead of a second inspection, under the child-protection framework, in the same database."""
+    engine = database.connect(db_url)
+    try:
+        inspection = database.create_inspection(
+            engine, name="Southmoor", framework=Framework.CHILD_PROTECTION, start_date=date(2026, 11, 16),
+            timezone="Europe/London",
+        )
+        inspector, token = database.add_inspector(
+            engine, inspection_id=inspection.id, name="Dee Marsh", inspectorate=Inspectorate.OFSTED, role=Role.LEAD
+        )
+        return Member(inspector, token)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
 def make_config(db_url: str) -> Callable[..., ServerConfig]:
     """Config for a server on this test's database; override limits per test.
 

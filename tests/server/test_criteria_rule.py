@@ -7,36 +7,15 @@ criterion, and nothing is stored or broadcast.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from server.demo.northmoor import FINDINGS, FRAMEWORK, POOL
 from server.network.team_server import TeamServer
-from server.storage import database
 from shared.criteria import criterion_refusal
 from shared.protocol import Ack, Error, ErrorCode
-from shared.vocabulary import Framework, Inspectorate, Role
 from tests.server.conftest import Member, Team, WireClient
 
 HEALTH_HP = {"agency": "health", "judgement_area": "help-and-protection"}
-
-
-@pytest.fixture
-def cp_lead(db_url: str, team: Team) -> Member:
-    """The lead of a second inspection, under the child-protection framework, in the same database."""
-    engine = database.connect(db_url)
-    try:
-        inspection = database.create_inspection(
-            engine, name="Southmoor", framework=Framework.CHILD_PROTECTION, start_date=date(2026, 11, 16),
-            timezone="Europe/London",
-        )
-        inspector, token = database.add_inspector(
-            engine, inspection_id=inspection.id, name="Dee Marsh", inspectorate=Inspectorate.OFSTED, role=Role.LEAD
-        )
-        return Member(inspector, token)
-    finally:
-        engine.dispose()
 
 
 async def assert_refused(reply: Ack | Error, *words: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
@@ -24,12 +23,7 @@ from shared.criteria import (
     search,
 )
 from shared.vocabulary import Agency, Framework, JudgementArea, judgement_areas_for
-
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-SOURCES = {
-    Framework.INTEGRATED: SEEDS / "000_c50bd15f8411cbc5.txt",
-    Framework.CHILD_PROTECTION: SEEDS / "001_381f0220c7624939.txt",
-}
+from tests.seeds import needs_seeds, normalise, paragraph_body, paragraph_text
 
 
 def _run(first: str, last: str) -> list[str]:
@@ -101,7 +95,7 @@ EXPECTED_UNLETTERED: dict[tuple[Framework, int], set[str]] = {
     (Framework.INTEGRATED, 107): {"I107"},
     (Framework.INTEGRATED, 116): {"I116"},
     (Framework.INTEGRATED, 117): {"I117"},
-    (Framework.INTEGRATED, 118): {"I118"},  # the source is cut off after ¶118's lead-in
+    (Framework.INTEGRATED, 118): {"I118"},
 }
 
 # Which agency each paragraph belongs to, from the documents' proposal headings.
@@ -229,64 +223,50 @@ def test_grades_follow_the_headings() -> None:
 
 # --- verbatim against the documents -------------------------------------------------------------------------
 
-_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-
-
-def _is_page_furniture(line: str) -> bool:
-    """Footnotes and page-break debris that the documents' conversion left between the halves of a criterion."""
-    text = line.strip()
-    return (
-        text in {"-", "_", "."}
-        or (bool(text) and text[0] in _SUPERSCRIPTS)
-        # footnote 23 lost its number and sits inside ¶115h
-        or text.startswith("Working together to safeguard children, Department for Education")
-    )
-
-
-def _normalise(text: str) -> str:
-    """Drop footnote markers and list markers ('- ', '■'), collapse whitespace: what 'verbatim' is judged on."""
-    text = re.sub(f"[{_SUPERSCRIPTS}]+", "", text)
-    text = re.sub(r"(^|\s)[-■](?=\s)", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _paragraph_text(framework: Framework, paragraph: int) -> str:
-    """The normalised text of one numbered paragraph: from its number to the next paragraph's (or the end)."""
-    lines = SOURCES[framework].read_text(encoding="utf-8").splitlines()
-    starts = [i for i, line in enumerate(lines) if re.match(rf"(- )?{paragraph}\. ", line)]
-    assert len(starts) == 1, (framework, paragraph)
-    end = len(lines)
-    for i in range(starts[0] + 1, len(lines)):
-        if re.match(r"(- )?\d+\. ", lines[i]):
-            end = i
-            break
-    body = [line for line in lines[starts[0] : end] if not _is_page_furniture(line)]
-    return _normalise("\n".join(body))
-
-
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents not beside the repository")
+@needs_seeds
 def test_every_text_is_verbatim_from_its_paragraph() -> None:
     cache: dict[tuple[Framework, int], str] = {}
     missing = []
     for item in all_criteria():
         key = (item.framework, item.paragraph)
         if key not in cache:
-            cache[key] = _paragraph_text(*key)
+            cache[key] = paragraph_text(*key)
         assert item.text and item.text == item.text.strip() and "  " not in item.text, item.id
-        if _normalise(item.text) not in cache[key]:
+        if normalise(item.text) not in cache[key]:
             missing.append(item.id)
     assert missing == []
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents not beside the repository")
+@needs_seeds
 def test_lettered_items_start_where_the_document_letters_them() -> None:
     """Guards against a letter being attached to the wrong text (e.g. texts shifted by one)."""
     for item in all_criteria():
         if item.letter is None or item.framework is not Framework.INTEGRATED or item.id in {"I64b", "I106l"}:
             continue  # CP letters are positional; I64b and I106l lost their markers in the source
         marker = "I" if item.letter == "l" else item.letter  # the source prints l as a capital I
-        needle = _normalise(f"{marker}. {item.text[:60]}")
-        assert needle in _paragraph_text(item.framework, item.paragraph), item.id
+        needle = normalise(f"{marker}. {item.text[:60]}")
+        assert needle in paragraph_text(item.framework, item.paragraph), item.id
+
+
+# Descriptors that are a whole paragraph (¶67 and ¶79 run into the next heading, so are checked by inclusion above):
+# lead-in and bullet(s), nothing cut (I ¶118 once held its lead-in only).
+WHOLE_PARAGRAPH_DESCRIPTORS = ("I65", "I66", "I77", "I78", "I116", "I117", "I118")
+
+
+@needs_seeds
+@pytest.mark.parametrize("criterion_id", WHOLE_PARAGRAPH_DESCRIPTORS)
+def test_a_whole_paragraph_descriptor_is_the_whole_paragraph(criterion_id: str) -> None:
+    item = criterion(criterion_id)
+    assert normalise(item.text) == paragraph_body(item.framework, item.paragraph)
+
+
+@needs_seeds
+def test_i118_the_lscb_inadequate_descriptor_is_the_seeds_full_text() -> None:
+    """I ¶118: the lead-in and the descriptor after it, as the consultation words it, up to its last sentence."""
+    text = criterion("I118").text
+    assert normalise(text) == paragraph_body(Framework.INTEGRATED, 118)
+    assert text.startswith("The LSCB is likely to be inadequate if the following applies: - it is not demonstrating")
+    assert text.endswith("fails to identify where improvements can be made.")
 
 
 # --- the API the finding form and reports use -------------------------------------------------------------------

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from shared.catalogue import COMMANDS, decode_command
-from shared.criteria import Grade
+from shared.criteria import Grade, criterion
 from shared.grade_board import GRADE_KINDS, GradeBoard
 from shared.grades import (
+    CASCADE_PARAGRAPH,
     OVERALL,
     AgreeGrade,
     GradeAgreed,
@@ -45,6 +46,7 @@ from shared.grades import (
 from shared.protocol import ErrorCode, Inspector, ProtocolError, decode_server
 from shared.triangulation import Link, Relation, Source
 from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, JudgementArea, Role
+from tests.seeds import needs_seeds, source
 
 T = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 HP = JudgementArea.HELP_AND_PROTECTION
@@ -151,10 +153,12 @@ def test_cascade_overall_likely_inadequate_if_any_contributing_judgement_is_inad
     failing = good | {HP: Grade.INADEQUATE}
     warning = cascade_warning(Agency.POLICE, failing)
     assert warning is not None and warning.code is WarningCode.OVERALL_LIKELY_INADEQUATE
-    assert "¶67" in warning.message and "¶79" in warning.message and "graded good" in warning.message
+    assert warning.message.endswith("(integrated ¶79)") and "¶67" not in warning.message  # police: ¶79 only
+    assert "graded good" in warning.message
     assert cascade_warning(Agency.POLICE, failing | {OVERALL: Grade.INADEQUATE}) is None
     ungraded = cascade_warning(Agency.HEALTH, {LAC: Grade.INADEQUATE})
     assert ungraded is not None and "not yet graded" in ungraded.message
+    assert ungraded.message.endswith("(integrated ¶67)") and "¶79" not in ungraded.message  # health: ¶67 only
     two = cascade_warning(Agency.HEALTH, {LAC: Grade.INADEQUATE, LEAD: Grade.INADEQUATE})
     assert two is not None and " are inadequate" in two.message
     assert cascade_warning(Agency.LSCB, {LSCB: Grade.INADEQUATE}) is None  # nothing cascades from the LSCB
@@ -170,6 +174,27 @@ SOURCES = {
     "f3": src(Inspectorate.OFSTED),  # same inspectorate and kind as f1: no corroboration
     "f4": src(Inspectorate.HMIC),
 }
+
+
+@pytest.mark.parametrize("area", [HP, LAC, LEAD])
+def test_no_cascade_for_the_local_authority_the_consultation_states_none(area: JudgementArea) -> None:
+    """I ¶67 (health) and ¶79 (police) state the cascade; nothing in the consultation states it for the local
+    authority, whose judgements are Ofsted's single inspection's (I ¶41, ¶47)."""
+    board = {OVERALL: Grade.GOOD, HP: Grade.GOOD, LAC: Grade.GOOD, LEAD: Grade.GOOD, area: Grade.INADEQUATE}
+    assert cascade_warning(Agency.LOCAL_AUTHORITY, board) is None
+    warnings = grade_warnings(Agency.LOCAL_AUTHORITY, OVERALL, Grade.GOOD, [], board, [], SOURCES)
+    assert [w.code for w in warnings] == [WarningCode.NO_CITED_FINDINGS]
+
+
+@needs_seeds
+def test_the_cascade_is_applied_exactly_where_the_consultation_states_it() -> None:
+    """The paragraphs saying "a judgement of inadequate is likely to be made if any/either of the following are
+    judged inadequate" are I ¶67 (health) and ¶79 (police); the rule cites each agency's own."""
+    text = source(Framework.INTEGRATED).read_text(encoding="utf-8")
+    stated = [int(n) for n in re.findall(r"^- (\d+)\. A judgement of inadequate is likely to be made", text, re.M)]
+    assert stated == [67, 79]
+    assert {criterion(f"I{n}").agency: f"integrated ¶{n}" for n in stated} == CASCADE_PARAGRAPH
+    assert [criterion(f"I{n}").agency for n in stated] == [Agency.HEALTH, Agency.POLICE]
 
 
 def test_evidence_warnings_no_citations_single_source_contested_and_corroborated() -> None:

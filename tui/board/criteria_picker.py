@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from shared.criteria import Criterion, criterion, criterion_refusal, fitting, search
+from shared.grades import judgement_label
 from shared.vocabulary import Agency, Framework, JudgementArea
 from tui.triangulation.coverage import cite, lead
 from tui.widgets.plain import assemble, plain
@@ -149,7 +150,8 @@ class CriteriaPicker(Vertical):
     def _where(self) -> str:
         if self._agency is None:
             return ""
-        return self._agency.label + (f" × {self._area.label.lower()}" if self._area is not None else "")
+        area = judgement_label(self._area, self.framework or Framework.INTEGRATED) if self._area else None
+        return self._agency.label + (f" × {area.lower()}" if area is not None else "")
 
     # ------------------------------------------------------------------ showing
 

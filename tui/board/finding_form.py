@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, TextArea
 
 from shared.findings import FindingFields, PostFinding, validate_finding
+from shared.grades import NARRATIVE_ONLY, judgement_label
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, JudgementArea, judgement_areas_for
 from tui.board.criteria_picker import CriteriaPicker
 from tui.dialogs.buttons import send_row
@@ -62,7 +63,7 @@ class FindingForm(FramedDialog[FindingFields | None]):
             yield Label(self._title, id="form-title")
             agency = init.get("agency")
             yield from self._row("Agency", "agency", Select(
-                Agency.choices(), prompt="Choose the agency", value=agency or Select.NULL, compact=True,
+                self._agencies(agency), prompt="Choose the agency", value=agency or Select.NULL, compact=True,
                 id="agency"))
             yield from self._row("Judgement area", "judgement_area", Select(
                 self._areas(agency), prompt=self._area_prompt(agency), compact=True, id="judgement_area",
@@ -95,17 +96,26 @@ class FindingForm(FramedDialog[FindingFields | None]):
         blank = next((name for name in ("agency", "kind", "evidence_source") if not self._initial.get(name)), "text")
         self.query_one(f"#{blank}").focus()  # the first thing still to choose
 
-    @staticmethod
-    def _areas(agency: str | None) -> list[tuple[str, str]]:
+    def _agencies(self, current: str | None) -> list[tuple[str, str]]:
+        """Every agency; under the child-protection framework not the narrative-only ones, which only the
+        integrated framework inspects (an amended finding keeps its own)."""
+        if self.framework is not Framework.CHILD_PROTECTION:
+            return Agency.choices()
+        return [(label, value) for label, value in Agency.choices()
+                if Agency(value) not in NARRATIVE_ONLY or value == current]
+
+    def _areas(self, agency: str | None) -> list[tuple[str, str]]:
+        """The judgement areas the inspection's framework grades the agency on, in its words (CP ¶24)."""
         if not agency:
             return []
-        return [(area.label, area.value) for area in judgement_areas_for(Agency(agency))]
+        framework = self.framework or Framework.INTEGRATED
+        areas = judgement_areas_for(Agency(agency), framework)
+        return [(judgement_label(area, framework), area.value) for area in areas]
 
-    @staticmethod
-    def _area_prompt(agency: str | None) -> str:
+    def _area_prompt(self, agency: str | None) -> str:
         if not agency:
             return "Choose the agency first"
-        return "(none)" if judgement_areas_for(Agency(agency)) else "Not graded for this agency"
+        return "(none)" if self._areas(agency) else "Not graded for this agency"
 
     # ------------------------------------------------------------------ behaviour
 

@@ -37,7 +37,7 @@ from shared.grades import (
 from shared.meetings import Minutes, frozen_refusal, grade_freeze
 from shared.protocol import Command, Event
 from shared.triangulation import Link, Source
-from shared.vocabulary import Agency, FindingKind, JudgementArea
+from shared.vocabulary import Agency, FindingKind, Framework, JudgementArea
 from tui.fold import Refusal, Refusing, as_utc
 
 if TYPE_CHECKING:
@@ -199,6 +199,13 @@ class CellView:
     """Why its grade cannot change now (the final meeting froze it), or "" if it can."""
     attention: bool = False
     """A QA challenge or sign-off the lead has not looked at yet."""
+    framework: Framework = Framework.INTEGRATED
+    """Whose words the judgement is named in (CP ¶44's under the child-protection framework)."""
+
+
+def framework_of(state: TeamState) -> Framework:
+    """The inspection's framework, chosen once at creation; integrated until the first welcome says."""
+    return state.inspection.framework if state.inspection is not None else Framework.INTEGRATED
 
 
 def freeze_of(state: TeamState) -> Minutes | None:
@@ -213,12 +220,12 @@ def frozen_why(state: TeamState, agency: Agency, judgement: str) -> str:
 
 def board_views(state: TeamState) -> list[CellView]:
     """Every graded cell in board order (shared.grades.board_cells), warnings recomputed over live evidence."""
-    book, evidence, freeze = state.grades, live_evidence(state), freeze_of(state)
+    book, evidence, freeze, framework = state.grades, live_evidence(state), freeze_of(state), framework_of(state)
     return [
         CellView(agency, judgement, cell, tuple(book.warnings(agency, judgement, evidence)),
                  tuple(book.pending_on(agency, judgement)), book.refusals.get((agency, judgement)),
-                 frozen_refusal(freeze, agency, judgement) or "", (agency, judgement) in book.attention)
-        for agency, judgement, cell in book.rows()
+                 frozen_refusal(freeze, agency, judgement) or "", (agency, judgement) in book.attention, framework)
+        for agency, judgement, cell in book.rows(framework)
     ]
 
 
@@ -259,4 +266,7 @@ def narratives(findings: Iterable[tuple[Agency, FindingKind]]) -> list[Narrative
 
 
 def narratives_of(state: TeamState) -> list[Narrative]:
+    """The narrative-only agencies' rows; none under the child-protection framework, which has none (CP ¶24)."""
+    if framework_of(state) is Framework.CHILD_PROTECTION:
+        return []
     return narratives((view.fields.agency, view.fields.kind) for view in state.saved_findings())

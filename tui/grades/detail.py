@@ -40,6 +40,7 @@ JUDGEMENT_SHORT: dict[str, str] = {
     "looked-after": "Looked after",
     "leadership": "Leadership",
     "lscb-effectiveness": "LSCB effectiveness",
+    "quality-of-practice": "Quality of practice",
 }
 
 GRADE_SHORT: dict[str, str] = {Grade.REQUIRES_IMPROVEMENT: "Req. improv."}
@@ -198,7 +199,7 @@ def describe_cell(view: CellView, *, team: Mapping[int, Inspector], findings: Ma
                   tz: tzinfo, actions: str = "") -> Hanging:
     """Everything about one cell, for the detail pane. ``actions``: the keys this user may press on it."""
     cell = view.cell
-    blocks = [Block(plain(f"{view.agency.label} · {judgement_label(view.judgement)}", "bold"))]
+    blocks = [Block(plain(f"{view.agency.label} · {judgement_label(view.judgement, view.framework)}", "bold"))]
 
     def line(label: str, body: Content | str) -> None:
         blocks.append(Block(body if isinstance(body, Content) else plain(body),

@@ -202,8 +202,8 @@ class AgreeForm(GradeForm):
         return values, errors
 
 
-def cell_title(agency: Agency, judgement: str) -> str:
-    return f"{agency.label} — {judgement_label(judgement).lower()}"
+def cell_title(agency: Agency, judgement: str, framework: Framework = Framework.INTEGRATED) -> str:
+    return f"{agency.label} — {judgement_label(judgement, framework).lower()}"
 
 
 def _grade_form(ctx: GradeContext, command_type: type[ProposeGrade | AgreeGrade], agency: Agency, judgement: str,
@@ -240,7 +240,7 @@ def propose_form(ctx: GradeContext, agency: Agency, judgement: str) -> GradeForm
     """Propose a grade: the team sees it at once, with the rules' warnings; the lead agrees it later."""
     return _grade_form(
         ctx, ProposeGrade, agency, judgement, None,
-        title=f"Propose a grade — {cell_title(agency, judgement)}",
+        title=f"Propose a grade — {cell_title(agency, judgement, ctx.framework)}",
         intro="Cite the findings the grade rests on. A grade citing nothing, or only single-source or contested "
         "evidence, is flagged to the whole team.",
         send_label="Propose",
@@ -257,7 +257,7 @@ def agree_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCel
         ("It is signed off: a new agreed grade withdraws the sign-off." if signed else
          "The QA manager then scrutinises and signs it off.")
     return _grade_form(ctx, AgreeGrade, agency, judgement, start,
-                       title=f"Record the agreed grade — {cell_title(agency, judgement)}", intro=intro,
+                       title=f"Record the agreed grade — {cell_title(agency, judgement, ctx.framework)}", intro=intro,
                        send_label="Record")
 
 
@@ -281,7 +281,7 @@ def challenge_form(ctx: GradeContext, agency: Agency, judgement: str, cell: Grad
     """The QA manager's challenge: a comment the whole team sees in the grade's history (CP ¶31, ¶54, ¶56)."""
     return _cell_form(
         ctx, agency, judgement, ChallengeGrade,
-        title=f"Challenge — {cell_title(agency, judgement)} ({_current(cell)})",
+        title=f"Challenge — {cell_title(agency, judgement, ctx.framework)} ({_current(cell)})",
         intro="Your challenge goes into the grade's history for the whole team; it does not change the grade.",
         fields=[FormField("comment", "Challenge", "text", placeholder="what the evidence does not yet show")],
         send_label="Challenge",
@@ -292,7 +292,7 @@ def sign_off_form(ctx: GradeContext, agency: Agency, judgement: str, cell: Grade
     """Confirm the sign-off of the agreed grade (nothing to type: the confirmation is the point)."""
     return _cell_form(
         ctx, agency, judgement, SignOffGrade,
-        title=f"Sign off — {cell_title(agency, judgement)} ({_current(cell)})",
+        title=f"Sign off — {cell_title(agency, judgement, ctx.framework)} ({_current(cell)})",
         intro="You have scrutinised the agreed grade and its evidence. If the lead records a different agreed "
         "grade later, the sign-off is withdrawn and you sign the new one off.",
         send_label="Sign off",
@@ -325,7 +325,7 @@ def respond_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeC
     return _cell_form(
         ctx, agency, judgement, RespondToChallenge, form=RespondForm,
         challenges=_challenges(cell),
-        title=f"Respond to the QA challenge{'s' if waiting > 1 else ''} — {cell_title(agency, judgement)}",
+        title=f"Respond to the QA challenge{'s' * (waiting > 1)} — {cell_title(agency, judgement, ctx.framework)}",
         intro="Your response goes into the grade's history for the whole team; the QA manager can sign the grade "
         "off once you have responded.",
         fields=[FormField("response", "Response", "text", placeholder="what the evidence shows, or what changes")],
@@ -339,7 +339,7 @@ def reopen_form(ctx: GradeContext, agency: Agency, judgement: str, cell: GradeCe
     why = frozen.split(": grades are ", 1)[-1] if frozen else "frozen by the final team meeting"
     return _cell_form(
         ctx, agency, judgement, ReopenGrade,
-        title=f"Reopen the frozen grade — {cell_title(agency, judgement)} ({_current(cell)})",
+        title=f"Reopen the frozen grade — {cell_title(agency, judgement, ctx.framework)} ({_current(cell)})",
         intro=f"This grade is {why.split(';')[0]}. Reopening it is recorded in that meeting's minutes as an "
         "amendment with your reason; the next agreed grade freezes it again.",
         fields=[FormField("reason", "Reason", "text",

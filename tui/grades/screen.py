@@ -1,5 +1,6 @@
 """The grade board: every graded judgement of the local authority, health, police and the LSCB, then the
-narrative-only agencies, and the highlighted cell in full below.
+narrative-only agencies, and the highlighted cell in full below. Under the child-protection framework, the local
+authority's four judgements alone, in CP ¶44's words (shared.grades.GRADED_BY).
 
 Integrated consultation ¶29, ¶41, ¶59, ¶74: inspectors of the responsible inspectorate propose, the lead records
 the grade agreed at the final meeting, the QA manager challenges and signs off (CP ¶31). Keys are offered only
@@ -26,7 +27,7 @@ from textual.widgets.option_list import Option
 
 from shared.grade_board import GradeCell
 from shared.grades import (
-    GRADED_AGENCIES,
+    GRADED_BY,
     ReopenGrade,
     RespondToChallenge,
     SignOffGrade,
@@ -39,7 +40,7 @@ from shared.protocol import Command, Inspector
 from shared.vocabulary import Agency, Framework
 from tui.clock.reporting_clock import ReportingClock, today_for
 from tui.dialogs.command_form import CommandForm
-from tui.grades.book import CellView, GradeKey, Narrative, board_views, frozen_why, narratives_of
+from tui.grades.book import CellView, GradeKey, Narrative, board_views, framework_of, frozen_why, narratives_of
 from tui.grades.detail import cell_row, column_titles, describe_cell, describe_narrative, narrative_row
 from tui.grades.forms import (
     GradeContext,
@@ -87,17 +88,20 @@ def key_of_row(option_id: str | None) -> GradeKey | None:
     return Agency(agency), judgement
 
 
-def board_options(views: list[CellView], narratives: list[Narrative], team: Mapping[int, Inspector]) -> list[Option]:
-    """Agency headings (not selectable), each graded cell's row, then the narrative-only agencies."""
+def board_options(views: list[CellView], narratives: list[Narrative], team: Mapping[int, Inspector],
+                  framework: Framework = Framework.INTEGRATED) -> list[Option]:
+    """Agency headings (not selectable), each graded cell's row, then the narrative-only agencies (if any): only
+    the framework's graded agencies (the child-protection framework grades the local authority alone)."""
     options: list[Option] = []
-    for agency in GRADED_AGENCIES:
+    for agency in GRADED_BY[framework]:
         heading = agency.label + (" — one judgement shared by every inspectorate" if agency is Agency.LSCB else "")
         options.append(Option(plain(heading, "bold $text-primary"), disabled=True))
         options += [Option(cell_row(view, team), id=row_id(view.agency, view.judgement))
                     for view in views if view.agency is agency]
-    options.append(Option(plain("Narrative only — not graded (integrated ¶29, ¶82–107)", "bold $text-primary"),
-                          disabled=True))
-    options += [Option(narrative_row(n), id=row_id(n.agency, NARRATIVE)) for n in narratives]
+    if narratives:
+        options.append(Option(plain("Narrative only — not graded (integrated ¶29, ¶82–107)", "bold $text-primary"),
+                              disabled=True))
+        options += [Option(narrative_row(n), id=row_id(n.agency, NARRATIVE)) for n in narratives]
     return options
 
 
@@ -179,7 +183,7 @@ class GradesScreen(StateScreen):
         self.narratives = {n.agency: n for n in narratives}
         listing = self.board
         current = listing.highlighted_option.id if listing.highlighted_option else None
-        options = board_options(views, narratives, state.team)
+        options = board_options(views, narratives, state.team, framework_of(state))
         listing.set_options(options)
         ids = [option.id for option in options if option.id is not None]
         listing.highlighted = listing.get_option_index(current if current in ids else ids[0])
@@ -244,9 +248,7 @@ class GradesScreen(StateScreen):
     # ------------------------------------------------------------------ actions
 
     def _form_context(self) -> GradeContext:
-        inspection = self.state.inspection
-        framework = inspection.framework if inspection else Framework.INTEGRATED
-        return GradeContext(framework, self._clock(), self.tz, tuple(self.state.findings.values()),
+        return GradeContext(framework_of(self.state), self._clock(), self.tz, tuple(self.state.findings.values()),
                             rule_warnings=self.state.grades.rule_warnings)
 
     def _open(self, action: str, make: Callable[[GradeContext, Agency, str], CommandForm]) -> None:

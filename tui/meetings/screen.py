@@ -41,7 +41,7 @@ from shared.meetings import (
     RecordEntry,
 )
 from shared.protocol import Command, Inspector
-from shared.vocabulary import Role
+from shared.vocabulary import Framework, Role
 from tui import messages as m
 from tui.meetings.close_dialog import CloseMeetingDialog
 from tui.meetings.forms import (
@@ -515,7 +515,9 @@ class MeetingsScreen(StateScreen):
                 if confirmed:
                     self._send(CloseMeeting(id=new_command_id(), meeting_id=minutes.id))
 
-            self.app.push_screen(CloseMeetingDialog(minutes, self.state.grades), closing)
+            inspection = self.state.inspection
+            framework = inspection.framework if inspection is not None else Framework.INTEGRATED
+            self.app.push_screen(CloseMeetingDialog(minutes, self.state.grades, framework), closing)
 
     def action_export(self) -> None:
         if (minutes := self._allowed("export")) is not None:

@@ -39,7 +39,8 @@ CITED = "$text-accent"
 BLANK = Line(plain(""))
 
 
-CONTENTS_LABELS = {"summary": "Summary report", "agency-yot": "Youth offending", "lscb": "LSCB (joint)"}
+CONTENTS_LABELS = {"summary": "Summary report", "agency-yot": "Youth offending", "lscb": "LSCB (joint)",
+                   "judgement-help-and-protection": "Help and protection"}
 """Contents entries other than the agency's own label: short enough for a 24-column side list."""
 
 

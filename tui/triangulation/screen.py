@@ -22,13 +22,23 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from shared.triangulation import Corroboration
-from shared.vocabulary import Agency, JudgementArea
+from shared.vocabulary import Agency, Framework, JudgementArea
 from tui import messages as m
 from tui.state import TeamState
 from tui.triangulation.book import Cell
 from tui.triangulation.coverage import coverage
 from tui.triangulation.criteria_level import CriteriaLevel
-from tui.triangulation.views import AREAS, CellKey, applies, cited_criteria, criteria_in_scope, in_cell, matrix
+from tui.triangulation.views import (
+    CellKey,
+    agencies_of,
+    applies,
+    areas_of,
+    cited_criteria,
+    criteria_in_scope,
+    framework_of,
+    in_cell,
+    matrix,
+)
 from tui.widgets.labels import AGENCY_SHORT, AREA_SHORT, SUPPORT_MARK
 from tui.widgets.plain import assemble, plain
 from tui.widgets.state_screen import StateScreen
@@ -71,7 +81,7 @@ def describe_cell(key: CellKey, cell: Cell | None, state: TeamState) -> Content:
     """The highlighted cell in words, with the criteria its findings cite."""
     agency, area = key
     title = f"{agency.label} × {area.label if area else 'no judgement area'}"
-    if not applies(agency, area):
+    if not applies(agency, area, framework_of(state)):
         return assemble((title, "bold"), (" — not a judgement made about this agency.", "$text-muted"))
     if cell is None or cell.findings == 0:
         return assemble((title, "bold"), (" — no findings yet: evidence is needed here.", "$text-warning"))
@@ -134,6 +144,9 @@ class TriangulationScreen(StateScreen):
         self.cells: Mapping[CellKey, Cell] = {}
         self.criteria_key: CellKey | None = None
         """The cell whose criteria level is open, if it is."""
+        self.agencies: tuple[Agency, ...] = tuple(Agency)
+        self.areas: tuple[JudgementArea | None, ...] = areas_of(Framework.INTEGRATED)
+        """Rows and columns: the inspection's framework's (set on mount)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(LEGEND, id="tri-legend")
@@ -146,7 +159,9 @@ class TriangulationScreen(StateScreen):
     def on_mount(self) -> None:
         table = self.matrix_table
         table.add_column("Agency", width=AGENCY_WIDTH, key="agency")
-        for area in AREAS:
+        framework = framework_of(self.state)
+        self.agencies, self.areas = agencies_of(framework), areas_of(framework)  # chosen once, at creation
+        for area in self.areas:
             table.add_column(area_title(area), width=CELL_WIDTH, key=area.value if area else "none")
         table.focus()
 
@@ -165,11 +180,12 @@ class TriangulationScreen(StateScreen):
         table = self.matrix_table
         cursor = table.cursor_coordinate
         table.clear()
-        for agency in Agency:
+        framework = framework_of(self.state)
+        for agency in self.agencies:
             row = [Text(AGENCY_SHORT.get(agency, agency.label), style="bold")]
-            for area in AREAS:
+            for area in self.areas:
                 cell = self.cells.get((agency, area))
-                applicable = applies(agency, area)
+                applicable = applies(agency, area, framework)
                 first, second = cell_lines(cell, applicable, area is not None)
                 flag = cell_flag(cell)
                 empty = cell is None or cell.findings == 0
@@ -183,9 +199,9 @@ class TriangulationScreen(StateScreen):
 
     def _key(self) -> CellKey | None:
         coordinate = self.matrix_table.cursor_coordinate
-        if coordinate.column < 1 or coordinate.row >= len(Agency):
+        if coordinate.column < 1 or coordinate.row >= len(self.agencies):
             return None
-        return list(Agency)[coordinate.row], AREAS[coordinate.column - 1]
+        return self.agencies[coordinate.row], self.areas[coordinate.column - 1]
 
     def _show_cell(self) -> None:
         key = self._key()
@@ -219,7 +235,7 @@ class TriangulationScreen(StateScreen):
             self._close_criteria()
             return
         key = self._key()
-        if key is None or not applies(*key):
+        if key is None or not applies(*key, framework_of(self.state)):
             self.notify("Move to a cell that applies to the agency to see its criteria.", severity="warning")
             return
         self.criteria_key = key
@@ -235,8 +251,7 @@ class TriangulationScreen(StateScreen):
     def _show_criteria(self) -> None:
         if self.criteria_key is None:
             return
-        inspection = self.state.inspection
-        framework = inspection.framework if inspection is not None else None
+        framework = framework_of(self.state) if self.state.inspection is not None else None
         self.query_one(CriteriaLevel).show(coverage(self.state.saved_findings(), *self.criteria_key, framework))
 
     @on(CriteriaLevel.Chosen)

@@ -13,13 +13,29 @@ from dataclasses import dataclass
 from functools import cache
 
 from shared.criteria import Criterion, all_criteria, criteria_for
-from shared.vocabulary import Agency, JudgementArea, judgement_areas_for
+from shared.grades import NARRATIVE_ONLY
+from shared.vocabulary import Agency, Framework, JudgementArea, judgement_areas_for
 from tui.alerts.book import AlertView, level_name
 from tui.state import FindingView, TeamState
 from tui.triangulation.book import Cell, Evidence, JourneyStep, child_journey, triangulation_matrix
 
-AREAS: tuple[JudgementArea | None, ...] = (*JudgementArea, None)
-"""The triangulation view's columns: each judgement area, then findings with none (narrative agencies)."""
+
+def areas_of(framework: Framework) -> tuple[JudgementArea | None, ...]:
+    """The triangulation view's columns: each judgement area the framework grades, then findings with none."""
+    graded = dict.fromkeys(area for agency in Agency for area in judgement_areas_for(agency, framework))
+    return (*graded, None)
+
+
+def agencies_of(framework: Framework) -> tuple[Agency, ...]:
+    """The view's rows: every agency, but under the child-protection framework not the narrative-only ones, which
+    only the integrated framework inspects."""
+    if framework is Framework.CHILD_PROTECTION:
+        return tuple(agency for agency in Agency if agency not in NARRATIVE_ONLY)
+    return tuple(Agency)
+
+
+def framework_of(state: TeamState) -> Framework:
+    return state.inspection.framework if state.inspection is not None else Framework.INTEGRATED
 
 CellKey = tuple[Agency, JudgementArea | None]
 
@@ -28,9 +44,9 @@ def evidence_of(views: Iterable[FindingView]) -> list[Evidence]:
     return [Evidence(v.id, v.author.inspectorate, v.fields, v.posted_at) for v in views]
 
 
-def applies(agency: Agency, area: JudgementArea | None) -> bool:
-    """Whether findings about ``agency`` can be filed under ``area`` (None, "no area", always can)."""
-    return area is None or area in judgement_areas_for(agency)
+def applies(agency: Agency, area: JudgementArea | None, framework: Framework = Framework.INTEGRATED) -> bool:
+    """Whether findings about ``agency`` can be filed under ``area`` in the framework (None, "no area", always can)."""
+    return area is None or area in judgement_areas_for(agency, framework)
 
 
 def matrix(state: TeamState) -> dict[CellKey, Cell]:

@@ -36,6 +36,7 @@ AREA_SHORT: dict[str, str] = {
     JudgementArea.LOOKED_AFTER: "Looked after",
     JudgementArea.LEADERSHIP: "Leadership",
     JudgementArea.LSCB_EFFECTIVENESS: "LSCB",
+    JudgementArea.QUALITY_OF_PRACTICE: "Practice",
 }
 
 SUPPORT_SHORT: dict[str, str] = {
