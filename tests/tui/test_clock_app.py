@@ -18,6 +18,7 @@ from shared.protocol import Event, Inspection, Inspector, Welcome
 from shared.vocabulary import Framework, Inspectorate, Role
 from tui.app import TriangulateApp
 from tui.clock.fieldwork_form import FieldworkForm
+from tui.clock.on_site_form import OnSiteForm
 from tui.clock.reporting_clock import NOT_SET, ReportingClock, fieldwork_label
 from tui.clock.screen import ClockScreen
 from tui.state import TeamState
@@ -151,3 +152,58 @@ def test_the_header_says_when_no_dates_are_set_and_uses_the_local_date() -> None
     summer = northmoor(date(2026, 6, 1), date(2026, 6, 12))
     assert fieldwork_label(summer, datetime(2026, 6, 1, 23, 30, tzinfo=UTC)) == "Day 2 of 10"
 
+
+# ---------------------------------------------------------------- who is on site when (CP ¶15; I ¶36, ¶100)
+
+LEAD = Inspector(id=1, name="Asha Patel", inspectorate=Inspectorate.OFSTED, role=Role.LEAD)
+CQC = Inspector(id=2, name="Ben Okafor", inspectorate=Inspectorate.CQC, role=Role.INSPECTOR)
+PRISONS = Inspector(id=3, name="Fay Green", inspectorate=Inspectorate.HMI_PRISONS, role=Role.INSPECTOR)
+
+
+def on_site_set(seq: int, inspector: Inspector, first: str | None, last: str | None) -> Event:
+    return Event(seq=seq, kind="on-site.set", actor=LEAD, at=datetime(2026, 11, 30, 8, tzinfo=UTC),
+                 data={"inspector_id": inspector.id, "first_day": first, "last_day": last})
+
+
+def test_who_is_on_site_each_day_follows_the_days_the_lead_recorded() -> None:
+    """CP ¶15: the lead from day one, others from day two; I ¶100: HMI Prisons "for week three"; I ¶36: not all
+    inspectors on site for the whole inspection. Only days of fieldwork count."""
+    inspection = Inspection(id=1, name="Northmoor", framework=Framework.INTEGRATED, start_date=date(2026, 11, 30),
+                            end_date=date(2026, 12, 18))
+    welcome = Welcome(inspector=LEAD, inspection=inspection, epoch="e", head=0, team=[LEAD, CQC, PRISONS])
+    assert TeamState.build(welcome).on_site(date(2026, 12, 1)) is None  # nobody's days recorded: not shown
+
+    state = TeamState.build(welcome, [on_site_set(1, CQC, "2026-12-01", None),
+                                      on_site_set(2, PRISONS, "2026-12-14", "2026-12-18")])
+    assert state.on_site(date(2026, 11, 30)) == {LEAD.id}  # day one: the lead alone
+    assert state.on_site(date(2026, 12, 1)) == {LEAD.id, CQC.id}
+    assert state.on_site(date(2026, 12, 5)) == frozenset()  # a Saturday
+    assert state.on_site(date(2026, 12, 14)) == {LEAD.id, CQC.id, PRISONS.id}  # week three
+    assert state.on_site(date(2026, 12, 21)) == frozenset()  # fieldwork is over
+    state.apply(on_site_set(3, PRISONS, None, None))  # the lead's change replaces what was recorded
+    assert state.on_site(date(2026, 12, 1)) == {LEAD.id, CQC.id, PRISONS.id}
+
+
+def roster_text(app: TriangulateApp) -> str:
+    return str(app.board.query_one("#roster").render())
+
+
+async def test_the_lead_records_days_on_site_and_the_team_panel_shows_who_is_on_site_today(tmp_path: Path) -> None:
+    """Fieldwork from Mon 16 Nov; the apps' today is Wed 18 Nov. Ben joins on Mon 23 Nov."""
+    async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
+        assert "Set days on site" not in titles(ben)  # only the lead records them
+        assert "on site" not in roster_text(ben)  # nobody's days recorded yet
+
+        await palette(pa, "Set days on site")
+        form = asha.screen
+        assert isinstance(form, OnSiteForm)
+        await fill(pa, form, inspector_id="2", first_day="23/11/2026", last_day="20/11/2026")
+        await pa.press("ctrl+s")
+        assert asha.screen is form and "before the first" in str(form.query_one("#error-last_day", Label).render())
+        await fill(pa, form, last_day="")
+        await pa.press("ctrl+s")
+
+        await wait_for(pb, lambda: "1 on site today" in roster_text(ben), "Ben's team panel")
+        roster = roster_text(ben)
+        assert "Ben Okafor (you) CQC · off site" in roster and "Asha Patel Ofsted lead · on site" in roster
+        await wait_for(pa, lambda: "1 on site today" in roster_text(asha), "Asha's team panel")
