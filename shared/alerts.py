@@ -1,8 +1,10 @@
 """Risk alerts: emerging concerns and significant-harm escalations, and the rules of their lifecycle.
 
-Child-protection framework ¶32, ¶49: on an unresolved issue of significant risk of harm the lead inspector
-must *immediately* inform the relevant senior manager and confirm it in writing at the earliest opportunity.
-The order of the steps and who may take them are decided here, once, for the server and the app alike.
+Child-protection framework ¶32: if any unresolved issues of significant risk of harm to a child are identified,
+"inspectors will immediately inform the relevant senior manager and confirm this in writing at the earliest
+opportunity"; ¶49: "It is expected that any significant risk will be addressed immediately by those responsible."
+The product words the duty in those words (INFORM_DUTY, ADDRESS_EXPECTATION), never a paraphrase. The order of
+the steps and who may take them are decided here, once, for the server and the app alike.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from pydantic import Field, model_validator
 from shared.fields import ChildId, RefId, Short, Text, Zoned
 from shared.protocol import Command, Frame, Inspector, Payload, UtcDatetime
 from shared.vocabulary import Agency, Labelled, Role
+
+INFORM_DUTY = (
+    "inspectors will immediately inform the relevant senior manager and confirm this in writing at the earliest "
+    "opportunity"
+)
+"""CP ¶32 word for word: what a significant-harm escalation sets going."""
+
+ADDRESS_EXPECTATION = "It is expected that any significant risk will be addressed immediately by those responsible."
+"""CP ¶49 word for word: what the written confirmation and the local authority's response answer to."""
 
 
 class AlertLevel(Labelled):
@@ -372,3 +383,11 @@ def deadlines_due(
     if status is AlertStatus.INFORMED and informed_at is not None:
         due.append((AlertStatus.CONFIRMED, informed_at + deadlines.confirm))
     return due
+
+
+def next_deadline(
+    status: AlertStatus, started_at: datetime, informed_at: datetime | None, deadlines: Deadlines
+) -> datetime | None:
+    """When the step that must come next becomes overdue; None if that step has no deadline (or none is owed)."""
+    step = next_step(status)
+    return next((due for owed, due in deadlines_due(status, started_at, informed_at, deadlines) if owed is step), None)

@@ -1,5 +1,6 @@
 """The written confirmation to the senior manager after a significant-harm escalation (CP ¶32, ¶49).
 
+It quotes the framework's own words for the duty and the expectation (shared.alerts), not a paraphrase.
 Built only from the alert's recorded facts: the child appears by child unique ID alone, never by name.
 """
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from shared.alerts import InformMethod
+from shared.alerts import ADDRESS_EXPECTATION, INFORM_DUTY, InformMethod
 from shared.vocabulary import Agency
 
 
@@ -53,8 +54,8 @@ def written_confirmation(facts: ConfirmationFacts) -> str:
             "",
             f"I am writing to confirm what I told you {HOW_TOLD[facts.method]} on {when}, in your role as "
             f"{facts.informed_role}. During the inspection, inspectors identified an unresolved issue of "
-            "significant risk of harm to a child. In line with the inspection framework, I am confirming it "
-            "in writing at the earliest opportunity.",
+            f"significant risk of harm to a child. The inspection framework says that {INFORM_DUTY}: this "
+            "letter is that confirmation.",
             "",
             f"Child unique ID: {facts.child_id}",
             f"Service concerned: {facts.agency.label}",
@@ -66,8 +67,7 @@ def written_confirmation(facts: ConfirmationFacts) -> str:
             "Immediate action requested:",
             facts.immediate_action.strip(),
             "",
-            "We expect the local authority to address this immediately. Please tell us what action has been "
-            "taken, and by whom.",
+            f"{ADDRESS_EXPECTATION} Please tell us what action has been taken, and by whom.",
             "",
             f"Contact: {facts.contact}",
             "",

@@ -59,6 +59,7 @@ SAMPLE_ADDED = "sample.added"
 CASE_ALLOCATED = "case.allocated"
 CASE_PROGRESSED = "case.progressed"
 FIELDWORK_SET = "fieldwork.set"
+ON_SITE_SET = "on-site.set"
 PERSONAL_DATA_SET = "personal-data.set"
 
 # the team, changed by an administrator from the command line

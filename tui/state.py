@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel
@@ -20,6 +20,7 @@ from shared.cases import PersonalDataPolicySet
 from shared.catalogue import read_payload
 from shared.enquiries import EnquiryMoved, EnquiryOpened
 from shared.fieldwork import FieldworkSet
+from shared.on_site import DaysOnSite, OnSiteSet, on_site_now
 from shared.protocol import Command, Event, Inspection, Inspector, Welcome
 from shared.team import InspectorRevoked, RoleChanged
 from shared.triangulation import Corroboration, Source
@@ -39,7 +40,9 @@ __all__ = [
 
 PERSONAL_DATA_KEY = "personal_data"
 
-TEAM_KINDS = frozenset({kinds.FIELDWORK_SET, kinds.PERSONAL_DATA_SET, kinds.INSPECTOR_REVOKED, kinds.ROLE_CHANGED})
+TEAM_KINDS = frozenset({
+    kinds.FIELDWORK_SET, kinds.ON_SITE_SET, kinds.PERSONAL_DATA_SET, kinds.INSPECTOR_REVOKED, kinds.ROLE_CHANGED,
+})
 """What TeamState folds itself: facts about the inspection and the team, which everything else reads."""
 
 FOLD_TYPES: tuple[type[Fold], ...] = (FindingBook, AlertBook, EvidenceBook, GradeBook, CaseBook)
@@ -54,6 +57,8 @@ class TeamState:
     """Members whose access was revoked (``inspector.revoked``): still in ``team`` so their past work keeps its
     names, but no longer on the roster."""
     online: set[int] = field(default_factory=set)
+    days_on_site: dict[int, DaysOnSite] = field(default_factory=dict)
+    """Each member's days on site, for those the lead has recorded (shared.on_site)."""
     inspection: Inspection | None = None
     me: Inspector | None = None
     head: int = 0
@@ -109,6 +114,14 @@ class TeamState:
     def presence(self, online: Iterable[int]) -> None:
         self.online = set(online)
 
+    def on_site(self, today: date) -> frozenset[int] | None:
+        """Which members are on site ``today``; None while nobody's days are recorded."""
+        inspection = self.inspection
+        if inspection is None:
+            return None
+        members = [member.id for member in self.members()]
+        return on_site_now(members, self.days_on_site, inspection.start_date, inspection.end_date, today)
+
     def members(self) -> list[Inspector]:
         """The team as it is now: everyone whose access was not revoked."""
         return [member for member in self.team.values() if member.id not in self.revoked]
@@ -148,6 +161,8 @@ class TeamState:
             case FieldworkSet() if self.inspection is not None:  # before any welcome: the next one carries them
                 self.inspection = self.inspection.model_copy(
                     update={"start_date": payload.start_date, "end_date": payload.end_date})
+            case OnSiteSet():
+                self.days_on_site[payload.inspector_id] = DaysOnSite(payload.first_day, payload.last_day)
             case PersonalDataPolicySet() if self.inspection is not None:  # the app's personal-data check follows
                 self.inspection = self.inspection.model_copy(update={"personal_data_policy": payload.policy.value})
             case InspectorRevoked():  # they stay in ``team`` so their past work keeps its names

@@ -1,12 +1,13 @@
 """Clock and calendar for the screen: times are stored in UTC and shown in the inspection's local time.
 
-Kept apart from widgets so the summer-time rules and the fieldwork day count are unit-tested on their own.
+Kept apart from widgets so the summer-time rules are unit-tested on their own; the fieldwork day, counted in
+working days, is shared.fieldwork's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -45,21 +46,3 @@ def long_time(moment: datetime, tz: tzinfo) -> str:
     """A stamp for the detail pane that names the zone, e.g. ``Mon 16 Nov 2026 14:05 GMT``."""
     local = to_local(moment, tz)
     return f"{local:%a} {local.day} {local:%b %Y %H:%M} {local.tzname()}"
-
-
-def fieldwork_day(start: date | None, now: datetime, tz: tzinfo) -> int | None:
-    """Day N of fieldwork, counting the start date as day 1 in local time; None before it starts or if unknown."""
-    if start is None:
-        return None
-    days = (to_local(now, tz).date() - start).days
-    return days + 1 if days >= 0 else None
-
-
-def day_label(start: date | None, now: datetime, tz: tzinfo) -> str:
-    """Header text for the fieldwork day: 'Day 3 of fieldwork', or when it starts if it has not yet."""
-    day = fieldwork_day(start, now, tz)
-    if day is not None:
-        return f"Day {day} of fieldwork"
-    if start is not None:
-        return f"Fieldwork starts {start:%a} {start.day} {start:%b %Y}"
-    return "Fieldwork dates not set"

@@ -40,6 +40,7 @@ from shared import grades as grade_commands
 from shared import meetings as meeting_commands
 from shared import triangulation as link_commands
 from shared.findings import AmendFinding, PostFinding, WithdrawFinding
+from shared.on_site import SetOnSite
 from shared.protocol import Command, ErrorCode, Event, Inspector
 
 Handler = Callable[..., BaseModel]
@@ -82,6 +83,7 @@ HANDLERS: dict[type[Command], Handler] = {
     grade_commands.RespondToChallenge: grade_handlers.respond_to_challenge,
     grade_commands.ReopenGrade: grade_handlers.reopen_grade,
     fieldwork_commands.SetFieldwork: fieldwork_handlers.set_fieldwork,
+    SetOnSite: fieldwork_handlers.set_on_site,
     case_commands.ImportCases: case_handlers.import_cases,
     case_commands.DrawSample: case_handlers.draw,
     case_commands.AddToSample: case_handlers.add,

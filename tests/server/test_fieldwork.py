@@ -114,3 +114,39 @@ def test_inspection_create_refuses_a_last_day_before_the_first(tmp_path: Path) -
     assert result.exit_code != 0
     assert "before the first day of fieldwork" in result.stderr
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- who is on site when (CP ¶15; I ¶36, ¶100)
+
+
+def on_site_frame(inspector_id: int, **overrides: Any) -> dict[str, Any]:
+    """A valid ``on-site.set``: week three of fieldwork from Mon 30 Nov (I ¶100: HMI Prisons, typically)."""
+    values: dict[str, Any] = {"type": "on-site.set", "id": new_id("on-site"), "inspector_id": inspector_id,
+                              "first_day": "2026-12-14", "last_day": "2026-12-18"}
+    values.update(overrides)
+    return values
+
+
+async def test_the_lead_records_an_inspectors_days_on_site_and_everyone_sees_them(team_room: TeamRoom) -> None:
+    """CP ¶15, I ¶36: not every inspector is on site for the whole inspection; the lead records who is when."""
+    hmic = team_room.hmic.me.id
+    ack = await accepted(team_room.lead, on_site_frame(hmic))
+    later = await accepted(team_room.lead, on_site_frame(team_room.cqc.me.id, first_day="2026-12-01", last_day=None))
+
+    events = await team_room.everyone_sees(later.seq)
+    assert events[-2].seq == ack.seq and events[-2].kind == "on-site.set"
+    assert events[-2].data == {"inspector_id": hmic, "first_day": "2026-12-14", "last_day": "2026-12-18"}
+    assert events[-1].data == {"inspector_id": team_room.cqc.me.id, "first_day": "2026-12-01", "last_day": None}
+
+
+async def test_only_the_lead_records_days_on_site_and_only_for_the_team(team_room: TeamRoom) -> None:
+    hmic = team_room.hmic.me.id
+    error = await refused(team_room.cqc, on_site_frame(hmic), ErrorCode.FORBIDDEN)
+    assert "lead" in error.message
+    await refused(team_room.lead, on_site_frame(9999), ErrorCode.NOT_FOUND, field="inspector_id")
+    error = await refused(team_room.lead, on_site_frame(hmic, first_day="2026-12-18", last_day="2026-12-14"),
+                          ErrorCode.INVALID, field="last_day")
+    assert "Mon 14 Dec 2026" in error.message
+    ack = await accepted(team_room.lead, on_site_frame(hmic))
+    events = await team_room.everyone_sees(ack.seq)
+    assert [e.kind for e in events] == ["on-site.set"]  # nothing refused reached the log

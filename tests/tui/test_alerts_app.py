@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from server.storage import database
-from shared.alerts import AcknowledgeAlert, AlertStatus
+from shared.alerts import ADDRESS_EXPECTATION, INFORM_DUTY, AcknowledgeAlert, AlertStatus
 from shared.vocabulary import Inspectorate, Role
 from tui.alerts.bar import AlertBar
 from tui.alerts.letter import LetterDialog
@@ -49,6 +49,10 @@ def bar_text(app: TriangulateApp) -> str:
     return bar.text if bar.has_class("-shown") and bar.display else ""
 
 
+def intro(form: CommandForm) -> str:
+    return str(form.query_one("#command-form-intro", Static).render())
+
+
 def add_member(db_url: str, name: str, inspectorate: Inspectorate = Inspectorate.HMIC) -> str:
     engine = database.connect(db_url)
     try:
@@ -66,6 +70,7 @@ async def raise_escalation(pilot: Pilot[Any], child: str = CHILD) -> str:
     await pilot.press("exclamation_mark")
     form = app.screen
     assert isinstance(form, CommandForm)
+    assert INFORM_DUTY in intro(form)  # CP ¶32, in its own words (tests/tui/test_escalation_wording.py)
     await fill(pilot, form, level="significant-harm", agency="local-authority", child_id=child,
                summary="Child left at home with a known risk adult.",
                immediate_action="Strategy discussion today; confirm where the child sleeps.")
@@ -74,7 +79,8 @@ async def raise_escalation(pilot: Pilot[Any], child: str = CHILD) -> str:
     return form.command_id
 
 
-async def test_an_escalation_reaches_every_screen_rings_and_clears_on_acknowledgement(tmp_path: Path) -> None:
+async def test_an_escalation_reaches_every_screen_rings_and_stays_after_acknowledgement(tmp_path: Path) -> None:
+    """CP ¶32: the bar counts down to the next step for every member, and acknowledging it does not clear it."""
     async with running_server(tmp_path) as server:
         cara_token = add_member(server.db_url, "Cara Jones")
         asha = make_app(tmp_path, server.url, server.tokens["asha"], name="asha")
@@ -93,7 +99,8 @@ async def test_an_escalation_reaches_every_screen_rings_and_clears_on_acknowledg
 
             await wait_for(pa, lambda: "SIGNIFICANT HARM" in bar_text(asha), "the bar on the lead's help screen")
             assert isinstance(asha.screen, HelpScreen)
-            assert CHILD in bar_text(asha) and "acknowledge it now" in bar_text(asha)
+            assert CHILD in bar_text(asha) and "acknowledge it now: a, then k" in bar_text(asha)
+            assert "min left (due 18 Nov 10:" in bar_text(asha)
             await wait_for(pc, lambda: "SIGNIFICANT HARM" in bar_text(cara), "the bar on Cara's alerts screen")
             assert "waiting for the lead" in bar_text(cara) and "s: I have seen it" in bar_text(cara)
             await wait_for(pb, lambda: "SIGNIFICANT HARM" in bar_text(ben), "the bar at the sender too")
@@ -112,10 +119,14 @@ async def test_an_escalation_reaches_every_screen_rings_and_clears_on_acknowledg
             assert "Not yet seen: Asha Patel" in detail
             assert "see" not in offered(cara.screen)
 
-            await pa.press("k")  # the lead acknowledges
+            await pa.press("k")  # the lead acknowledges: the bar stays, now counting down to the informing
             for app, pilot in ((asha, pa), (ben, pb), (cara, pc)):
-                await wait_for(pilot, lambda app=app: bar_text(app) == "", "the bar to clear everywhere")
+                await wait_for(pilot, lambda app=app: "immediately inform the relevant senior manager" in bar_text(app),
+                               "the bar to move on to the next step everywhere")
                 assert app.state.alerts.alerts[alert_id].status is AlertStatus.ACKNOWLEDGED
+                assert "SIGNIFICANT HARM · 1 h " in bar_text(app) and " left (due 18 Nov 11:" in bar_text(app)
+            assert "inform the relevant senior manager: a, then i" in bar_text(asha)
+            assert "waiting for the lead to immediately inform" in bar_text(cara)
             for app in (asha, ben, cara):
                 assert not notified(app, "Not yet confirmed")
 
@@ -134,8 +145,18 @@ async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_scr
         assert isinstance(screen, AlertsScreen) and screen.highlighted is not None
         assert screen.highlighted.id == alert_id
 
+        def calls(lead_words: str, other_words: str) -> bool:
+            """Both bars still show the escalation, each calling for the next step as that member may take it."""
+            return lead_words in bar_text(asha) and other_words in bar_text(ben)
+
+        assert calls("acknowledge it now: a, then k", "waiting for the lead to acknowledge it now")
         await pa.press("k")
         await wait_for(pa, lambda: status() is AlertStatus.ACKNOWLEDGED, "acknowledged")
+        await wait_for(pb, lambda: calls("immediately inform the relevant senior manager: a, then i",
+                                         "waiting for the lead to immediately inform"), "the informing called for")
+        await wait_for(pa, lambda: "next: record that the senior manager was informed (lead inspector) · due 18 Nov "
+                       "11:" in screen.detail.text, "the detail counting down too")
+        assert "min left" in screen.detail.text
 
         await pa.press("i")
         form = asha.screen
@@ -145,6 +166,9 @@ async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_scr
         await fill(pa, form, informed_name="Dana Whitfield", method="phone")
         await pa.press("ctrl+s")
         await wait_for(pa, lambda: status() is AlertStatus.INFORMED, "informed")
+        await wait_for(pb, lambda: calls("confirm this in writing at the earliest opportunity: a, then w",
+                                         "waiting for the lead to confirm this in writing"), "the letter called for")
+        assert "1 d 0 h left (due 19 Nov 10:30)" in bar_text(asha)  # 24 hours from the informing, at 10:30
 
         await pa.press("w")
         letter = asha.screen
@@ -161,12 +185,17 @@ async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_scr
         await pa.press("ctrl+s")
         await wait_for(pa, lambda: status() is AlertStatus.CONFIRMED, "confirmed")
 
+        await wait_for(pb, lambda: calls("record the local authority's response: a, then l",
+                                         "record the local authority's response: a, then l"), "anyone may respond")
         await pb.press("a", "l")  # anyone may record the local authority's response
         response = ben.screen
         assert isinstance(response, CommandForm)
+        assert ADDRESS_EXPECTATION in intro(response)  # CP ¶49
         await fill(pb, response, response="Strategy discussion held at 14:00; child placed with grandparent.")
         await pb.press("ctrl+s")
         await wait_for(pa, lambda: status() is AlertStatus.RESPONDED, "responded")
+        await wait_for(pb, lambda: calls("resolve it once the risk is addressed: a, then v",
+                                         "waiting for the lead to resolve it"), "the resolution called for")
 
         await pa.press("v")
         resolve = asha.screen
@@ -174,6 +203,7 @@ async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_scr
         await fill(pa, resolve, outcome="Child safe; case stepped up to a child protection enquiry.")
         await pa.press("ctrl+s")
         await wait_for(pa, lambda: status() is AlertStatus.RESOLVED, "resolved")
+        await wait_for(pb, lambda: bar_text(asha) == bar_text(ben) == "", "resolved: the bar goes, for everyone")
 
         detail = screen.detail.text
         for words in ("acknowledged · Asha Patel", "senior manager informed · Asha Patel",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from textual.binding import Binding
 
 from shared.alerts import AcknowledgeAlert, AlertLevel, AlertStatus, MarkAlertSeen, RaiseAlert
 from shared.catalogue import read_payload
@@ -12,6 +13,8 @@ from shared.confirmation import written_confirmation
 from shared.findings import PostFinding
 from shared.protocol import Event
 from tui.alerts.book import (
+    STEP_ACTIONS,
+    STEP_KEYS,
     AlertBook,
     AlertView,
     ago,
@@ -23,6 +26,7 @@ from tui.alerts.book import (
     unseen_by,
 )
 from tui.alerts.forms import minutes_to_seconds
+from tui.alerts.screen import AlertsScreen
 from tui.dialogs.command_form import parse_time
 from tui.state import TeamState
 from tui.timefmt import zone
@@ -149,22 +153,78 @@ def test_who_has_not_seen_it() -> None:
     assert [m.name for m in unseen_by(harm, TEAM)] == ["Dev Sharma", "Ella Brown"]
 
 
-def test_the_bar_says_what_needs_doing_and_who_must_do_it() -> None:
+def test_the_bar_counts_down_to_each_step_and_stays_for_everyone_until_resolved() -> None:
+    """CP ¶32: "inspectors will immediately inform the relevant senior manager and confirm this in writing at the
+    earliest opportunity". Every member's bar shows the escalation, who must take the next step and how long is
+    left before it is overdue, at every step (not only until it is acknowledged), until it is resolved."""
+    book = book_of(raised_harm(1, RAISED_AT))  # 08:55; acknowledge by 09:10, inform by 09:55
+    at = RAISED_AT + timedelta(minutes=3)
+    lead = bar_lines(book, ASHA, at, TZ)
+    assert [line.severity for line in lead] == ["harm"]
+    assert lead[0].text == (
+        "⚠ SIGNIFICANT HARM · 12 min left (due 18 Nov 09:10) — acknowledge it now: a, then k · "
+        "child NM-10234 · Local authority · raised by Ben Okafor 3 min ago"
+    )
+    other = bar_lines(book, DEV, at, TZ)[0].text
+    assert "12 min left" in other and "waiting for the lead to acknowledge it now · s: I have seen it" in other
+    fold_in(book, event(2, "alert.seen", DEV, at, alert_id=HARM_ID))
+    assert "✓ you have seen it" in bar_lines(book, DEV, at, TZ)[0].text
+    late = RAISED_AT + timedelta(minutes=14, seconds=30)
+    assert "· under a minute left (due 18 Nov 09:10) —" in bar_lines(book, DEV, late, TZ)[0].text
+    unflagged = RAISED_AT + timedelta(minutes=15, seconds=5)  # past due, before the server flags it
+    assert "· due now (due 18 Nov 09:10) —" in bar_lines(book, DEV, unflagged, TZ)[0].text
+
+    steps = [
+        (event(3, "alert.acknowledged", ASHA, at, alert_id=HARM_ID, status="acknowledged"),
+         RAISED_AT + timedelta(minutes=10), "50 min left (due 18 Nov 09:55)",
+         "immediately inform the relevant senior manager: a, then i",
+         "waiting for the lead to immediately inform the relevant senior manager"),
+        (event(4, "alert.informed", ASHA, at, alert_id=HARM_ID, informed_name="Dana Whitfield",
+               informed_role="Director of Children's Services", method="phone",
+               informed_at="2026-11-18T09:20:00Z", status="informed"),
+         NOW, "22 h 50 min left (due 19 Nov 09:20)",
+         "confirm this in writing at the earliest opportunity: a, then w",
+         "waiting for the lead to confirm this in writing at the earliest opportunity"),
+        (event(5, "alert.confirmed", ASHA, NOW, alert_id=HARM_ID, sent_at="2026-11-18T10:25:00Z",
+               reference="NM-1", status="confirmed"),
+         NOW, None, "record the local authority's response: a, then l",
+         "record the local authority's response: a, then l"),  # anyone may record it
+        (event(6, "alert.responded", DEV, NOW, alert_id=HARM_ID, response="Child placed safely.",
+               status="responded"),
+         NOW, None, "resolve it once the risk is addressed: a, then v",
+         "waiting for the lead to resolve it once the risk is addressed"),
+    ]
+    for step, when, clock, lead_call, other_call in steps:
+        fold_in(book, step)
+        for member, call in ((ASHA, lead_call), (BEN, other_call), (DEV, other_call)):
+            lines = bar_lines(book, member, when, TZ)
+            assert [line.severity for line in lines] == ["harm"], (step.kind, member.name)
+            assert f"— {call}" in lines[0].text, (step.kind, member.name)
+            assert (clock is None and " left" not in lines[0].text) or f"SIGNIFICANT HARM · {clock} —" in lines[0].text
+            assert "raised by Ben Okafor" in lines[0].text  # when it was raised, not when the step began
+    fold_in(book, event(7, "alert.resolved", ASHA, NOW, alert_id=HARM_ID, outcome="Safe.", status="resolved"))
+    assert all(bar_lines(book, member, NOW, TZ) == [] for member in TEAM)  # resolved: the bar goes, for everyone
+
+
+def test_an_overdue_step_replaces_the_countdown() -> None:
     book = book_of(raised_harm(1, RAISED_AT))
-    lead = bar_lines(book, ASHA, NOW, TZ)
-    assert len(lead) == 1 and lead[0].severity == "harm"
-    assert "SIGNIFICANT HARM" in lead[0].text and "NM-10234" in lead[0].text and "acknowledge it now" in lead[0].text
-    other = bar_lines(book, DEV, NOW, TZ)[0].text
-    assert "waiting for the lead" in other and "s: I have seen it" in other
-    fold_in(book, event(2, "alert.seen", DEV, NOW, alert_id=HARM_ID))
-    assert "✓ you have seen it" in bar_lines(book, DEV, NOW, TZ)[0].text
-    fold_in(book, event(3, "alert.acknowledged", ASHA, NOW, alert_id=HARM_ID, status="acknowledged"))
-    assert bar_lines(book, DEV, NOW, TZ) == []  # the bar clears on the lead's acknowledgement
-    fold_in(book, event(4, "alert.overdue", None, NOW, alert_id=HARM_ID, step="informed",
+    fold_in(book, event(2, "alert.acknowledged", ASHA, NOW, alert_id=HARM_ID, status="acknowledged"))
+    fold_in(book, event(3, "alert.overdue", None, NOW, alert_id=HARM_ID, step="informed",
                      due_at="2026-11-18T09:55:00Z"))
-    overdue = bar_lines(book, DEV, NOW, TZ)
-    assert [line.severity for line in overdue] == ["overdue"]
-    assert "record that the senior manager was informed" in overdue[0].text and "18 Nov 09:55" in overdue[0].text
+    for member in (ASHA, DEV):
+        overdue = bar_lines(book, member, NOW, TZ)
+        assert [line.severity for line in overdue] == ["overdue"]
+        assert overdue[0].text.startswith(
+            "⚠ SIGNIFICANT HARM · OVERDUE: record that the senior manager was informed was due 18 Nov 09:55 "
+            "(35 min ago) — "
+        )
+        assert " left" not in overdue[0].text
+
+
+def test_the_bar_names_the_keys_the_alerts_screen_binds() -> None:
+    bound = {binding.key: binding.action for binding in AlertsScreen.BINDINGS if isinstance(binding, Binding)}
+    assert {bound[key] for key in STEP_KEYS.values()} == set(STEP_ACTIONS.values())
+    assert all(bound[STEP_KEYS[step]] == action for step, action in STEP_ACTIONS.items())
 
 
 def test_the_bar_names_our_unconfirmed_commands() -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from tui.timefmt import day_label, fieldwork_day, long_time, short_time, to_local, zone
+from tui.timefmt import long_time, short_time, to_local, zone
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -41,27 +39,3 @@ def test_unknown_zone_falls_back_to_london() -> None:
     assert zone("Not/AZone") == LONDON
     assert zone(None) == LONDON
     assert zone("Europe/Paris") == ZoneInfo("Europe/Paris")
-
-
-@pytest.mark.parametrize(
-    ("now", "day"),
-    [
-        (datetime(2026, 11, 16, 0, 0, tzinfo=UTC), 1),
-        (datetime(2026, 11, 18, 10, 30, tzinfo=UTC), 3),
-        (datetime(2026, 11, 15, 23, 59, tzinfo=UTC), None),
-    ],
-)
-def test_fieldwork_day_counts_from_the_start_date(now: datetime, day: int | None) -> None:
-    assert fieldwork_day(date(2026, 11, 16), now, LONDON) == day
-
-
-def test_fieldwork_day_uses_the_local_date_in_summer() -> None:
-    # 23:30 UTC on 1 June is already 2 June in London: day 2.
-    assert fieldwork_day(date(2026, 6, 1), datetime(2026, 6, 1, 23, 30, tzinfo=UTC), LONDON) == 2
-
-
-def test_day_labels() -> None:
-    now = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
-    assert day_label(date(2026, 11, 16), now, LONDON) == "Day 3 of fieldwork"
-    assert day_label(date(2026, 11, 30), now, LONDON) == "Fieldwork starts Mon 30 Nov 2026"
-    assert day_label(None, now, LONDON) == "Fieldwork dates not set"

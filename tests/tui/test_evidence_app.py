@@ -21,10 +21,12 @@ from tui.app import TriangulateApp
 from tui.refs import ref
 from tui.triangulation.enquiries_screen import EnquiriesScreen
 from tui.triangulation.enquiry_forms import EnquiryForm
+from tui.triangulation.finding_picker import FindingPicker
 from tui.triangulation.link_form import LinkForm
 from tui.triangulation.unlink_dialog import UnlinkDialog
 
 from .app_server import fill, lead_and_inspector, notified, offered, wait_for
+from .picking import tick
 
 SIZE = (100, 30)
 CHILD = "NM-10234"
@@ -70,7 +72,7 @@ async def test_an_enquiry_is_asked_answered_and_closed_across_two_apps(tmp_path:
         await pa.press("o")
         form = asha.screen
         assert isinstance(form, EnquiryForm)
-        assert form.query_one("#field-finding_ids", Input).value == ref(finding)
+        assert form.query_one("#field-finding_ids", FindingPicker).chosen == [finding]  # ticked, not typed
         assert form.query_one("#field-child_ids", Input).value == CHILD
         await pa.press("ctrl+s")
         assert asha.screen is form, "an empty form is not sent"
@@ -109,13 +111,19 @@ async def test_an_enquiry_is_asked_answered_and_closed_across_two_apps(tmp_path:
         await pb.press("w")
         answer = ben.screen
         assert isinstance(answer, EnquiryForm)
-        await fill(pb, answer, answer="No invitation was received.", finding_ids=ref(answer_finding))
+        await fill(pb, answer, answer="No invitation was received.")
+        picker = answer.query_one("#field-finding_ids", FindingPicker)
+        assert set(picker.listed) == {finding, answer_finding} and picker.chosen == []
+        await tick(pb, picker, "no invitation")  # found by its words: nobody types a reference
+        await tick(pb, picker, "held without health")  # narrowing the list keeps what is ticked
+        assert picker.chosen == [answer_finding, finding]
+        assert picker.listed[:2] == [answer_finding, finding], "the ticked findings are listed first"
         await pb.press("ctrl+s")
         assert ben.screen is inbox
         await wait_for(pa, lambda: asha.state.evidence.enquiries[enquiry_id].status is EnquiryStatus.ANSWERED,
                        "answered at Asha")
         assert notified(asha, "Your line of enquiry was answered")
-        assert asha.state.evidence.enquiries[enquiry_id].answer_finding_ids == [answer_finding]
+        assert asha.state.evidence.enquiries[enquiry_id].answer_finding_ids == [answer_finding, finding]
 
         # Asha, the asker, closes it as answered.
         await pa.press("i")

@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from shared.enquiries import EnquiryStatus, OpenEnquiry, StartEnquiry, mentioned
 from shared.protocol import Event
 from shared.triangulation import Corroboration, LinkFindings
 from shared.vocabulary import Agency, JudgementArea
 from tui.board.filter_query import parse_query
-from tui.refs import ref, resolve_refs
+from tui.refs import ref
 from tui.state import FindingFilter, TeamState, filter_findings
 from tui.store import LocalStore
 from tui.triangulation.actions import texts_of
@@ -127,14 +125,8 @@ def test_filter_words_for_area_and_corroboration() -> None:
     assert parse_query("area:nothing", TEAM).problems == ["no judgement_area matches 'nothing'"]
 
 
-def test_short_references_resolve_by_unique_prefix() -> None:
-    ids = ["3f2a9e00aa", "3f2b0000bb", "c0ffee" * 5]
+def test_short_references_are_the_first_six_characters_of_long_ids() -> None:
     assert ref("c0ffee" * 5) == "#c0ffee" and ref("f002") == "#f002"
-    assert resolve_refs("#c0ffee, 3f2a9e", ids) == ["c0ffee" * 5, "3f2a9e00aa"]
-    with pytest.raises(ValueError, match="fits 2 findings"):
-        resolve_refs("#3f2", ids)
-    with pytest.raises(ValueError, match="no finding #zzz"):
-        resolve_refs("zzz", ids)
 
 
 def test_the_matrix_counts_what_the_server_holds() -> None:

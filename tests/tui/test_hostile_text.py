@@ -205,6 +205,7 @@ async def test_board_dialogs_search_and_palette_survive_hostile_text(tmp_path: P
         await back(pilot, BoardScreen)
 
         form = await arrive(pilot, CommandForm, "o")  # ask a line of enquiry about it
+        assert shows_hostile(app, "#finding-choices")  # the findings it may cite, listed literally
         await back(pilot, BoardScreen)
 
         await arrive(pilot, CommandForm, "exclamation_mark")  # raise an alert

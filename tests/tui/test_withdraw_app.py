@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from shared.findings import PostFinding, WithdrawFinding
 from tui.app import TriangulateApp
 from tui.board.screen import BoardScreen
 from tui.dialogs.command_form import CommandForm
-from tui.refs import ref
 from tui.triangulation.enquiry_forms import EnquiryForm
+from tui.triangulation.finding_picker import FindingPicker
 
 from .app_server import fill, lead_and_inspector, live, make_app, offered, running_server, wait_for
+from .picking import tick
 
 SIZE = (110, 34)
 REASON = "Recorded twice: the same case file as my earlier finding."
@@ -173,14 +174,15 @@ async def test_the_enquiry_form_does_not_offer_a_withdrawn_finding(tmp_path: Pat
         await pa.press("o")
         form = asha.screen
         assert isinstance(form, EnquiryForm)
-        assert form.query_one("#field-finding_ids", Input).value == ""
-        # ... and typed in, it is refused by name before it reaches the server.
+        picker = form.query_one("#field-finding_ids", FindingPicker)
+        assert picker.chosen == []
+        # ... nor lists it to tick: a withdrawn finding is no longer evidence.
+        assert "ben-1" not in picker.listed and "ben-2" in picker.listed
         await fill(pa, form, to="to_inspectorate:cqc", question="Were health assessments late for every child?",
-                   why="One finding says so for 4 of 10 files.", finding_ids=ref("ben-1"))
-        await pa.press("ctrl+s")
-        assert asha.screen is form
-        error = form.query_one("#error-finding_ids", Label)
-        assert error.has_class("-shown") and "was withdrawn" in str(error.render())
-        await fill(pa, form, finding_ids=ref("ben-2"))
+                   why="One finding says so for 4 of 10 files.")
+        await tick(pa, picker, "Initial health assessments")
+        assert picker.chosen == []
+        await tick(pa, picker, "plans are not reviewed")
+        assert picker.chosen == ["ben-2"]
         await pa.press("ctrl+s")
         assert isinstance(asha.screen, BoardScreen)

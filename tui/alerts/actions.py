@@ -242,7 +242,7 @@ class AlertsFeature(Feature):
         me, book = state.me, state.alerts
         if me is None:
             return
-        unseen = [a for a in book.needing_attention() if not a.has_seen(me.id) and not book.pending_see(a.id)]
+        unseen = [a for a in book.escalations_open() if not a.has_seen(me.id) and not book.pending_see(a.id)]
         for alert in unseen:
             self.host.outbox.send(MarkAlertSeen(id=new_command_id(), alert_id=alert.id))
         if not unseen:

@@ -51,6 +51,7 @@ from shared.alerts import (
     UpdateAlert,
     concern_refusal,
     may_take_duty_step,
+    next_deadline,
     next_step,
     step_refusal,
 )
@@ -146,7 +147,7 @@ class AlertView:
 
     @property
     def awaiting_acknowledgement(self) -> bool:
-        """The bar stays until the lead (or deputy) acknowledges."""
+        """Raised and not acknowledged: the bell and the alerts screen insist until the lead (or deputy) does."""
         return self.is_escalation and self.status is AlertStatus.RAISED
 
     @property
@@ -170,6 +171,13 @@ class AlertView:
     @property
     def next_step(self) -> AlertStatus | None:
         return next_step(self.status) if self.is_escalation else None
+
+    def next_due(self, deadlines: Deadlines) -> datetime | None:
+        """When the step that must come next becomes overdue; None if it has no deadline (or none is owed)."""
+        if not self.is_escalation:
+            return None
+        informed = self.informed.at if self.informed else None
+        return next_deadline(self.status, self.escalated_at or self.raised_at, informed, deadlines)
 
     @property
     def since(self) -> datetime:
@@ -320,6 +328,10 @@ class AlertBook(Tracking):
     def needing_attention(self) -> list[AlertView]:
         return [alert for alert in self.ordered() if alert.is_open and alert.needs_attention]
 
+    def escalations_open(self) -> list[AlertView]:
+        """Significant-harm escalations not yet resolved: each stays in every member's bar until it is."""
+        return [alert for alert in self.ordered() if alert.is_open and alert.is_escalation]
+
 
 # ---------------------------------------------------------------- what may be done
 
@@ -458,6 +470,59 @@ class BarLine:
     severity: Severity
 
 
+STEP_CALLS: dict[AlertStatus, str] = {
+    AlertStatus.ACKNOWLEDGED: "acknowledge it now",
+    AlertStatus.INFORMED: "immediately inform the relevant senior manager",
+    AlertStatus.CONFIRMED: "confirm this in writing at the earliest opportunity",
+    AlertStatus.RESPONDED: "record the local authority's response",
+    AlertStatus.RESOLVED: "resolve it once the risk is addressed",
+}
+"""The next step as the bar calls for it, in CP ¶32's words where the framework has them."""
+
+STEP_KEYS: dict[AlertStatus, str] = {
+    AlertStatus.ACKNOWLEDGED: "k",
+    AlertStatus.INFORMED: "i",
+    AlertStatus.CONFIRMED: "w",
+    AlertStatus.RESPONDED: "l",
+    AlertStatus.RESOLVED: "v",
+}
+"""The key that takes each step on the alerts screen (tui.alerts.screen binds them)."""
+
+
+def time_left(due: datetime, now: datetime) -> str:
+    """A countdown for people: '12 min left', 'under a minute left', 'due now' once it has passed."""
+    seconds = (as_utc(due) - as_utc(now)).total_seconds()
+    if seconds <= 0:
+        return "due now"
+    return "under a minute left" if seconds < 60 else f"{elapsed(now, due)} left"
+
+
+def _bar_line(alert: AlertView, book: AlertBook, me: Inspector | None, now: datetime, tz: tzinfo) -> BarLine:
+    """One open escalation: what is overdue, or how long is left for the next step; who must take it."""
+    step = alert.next_step
+    assert step is not None  # an open escalation always owes a step
+    mine = step not in DUTY_STEPS or may_take_duty(me, book.deputy_id)
+    seen = (me is not None and alert.has_seen(me.id)) or book.pending_see(alert.id)
+    overdue = alert.overdue_outstanding
+    severity: Severity = "overdue" if overdue else "harm"
+    if overdue:
+        clock = " · OVERDUE: " + "; ".join(
+            f"{STEP_NAMES[late]} was due {short_time(due, tz)} ({ago(due, now)})" for late, due in overdue
+        )
+    else:
+        due = alert.next_due(book.deadlines)
+        clock = "" if due is None else f" · {time_left(due, now)} (due {short_time(due, tz)})"
+    if mine:
+        call = f"{STEP_CALLS[step]}: a, then {STEP_KEYS[step]}"
+    else:
+        call = f"waiting for the lead to {STEP_CALLS[step]} · " + ("✓ you have seen it" if seen else
+                                                                   "s: I have seen it")
+    who = alert.raised_by.name if alert.raised_by else "someone"
+    started = alert.escalated_at or alert.raised_at
+    return BarLine(f"⚠ SIGNIFICANT HARM{clock} — {call} · {about(alert)} · raised by {who} {ago(started, now)}",
+                   severity)
+
+
 def bar_lines(
     book: AlertBook,
     me: Inspector | None,
@@ -465,30 +530,13 @@ def bar_lines(
     tz: tzinfo,
     unconfirmed: Iterable[str] = (),
 ) -> list[BarLine]:
-    """What the bar must say now: unacknowledged escalations, overdue steps, and our unconfirmed commands.
+    """What the bar must say now: every open escalation until it is resolved, and our unconfirmed commands.
 
-    Derived from state alone, so it is the same on every screen and after a restart, and it clears by itself
-    when the step it nags about is taken.
+    Each escalation counts down to its next step's deadline, or says what is overdue. Derived from state alone,
+    so it is the same on every screen and after a restart, and each line goes by itself when its alert is
+    resolved.
     """
-    lines: list[BarLine] = []
-    duty = may_take_duty(me, book.deputy_id)
-    for alert in book.needing_attention():
-        if alert.awaiting_acknowledgement:
-            if duty:
-                call = "acknowledge it now: a, then k"
-            else:
-                seen = (me is not None and alert.has_seen(me.id)) or book.pending_see(alert.id)
-                call = "waiting for the lead · " + ("✓ you have seen it" if seen else "s: I have seen it")
-            who = alert.raised_by.name if alert.raised_by else "someone"
-            lines.append(BarLine(
-                f"⚠ SIGNIFICANT HARM — {call} · {about(alert)} · raised by {who} {ago(alert.since, now)}", "harm"
-            ))
-        for step, due in alert.overdue_outstanding:
-            act = " · a: open alerts" if duty else ""
-            lines.append(BarLine(
-                f"⚠ OVERDUE — {STEP_NAMES[step]} was due {short_time(due, tz)} ({ago(due, now)}){act} · "
-                f"{headline(alert)}", "overdue",
-            ))
+    lines = [_bar_line(alert, book, me, now, tz) for alert in book.escalations_open()]
     for command_id in unconfirmed:
         command = book.pending.get(command_id)
         if command is not None:

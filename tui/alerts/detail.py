@@ -30,7 +30,7 @@ from shared.alerts import (
     Deadlines,
 )
 from shared.protocol import Inspector
-from tui.alerts.book import AlertView, TimelineEntry, ago, elapsed, unseen_by
+from tui.alerts.book import AlertView, TimelineEntry, ago, elapsed, time_left, unseen_by
 from tui.timefmt import long_time, short_time
 from tui.widgets.plain import assemble, plain
 
@@ -89,7 +89,7 @@ def _timeline(alert: AlertView, now: datetime, tz: tzinfo) -> Parts:
     return parts
 
 
-def _status(alert: AlertView, now: datetime, tz: tzinfo, deputy: Inspector | None) -> Parts:
+def _status(alert: AlertView, now: datetime, tz: tzinfo, deputy: Inspector | None, deadlines: Deadlines) -> Parts:
     parts: Parts = [("Status: ", "$text-muted"), (alert.status.label, "bold"),
                     (f" for {elapsed(alert.since, now)}", "$text-muted")]
     step = alert.next_step
@@ -98,6 +98,9 @@ def _status(alert: AlertView, now: datetime, tz: tzinfo, deputy: Inspector | Non
         if step in DUTY_STEPS:
             who = f" (lead inspector or deputy {deputy.name})" if deputy else " (lead inspector)"
         parts += [("  ·  next: ", "$text-muted"), (f"{STEP_NAMES[step]}{who}", "bold $text-accent")]
+        due = alert.next_due(deadlines)
+        if due is not None and not alert.overdue_outstanding:
+            parts.append((f" · due {short_time(due, tz)}, {time_left(due, now)}", "bold"))
     parts.append("\n")
     for overdue_step, due in alert.overdue_outstanding:
         parts.append((f"⚠ OVERDUE: {STEP_NAMES[overdue_step]} — was due {short_time(due, tz)} "
@@ -124,6 +127,7 @@ def describe_alert(
     tz: tzinfo,
     team: Iterable[Inspector],
     deputy: Inspector | None,
+    deadlines: Deadlines,
     pending: Iterable[str] = (),
 ) -> Content:
     """The whole pane for one alert."""
@@ -135,7 +139,7 @@ def describe_alert(
         (alert.level.label, level_style), (f" · {alert.agency.label}{child}\n", "bold"),
         (f"Raised by {who} · {long_time(alert.raised_at, tz)} · {ago(alert.raised_at, now)}\n", "$text-muted"),
     ]
-    parts += _status(alert, now, tz, deputy)
+    parts += _status(alert, now, tz, deputy, deadlines)
     for words in pending:
         parts.append((f"⇡ Not yet confirmed by the server: {words} — retrying\n", "bold $text-warning"))
     parts += [("\nWhat was found\n", "bold"), alert.summary.strip(), "\n"]

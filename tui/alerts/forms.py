@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from shared.alerts import (
+    ADDRESS_EXPECTATION,
+    INFORM_DUTY,
     AlertLevel,
     CloseAlert,
     ConfirmInWriting,
@@ -55,8 +57,7 @@ class FormContext:
 def raise_form(ctx: FormContext) -> CommandForm:
     return CommandForm(
         title="Raise a risk alert — the whole team sees it at once",
-        intro="Significant harm: the lead must inform the senior manager immediately. "
-        "Name the child by unique ID only, never by name.",
+        intro=f"Significant harm: {INFORM_DUTY} (CP ¶32). Name the child by unique ID only, never by name.",
         command_type=RaiseAlert,
         command_id=new_command_id(),
         fields=[
@@ -122,24 +123,26 @@ def letter_form(alert: AlertView, ctx: FormContext) -> CommandForm | None:
 
 def text_form(alert: AlertView, ctx: FormContext, action: str) -> CommandForm:
     """The one-text-box steps: response, outcome, update, note, close."""
-    title, command_type, name, label = TEXT_STEPS[action]
-    return _step_form(alert, ctx, title, command_type, [FormField(name, label, "text")])
+    title, command_type, name, label, intro = TEXT_STEPS[action]
+    return _step_form(alert, ctx, title, command_type, [FormField(name, label, "text")], intro=intro)
 
 
-TEXT_STEPS: dict[str, tuple[str, type, str, str]] = {
-    "respond": ("Record the local authority's response", RecordResponse, "response", "Their response"),
-    "resolve": ("Resolve the escalation", ResolveAlert, "outcome", "Outcome"),
-    "update": ("Add an update", UpdateAlert, "text", "Update"),
-    "note": ("Note the concern (the team has looked at it)", NoteAlert, "note", "Note (optional)"),
-    "close": ("Close the concern", CloseAlert, "reason", "Why it needs nothing more"),
+TEXT_STEPS: dict[str, tuple[str, type, str, str, str]] = {
+    "respond": ("Record the local authority's response", RecordResponse, "response", "Their response",
+                f"{ADDRESS_EXPECTATION} (CP ¶49)"),
+    "resolve": ("Resolve the escalation", ResolveAlert, "outcome", "Outcome", ""),
+    "update": ("Add an update", UpdateAlert, "text", "Update", ""),
+    "note": ("Note the concern (the team has looked at it)", NoteAlert, "note", "Note (optional)", ""),
+    "close": ("Close the concern", CloseAlert, "reason", "Why it needs nothing more", ""),
 }
+"""Title, command, field, label and intro of each one-text-box step."""
 
 
 def escalate_form(alert: AlertView, ctx: FormContext) -> CommandForm:
     return _step_form(alert, ctx, "Escalate to significant harm", EscalateAlert, [
         FormField("child_id", "Child unique ID", value=alert.child_id or "", placeholder="never a name"),
         FormField("immediate_action", "Immediate action needed", "text"),
-    ], intro="The lead's clocks start now: acknowledge, inform the senior manager, confirm in writing.",
+    ], intro=f"The clocks start now: {INFORM_DUTY} (CP ¶32).",
         send_label="Escalate")
 
 

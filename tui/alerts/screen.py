@@ -177,7 +177,7 @@ class AlertsScreen(StateScreen):
                        if getattr(c, "alert_id", None) == alert.id]
             self.detail.show(alert.id, describe_alert(
                 alert, now=self._clock(), tz=self.tz,
-                team=self.state.team.values(), deputy=deputy, pending=pending,
+                team=self.state.team.values(), deputy=deputy, deadlines=book.deadlines, pending=pending,
             ))
         self.refresh_bindings()
 

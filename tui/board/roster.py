@@ -1,4 +1,5 @@
-"""The team roster: who is on this inspection and who is connected right now (presence from the server)."""
+"""The team roster: who is on this inspection, who is connected right now (presence from the server), and who is on
+site today once the lead has recorded the days on site (CP ¶15; integrated ¶36, ¶100)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,12 @@ class Roster(Static):
     Roster { height: 100%; padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }
     """
 
-    def show_team(self, team: Iterable[Inspector], online: set[int] | None, me: int | None) -> None:
-        """``online`` None means presence is unknown (we are not connected ourselves)."""
+    def show_team(
+        self, team: Iterable[Inspector], online: set[int] | None, me: int | None,
+        on_site: frozenset[int] | None = None,
+    ) -> None:
+        """``online`` None means presence is unknown (we are not connected ourselves); ``on_site`` None means
+        nobody's days on site are recorded."""
         known = online or set()
         members = sorted(
             team,
@@ -34,6 +39,8 @@ class Roster(Static):
             online = set()
         else:
             heading = f"Team · {sum(1 for m in members if m.id in online)} of {len(members)} connected"
+        if on_site is not None:
+            heading += f" · {sum(1 for m in members if m.id in on_site)} on site today"
         parts: list[str | tuple[str, str]] = [(heading, "$text-muted")]
         for member in members:
             connected = member.id in online
@@ -44,6 +51,9 @@ class Roster(Static):
                 parts.append((" (you)", "$text-muted"))
             role = f" {_ROLE_SHORT[member.role]}" if member.role in _ROLE_SHORT else ""
             parts.append((f" {short(INSPECTORATE_SHORT, member.inspectorate)}{role}", "$text-muted"))
+            if on_site is not None:
+                here = member.id in on_site
+                parts.append((" · on site", "$text-success") if here else (" · off site", "$text-muted"))
         if not members:
             parts.append(("\nTeam not known yet — waiting for the server.", "$text-muted italic"))
         self.update(assemble(*parts))

@@ -60,6 +60,8 @@ class BoardScreen(Screen[None]):
         self.unread: set[str] = set()
         self.connected = False
         self._select_after: str | None = None
+        self.on_site: frozenset[int] | None = None
+        """Who is on site today (the clock feature works it out); None while nobody's days are recorded."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,7 +109,7 @@ class BoardScreen(Screen[None]):
 
     def show_team(self) -> None:
         online = self.state.online if self.connected else None
-        self.query_one("#roster", Roster).show_team(self.state.members(), online, self._me_id())
+        self.query_one("#roster", Roster).show_team(self.state.members(), online, self._me_id(), self.on_site)
         self.query_one("#filter-bar", FilterBar).set_team(self.state.team.values())
 
     def finding_changed(self, view: FindingView) -> None:

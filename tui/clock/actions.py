@@ -1,7 +1,9 @@
-"""The clock feature: the fieldwork dates and the reporting clock — two palette commands, kept current.
+"""The clock feature: the fieldwork dates, who is on site when, and the reporting clock — palette commands, kept
+current.
 
-After a batch that set the fieldwork dates (or a new welcome, or a reset), the header and any open clock screen are
-redrawn. The lead's SetFieldwork goes through the outbox, like every other command.
+After a batch that set the fieldwork dates or someone's days on site (or a new welcome, or a reset), the header, the
+team panel's "on site today" and any open clock screen are redrawn, and the team panel again each minute, so it
+follows the day. The lead's SetFieldwork and SetOnSite go through the outbox, like every other command.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from shared.fieldwork import may_set_fieldwork
-from shared.kinds import FIELDWORK_SET
+from shared.kinds import FIELDWORK_SET, ON_SITE_SET
 from shared.protocol import Command, Inspection
 from tui.clock.fieldwork_form import FieldworkForm
+from tui.clock.on_site_form import OnSiteForm
 from tui.clock.reporting_clock import today_for
 from tui.clock.screen import ClockScreen
 from tui.feature import Batch, Feature
@@ -33,12 +36,25 @@ class ClockFeature(Feature):
         inspection = self.host.state.inspection
         return inspection, today_for(inspection, self.host.now())
 
+    def mounted(self) -> None:
+        self.host.set_interval(60, self.show_on_site)
+
     def after_batch(self, batch: Batch) -> None:
-        if batch.connected or batch.reset or batch.has((FIELDWORK_SET,)):
+        if batch.connected or batch.reset or batch.has((FIELDWORK_SET, ON_SITE_SET)):
             self.host.show_title()
+            self.show_on_site()
             for screen in self.host.screen_stack:
                 if isinstance(screen, ClockScreen):
                     screen.refresh_clock()
+
+    def show_on_site(self) -> None:
+        """The team panel's "on site today", for today in the inspection's time zone."""
+        inspection, today = self.clock_now()
+        on_site = self.host.state.on_site(today) if inspection is not None else None
+        board = self.host.board
+        if on_site != board.on_site:
+            board.on_site = on_site
+            board.show_team()
 
     def commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("Reporting clock", "When the draft, comments, final and published report are due "
@@ -47,6 +63,8 @@ class ClockFeature(Feature):
         if me is not None and may_set_fieldwork(me):
             yield SystemCommand("Set fieldwork dates", "The first and last day of fieldwork; the reporting clock "
                                 "counts from the last", self.action_set_fieldwork)
+            yield SystemCommand("Set days on site", "An inspector's first and last day on site; the team panel "
+                                "shows who is on site today", self.action_set_on_site)
 
     def action_reporting_clock(self) -> None:
         if not isinstance(self.host.screen, ClockScreen):
@@ -66,3 +84,12 @@ class ClockFeature(Feature):
     def _chosen(self, command: Command | None) -> None:
         if command is not None:
             self.host.outbox.send(command)
+
+    def action_set_on_site(self) -> None:
+        host = self.host
+        me, inspection = host.state.me, host.state.inspection
+        if inspection is None or me is None or not may_set_fieldwork(me):
+            host.notify("Only the lead inspector sets who is on site when.", title="Days on site")
+            return
+        host.push_screen(OnSiteForm(host.state.members(), now=host.now(), timezone=zone(inspection.timezone)),
+                         self._chosen)

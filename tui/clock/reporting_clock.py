@@ -12,9 +12,10 @@ from datetime import date, datetime
 from textual.content import Content
 from textual.widgets import Static
 
+from shared.fieldwork import fieldwork_day, fieldwork_days, on_site_today
 from shared.protocol import Inspection
 from shared.reporting_clock import Milestone, clock_status, next_milestone, reporting_clock, short_day
-from tui.timefmt import day_label, to_local, zone
+from tui.timefmt import to_local, zone
 from tui.widgets.plain import assemble, plain
 
 NOT_SET = "Last day of fieldwork not set — the lead sets it (palette: Set fieldwork dates)"
@@ -31,18 +32,26 @@ def today_for(inspection: Inspection | None, now: datetime) -> date:
 def fieldwork_label(inspection: Inspection, now: datetime) -> str:
     """The header's words for where the inspection is: the fieldwork day, or once it is over the next milestone.
 
-    "Day 3 of fieldwork" while on site; "Draft report due in 3 working days" afterwards; the last day of
-    fieldwork once even publication day has passed.
+    Fieldwork is counted in working days: "Day 6 of 10" while on site (with no last day set, "Day 6 of
+    fieldwork"), "No fieldwork today · 5 of 10 days done" at a weekend or on a bank holiday; "Draft report due in
+    3 working days" afterwards; the last day of fieldwork once even publication day has passed.
     """
-    tz = zone(inspection.timezone)
-    today = to_local(now, tz).date()
-    end = inspection.end_date
-    if end is None or today <= end:
-        return day_label(inspection.start_date, now, tz)
-    upcoming = next_milestone(reporting_clock(end), today)
-    if upcoming is None:
-        return f"Fieldwork ended {short_day(end)}"
-    return f"{upcoming.label} {clock_status(upcoming, today)}"
+    today = today_for(inspection, now)
+    start, end = inspection.start_date, inspection.end_date
+    if end is not None and today > end:
+        upcoming = next_milestone(reporting_clock(end), today)
+        if upcoming is None:
+            return f"Fieldwork ended {short_day(end)}"
+        return f"{upcoming.label} {clock_status(upcoming, today)}"
+    if start is None:
+        return "Fieldwork dates not set"
+    day = fieldwork_day(start, today)
+    if day is None:
+        return f"Fieldwork starts {short_day(start)}"
+    total = None if end is None else fieldwork_days(start, end)
+    if not on_site_today(start, today):
+        return f"No fieldwork today · {day if total is None else f'{day} of {total}'} days done"
+    return f"Day {day} of {'fieldwork' if total is None else total}"
 
 
 def _style(milestone: Milestone, today: date, upcoming: Milestone | None) -> str:

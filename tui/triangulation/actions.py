@@ -27,13 +27,13 @@ from tui.refs import ref
 from tui.state import FindingView
 from tui.timefmt import zone
 from tui.triangulation.book import EVIDENCE_KINDS, EnquiryView
+from tui.triangulation.candidates import finding_candidates
 from tui.triangulation.enquiries_screen import EnquiriesScreen
 from tui.triangulation.enquiry_forms import EnquiryContext, open_form
 from tui.triangulation.journey_screen import JourneyScreen
-from tui.triangulation.link_form import Candidate, LinkForm
+from tui.triangulation.link_form import LinkForm
 from tui.triangulation.screen import TriangulationScreen
 from tui.triangulation.unlink_dialog import LinkChoice, UnlinkDialog
-from tui.widgets.labels import AGENCY_SHORT, INSPECTORATE_SHORT, KIND_SHORT, short
 from tui.widgets.support import finding_summary, other_end, relation_words
 
 TEXT_FIELDS = ("text", "question", "why", "answer", "reason", "summary", "immediate_action", "note", "response",
@@ -41,14 +41,6 @@ TEXT_FIELDS = ("text", "question", "why", "answer", "reason", "summary", "immedi
 """Where an ``@mention`` can be, in any event's data: findings, enquiries, alert steps, meeting minutes."""
 
 EVIDENCE_SCREENS = (EnquiriesScreen, TriangulationScreen, JourneyScreen)
-
-
-def candidate_line(view: FindingView, width: int = 94) -> str:
-    """One line per finding in the link form's list: ref, inspectorate, agency, kind, then the first line."""
-    f = view.fields
-    line = (f"{ref(view.id):<9} {short(INSPECTORATE_SHORT, view.author.inspectorate):<8} "
-            f"{short(AGENCY_SHORT, f.agency):<9} {short(KIND_SHORT, f.kind):<11} {view.first_line}")
-    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def texts_of(event: Event) -> list[str]:
@@ -259,11 +251,10 @@ class TriangulationFeature(Feature):
             return
         inspection = state.inspection
         view = self._focused_finding()
-        # Only a saved, live finding is offered to cite: a withdrawn one is no longer evidence (shown on request).
+        # Only a saved, live finding is offered to cite: a withdrawn one is no longer evidence.
         saved = view if view is not None and view.version > 0 and view.withdrawn is None else None
         context = EnquiryContext(host.now(), zone(inspection.timezone if inspection else None),
-                                 tuple(state.members()), me,
-                                 tuple(v.id for v in state.saved_findings()), tuple(state.withdrawn_ids))
+                                 tuple(state.members()), me, tuple(finding_candidates(state)))
         form = open_form(context, saved.id if saved else None, saved.fields.child_id if saved else None)
         host.push_screen(form, self._sent)
 
@@ -272,21 +263,10 @@ class TriangulationFeature(Feature):
         if view is None:
             return
         state = self.host.state
-        candidates = [self._candidate(v) for v in sorted(state.saved_findings(), key=lambda v: v.posted_at,
-                                                          reverse=True) if v.id != view.id]
         form = LinkForm(finding_id=view.id, summary=finding_summary(view, view.id, 80),
-                        source=state.source_of(view.id), candidates=candidates,
+                        source=state.source_of(view.id), candidates=finding_candidates(state, leave_out=view.id),
                         existing=state.evidence.links_of(view.id))
         self.host.push_screen(form, self._sent)
-
-    def _candidate(self, view: FindingView) -> Candidate:
-        f = view.fields
-        words = " ".join(filter(None, (
-            f.text, f.agency.label, short(AGENCY_SHORT, f.agency), f.kind.label, short(KIND_SHORT, f.kind),
-            view.author.name, view.author.inspectorate.label, short(INSPECTORATE_SHORT, view.author.inspectorate),
-            f.child_id, f.criterion,
-        ))).casefold()
-        return Candidate(view.id, candidate_line(view), words, self.host.state.source_of(view.id))
 
     def action_unlink(self) -> None:
         view = self._saved_finding("press u to remove one of its links")

@@ -27,6 +27,7 @@ from tui.alerts.book import ago
 from tui.outbox import Outbox
 from tui.state import TeamState
 from tui.triangulation.book import EnquiryView
+from tui.triangulation.candidates import finding_candidates
 from tui.triangulation.enquiry_actions import Step, available_steps
 from tui.triangulation.enquiry_detail import STATUS_STYLE, EnquiryDetail, describe_enquiry
 from tui.triangulation.enquiry_forms import EnquiryContext, answer_form, close_form
@@ -210,7 +211,7 @@ class EnquiriesScreen(StateScreen):
         if me is None:
             return None
         return EnquiryContext(self._clock(), self.tz, tuple(self.state.members()), me,
-                              tuple(v.id for v in self.state.saved_findings()), tuple(self.state.withdrawn_ids))
+                              tuple(finding_candidates(self.state)))
 
     # ------------------------------------------------------------------ actions
 

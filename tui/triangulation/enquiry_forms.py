@@ -1,9 +1,10 @@
 """The forms for lines of enquiry: open one, answer it, close it; each returns a shared.enquiries command.
 
 Built on CommandForm, so each is checked with the command's own pydantic model (the server's rules) and its
-errors show inline under the field they are about. Findings are typed as short references (``#3f2a9e``) and
-resolved against the live findings this app holds (a withdrawn one is no longer evidence: the server refuses it,
-so the form says so first); "addressed to" is one choice that becomes exactly one of the command's three fields.
+errors show inline under the field they are about. Findings are cited by ticking them in a searchable list
+(tui.triangulation.finding_picker), as the link dialog picks one, never by typing a reference the board does not
+show; only saved, live findings are offered (a withdrawn one is no longer evidence). "Addressed to" is one choice
+that becomes exactly one of the command's three fields.
 """
 
 from __future__ import annotations
@@ -14,30 +15,35 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Label, SelectionList
+
 from shared.enquiries import INSPECTORATE_OF, AnswerEnquiry, CloseEnquiry, EnquiryOutcome, OpenEnquiry
 from shared.protocol import Inspector
 from shared.vocabulary import Agency, Inspectorate
 from tui.dialogs.command_form import CommandForm, FormField
-from tui.refs import ref, resolve_refs, split_words
+from tui.refs import split_words
 from tui.triangulation.book import EnquiryView
+from tui.triangulation.candidates import Candidate
+from tui.triangulation.finding_picker import FindingPicker
 
 ADDRESS_FIELDS = ("to_inspectorate", "to_agency", "to_inspector")
 NO_ADDRESS = "choose who should answer"
+FINDINGS_FIELD = "finding_ids"
 CHILD_ID_HINT = "must be child unique IDs (letters, digits, - / _; at most 32 each), never names"
 
 
 @dataclass(frozen=True)
 class EnquiryContext:
-    """What the enquiry forms need: the clock, the local zone, the team, me, and the finding ids we hold."""
+    """What the enquiry forms need: the clock, the local zone, the team, me, and the findings that may be cited."""
 
     now: datetime
     timezone: tzinfo
     team: tuple[Inspector, ...]
     me: Inspector
-    finding_ids: tuple[str, ...]
-    """The saved findings that may be cited: never a withdrawn one."""
-    withdrawn_ids: tuple[str, ...] = ()
-    """Withdrawn findings, only so a reference to one is refused by name rather than as unknown."""
+    candidates: tuple[Candidate, ...]
+    """The saved findings that may be cited, newest first: never a withdrawn one."""
 
 
 def address_choices(team: Sequence[Inspector], me: Inspector) -> list[tuple[str, str]]:
@@ -54,7 +60,34 @@ def address_choices(team: Sequence[Inspector], me: Inspector) -> list[tuple[str,
 
 
 class EnquiryForm(CommandForm):
-    """An CommandForm whose "to" choice fills one of the three address fields, with errors mapped back to it."""
+    """A CommandForm whose "to" choice fills one of the three address fields, with errors mapped back to it, and
+    whose cited findings are ticked in a FindingPicker."""
+
+    DEFAULT_CSS = """
+    EnquiryForm #findings-label { color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, *, candidates: Sequence[Candidate] = (), cited: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(calm=True, **kwargs)
+        self._candidates = tuple(candidates)
+        self._cited = tuple(cited)
+
+    def _field(self, spec: FormField) -> ComposeResult:
+        if spec.name != FINDINGS_FIELD:
+            yield from super()._field(spec)
+            return
+        yield Label(spec.label, id="findings-label")
+        yield FindingPicker(self._candidates, self._cited, id=f"field-{FINDINGS_FIELD}")
+        yield Label("", classes="field-error", id=f"error-{FINDINGS_FIELD}")
+
+    def raw(self, spec: FormField) -> Any:
+        if spec.name == FINDINGS_FIELD:
+            return self.query_one(f"#field-{FINDINGS_FIELD}", FindingPicker).chosen or None
+        return super().raw(spec)
+
+    @on(SelectionList.SelectionToggled)
+    def _cited_changed(self) -> None:
+        self.query_one(f"#error-{FINDINGS_FIELD}", Label).set_class(False, "-shown")
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         values, errors = super().values()
@@ -77,28 +110,8 @@ class EnquiryForm(CommandForm):
         return mapped
 
 
-def cited_findings(text: str, ctx: EnquiryContext) -> list[str]:
-    """The live findings the typed references mean; ValueError naming an unknown or a withdrawn one."""
-    try:
-        return resolve_refs(text, ctx.finding_ids)
-    except ValueError:
-        for word in split_words(text):
-            if not _fits(word, ctx.finding_ids) and _fits(word, ctx.withdrawn_ids):
-                raise ValueError(f"{ref(word.removeprefix('#'))} was withdrawn: it is no longer evidence") from None
-        raise
-
-
-def _fits(word: str, known: Sequence[str]) -> bool:
-    try:
-        resolve_refs(word, known)
-    except ValueError:
-        return False
-    return True
-
-
-def _findings_field(ctx: EnquiryContext, label: str, value: str, placeholder: str) -> FormField:
-    return FormField("finding_ids", label, value=value, placeholder=placeholder,
-                     convert=lambda text: cited_findings(text, ctx))
+def _findings_field(label: str) -> FormField:
+    return FormField(FINDINGS_FIELD, label)
 
 
 def open_form(ctx: EnquiryContext, finding_id: str | None = None, child_id: str | None = None) -> EnquiryForm:
@@ -113,8 +126,7 @@ def open_form(ctx: EnquiryContext, finding_id: str | None = None, child_id: str 
                       placeholder="Who should answer?"),
             FormField("question", "The question", "text"),
             FormField("why", "Why it matters", "text"),
-            _findings_field(ctx, "Related findings", ref(finding_id) if finding_id else "",
-                            "e.g. #3f2a9e #0c1d22 (optional)"),
+            _findings_field("Related findings (optional)"),
             FormField("child_ids", "Child unique IDs", value=child_id or "", placeholder="optional, e.g. NM-10234",
                       convert=split_words),
             FormField("needs_la_input", "Local authority input", "choice", value="no",
@@ -124,7 +136,8 @@ def open_form(ctx: EnquiryContext, finding_id: str | None = None, child_id: str 
         timezone=ctx.timezone,
         now=ctx.now,
         send_label="Open",
-        calm=True,
+        candidates=ctx.candidates,
+        cited=(finding_id,) if finding_id else (),
     )
 
 
@@ -143,12 +156,12 @@ def answer_form(enquiry: EnquiryView, ctx: EnquiryContext) -> EnquiryForm:
         fixed={"enquiry_id": enquiry.id},
         fields=[
             FormField("answer", "Your answer", "text"),
-            _findings_field(ctx, "Findings that answer it", "", "e.g. #3f2a9e (optional; record them first)"),
+            _findings_field("Findings that answer it (optional; record them first)"),
         ],
         timezone=ctx.timezone,
         now=ctx.now,
         send_label="Answer",
-        calm=True,
+        candidates=ctx.candidates,
     )
 
 
@@ -171,5 +184,4 @@ def close_form(enquiry: EnquiryView, ctx: EnquiryContext, outcome: EnquiryOutcom
         timezone=ctx.timezone,
         now=ctx.now,
         send_label="Close",
-        calm=True,
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from pydantic import ValidationError
@@ -24,33 +23,13 @@ from shared.protocol import field_errors
 from shared.triangulation import Link, LinkFindings, Relation, Source, independent
 from tui.dialogs.buttons import send_row
 from tui.dialogs.command_form import SendDialog
+from tui.triangulation.candidates import Candidate, matching
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput
 
 MAX_SHOWN = 200
 FIELDS = ("other_finding_id", "relation", "note")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A finding the user may pick: its id, the line the list shows, the words search looks in, its source."""
-
-    id: str
-    line: str
-    words: str
-    source: Source | None
-
-
-def matching(candidates: Sequence[Candidate], query: str) -> list[Candidate]:
-    """Candidates whose words contain every typed word; ``#3f2a`` matches the start of an id."""
-    words = query.casefold().split()
-    found = []
-    for candidate in candidates:
-        haystack = f"#{candidate.id.casefold()} {candidate.words}"
-        if all(word in haystack for word in words):
-            found.append(candidate)
-    return found
 
 
 def effect(relation: Relation | None, mine: Source | None, other: Source | None) -> str:
