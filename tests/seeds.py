@@ -67,3 +67,10 @@ def paragraph_text(framework: Framework, paragraph: int) -> str:
 def paragraph_body(framework: Framework, paragraph: int) -> str:
     """A paragraph's normalised text without its number: what a descriptor that is the whole paragraph says."""
     return paragraph_text(framework, paragraph).removeprefix(f"{paragraph}. ")
+
+
+def sentence(framework: Framework, paragraph: int, start: str) -> str:
+    """The words of a paragraph from ``start`` to the end of its sentence (the full stop left off)."""
+    text = paragraph_body(framework, paragraph)
+    begin = text.index(start)
+    return text[begin : text.index(".", begin)]

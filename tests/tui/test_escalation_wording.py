@@ -14,9 +14,11 @@ from pathlib import Path
 
 from shared.alerts import ADDRESS_EXPECTATION, INFORM_DUTY, AlertStatus, InformMethod
 from shared.confirmation import ConfirmationFacts, written_confirmation
-from shared.vocabulary import Agency
-from tests.seed_paragraphs import CP, needs_seeds, paragraph, sentence
+from shared.vocabulary import Agency, Framework
+from tests.seeds import needs_seeds, paragraph_body, sentence
 from tui.alerts.book import STEP_CALLS
+
+CP = Framework.CHILD_PROTECTION
 
 PROTOCOL = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
@@ -36,7 +38,7 @@ def test_the_quoted_passages_are_the_documents_words() -> None:
     assert duty() == INFORM_DUTY
     assert expectation() == ADDRESS_EXPECTATION
     assert "inspectors will immediately inform the Director of Children's Services and confirm this in writing " \
-        "at the earliest opportunity" in paragraph(CP, 49)  # ¶49 repeats ¶32's duty, naming the DCS
+        "at the earliest opportunity" in paragraph_body(CP, 49)  # ¶49 repeats ¶32's duty, naming the DCS
 
 
 @needs_seeds
