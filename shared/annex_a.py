@@ -10,6 +10,7 @@ See docs/cases.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.annex_a_codes import ReferralType, decode, ethnicity, parse_referral_type, parse_yes_no
 from shared.annex_a_headers import FIELD_LABELS, HeaderMap, find_header_row
 from shared.annex_a_tables import AnnexAFileError, Sheet, read_sheets
 from shared.annex_a_values import (
@@ -43,6 +45,7 @@ __all__ = [
     "CaseRecord",
     "CaseStatus",
     "ImportResult",
+    "ReferralType",
     "RejectedRow",
     "age_band",
     "read_annex_a",
@@ -103,6 +106,15 @@ class CaseRecord(BaseModel):
     cin_start: date | None = None
     cin_end: date | None = None
     closed_date: date | None = None
+    caf_date: date | None = None
+    caf_organisation: Value | None = None
+    unallocated: bool | None = None
+    referral_type: ReferralType | None = None
+    re_referral: bool | None = None
+    icpc_date: date | None = None
+    emergency_order: bool | None = None
+    """Annex A: subject to emergency protection/care or supervision order/protected under police powers in the last
+    six months."""
     status: CaseStatus = CaseStatus.CURRENT
 
     @model_validator(mode="before")
@@ -166,8 +178,12 @@ class ImportResult:
         return NameIndex.build(self.worker_names, salt, family=self.family_names)
 
 
-DATE_FIELDS = ("contact_date", "referral_date", "cp_plan_start", "cp_plan_end", "cin_start", "cin_end", "closed_date")
-TEXT_FIELDS = ("ethnicity", "legal_status", "team", "contact_source", "referral_source")
+DATE_FIELDS = (
+    "contact_date", "referral_date", "cp_plan_start", "cp_plan_end", "cin_start", "cin_end", "closed_date", "caf_date",
+    "icpc_date",
+)
+TEXT_FIELDS = ("ethnicity", "legal_status", "team", "contact_source", "referral_source", "caf_organisation")
+YES_NO_FIELDS = ("unallocated", "re_referral", "emergency_order")
 PERIODS = (("cp_plan_start", "cp_plan_end"), ("cin_start", "cin_end"))
 
 
@@ -209,7 +225,7 @@ class _Reader:
     def read(self) -> ImportResult:
         blank_rows = pending_blanks = 0
         for number, row in self._data_rows():
-            if all(parse_text(cell) is None for cell in row):
+            if all(parse_text(decode(cell)) is None for cell in row):
                 pending_blanks += 1
                 continue
             blank_rows, pending_blanks = blank_rows + pending_blanks, 0
@@ -232,7 +248,7 @@ class _Reader:
 
     def _cell(self, row: tuple[Cell, ...], name: str) -> Cell:
         position = self.headers.index.get(name)
-        return row[position] if position is not None and position < len(row) else None
+        return decode(row[position]) if position is not None and position < len(row) else None
 
     def _month_first_row(self, name: str) -> int | None:
         return next((number for number, row in self._data_rows() if month_first_only(self._cell(row, name))), None)
@@ -251,7 +267,13 @@ class _Reader:
         for name in TEXT_FIELDS:
             text = parse_text(self._cell(row, name))
             values[name] = None if text is None or text.lower() in NOT_RECORDED else text
+        values["ethnicity"] = ethnicity(values["ethnicity"])
+        for name in YES_NO_FIELDS:
+            values[name] = self._coded(row, name, parse_yes_no, problems)
+        values["referral_type"] = self._coded(row, "referral_type", parse_referral_type, problems)
         values["worker"] = self._worker(row)
+        if values["unallocated"] is None and (parse_text(self._cell(row, "worker")) or "").lower() in UNALLOCATED:
+            values["unallocated"] = True  # "Unallocated" written in the worker column says the same
         self._family(row)
         self._check(values, problems)
         if problems:
@@ -289,6 +311,14 @@ class _Reader:
             problems.append((name, f"{what} is in the future (after {self.today:%d/%m/%Y}, the import date)"))
             return None
         return value
+
+    def _coded(self, row: tuple[Cell, ...], name: str, parse: Callable[[Cell], Any],
+               problems: list[tuple[str, str]]) -> Any:
+        try:
+            return parse(self._cell(row, name))
+        except CellError as error:
+            problems.append((name, str(error)))
+            return None
 
     def _worker(self, row: tuple[Cell, ...]) -> str | None:
         name = parse_text(self._cell(row, "worker"))
