@@ -60,27 +60,41 @@ class AnnexAView(Labelled):
     )
 
 
+EARLY_HELP, ASSESSMENTS, SECTION_47, CHILD_PROTECTION = 2, 4, 5, 7
+"""The lists of an Annex A workbook ("List 2" early help …) that say what the columns of the 2012 list said."""
+
+
+def _on(case: CaseRecord, *lists: int) -> bool:
+    return bool(set(lists) & set(case.lists or ()))
+
+
 def _s47(case: CaseRecord) -> bool:
-    return case.referral_type is ReferralType.S47
+    return case.referral_type is ReferralType.S47 or _on(case, SECTION_47)
+
+
+def _assessed(case: CaseRecord) -> bool:
+    """Type S47 or S17, or on a workbook's list of assessments or of section 47 enquiries."""
+    return case.referral_type is not None or _on(case, ASSESSMENTS, SECTION_47)
 
 
 def _no_further_action(case: CaseRecord) -> bool:
     """A referral with no S47/S17 type and nothing after it: no assessment, plan, conference or CIN services."""
     after = (case.cin_start, case.cp_plan_start, case.icpc_date)
-    return case.referral_date is not None and case.referral_type is None and not any(after)
+    return case.referral_date is not None and not _assessed(case) and not any(after)
 
 
 RULES: dict[AnnexAView, Callable[[CaseRecord], bool]] = {
     AnnexAView.CONTACTS_NOT_REFERRED: lambda case: case.contact_date is not None and (
         case.referral_date is None or case.referral_date < case.contact_date
     ),
-    AnnexAView.REFERRALS_ASSESSED: lambda case: case.referral_date is not None and case.referral_type is not None,
+    AnnexAView.REFERRALS_ASSESSED: lambda case: case.referral_date is not None and _assessed(case),
     AnnexAView.REFERRALS_NO_FURTHER_ACTION: _no_further_action,
     AnnexAView.S47_TO_ICPC: lambda case: _s47(case) and case.icpc_date is not None,
     AnnexAView.S47_NOT_TO_ICPC: lambda case: _s47(case) and case.icpc_date is None,
     AnnexAView.UNALLOCATED: lambda case: case.status is CaseStatus.CURRENT and case.unallocated is True,
-    AnnexAView.COMMON_ASSESSMENT: lambda case: case.caf_date is not None,
-    AnnexAView.CP_PLAN_NOW: lambda case: case.cp_plan_start is not None and case.cp_plan_end is None,
+    AnnexAView.COMMON_ASSESSMENT: lambda case: case.caf_date is not None or _on(case, EARLY_HELP),
+    AnnexAView.CP_PLAN_NOW: lambda case: (case.cp_plan_start is not None and case.cp_plan_end is None)
+    or _on(case, CHILD_PROTECTION),
     AnnexAView.EMERGENCY_ORDERS: lambda case: case.emergency_order is True,
     AnnexAView.CP_PLAN_ENDED_CLOSED: lambda case: case.cp_plan_end is not None and case.status is CaseStatus.CLOSED,
     AnnexAView.CP_PLAN_THEN_CIN: lambda case: case.cp_plan_end is not None and case.cin_start is not None

@@ -90,7 +90,7 @@ def import_(inspection_id: int, file: Path, strict: bool, db_url: str) -> None:
         raise click.ClickException(str(exc)) from None
     _report(file, result)
     if strict and not result.ok:
-        raise click.ClickException(f"--strict: nothing imported, because {len(result.rejected_rows)} row(s) were "
+        raise click.ClickException(f"--strict: nothing imported, because {result.rejected_count} row(s) were "
                                    "rejected; correct them or run without --strict")
     if not result.cases:
         raise click.ClickException("nothing imported: no row could be read as a case")
@@ -125,17 +125,20 @@ def _import_commands(records: Sequence[CaseRecord], digests: Sequence[str], sour
 def _report(file: Path, result: ImportResult) -> None:
     sheet = f", sheet {result.sheet!r}" if result.sheet else ""
     click.echo(f"Read {file.name}{sheet}, header on row {result.header_row}: {len(result.cases)} case(s), "
-               f"{result.blank_rows} blank row(s) skipped, {len(result.rejected_rows)} row(s) rejected.")
+               f"{result.blank_rows} blank row(s) skipped, {result.rejected_count} row(s) rejected.")
     click.echo("Columns mapped:")
     for name, header in result.columns.items():
         click.echo(f"  {FIELD_LABELS.get(name, name)} ← {header}")
     if result.unmapped:
         click.echo(f"Not read (contents never kept): {', '.join(result.unmapped)}")
+    for sheet in result.sheets_not_read:
+        click.echo(f"Sheet not read: {sheet}")
     if result.rejected:
         click.echo("Rejected:")
     for rejection in result.rejected:
+        sheet = f"{rejection.sheet} " if rejection.sheet else ""
         column = f", column {rejection.column!r}" if rejection.column else ""
-        click.echo(f"  row {rejection.row}{column}: {rejection.reason}")
+        click.echo(f"  {sheet}row {rejection.row}{column}: {rejection.reason}")
 
 
 # ---------------------------------------------------------------- the sample
@@ -209,8 +212,10 @@ def _show_balance(population: Sequence[CaseRecord], drawn: Sample) -> None:
 @inspection_option
 @click.option("--all", "everything", is_flag=True, help="Every imported case, not only the sample.")
 @click.option("--view", "view_key", type=view_choice, help="Only the cases on one of Annex A's lists (see `views`).")
+@click.option("--on-list", "on_list", type=click.IntRange(1, 10),
+              help="Only the children on one list of an Annex A workbook (List 1 contacts … List 10 adoption).")
 @db_option
-def list_(inspection_id: int, everything: bool, view_key: str | None, db_url: str) -> None:
+def list_(inspection_id: int, everything: bool, view_key: str | None, on_list: int | None, db_url: str) -> None:
     """List the sampled cases with who tracks them and how far they have got."""
     engine = _engine(db_url)
     _inspection(engine, inspection_id)
@@ -222,7 +227,10 @@ def list_(inspection_id: int, everything: bool, view_key: str | None, db_url: st
     if not rows:
         click.echo(f"Import the Annex A list with  triangulate cases import --inspection {inspection_id} FILE",
                    err=True)
-    shown = rows if everything or view_key else sampled
+    shown = rows if everything or view_key or on_list else sampled
+    if on_list:
+        shown = [row for row in shown if on_list in (record_of(row).lists or ())]
+        click.echo(f"On List {on_list}: {len(shown)} case(s).")
     if view_key:
         view = AnnexAView(view_key)
         wanted = {case.child_id for case in in_view(view, [record_of(row) for row in rows])}

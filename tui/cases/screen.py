@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from shared.annex_a import AgeBand
+from shared.annex_a import AgeBand, CaseRecord
 from shared.annex_a_lists import AnnexAView, in_view
 from shared.cases import DrawSample, ImportCases, TrackingStatus
 from shared.enquiries import EnquiryStatus
@@ -118,6 +118,18 @@ def period(start: date | None, end: date | None) -> str:
     return f"{day(start)} – {day(end)}" if end else f"from {day(start)}"
 
 
+def annex_a_facts(record: CaseRecord) -> str:
+    """What the rest of Annex A says of the case, in one line; empty when it says nothing."""
+    facts = [f"on List {', '.join(map(str, record.lists))}" if record.lists else "",
+             record.referral_type.label if record.referral_type else "",
+             "re-referral" if record.re_referral else "",
+             f"ICPC {day(record.icpc_date)}" if record.icpc_date else "",
+             f"CAF {day(record.caf_date)}" if record.caf_date else "",
+             "unallocated" if record.unallocated else "",
+             "emergency protection/order/police protection (6 months)" if record.emergency_order else ""]
+    return " · ".join(fact for fact in facts if fact)
+
+
 def describe_case(view: CaseView, team: Mapping[int, Inspector], enquiry: str | None, actions: str) -> Content:
     """The highlighted case in full: why it is in the sample, what the list says, who tracks it and how far."""
     record = view.record
@@ -139,6 +151,8 @@ def describe_case(view: CaseView, team: Mapping[int, Inspector], enquiry: str | 
         referral = f"{day(record.referral_date)}" + (f" ({record.referral_source})" if record.referral_source else "")
         plan, cin = period(record.cp_plan_start, record.cp_plan_end), period(record.cin_start, record.cin_end)
         parts.append(f"Contact {contact} · referral {referral} · CP plan {plan} · CIN {cin}\n")
+        if annex := annex_a_facts(record):
+            parts.append(annex + "\n")
     who = inspector_name(team, view.inspector_id)
     parts += [("Tracked by ", "$text-muted"), who or "nobody yet", (" · ", "$text-muted"), view.status.label]
     if view.sending:
