@@ -10,13 +10,15 @@ See docs/cases.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.annex_a_codes import ReferralType, decode, ethnicity, parse_referral_type, parse_yes_no
 from shared.annex_a_headers import FIELD_LABELS, HeaderMap, find_header_row
 from shared.annex_a_tables import AnnexAFileError, Sheet, read_sheets
 from shared.annex_a_values import (
@@ -32,6 +34,7 @@ from shared.annex_a_values import (
     parse_text,
     worker_pseudonym,
 )
+from shared.annex_a_workbook import ChildList, child_lists, columns_of, merge_rows, sheets_not_read, unmapped_of
 from shared.fields import ChildId
 from shared.personal_data_names import NameIndex
 from shared.text import TextRefused, clean
@@ -43,6 +46,7 @@ __all__ = [
     "CaseRecord",
     "CaseStatus",
     "ImportResult",
+    "ReferralType",
     "RejectedRow",
     "age_band",
     "read_annex_a",
@@ -103,6 +107,18 @@ class CaseRecord(BaseModel):
     cin_start: date | None = None
     cin_end: date | None = None
     closed_date: date | None = None
+    caf_date: date | None = None
+    caf_organisation: Value | None = None
+    unallocated: bool | None = None
+    referral_type: ReferralType | None = None
+    re_referral: bool | None = None
+    icpc_date: date | None = None
+    emergency_order: bool | None = None
+    """Annex A: subject to emergency protection/care or supervision order/protected under police powers in the last
+    six months."""
+    lists: tuple[Annotated[int, Field(ge=1, le=10)], ...] | None = None
+    """The lists of an Annex A workbook the child is on ("List 1" contacts … "List 10" adoption); ``None`` when the
+    file was not a workbook of lists."""
     status: CaseStatus = CaseStatus.CURRENT
 
     @model_validator(mode="before")
@@ -130,6 +146,8 @@ class RejectedRow(BaseModel):
     column: str | None
     reason: str
     child_id: ChildId | None = None
+    sheet: str | None = None
+    """The list's sheet, when a workbook's lists are read together (row numbers are then per sheet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +169,8 @@ class ImportResult:
     blank_rows: int = 0
     header_row: int = 1
     sheet: str | None = None
+    sheets_not_read: list[str] = field(default_factory=list)
+    """A workbook's sheets that were not read, each with why ("List 11: adopters, not children")."""
 
     @property
     def ok(self) -> bool:
@@ -159,30 +179,72 @@ class ImportResult:
 
     @property
     def rejected_rows(self) -> list[int]:
+        """Row numbers (of a single sheet; a workbook's lists number their rows each from 1)."""
         return sorted({rejection.row for rejection in self.rejected})
+
+    @property
+    def rejected_count(self) -> int:
+        """How many rows were rejected, sheet by sheet."""
+        return len({(rejection.sheet, rejection.row) for rejection in self.rejected})
 
     def name_index(self, salt: bytes) -> NameIndex:
         """The personal-data guard's salted digests of every name read: the one form the names may travel in."""
         return NameIndex.build(self.worker_names, salt, family=self.family_names)
 
 
-DATE_FIELDS = ("contact_date", "referral_date", "cp_plan_start", "cp_plan_end", "cin_start", "cin_end", "closed_date")
-TEXT_FIELDS = ("ethnicity", "legal_status", "team", "contact_source", "referral_source")
+DATE_FIELDS = (
+    "contact_date", "referral_date", "cp_plan_start", "cp_plan_end", "cin_start", "cin_end", "closed_date", "caf_date",
+    "icpc_date",
+)
+TEXT_FIELDS = ("ethnicity", "legal_status", "team", "contact_source", "referral_source", "caf_organisation")
+YES_NO_FIELDS = ("unallocated", "re_referral", "emergency_order")
 PERIODS = (("cp_plan_start", "cp_plan_end"), ("cin_start", "cin_end"))
 
 
 def read_annex_a(
     path_or_bytes: Path | str | bytes, *, filename: str, today: date, pseudonym_salt: bytes
 ) -> ImportResult:
-    """Read an Annex A CSV or XLSX file; raises ``AnnexAFileError`` only when no row can be read at all."""
+    """Read an Annex A CSV or XLSX file; raises ``AnnexAFileError`` only when no row can be read at all.
+
+    A workbook with a sheet per list ("List 1" contacts … "List 10" adoption) is read whole: every child list,
+    merged per child (``shared.annex_a_workbook``). Any other file is read from its best sheet.
+    """
     data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
     worker_pseudonym("salt check", salt=pseudonym_salt)  # refuse a weak salt before reading anything
     sheets = read_sheets(data, filename=filename, choose=_header_score)
     found = [(sheet, header) for sheet in sheets if (header := find_header_row(sheet.rows)) is not None]
     if not found:
         raise AnnexAFileError(f"{filename}: no header row naming a child unique ID column in the first rows")
+    state = _Found(today=today, salt=pseudonym_salt)
+    if lists := child_lists(found):
+        return _read_lists(lists, sheets, state)
     sheet, (header_index, headers) = max(found, key=lambda item: len(item[1][1].index))
-    return _Reader(sheet, header_index, headers, today=today, salt=pseudonym_salt).read()
+    reader = _Reader(sheet, header_index, headers, state)
+    reader.read()
+    return state.result(
+        [state.finish(row.child_id, row.values) for row in reader.rows],
+        columns=dict(headers.names), unmapped=list(headers.unmapped), header_row=header_index + 1, sheet=sheet.name,
+    )
+
+
+def _read_lists(lists: list[ChildList], sheets: list[Sheet], state: _Found) -> ImportResult:
+    """Every child list read, then one record per child: the lists it is on, and each field from its first list."""
+    rows: list[_Row] = []
+    for child_list in lists:
+        reader = _Reader(child_list.sheet, child_list.header_index, child_list.headers, state, repeats=True)
+        reader.read()
+        rows += [replace(row, values={**row.values, "lists": child_list.number}) for row in reader.rows]
+    refused = {rejection.child_id.casefold() for rejection in state.rejected if rejection.child_id}
+    merged = merge_rows([(row.child_id, row.values) for row in rows if row.child_id.casefold() not in refused])
+    read = {child_list.sheet.name for child_list in lists}
+    return state.result(
+        [state.finish(child_id, values) for child_id, values in merged],
+        columns=columns_of(lists),
+        unmapped=unmapped_of(lists),
+        header_row=lists[0].header_index + 1,
+        sheet=", ".join(child_list.sheet.name or "" for child_list in lists),
+        sheets_not_read=sheets_not_read(sheets, read),
+    )
 
 
 def _header_score(rows: list[tuple[Cell, ...]]) -> int:
@@ -190,41 +252,63 @@ def _header_score(rows: list[tuple[Cell, ...]]) -> int:
     return -1 if found is None else len(found[1].index)
 
 
-class _Reader:
-    """One pass over the data rows of a sheet, holding what spans rows: duplicates, spellings, worker names."""
+@dataclass(frozen=True, slots=True)
+class _Row:
+    child_id: str
+    values: dict[str, Any]
 
-    def __init__(self, sheet: Sheet, header_index: int, headers: HeaderMap, *, today: date, salt: bytes) -> None:
+
+@dataclass
+class _Found:
+    """What spans rows and sheets: rejections, blank lines, one spelling per value, the names for the guard."""
+
+    today: date
+    salt: bytes
+    rejected: list[RejectedRow] = field(default_factory=list)
+    blank_rows: int = 0
+    spellings: dict[str, dict[str, str]] = field(default_factory=dict)
+    worker_names: dict[str, str] = field(default_factory=dict)
+    family_names: dict[str, str] = field(default_factory=dict)
+
+    def finish(self, child_id: str, values: dict[str, Any]) -> CaseRecord:
+        values["closed_date"] = values["closed_date"] or _closure_from_episodes(values)
+        return CaseRecord(child_id=child_id, **self._canonical(values))
+
+    def _canonical(self, values: dict[str, Any]) -> dict[str, Any]:
+        """One spelling per value across the file (the first seen), so ``White british`` joins ``White British``."""
+        for name in (*TEXT_FIELDS, "gender"):
+            if values[name] is not None:
+                values[name] = self.spellings.setdefault(name, {}).setdefault(values[name].casefold(), values[name])
+        return values
+
+    def result(self, cases: list[CaseRecord], **found: Any) -> ImportResult:
+        return ImportResult(cases=cases, rejected=self.rejected, worker_names=list(self.worker_names.values()),
+                            family_names=list(self.family_names.values()), blank_rows=self.blank_rows, **found)
+
+
+class _Reader:
+    """One pass over the data rows of a sheet; a child ID seen twice is refused unless ``repeats`` (a list sheet
+    has a row per contact or referral, merged afterwards)."""
+
+    def __init__(self, sheet: Sheet, header_index: int, headers: HeaderMap, found: _Found, *,
+                 repeats: bool = False) -> None:
         self.sheet, self.header_index, self.headers = sheet, header_index, headers
-        self.today, self.salt = today, salt
-        self.cases: list[CaseRecord] = []
-        self.rejected: list[RejectedRow] = []
+        self.found, self.repeats = found, repeats
+        self.today, self.salt = found.today, found.salt
+        self.rows: list[_Row] = []
         self.first_row: dict[str, int] = {}
-        self.spellings: dict[str, dict[str, str]] = {}
-        self.worker_names: dict[str, str] = {}
-        self.family_names: dict[str, str] = {}
         self.month_first = {
             name: self._month_first_row(name) for name in (*DATE_FIELDS, "date_of_birth") if name in headers.index
         }
 
-    def read(self) -> ImportResult:
-        blank_rows = pending_blanks = 0
+    def read(self) -> None:
+        pending_blanks = 0
         for number, row in self._data_rows():
-            if all(parse_text(cell) is None for cell in row):
+            if all(parse_text(decode(cell)) is None for cell in row):
                 pending_blanks += 1
                 continue
-            blank_rows, pending_blanks = blank_rows + pending_blanks, 0
+            self.found.blank_rows, pending_blanks = self.found.blank_rows + pending_blanks, 0
             self._read_row(number, row)
-        return ImportResult(
-            cases=self.cases,
-            rejected=self.rejected,
-            columns=dict(self.headers.names),
-            unmapped=list(self.headers.unmapped),
-            worker_names=list(self.worker_names.values()),
-            family_names=list(self.family_names.values()),
-            blank_rows=blank_rows,
-            header_row=self.header_index + 1,
-            sheet=self.sheet.name,
-        )
 
     def _data_rows(self) -> list[tuple[int, tuple[Cell, ...]]]:
         start = self.header_index + 1
@@ -232,7 +316,7 @@ class _Reader:
 
     def _cell(self, row: tuple[Cell, ...], name: str) -> Cell:
         position = self.headers.index.get(name)
-        return row[position] if position is not None and position < len(row) else None
+        return decode(row[position]) if position is not None and position < len(row) else None
 
     def _month_first_row(self, name: str) -> int | None:
         return next((number for number, row in self._data_rows() if month_first_only(self._cell(row, name))), None)
@@ -251,18 +335,24 @@ class _Reader:
         for name in TEXT_FIELDS:
             text = parse_text(self._cell(row, name))
             values[name] = None if text is None or text.lower() in NOT_RECORDED else text
+        values["ethnicity"] = ethnicity(values["ethnicity"])
+        for name in YES_NO_FIELDS:
+            values[name] = self._coded(row, name, parse_yes_no, problems)
+        values["referral_type"] = self._coded(row, "referral_type", parse_referral_type, problems)
         values["worker"] = self._worker(row)
+        if values["unallocated"] is None and (parse_text(self._cell(row, "worker")) or "").lower() in UNALLOCATED:
+            values["unallocated"] = True  # "Unallocated" written in the worker column says the same
         self._family(row)
         self._check(values, problems)
         if problems:
             safe_id = child_id if _CHILD_ID.fullmatch(child_id) else None
-            self.rejected += [
-                RejectedRow(row=number, column=self._header(name), reason=reason, child_id=safe_id)
+            sheet = self.sheet.name if self.repeats else None
+            self.found.rejected += [
+                RejectedRow(row=number, column=self._header(name), reason=reason, child_id=safe_id, sheet=sheet)
                 for name, reason in problems
             ]
             return
-        values["closed_date"] = values["closed_date"] or _closure_from_episodes(values)
-        self.cases.append(CaseRecord(child_id=child_id, **self._canonical(values)))
+        self.rows.append(_Row(child_id, values))
 
     def _child_id(self, number: int, row: tuple[Cell, ...], problems: list[tuple[str, str]]) -> str:
         child_id = parse_text(self._cell(row, "child_id")) or ""
@@ -270,7 +360,7 @@ class _Reader:
             problems.append(("child_id", "no child unique ID"))
             return ""
         key = child_id.casefold()
-        if key in self.first_row:
+        if key in self.first_row and not self.repeats:
             problems.append(("child_id", f"duplicate child unique ID: first seen on row {self.first_row[key]}"))
         else:
             self.first_row[key] = number
@@ -290,12 +380,20 @@ class _Reader:
             return None
         return value
 
+    def _coded(self, row: tuple[Cell, ...], name: str, parse: Callable[[Cell], Any],
+               problems: list[tuple[str, str]]) -> Any:
+        try:
+            return parse(self._cell(row, name))
+        except CellError as error:
+            problems.append((name, str(error)))
+            return None
+
     def _worker(self, row: tuple[Cell, ...]) -> str | None:
         name = parse_text(self._cell(row, "worker"))
         if name is None or name.lower() in UNALLOCATED:
             return None
         pseudonym = worker_pseudonym(name, salt=self.salt)
-        self.worker_names.setdefault(name.casefold(), name)
+        self.found.worker_names.setdefault(name.casefold(), name)
         return pseudonym
 
     def _family(self, row: tuple[Cell, ...]) -> None:
@@ -306,7 +404,7 @@ class _Reader:
             if name == "child_name" or name.startswith("parent_name"):
                 names += parse_names(self._cell(row, name))
         for name in names:
-            self.family_names.setdefault(name.casefold(), name)
+            self.found.family_names.setdefault(name.casefold(), name)
 
     def _check(self, values: dict[str, Any], problems: list[tuple[str, str]]) -> None:
         for start, end in PERIODS:
@@ -322,13 +420,6 @@ class _Reader:
                 continue
             if values[name] and len(values[name]) > MAX_VALUE:
                 problems.append((name, f"longer than {MAX_VALUE} characters"))
-
-    def _canonical(self, values: dict[str, Any]) -> dict[str, Any]:
-        """One spelling per value across the file (the first seen), so ``White british`` joins ``White British``."""
-        for name in (*TEXT_FIELDS, "gender"):
-            if values[name] is not None:
-                values[name] = self.spellings.setdefault(name, {}).setdefault(values[name].casefold(), values[name])
-        return values
 
     def _header(self, name: str) -> str | None:
         return self.headers.names.get(name)

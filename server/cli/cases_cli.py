@@ -27,12 +27,14 @@ from server.storage import database
 from server.storage.tables import InspectionRow, utcnow
 from shared.annex_a import AnnexAFileError, CaseRecord, ImportResult, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
-from shared.cases import MAX_BATCH, MAX_DIGESTS, SOURCE_LENGTH, DrawSample, ImportCases
+from shared.annex_a_lists import AnnexAView, every_view, in_view
+from shared.cases import MAX_BATCH, MAX_DIGESTS, SOURCE_LENGTH, AddToSample, DrawSample, ImportCases
 from shared.protocol import Command
 from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, balance_report
 from shared.text import TextRefused, clean
 
 inspection_option = click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
+view_choice = click.Choice([view.value for view in AnnexAView])
 
 
 @click.group(cls=CleanErrors)
@@ -88,7 +90,7 @@ def import_(inspection_id: int, file: Path, strict: bool, db_url: str) -> None:
         raise click.ClickException(str(exc)) from None
     _report(file, result)
     if strict and not result.ok:
-        raise click.ClickException(f"--strict: nothing imported, because {len(result.rejected_rows)} row(s) were "
+        raise click.ClickException(f"--strict: nothing imported, because {result.rejected_count} row(s) were "
                                    "rejected; correct them or run without --strict")
     if not result.cases:
         raise click.ClickException("nothing imported: no row could be read as a case")
@@ -123,17 +125,20 @@ def _import_commands(records: Sequence[CaseRecord], digests: Sequence[str], sour
 def _report(file: Path, result: ImportResult) -> None:
     sheet = f", sheet {result.sheet!r}" if result.sheet else ""
     click.echo(f"Read {file.name}{sheet}, header on row {result.header_row}: {len(result.cases)} case(s), "
-               f"{result.blank_rows} blank row(s) skipped, {len(result.rejected_rows)} row(s) rejected.")
+               f"{result.blank_rows} blank row(s) skipped, {result.rejected_count} row(s) rejected.")
     click.echo("Columns mapped:")
     for name, header in result.columns.items():
         click.echo(f"  {FIELD_LABELS.get(name, name)} ← {header}")
     if result.unmapped:
         click.echo(f"Not read (contents never kept): {', '.join(result.unmapped)}")
+    for sheet in result.sheets_not_read:
+        click.echo(f"Sheet not read: {sheet}")
     if result.rejected:
         click.echo("Rejected:")
     for rejection in result.rejected:
+        sheet = f"{rejection.sheet} " if rejection.sheet else ""
         column = f", column {rejection.column!r}" if rejection.column else ""
-        click.echo(f"  row {rejection.row}{column}: {rejection.reason}")
+        click.echo(f"  {sheet}row {rejection.row}{column}: {rejection.reason}")
 
 
 # ---------------------------------------------------------------- the sample
@@ -206,8 +211,11 @@ def _show_balance(population: Sequence[CaseRecord], drawn: Sample) -> None:
 @cases.command("list")
 @inspection_option
 @click.option("--all", "everything", is_flag=True, help="Every imported case, not only the sample.")
+@click.option("--view", "view_key", type=view_choice, help="Only the cases on one of Annex A's lists (see `views`).")
+@click.option("--on-list", "on_list", type=click.IntRange(1, 10),
+              help="Only the children on one list of an Annex A workbook (List 1 contacts … List 10 adoption).")
 @db_option
-def list_(inspection_id: int, everything: bool, db_url: str) -> None:
+def list_(inspection_id: int, everything: bool, view_key: str | None, on_list: int | None, db_url: str) -> None:
     """List the sampled cases with who tracks them and how far they have got."""
     engine = _engine(db_url)
     _inspection(engine, inspection_id)
@@ -219,10 +227,62 @@ def list_(inspection_id: int, everything: bool, db_url: str) -> None:
     if not rows:
         click.echo(f"Import the Annex A list with  triangulate cases import --inspection {inspection_id} FILE",
                    err=True)
-    for row in rows if everything else sampled:
+    shown = rows if everything or view_key or on_list else sampled
+    if on_list:
+        shown = [row for row in shown if on_list in (record_of(row).lists or ())]
+        click.echo(f"On List {on_list}: {len(shown)} case(s).")
+    if view_key:
+        view = AnnexAView(view_key)
+        wanted = {case.child_id for case in in_view(view, [record_of(row) for row in rows])}
+        shown = [row for row in shown if row.child_id in wanted]
+        click.echo(f"{view.label}: {len(shown)} case(s).")
+    for row in shown:
         record = record_of(row)
         selection = row.selection or "-"
         who = names.get(row.allocated_to, "-") if row.allocated_to is not None else "unallocated"
         age = record.age_band.label if record.age_band else "-"
         click.echo(f"{row.child_id}\t{selection}\t{who}\t{row.status}\t{record.status.value}\t{age}\t"
                    f"{record.team or '-'}\t{record.worker or '-'}")
+
+
+@cases.command("views")
+@inspection_option
+@db_option
+def views(inspection_id: int, db_url: str) -> None:
+    """Annex A's lists for inspectors to consider, in the framework's words, with the children on each."""
+    engine = _engine(db_url)
+    _inspection(engine, inspection_id)
+    with Session(engine) as session:
+        population = [record_of(row) for row in case_rows(session, inspection_id)]
+    click.echo(f"Annex A lists from {len(population)} imported case(s) (open one with  cases list --view KEY):")
+    for counted in every_view(population):
+        click.echo(f"  {len(counted.child_ids):>5}  {counted.view.value:<28} {counted.view.label}")
+
+
+@cases.command("add")
+@inspection_option
+@click.option("--view", "view_key", required=True, type=view_choice, help="The Annex A list to draw on.")
+@click.argument("child_ids", nargs=-1, metavar="[CHILD_ID]...")
+@db_option
+def add(inspection_id: int, view_key: str, child_ids: tuple[str, ...], db_url: str) -> None:
+    """Add cases on one of Annex A's lists to the sample for a line of enquiry, the list's words as the reason.
+
+    With no CHILD_ID, every case on the list that is not yet in the sample is added.
+    """
+    engine = _engine(db_url)
+    _inspection(engine, inspection_id)
+    view = AnnexAView(view_key)
+    with Session(engine) as session:
+        rows = case_rows(session, inspection_id)
+    on_list = {case.child_id for case in in_view(view, [record_of(row) for row in rows])}
+    sampled = {row.child_id for row in rows if row.selection is not None}
+    if missing := [child_id for child_id in child_ids if child_id not in on_list]:
+        raise click.BadParameter(f"not on {view.value}: {', '.join(missing)}", param_hint="CHILD_ID")
+    chosen = [child_id for child_id in (child_ids or sorted(on_list)) if child_id not in sampled]
+    if not chosen:
+        click.echo(f"Nothing to add: every case on {view.value} is already in the sample.")
+        return
+    reason = f"Annex A: {view.label}"
+    commands = [AddToSample(id=_command_id("add"), child_id=child_id, reason=reason) for child_id in chosen]
+    _apply(engine, inspection_id, commands, utcnow())
+    click.echo(f"Added {len(chosen)} case(s) from “{view.label}”: {', '.join(chosen)}")

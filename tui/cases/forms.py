@@ -124,12 +124,14 @@ def enquiry_label(enquiry: EnquiryView) -> str:
     return question if len(question) <= 70 else question[:69] + "…"
 
 
-def add_form(candidates: Sequence[CaseRecord], enquiries: Sequence[EnquiryView]) -> CommandForm:
-    """Anyone adds an imported case to the sample for a line of enquiry (¶38), with the reason."""
+def add_form(candidates: Sequence[CaseRecord], enquiries: Sequence[EnquiryView], *,
+             reason: str | None = None) -> CommandForm:
+    """Anyone adds an imported case to the sample for a line of enquiry (¶38), with the reason (an Annex A list's
+    words when the case was found on one)."""
     fields = [
         FormField("child_id", "Case", kind="choice", choices=[(case_label(c), c.child_id) for c in candidates],
                   placeholder="type to find a child ID"),
-        FormField("reason", "Why this case (a line of enquiry; no names)", kind="text"),
+        FormField("reason", "Why this case (a line of enquiry; no names)", kind="text", value=reason),
     ]
     if enquiries:
         fields.append(FormField("enquiry_id", "Line of enquiry", kind="choice",

@@ -54,6 +54,7 @@ class ReadFile:
     header_row: int
     sheet: str | None
     digests: tuple[str, ...]
+    sheets_not_read: tuple[str, ...] = ()
 
 
 def read_file(path: Path, *, today: date, salt: bytes) -> ReadFile:
@@ -61,7 +62,8 @@ def read_file(path: Path, *, today: date, salt: bytes) -> ReadFile:
     result = read_annex_a(path, filename=path.name, today=today, pseudonym_salt=salt)
     digests = tuple(sorted(result.name_index(salt).digests))  # sorted: no trace of name order
     return ReadFile(path.name[:MAX_SOURCE], tuple(result.cases), tuple(result.rejected), dict(result.columns),
-                    tuple(result.unmapped), result.blank_rows, result.header_row, result.sheet, digests)
+                    tuple(result.unmapped), result.blank_rows, result.header_row, result.sheet, digests,
+                    tuple(result.sheets_not_read))
 
 
 def import_batches(cases: Sequence[CaseRecord], digests: Sequence[str], source: str) -> list[ImportCases]:
@@ -100,7 +102,7 @@ def import_batches(cases: Sequence[CaseRecord], digests: Sequence[str], source: 
 
 def describe(found: ReadFile) -> Content:
     """Counts, every rejected row with its column and reason, then the columns read and ignored."""
-    rows = len({r.row for r in found.rejected})
+    rows = len({(r.sheet, r.row) for r in found.rejected})
     sheet = f", sheet “{found.sheet}”" if found.sheet else ""
     parts: list[str | tuple[str, str]] = [
         (f"{found.source}: {len(found.cases)} cases", "bold"),
@@ -110,7 +112,8 @@ def describe(found: ReadFile) -> Content:
     if found.rejected:
         parts.append(("Rejected rows (fix them in the spreadsheet and import it again):\n", "bold $text-warning"))
         for r in found.rejected:
-            parts += [(f"  row {r.row:<5}", "$text-accent"), f"{r.column or '—'}: {r.reason}"]
+            where = f"{r.sheet} row {r.row}" if r.sheet else f"row {r.row:<5}"
+            parts += [(f"  {where} ", "$text-accent"), f"{r.column or '—'}: {r.reason}"]
             parts.append(f"  ({r.child_id})\n" if r.child_id else "\n")
     else:
         parts.append(("Every row was read.\n", "$text-success"))
@@ -120,6 +123,8 @@ def describe(found: ReadFile) -> Content:
     ]
     if found.unmapped:
         parts += [("Not read (their contents are ignored): ", "$text-muted"), "; ".join(found.unmapped) + "\n"]
+    if found.sheets_not_read:
+        parts += [("Sheets not read: ", "$text-muted"), "; ".join(found.sheets_not_read) + "\n"]
     return assemble(*parts)
 
 
@@ -240,7 +245,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
             self._error("Read a file first: type its path and press Enter.")
             return
         if self.query_one("#case-strict", Checkbox).value and found.rejected:
-            rows = len({r.row for r in found.rejected})
+            rows = len({(r.sheet, r.row) for r in found.rejected})
             self._error(f"Strict: {rows} rows were rejected, so nothing is sent. Fix them, or untick strict.")
             return
         if not found.cases:

@@ -24,7 +24,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from shared.annex_a import AgeBand
+from shared.annex_a import AgeBand, CaseRecord
+from shared.annex_a_lists import AnnexAView, in_view
 from shared.cases import DrawSample, ImportCases, TrackingStatus
 from shared.enquiries import EnquiryStatus
 from shared.protocol import Command, Inspector
@@ -35,8 +36,10 @@ from tui.cases.balance_screen import BalanceScreen
 from tui.cases.book import DONE, DRAW_KEY, IMPORT_KEY, CaseBook, CaseProgress, CaseView
 from tui.cases.forms import add_form, allocate_form, draw_form, new_seed, progress_form
 from tui.cases.import_dialog import CaseImport
+from tui.cases.lists_screen import ListsScreen
 from tui.clock.reporting_clock import today_for
 from tui.outbox import Outbox
+from tui.triangulation.book import EnquiryView
 from tui.widgets.plain import assemble, plain
 from tui.widgets.state_screen import StateScreen
 
@@ -45,6 +48,7 @@ CASE_KEYS: tuple[tuple[str, str], ...] = (
     ("+  c", "add a case, with a reason · the child's journey (or Enter)"),
     ("f", "your cases only, or the whole sample"),
     ("I  d  b", "import Annex A · draw the sample (lead) · balance report"),
+    ("v", "Annex A's lists (S47 to conference, unallocated…): open one, add its cases"),
     ("● … ✗", "meet the child or family · yours on its way · refused"),
 )
 """For the help screen: the keys on this screen, in its words."""
@@ -114,6 +118,18 @@ def period(start: date | None, end: date | None) -> str:
     return f"{day(start)} – {day(end)}" if end else f"from {day(start)}"
 
 
+def annex_a_facts(record: CaseRecord) -> str:
+    """What the rest of Annex A says of the case, in one line; empty when it says nothing."""
+    facts = [f"on List {', '.join(map(str, record.lists))}" if record.lists else "",
+             record.referral_type.label if record.referral_type else "",
+             "re-referral" if record.re_referral else "",
+             f"ICPC {day(record.icpc_date)}" if record.icpc_date else "",
+             f"CAF {day(record.caf_date)}" if record.caf_date else "",
+             "unallocated" if record.unallocated else "",
+             "emergency protection/order/police protection (6 months)" if record.emergency_order else ""]
+    return " · ".join(fact for fact in facts if fact)
+
+
 def describe_case(view: CaseView, team: Mapping[int, Inspector], enquiry: str | None, actions: str) -> Content:
     """The highlighted case in full: why it is in the sample, what the list says, who tracks it and how far."""
     record = view.record
@@ -135,6 +151,8 @@ def describe_case(view: CaseView, team: Mapping[int, Inspector], enquiry: str | 
         referral = f"{day(record.referral_date)}" + (f" ({record.referral_source})" if record.referral_source else "")
         plan, cin = period(record.cp_plan_start, record.cp_plan_end), period(record.cin_start, record.cin_end)
         parts.append(f"Contact {contact} · referral {referral} · CP plan {plan} · CIN {cin}\n")
+        if annex := annex_a_facts(record):
+            parts.append(annex + "\n")
     who = inspector_name(team, view.inspector_id)
     parts += [("Tracked by ", "$text-muted"), who or "nobody yet", (" · ", "$text-muted"), view.status.label]
     if view.sending:
@@ -205,6 +223,7 @@ class CasesScreen(StateScreen):
                 tooltip="Import the Annex A list, CSV or XLSX (lead)"),
         Binding("d", "draw", "Draw", show=False, tooltip="Draw the balanced sample, with a recorded seed (lead)"),
         Binding("b", "balance", "Balance", show=False, tooltip="How the drawn sample is balanced"),
+        Binding("v", "views", "Lists", show=False, tooltip="Annex A's lists, computed from the imported cases"),
     ]
     """Keys the app uses everywhere (i, o, l, u, t, a, s, m, g, !) are left alone; ``c`` opens the highlighted
     case's journey here, as it opens the highlighted finding's on the board."""
@@ -342,6 +361,8 @@ class CasesScreen(StateScreen):
             return self.is_lead and bool(book.cases) and not book.under_way()
         if action == "balance":
             return book.drawn is not None
+        if action == "views":
+            return bool(book.cases)
         return True
 
     # ------------------------------------------------------------------ actions
@@ -379,9 +400,27 @@ class CasesScreen(StateScreen):
     def action_add(self) -> None:
         if not self.check_action("add", ()):
             return
+        self.app.push_screen(add_form(self.state.cases.unsampled(), self._open_enquiries()), self._send)
+
+    def action_views(self) -> None:
+        book = self.state.cases
+        if self.check_action("views", ()):
+            sampled = {view.child_id for view in book.views()}
+            self.app.push_screen(ListsScreen(list(book.cases.values()), sampled), self._add_from)
+
+    def _add_from(self, view: AnnexAView | None) -> None:
+        """A list chosen on the lists screen: offer its cases not yet in the sample, the list's words as the reason."""
+        if view is None or not self.check_action("add", ()):
+            return
+        candidates = in_view(view, self.state.cases.unsampled())
+        if not candidates:
+            self.notify("Every case on this list is already in the sample.", title="Annex A")
+            return
+        self.app.push_screen(add_form(candidates, self._open_enquiries(), reason=f"Annex A: {view.label}"), self._send)
+
+    def _open_enquiries(self) -> list[EnquiryView]:
         enquiries = [e for e in self.state.evidence.enquiries.values() if e.status is not EnquiryStatus.CLOSED]
-        enquiries.sort(key=lambda e: e.opened_at, reverse=True)
-        self.app.push_screen(add_form(self.state.cases.unsampled(), enquiries), self._send)
+        return sorted(enquiries, key=lambda e: e.opened_at, reverse=True)
 
     def action_case_journey(self) -> None:
         view = self.selected
