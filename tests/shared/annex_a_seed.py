@@ -7,12 +7,12 @@ Everything here is fictional.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-SEED_NAME = "001_381f0220c7624939.txt"
-SEED = next((folder / "shared" / "seeds" / SEED_NAME for folder in Path(__file__).resolve().parents[2].parents
-             if (folder / "shared" / "seeds" / SEED_NAME).is_file()), Path("shared") / "seeds" / SEED_NAME)
-"""The seeds sit beside the repository (or beside the folder of worktrees it is checked out in)."""
+from shared.vocabulary import Framework
+from tests.seeds import SEEDS, source
+
+SEED = source(Framework.CHILD_PROTECTION) if SEEDS is not None else None
+"""The 2012 framework's text, which holds Annex A (None where the seeds are not beside the repository)."""
 
 SEED_COLUMNS = [
     "Child Unique ID", "Gender", "Ethnicity", "Date of birth", "Legal status", "Details of any disability",
@@ -31,6 +31,7 @@ SEED_COLUMNS = [
 
 def seed_text() -> str:
     """The seed's Annex A, whitespace collapsed so a passage wrapped over lines still matches."""
+    assert SEED is not None, "use tests.seeds.needs_seeds on a test that reads the seed"
     text = SEED.read_text(encoding="utf-8")
     return " ".join(text[text.index("#### Annex A"):].split())
 

@@ -15,10 +15,9 @@ from shared.annex_a import CaseRecord, CaseStatus, ImportResult, ReferralType, r
 from shared.annex_a_codes import decode, ethnicity
 from shared.annex_a_headers import match_header
 from shared.annex_a_lists import AnnexAView, every_view, in_view
+from tests.seeds import needs_seeds as needs_seed
 from tests.shared.annex_a_files import SALT, TODAY, write_csv, write_xlsx
-from tests.shared.annex_a_seed import SEED, SEED_COLUMNS, SEED_ROWS, in_seed, seed_text
-
-needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="source documents not beside the repository")
+from tests.shared.annex_a_seed import SEED_COLUMNS, SEED_ROWS, in_seed, seed_text
 
 
 @pytest.fixture
