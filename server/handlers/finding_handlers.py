@@ -23,7 +23,7 @@ from shared.protocol import (
     ErrorCode,
     Inspector,
 )
-from shared.vocabulary import Framework, Role
+from shared.vocabulary import Framework, Role, judgement_areas_for
 
 
 def find_finding(session: Session, inspection_id: int, finding_id: str) -> FindingRow | None:
@@ -52,10 +52,21 @@ def post_finding(
 
 
 def check_criterion(session: Session, inspection_id: int, fields: FindingFields) -> None:
-    """Refuse a criterion the inspection's framework, the agency or the judgement area rules out (shared rule)."""
+    """Refuse a judgement area or criterion the inspection's framework, the agency or the area rules out.
+
+    The finding model allows the areas of either framework (it cannot know the inspection); here the inspection's
+    own framework decides, so a child-protection inspection (CP ¶24) holds no finding about children looked after.
+    """
+    framework = Framework(inspection_row(session, inspection_id).framework)
+    area = fields.judgement_area
+    if area is not None and area not in judgement_areas_for(fields.agency, framework):
+        raise CommandRejected(
+            ErrorCode.INVALID,
+            f"judgement_area: {area.label} is not judged for {fields.agency.label} under the {framework.label.lower()}",
+            field="judgement_area",
+        )
     if fields.criterion is None:
         return
-    framework = Framework(inspection_row(session, inspection_id).framework)
     refusal = criterion_refusal(fields.criterion, fields.agency, fields.judgement_area, framework)
     if refusal is not None:
         raise CommandRejected(ErrorCode.INVALID, f"criterion: {refusal}", field="criterion")

@@ -84,8 +84,8 @@ async def test_the_inspections_own_framework_decides(cp_lead: Member, server: Te
     lead = await WireClient.join(server.url, cp_lead.token)
     posted = await lead.posted(agency="local-authority", judgement_area="help-and-protection", criterion="CP20a")
     await assert_refused(
-        await lead.post(**HEALTH_HP, criterion="I68c"),
-        "I68c [I ¶68c] is from the integrated framework, but this inspection uses the child-protection framework",
+        await lead.post(agency="local-authority", judgement_area="help-and-protection", criterion="I64a"),
+        "I64a [I ¶64a] is from the integrated framework, but this inspection uses the child-protection framework",
     )
     events = await lead.wait_seq(posted.seq)
     assert [e.data["criterion"] for e in events] == ["CP20a"]
@@ -101,3 +101,23 @@ def test_every_demo_finding_cites_a_criterion_that_fits() -> None:
     ]
     assert refusals == []
     assert sum(1 for f in cited if f.criterion) > 40
+
+
+async def test_a_child_protection_inspection_refuses_an_area_it_does_not_judge(
+    cp_lead: Member, server: TeamServer
+) -> None:
+    """CP ¶24: the 2012 framework judges the local authority on help and protection, the quality of practice and
+    leadership; a finding tagged with children looked after, or with another agency's graded area, is refused on
+    the server (not only hidden by the form), and nothing is stored."""
+    lead = await WireClient.join(server.url, cp_lead.token)
+    looked_after = await lead.post(agency="local-authority", judgement_area="looked-after")
+    assert isinstance(looked_after, Error), looked_after
+    assert (looked_after.code, looked_after.field) == (ErrorCode.INVALID, "judgement_area")
+    assert "Children looked after and care leavers is not judged for Local authority" in looked_after.message
+    assert "child-protection framework" in looked_after.message
+    health = await lead.post(agency="health", judgement_area="help-and-protection")
+    assert isinstance(health, Error) and health.field == "judgement_area", health
+    good = await lead.posted(agency="local-authority", judgement_area="quality-of-practice")
+    events = await lead.wait_seq(good.seq)
+    assert [e.data["judgement_area"] for e in events] == ["quality-of-practice"]
+    await lead.close()
