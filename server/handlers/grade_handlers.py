@@ -83,9 +83,12 @@ def _require_framework_cell(
     return framework
 
 
-def _check_grade(session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade) -> None:
-    """The cell is the framework's, the grade on its scale, and the cited findings live."""
-    why = scale_refusal(_require_framework_cell(session, inspection_id, command), command.grade)
+def _check_grade(
+    session: Session, inspection_id: int, command: ProposeGrade | AgreeGrade, framework: Framework
+) -> None:
+    """The grade on the scale of the inspection's ``framework`` (whose cell it already is), and the cited findings
+    live."""
+    why = scale_refusal(framework, command.grade)
     if why is not None:
         raise CommandRejected(ErrorCode.INVALID, why, field="grade")
     for finding_id in command.finding_ids:
@@ -164,11 +167,11 @@ def _save_minutes(session: Session, row: MeetingRow, minutes: Minutes) -> None:
 def propose_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: ProposeGrade, at: datetime
 ) -> GradeProposed:
-    _require_framework_cell(session, inspection_id, command)  # before who may: the cell may not exist here
+    framework = _require_framework_cell(session, inspection_id, command)  # before who may: no such cell here
     why = propose_refusal(actor, command.agency)
     if why is not None:
         raise CommandRejected(ErrorCode.FORBIDDEN, why)
-    _check_grade(session, inspection_id, command)
+    _check_grade(session, inspection_id, command, framework)
     _require_not_frozen(session, inspection_id, command)
     warnings = _warnings(session, inspection_id, command)
     row = _cell_to_grade(session, inspection_id, command, at)
@@ -184,10 +187,10 @@ def propose_grade(
 def agree_grade(
     session: Session, *, inspection_id: int, actor: Inspector, command: AgreeGrade, at: datetime
 ) -> GradeAgreed:
-    _require_framework_cell(session, inspection_id, command)
+    framework = _require_framework_cell(session, inspection_id, command)
     if not may_agree(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may record the agreed grade")
-    _check_grade(session, inspection_id, command)
+    _check_grade(session, inspection_id, command, framework)
     freeze = _require_not_frozen(session, inspection_id, command)
     warnings = _warnings(session, inspection_id, command)
     why = warning_reason_refusal(command.judgement, warnings, command.warning_reason)
