@@ -81,6 +81,8 @@ CONCERNS_FIRST = (
 """The summary's order: what needs to change comes before what works."""
 
 GRADES_BLOCK = "Judgements and the evidence for them"
+KEY_CONCERNS_BLOCK = "Key findings from all agencies: weaknesses and areas for improvement"
+KEY_POSITIVES_BLOCK = "Key findings from all agencies: strengths and good practice"
 CONCERNS_BLOCK = "Corroborated weaknesses and areas for improvement"
 POSITIVES_BLOCK = "Corroborated strengths and good practice"
 AGREES_BLOCK = "Where inspectorates' evidence agrees"
@@ -159,9 +161,15 @@ class _Evidence:
         sources = {f.id: Source(f.inspectorate, f.evidence_source) for f in live}
         self.status = corroboration_of_all(self.links, sources)
         self.partners: dict[str, list[str]] = defaultdict(list)
+        """The findings that corroborate each one under the rule (independent ones only)."""
+        self.rivals: dict[str, list[str]] = defaultdict(list)
+        """The findings that contradict each one."""
         for link in self.links:
             a, b = link.finding_id, link.other_finding_id
-            if link.relation is Relation.CORROBORATES and independent(sources[a], sources[b]):
+            if link.relation is Relation.CONTRADICTS:
+                self.rivals[a].append(b)
+                self.rivals[b].append(a)
+            elif link.relation is Relation.CORROBORATES and independent(sources[a], sources[b]):
                 self.partners[a].append(b)
                 self.partners[b].append(a)
         self.reported = sorted(
@@ -220,17 +228,37 @@ def _citation(criterion_id: str | None) -> str | None:
         return None
 
 
-def _detail(f: ReportFinding, evidence: _Evidence, *extra: str) -> str:
-    """The qualifier after a finding's text: case reference, criterion, support."""
-    parts = [*extra]
+def _detail(f: ReportFinding, evidence: _Evidence, support: str | None = None) -> str:
+    """The qualifier after a finding's text: case reference, criterion, then ``support`` (by default its status,
+    unless it is single source)."""
+    parts = []
     if f.child_id:
         parts.append(f"case {f.child_id}")
     if f.criterion:
         parts.append(_citation(f.criterion) or f"criterion {f.criterion}")
     status = evidence.status[f.id]
-    if status is not Corroboration.SINGLE_SOURCE:
-        parts.append(status.label.lower())
+    if support is None and status is not Corroboration.SINGLE_SOURCE:
+        support = status.label.lower()
+    if support:
+        parts.append(support)
     return " · ".join(parts)
+
+
+def _support(f: ReportFinding, evidence: _Evidence) -> str:
+    """A key finding's support in words, naming whose findings corroborate or contest it: "corroborated by
+    Health (CQC)", "contested by Police (HMIC)", or "single source" (the rule in shared.triangulation)."""
+    status = evidence.status[f.id]
+    others = evidence.rivals[f.id] if status is Corroboration.CONTESTED else evidence.partners[f.id]
+    if status is Corroboration.SINGLE_SOURCE or not others:
+        return status.label.lower()
+    order = {agency: i for i, agency in enumerate(Agency)}
+    whose: dict[str, None] = {}
+    for other in sorted((evidence.by_id[o] for o in others), key=lambda o: (order[o.agency], o.posted_at, o.id)):
+        how = other.inspectorate.label
+        if other.inspectorate is f.inspectorate:  # the same inspectorate: another kind of evidence
+            how = f"{how}, {other.evidence_source.label.lower()}"
+        whose[f"{other.agency.label} ({how})"] = None
+    return f"{status.label.lower()} by {_and(list(whose))}"
 
 
 def _and(words: Sequence[str]) -> str:
@@ -305,33 +333,46 @@ def _summary(data: ReportInput, evidence: _Evidence) -> Section:
         title="Summary report",
         paragraphs=paragraphs,
         grades=grades,
-        blocks=(*_key_findings(evidence), *_working_together(evidence)),
+        blocks=(
+            *_key_findings(
+                evidence, lambda f: True, (KEY_CONCERNS_BLOCK, KEY_POSITIVES_BLOCK), "No finding of this kind yet."
+            ),
+            *_working_together(evidence),
+        ),
     )
 
 
 def _key_findings(
-    evidence: _Evidence, none: str = "No finding of this kind is corroborated yet; see the agency reports."
+    evidence: _Evidence,
+    wanted: Callable[[ReportFinding], bool],
+    titles: tuple[str, str],
+    none: str,
 ) -> tuple[Block, Block]:
-    """Corroborated findings first: what more than one inspectorate or kind of evidence supports (¶48)."""
-    order = {kind: i for i, kind in enumerate(CONCERNS_FIRST)}
-    corroborated = [f for f in evidence.reported if evidence.status[f.id] is Corroboration.CORROBORATED]
+    """The ``wanted`` findings, concerns then positives, each agency's in turn, each told once: a finding is told
+    with the findings that corroborate it cited beside it, and its support names whose they are (¶48, ¶108)."""
+    agencies = {agency: i for i, agency in enumerate(Agency)}
+    support = {Corroboration.CORROBORATED: 0, Corroboration.SINGLE_SOURCE: 1, Corroboration.CONTESTED: 2}
+    kinds = {kind: i for i, kind in enumerate(CONCERNS_FIRST)}
+    chosen = sorted(
+        (f for f in evidence.reported if wanted(f)),
+        key=lambda f: (agencies[f.agency], support[evidence.status[f.id]], kinds[f.kind], f.posted_at, f.id),
+    )
     concerns: list[Statement] = []
     positives: list[Statement] = []
     told: set[str] = set()
-    for f in sorted(corroborated, key=lambda f: (order[f.kind], f.posted_at, f.id)):
+    for f in chosen:
         if f.id in told:
             continue
-        partners = [p for p in evidence.partners[f.id] if p not in told]
+        partners = sorted(evidence.partners[f.id], key=lambda p: (evidence.by_id[p].posted_at, p))
         told.update((f.id, *partners))
-        backers = sorted({evidence.by_id[p].inspectorate.label for p in evidence.partners[f.id]})
         statement = Statement(
             text=f.text,
-            finding_ids=(f.id, *sorted(partners, key=lambda p: (evidence.by_id[p].posted_at, p))),
+            finding_ids=(f.id, *dict.fromkeys(partners)),
             lead=f"{f.agency.label} — {f.kind.label}",
-            detail=_detail(f, evidence, f"supported by {_and(backers)}"),
+            detail=_detail(f, evidence, _support(f, evidence)),
         )
         (concerns if f.kind in CONCERNS_FIRST[:2] else positives).append(statement)
-    return (Block(CONCERNS_BLOCK, tuple(concerns), none), Block(POSITIVES_BLOCK, tuple(positives), none))
+    return (Block(titles[0], tuple(concerns), none), Block(titles[1], tuple(positives), none))
 
 
 def _working_together(evidence: _Evidence) -> tuple[Block, Block, Block]:
@@ -493,7 +534,10 @@ def _method(framework: Framework) -> tuple[str, ...]:
         return _child_protection_method()
     return (
         _STATEMENTS_CITE,
-        f"{_CORROBORATION} The summary's key findings are the corroborated ones.",
+        f"{_CORROBORATION} The summary's key findings are every agency's strengths, weaknesses, areas for "
+        "improvement and good practice (integrated ¶108), each told once with the findings that corroborate it, "
+        "and each says whether it is corroborated and by which agencies' findings, single source, or contested "
+        "and by whose.",
         "Findings the team has withdrawn are left out of every part of this report: statements, the evidence "
         "behind grades, corroboration and the appendix. Working notes are not reported.",
         "A grade is shown as agreed once the team has agreed it at the final meeting, otherwise as proposed and "
@@ -541,7 +585,12 @@ def _child_protection_sections(data: ReportInput, evidence: _Evidence) -> tuple[
         grades=(lines[OVERALL],),
         blocks=(
             _grade_statements((lines[OVERALL],)),
-            *_key_findings(evidence, "No finding of this kind is corroborated yet; see the graded judgements."),
+            *_key_findings(
+                evidence,
+                lambda f: evidence.status[f.id] is Corroboration.CORROBORATED,
+                (CONCERNS_BLOCK, POSITIVES_BLOCK),
+                "No finding of this kind is corroborated yet; see the graded judgements.",
+            ),
             Block(OTHER_FINDINGS_BLOCK, tuple(s for block in untied for s in block.statements), "None recorded."),
         ),
     )

@@ -165,8 +165,17 @@ async def test_markdown_report_has_sections_grades_citations_and_nothing_it_must
     detail = "*(case NM-10234 · \\[I ¶68c\\] · corroborated)*"
     assert f"No record of the health visitor being invited. {detail} [`{ids['h-weak']}`]" in text
     assert f"**Overall effectiveness: Good (agreed):** Leaders know their services. [`{ids['la-strong']}`]\n" in text
-    # key findings across agencies and how they work together
-    assert "**Local authority — Weakness:** Strategy discussions go ahead without health." in text
+    # key findings from all agencies (I ¶108), each with its corroboration, and how agencies work together
+    assert "### Key findings from all agencies: weaknesses and areas for improvement" in text
+    assert (
+        "**Local authority — Weakness:** Strategy discussions go ahead without health. "
+        f"*(case NM-10234 · corroborated by Health (CQC))* [`{ids['la-weak']}`, `{ids['h-weak']}`]"
+    ) in text
+    for key_finding in (
+        "**Police — Area for improvement:** Referrals reach the MASH a day late. *(contested by Health (CQC))*",
+        "**Youth offending team — Good practice:** Case managers visit children in custody weekly. *(single source)*",
+    ):
+        assert key_finding in text
     assert "**Local authority (Ofsted) and Health (CQC) agree:** Strategy discussions go ahead without health." in text
     assert "**Health (CQC) and Police (HMIC) disagree:** Referrals from A&E arrive the same day." in text
     assert "**Case NM-10234:** Findings about Local authority, Health and Police" in text
@@ -211,6 +220,10 @@ async def test_html_report_is_print_ready_with_linked_citations_and_nothing_it_m
     rows = set(re.findall(r'<tr id="ev-([^"]+)"', page))
     assert targets == rows == {ids[name] for name in ids if name != "gone"}
     assert "Referrals from A&amp;E arrive the same day." in page
+    summary = page[page.index('<section id="summary"'):page.index('<section id="agency-local-authority"')]
+    assert "<h3>Key findings from all agencies: strengths and good practice</h3>" in summary
+    assert "Case managers visit children in custody weekly. <span class=\"detail\">(single source)</span>" in summary
+    assert '<span class="detail">(case NM-10234 · corroborated by Health (CQC))</span>' in summary
     assert f"<td>{short_day(reporting_clock(LAST_DAY)[0].due)}</td>" in page
     _assert_nothing_leaks(page, prepared)
 

@@ -24,10 +24,10 @@ from shared.protocol import Inspection
 from shared.report import (
     AGREES_BLOCK,
     CASES_BLOCK,
-    CONCERNS_BLOCK,
     CONFLICTS_BLOCK,
     GRADES_BLOCK,
-    POSITIVES_BLOCK,
+    KEY_CONCERNS_BLOCK,
+    KEY_POSITIVES_BLOCK,
     Report,
     ReportFinding,
     ReportInput,
@@ -37,7 +37,8 @@ from shared.report_html import render_html
 from shared.report_markdown import render_markdown
 from shared.reporting_clock import reporting_clock, short_day
 from shared.triangulation import Corroboration, Link, Relation
-from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
+from shared.vocabulary import Agency, EvidenceSource, FindingKind, Framework, Inspectorate, JudgementArea
+from tests.seeds import needs_seeds, sentence
 
 START = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
 WITHDRAWN_TEXT = "Managers audit every case each month (later found to be untrue)."
@@ -211,14 +212,51 @@ def test_notes_are_working_notes_and_not_reported(report: Report) -> None:
 # ---------------------------------------------------------------- summary: key findings and working together
 
 
-def test_key_findings_are_the_corroborated_ones_each_told_once_with_its_support(report: Report) -> None:
+@needs_seeds
+def test_i108_the_summary_brings_together_the_key_findings_from_all_agencies(report: Report) -> None:
+    """I ¶108: the summary report brings together the key findings from all agencies, not only the corroborated."""
+    from_all = "the key findings from all agencies"
+    assert from_all in sentence(Framework.INTEGRATED, 108, "We will not make an aggregate judgement")
     summary = report.section("summary")
-    (concern,) = summary.block(CONCERNS_BLOCK).statements
-    assert concern.finding_ids == ("la-weak", "h-weak")
+    assert from_all in summary.paragraphs[0]
+    concerns, positives = summary.block(KEY_CONCERNS_BLOCK), summary.block(KEY_POSITIVES_BLOCK)
+    told = [fid for block in (concerns, positives) for s in block.statements for fid in s.finding_ids]
+    reported = [f.id for f in FINDINGS if f.kind is not K.NOTE and not f.withdrawn]
+    assert sorted(told) == sorted(reported), "every agency's reported finding, each told once"
+    assert {f.agency for f in FINDINGS if f.id in told} == {LA, HEALTH, POLICE, YOT, LSCB}
+    # each agency's in turn, the corroborated first; a single-source or contested finding is a key finding too
+    assert [s.finding_ids for s in concerns.statements] == [("la-weak", "h-weak"), ("p-afi",), ("lscb-afi",)]
+    assert [s.finding_ids for s in positives.statements] == [
+        ("la-strong",), ("h-script",), ("h-obs",), ("p-strong",), ("yot-good",)
+    ]
+
+
+def test_i108_each_key_finding_shows_its_corroboration_and_whose_findings_give_it(report: Report) -> None:
+    summary = report.section("summary")
+    concern, contested, single = summary.block(KEY_CONCERNS_BLOCK).statements
     assert concern.lead == "Local authority — Weakness"
-    assert concern.detail.startswith("supported by CQC")
-    assert summary.block(POSITIVES_BLOCK).statements == ()
-    assert "corroborated" in summary.block(POSITIVES_BLOCK).empty
+    assert concern.finding_ids == ("la-weak", "h-weak"), "told with the finding that corroborates it"
+    assert concern.detail == "case NM-10234 · corroborated by Health (CQC)"
+    assert contested.detail == "criterion 1.2 · contested by Health (CQC)"
+    assert single.lead == "LSCB — Area for improvement" and single.detail == "[I ¶115c] · single source"
+    # the police strength's only corroboration was withdrawn: single source, not corroborated by it
+    strength = next(s for s in summary.block(KEY_POSITIVES_BLOCK).statements if s.finding_ids == ("p-strong",))
+    assert strength.detail == "case NM-10234 · [I ¶80a] · single source"
+    assert "every agency's" in report.method[1] and "(integrated ¶108)" in report.method[1]
+
+
+def test_i108_a_finding_corroborated_by_the_same_inspectorate_names_the_other_kind_of_evidence() -> None:
+    findings = [
+        finding("obs", LA, K.STRENGTH, OFSTED, "Managers chair every strategy discussion.",
+                source=EvidenceSource.OBSERVATION),
+        finding("file", LA, K.STRENGTH, OFSTED, "Strategy discussions are chaired by managers."),
+        finding("police", POLICE, K.STRENGTH, HMIC, "Managers chair the discussions we attend."),
+    ]
+    links = [Link("a", "obs", "file", Relation.CORROBORATES), Link("b", "police", "obs", Relation.CORROBORATES)]
+    data = replace(make_input(), findings=findings, links=links)
+    (told,) = build_report(data).section("summary").block(KEY_POSITIVES_BLOCK).statements
+    assert told.finding_ids == ("obs", "file", "police")
+    assert told.detail == "corroborated by Local authority (Ofsted, case file) and Police (HMIC)"
 
 
 def test_working_together_reads_links_across_inspectorates_and_shared_cases(report: Report) -> None:

@@ -72,7 +72,8 @@ async def test_the_lead_previews_saves_and_copies_the_report(tmp_path: Path) -> 
         assert "DRAFT — not every grade is signed off" in text and screen.sub_title.endswith("DRAFT")
         assert "Agency report: Health (CQC)" in text and "Agency report: Local authority (Ofsted)" in text
         assert "Health · Children looked after and care leavers: Requires improvement (agreed)" in text
-        assert "Corroborated weaknesses and areas for improvement" in text
+        assert "Key findings from all agencies: weaknesses and areas for improvement" in text
+        assert "(case NM-0412 · corroborated by Health (CQC))" in text, "a key finding names who corroborates it"
         assert f"{ref('ben-lac')} {ref('asha-consent')}" in text, "the grade and the key finding cite their findings"
         assert "Case NM-0412" in text, "a child's case seen across agencies"
         assert WITHDRAWN_TEXT not in text and ref("asha-gone") not in text, "the withdrawn finding is nowhere"
