@@ -83,6 +83,18 @@ def judgement_label(judgement: Judgement | str, framework: Framework = Framework
     return "Overall effectiveness" if judgement == OVERALL else JudgementArea(judgement).label
 
 
+def cell_name(agency: Agency, judgement: Judgement | str, framework: Framework = Framework.INTEGRATED) -> str:
+    """A board cell as a message names it: ``health: children looked after and care leavers``; under the
+    child-protection framework, which grades the local authority alone, the judgement as CP ¶24 names it."""
+    label = judgement_label(judgement, framework).lower()
+    return label if framework is Framework.CHILD_PROTECTION else f"{agency.label.lower()}: {label}"
+
+
+def _named(judgements: Iterable[Judgement], framework: Framework) -> str:
+    """Judgements listed in the framework's words, for a refusal that says which ones there are."""
+    return "; ".join(judgement_label(j, framework).lower() for j in judgements)
+
+
 def judgements_for(agency: Agency, framework: Framework = Framework.INTEGRATED) -> tuple[Judgement, ...]:
     """The graded judgements of an agency's row on the board, overall effectiveness first; () if not graded."""
     if framework is Framework.CHILD_PROTECTION:
@@ -128,7 +140,7 @@ def judgement_refusal(
             "criteria (integrated ¶29, ¶82–107); record findings instead",
         )
     if judgement not in judgements_for(agency):
-        allowed = ", ".join(str(j) for j in judgements_for(agency))
+        allowed = _named(judgements_for(agency), framework)
         return (
             "judgement",
             f"{agency.label} is not graded on {judgement_label(judgement).lower()} (its judgements: {allowed})",
@@ -148,8 +160,8 @@ def _child_protection_refusal(agency: Agency, judgement: Judgement | str) -> tup
         return (
             "judgement",
             f"the child-protection framework does not grade {judgement_label(judgement).lower()} "
-            f"(its judgements, CP ¶24: {', '.join(str(j) for j in allowed)}; areas for improvement are not graded, "
-            "CP ¶44)",
+            f"(its judgements, CP ¶24: {_named(allowed, Framework.CHILD_PROTECTION)}; areas for improvement are not "
+            "graded, CP ¶44)",
         )
     return None
 

@@ -38,8 +38,8 @@ from shared.grades import (
     ReopenGrade,
     RespondToChallenge,
     SignOffGrade,
+    cell_name,
     grade_warnings,
-    judgement_label,
     judgement_refusal,
     may_agree,
     may_quality_assure,
@@ -214,13 +214,12 @@ def agree_grade(
     return GradeAgreed.of(command, warnings=warnings, sign_off_withdrawn=sign_off_withdrawn, amends_meeting=amends)
 
 
-def _graded_cell(session: Session, inspection_id: int, command: Cell) -> GradeRow | None:
-    _require_framework_cell(session, inspection_id, command)
-    return _cell(session, inspection_id, command.agency, command.judgement)
-
-
-def _name(command: Cell) -> str:
-    return f"{command.agency.label.lower()}: {judgement_label(command.judgement).lower()}"
+def _graded_cell(session: Session, inspection_id: int, command: Cell) -> tuple[GradeRow | None, str]:
+    """The cell's row (None if nobody has graded it) and its name in the inspection's framework's words, for
+    the messages that refuse a step on it."""
+    framework = _require_framework_cell(session, inspection_id, command)
+    row = _cell(session, inspection_id, command.agency, command.judgement)
+    return row, cell_name(command.agency, command.judgement, framework)
 
 
 def challenge_grade(
@@ -228,11 +227,9 @@ def challenge_grade(
 ) -> GradeChallenged:
     if not may_quality_assure(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the QA manager may challenge a grade")
-    row = _graded_cell(session, inspection_id, command)
+    row, name = _graded_cell(session, inspection_id, command)
     if row is None:
-        raise CommandRejected(
-            ErrorCode.NOT_FOUND, f"no grade proposed or agreed yet for {_name(command)}", field="judgement"
-        )
+        raise CommandRejected(ErrorCode.NOT_FOUND, f"no grade proposed or agreed yet for {name}", field="judgement")
     row.challenges += 1
     row.updated_at = at
     session.add(row)
@@ -244,17 +241,17 @@ def sign_off_grade(
 ) -> GradeSignedOff:
     if not may_quality_assure(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the QA manager may sign off a grade")
-    row = _graded_cell(session, inspection_id, command)
+    row, name = _graded_cell(session, inspection_id, command)
     if row is None or row.agreed_grade is None:
         raise CommandRejected(
             ErrorCode.OUT_OF_ORDER,
-            f"no agreed grade yet for {_name(command)}: the lead records it at the final meeting first",
+            f"no agreed grade yet for {name}: the lead records it at the final meeting first",
             field="judgement",
         )
     if row.signed_off:
-        raise CommandRejected(ErrorCode.CONFLICT, f"the agreed grade for {_name(command)} is already signed off")
+        raise CommandRejected(ErrorCode.CONFLICT, f"the agreed grade for {name} is already signed off")
     if row.challenges:
-        why = _open_challenge(session, inspection_id, command)
+        why = _open_challenge(session, inspection_id, command, name)
         raise CommandRejected(ErrorCode.OUT_OF_ORDER, why, field="judgement")
     row.signed_off = True
     row.signed_off_by = actor.id
@@ -263,8 +260,8 @@ def sign_off_grade(
     return GradeSignedOff.of(command, grade=row.agreed_grade)
 
 
-def _open_challenge(session: Session, inspection_id: int, command: Cell) -> str:
-    """Names the newest challenge on the cell, which awaits the lead's response."""
+def _open_challenge(session: Session, inspection_id: int, command: Cell, name: str) -> str:
+    """Names the newest challenge on the cell (called ``name``), which awaits the lead's response."""
     comment = ""
     for event in session.exec(
         select(EventRow)
@@ -279,7 +276,7 @@ def _open_challenge(session: Session, inspection_id: int, command: Cell) -> str:
             break
     quoted = comment if len(comment) <= 80 else comment[:79] + "…"
     return (
-        f"the QA manager's challenge of the grade for {_name(command)} (\u201c{quoted}\u201d) awaits the lead's "
+        f"the QA manager's challenge of the grade for {name} (\u201c{quoted}\u201d) awaits the lead's "
         "response: it cannot be signed off until the lead responds"
     )
 
@@ -289,11 +286,9 @@ def respond_to_challenge(
 ) -> GradeResponded:
     if not may_respond(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may respond to a QA challenge")
-    row = _graded_cell(session, inspection_id, command)
+    row, name = _graded_cell(session, inspection_id, command)
     if row is None or not row.challenges:
-        raise CommandRejected(
-            ErrorCode.OUT_OF_ORDER, f"no challenge awaits a response on {_name(command)}", field="judgement"
-        )
+        raise CommandRejected(ErrorCode.OUT_OF_ORDER, f"no challenge awaits a response on {name}", field="judgement")
     answered = row.challenges
     row.challenges = 0
     row.updated_at = at
@@ -306,7 +301,7 @@ def reopen_grade(
 ) -> GradeReopened:
     if not may_respond(actor):
         raise CommandRejected(ErrorCode.FORBIDDEN, "only the lead inspector may reopen a grade")
-    _graded_cell(session, inspection_id, command)  # applicability
+    _require_framework_cell(session, inspection_id, command)
     freeze = _freeze(session, inspection_id)
     if freeze is None:
         raise CommandRejected(

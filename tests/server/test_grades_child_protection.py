@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,8 +18,10 @@ from click.testing import CliRunner
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
 from shared.cli import main
+from shared.grades import CHILD_PROTECTION_LABELS
 from shared.protocol import ErrorCode
-from shared.vocabulary import Inspectorate, Role
+from shared.vocabulary import Framework, Inspectorate, Role
+from tests.seeds import needs_seeds, paragraph_body
 from tests.server.conftest import (
     Member,
     TeamRoom,
@@ -30,7 +33,7 @@ from tests.server.conftest import (
     posted,
     refused,
 )
-from tests.server.test_grades import grade_frame
+from tests.server.test_grades import cell_frame, grade_frame
 from tests.shared.test_report_child_protection import HEADINGS
 
 
@@ -109,6 +112,100 @@ async def test_cp31_the_final_meeting_secures_the_frameworks_four_judgements(cp:
         ("local-authority", "quality-of-practice", "adequate"),
         ("local-authority", "leadership", None),
     ]
+
+
+# ---------------------------------------------------------------- the QA manager's messages in the framework's words
+
+CP = Framework.CHILD_PROTECTION
+OTHER_FRAMEWORK = ("local authority:", "agency report", "LSCB", "inspectorate", "CQC", "HMIC", "Probation", "Prisons")
+"""What a child-protection inspection's messages never talk about: it is Ofsted's inspection of the local
+authority alone, with no agency reports, no LSCB judgement and no other inspectorates (CP ¶24, ¶44)."""
+
+
+async def _lead_and_qa(db_url: str, server: TeamServer, framework: Framework) -> tuple[WireClient, WireClient]:
+    """A new inspection of ``framework`` on the running server: its lead and its QA manager, connected."""
+    engine = database.connect(db_url)
+    try:
+        inspection = database.create_inspection(
+            engine, name=f"Eastmoor ({framework.value})", framework=framework, start_date=date(2026, 11, 16),
+            timezone="Europe/London",
+        )
+        tokens = [
+            database.add_inspector(engine, inspection_id=inspection.id, name=name, inspectorate=Inspectorate.OFSTED,
+                                   role=role)[1]
+            for name, role in (("Dee Marsh", Role.LEAD), ("Dev Rahman", Role.QA_MANAGER))
+        ]
+    finally:
+        engine.dispose()
+    lead, qa = [await WireClient.join(server.url, token) for token in tokens]
+    return lead, qa
+
+
+async def _challenge_and_sign_off_messages(lead: WireClient, qa: WireClient, agency: str, judgement: str,
+                                           grade: str) -> list[str]:
+    """Every refusal the QA manager and the lead meet on one cell, from ungraded to signed off."""
+    def cell(kind: str, **extra: Any) -> dict[str, Any]:
+        return cell_frame(kind, agency=agency, judgement=judgement, **extra)
+
+    messages = [
+        (await refused(qa, cell("grade.challenge"), ErrorCode.NOT_FOUND, "judgement")).message,
+        (await refused(lead, cell("grade.respond"), ErrorCode.OUT_OF_ORDER, "judgement")).message,
+        (await refused(qa, cell("grade.sign-off"), ErrorCode.OUT_OF_ORDER, "judgement")).message,
+    ]
+    await accepted(lead, grade_frame("grade.agree", agency=agency, judgement=judgement, grade=grade))
+    await accepted(qa, cell("grade.challenge", comment="Which cases show it?"))
+    messages.append((await refused(qa, cell("grade.sign-off"), ErrorCode.OUT_OF_ORDER, "judgement")).message)
+    await accepted(lead, cell("grade.respond"))
+    await accepted(qa, cell("grade.sign-off"))
+    messages.append((await refused(qa, cell("grade.sign-off"), ErrorCode.CONFLICT)).message)
+    return messages
+
+
+def _said_of(name: str, messages: list[str]) -> None:
+    assert messages[0] == f"no grade proposed or agreed yet for {name}"
+    assert messages[1] == f"no challenge awaits a response on {name}"
+    assert messages[2] == f"no agreed grade yet for {name}: the lead records it at the final meeting first"
+    assert messages[3].startswith(f"the QA manager's challenge of the grade for {name} (\u201cWhich cases show it?")
+    assert messages[4] == f"the agreed grade for {name} is already signed off"
+
+
+@needs_seeds
+async def test_cp24_challenge_and_sign_off_messages_name_the_judgement_as_cp24_does(
+    db_url: str, server: TeamServer
+) -> None:
+    lead, qa = await _lead_and_qa(db_url, server, CP)
+    try:
+        for judgement in ("leadership", "help-and-protection"):
+            name = CHILD_PROTECTION_LABELS[judgement].lower()
+            assert name in paragraph_body(CP, 24), "the judgement as the seed's schedule names it"
+            messages = await _challenge_and_sign_off_messages(lead, qa, "local-authority", judgement, "adequate")
+            _said_of(name, messages)
+            assert not [word for word in OTHER_FRAMEWORK for message in messages if word in message]
+    finally:
+        await lead.close()
+        await qa.close()
+
+
+async def test_integrated_challenge_and_sign_off_messages_name_the_agency_and_its_judgement(
+    db_url: str, server: TeamServer
+) -> None:
+    lead, qa = await _lead_and_qa(db_url, server, Framework.INTEGRATED)
+    try:
+        messages = await _challenge_and_sign_off_messages(lead, qa, "health", "help-and-protection", "good")
+        _said_of("health: children who need help and protection", messages)
+    finally:
+        await lead.close()
+        await qa.close()
+
+
+@needs_seeds
+async def test_cp24_a_refused_judgement_lists_the_frameworks_judgements_in_cp24s_words(cp: WireClient) -> None:
+    reply = await refused(cp, la("looked-after"), ErrorCode.INVALID, "judgement")
+    listed = reply.message.partition("(its judgements, CP ¶24: ")[2].partition("; areas for improvement")[0]
+    schedule = paragraph_body(CP, 24)
+    assert listed.split("; ") == [label.lower() for label in CHILD_PROTECTION_LABELS.values()]
+    assert all(judgement in schedule for judgement in listed.split("; "))
+    assert not [word for word in OTHER_FRAMEWORK if word in reply.message]
 
 
 # ---------------------------------------------------------------- the CLI report, as a new user would run it
