@@ -152,17 +152,20 @@ def _report(file: Path, result: ImportResult) -> None:
               help="A case the local authority picked for good practice (repeat for each).")
 @click.option("--meet-fraction", default=DEFAULT_MEET_FRACTION, show_default=True, type=click.FloatRange(0, 1),
               help="Share of the random sample to flag for meeting the child or family.")
+@click.option("--reason", help="Why the sample has fewer than 50 cases or other than three good-practice cases "
+              "(CP ¶39, ¶43): required then, and shown in the report.")
 @db_option
 def sample(inspection_id: int, seed: int, size: int, good_practice: tuple[str, ...], meet_fraction: float,
-           db_url: str) -> None:
+           reason: str | None, db_url: str) -> None:
     """Draw (or redraw) the case sample from the imported list and print it with its balance report."""
     engine = _engine(db_url)
     _inspection(engine, inspection_id)
     try:
         command = DrawSample(id=_command_id("draw"), seed=seed, size=size, good_practice=list(good_practice),
-                             meet_fraction=meet_fraction)
+                             meet_fraction=meet_fraction, reason=reason)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--good-practice") from None
+        hint = "--reason" if "reason" in str(exc) else "--good-practice"
+        raise click.BadParameter(str(exc), param_hint=hint) from None
     seq = _apply(engine, inspection_id, [command], utcnow())[0].seq
     click.echo(f"Drew the sample (event {seq}).")
     _show_sample(engine, inspection_id)
@@ -186,6 +189,8 @@ def _show_sample(engine: Engine, inspection_id: int, *, cases_too: bool = True) 
         raise click.ClickException("no sample drawn yet: run `triangulate cases sample`")
     click.echo(f"Seed {drawn.seed}, drawn on {drawn.drawn_on:%d %b %Y}: {len(drawn.cases)} case(s) from "
                f"{drawn.eligible} eligible of {len(population)} imported.")
+    if drawn.reason:
+        click.echo(f"Reason for this sample: {drawn.reason}")
     if cases_too:
         for case in drawn.cases:
             meet = "  meet child or family" if case.meet_child_or_family else ""
