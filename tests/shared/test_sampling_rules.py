@@ -5,9 +5,12 @@ number carries the lead's reason, and the report's paragraph on the sample says 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from shared.annex_a import CaseRecord, CaseStatus
+from shared.report import build_report
+from shared.report_markdown import render_markdown
 from shared.sampling import (
     GOOD_PRACTICE_CASES,
     MIN_SIZE,
@@ -24,6 +27,7 @@ from shared.sampling import (
 from shared.vocabulary import Framework
 from tests.seeds import needs_seeds, sentence
 from tests.shared.annex_a_files import TODAY, population
+from tests.shared.test_report_child_protection import make_input
 
 CP = Framework.CHILD_PROTECTION
 NUMBERS = {"three": 3}
@@ -94,3 +98,17 @@ def test_the_reports_paragraph_says_how_the_sample_was_drawn_and_why_it_departs(
                          "drawn at random, fewer than the 50 CP ¶43 asks for; 0 good-practice cases, not the three "
                          "CP ¶39 asks the local authority for. The lead inspector's reason: The authority asked us "
                          "to focus on the duty team.")
+
+
+def test_the_reason_shows_in_the_reports_about_this_inspection() -> None:
+    """CP ¶44's "About this inspection" states the sample, and the lead's reason for a smaller one (CP ¶43)."""
+    cases = population(200, seed=3)
+    why = "Only 40 children were open to the assessment teams during fieldwork."
+    sample = draw_sample(cases, size=40, seed=5, today=TODAY, good_practice=[c.child_id for c in cases[:3]])
+    data = replace(make_input(), sample=sample.model_copy(update={"reason": why}))
+
+    about = build_report(data).section("about-this-inspection")
+    assert data.sample is not None and about.paragraphs[-1] == about_the_sample(data.sample)
+    assert about.paragraphs[-1].endswith(f"The lead inspector's reason: {why}")
+    assert f"The lead inspector's reason: {why}" in render_markdown(build_report(data))
+    assert len(build_report(make_input()).section("about-this-inspection").paragraphs) == 2  # no draw, no paragraph

@@ -169,6 +169,13 @@ class CaseBook(Refusing[str]):
         cases = drawn + [added.case for child_id, added in self.added.items() if child_id not in seen]
         return sorted(cases, key=lambda case: SELECTION_ORDER.index(case.selection))  # stable: keeps the rest
 
+    @property
+    def sample(self) -> Sample | None:
+        """The whole sample as it stands (the draw, its reason and cases added since); None before a draw."""
+        if self.drawn is None:
+            return None
+        return self.drawn.model_copy(update={"cases": tuple(self.sampled)})
+
     def under_way(self) -> list[str]:
         """Sampled cases already allocated or started: a redraw would lose that work, so the server refuses it."""
         return [case.child_id for case in self.sampled

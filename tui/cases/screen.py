@@ -34,7 +34,7 @@ from shared.vocabulary import Role
 from tui import messages as m
 from tui.cases.balance_screen import BalanceScreen
 from tui.cases.book import DONE, DRAW_KEY, IMPORT_KEY, CaseBook, CaseProgress, CaseView
-from tui.cases.forms import add_form, allocate_form, draw_form, new_seed, progress_form
+from tui.cases.forms import DrawForm, add_form, allocate_form, new_seed, progress_form
 from tui.cases.import_dialog import CaseImport
 from tui.cases.lists_screen import ListsScreen
 from tui.clock.reporting_clock import today_for
@@ -436,8 +436,9 @@ class CasesScreen(StateScreen):
 
     def action_draw(self) -> None:
         if self.check_action("draw", ()):
-            book = self.state.cases
-            self.app.push_screen(draw_form(set(book.cases), new_seed(), redraw=book.drawn is not None), self._send)
+            book, today = self.state.cases, today_for(self.state.inspection, self._clock())
+            self.app.push_screen(DrawForm(list(book.cases.values()), new_seed(), today=today,
+                                          redraw=book.drawn is not None), self._send)
 
     def action_balance(self) -> None:
         book = self.state.cases
