@@ -1,4 +1,5 @@
-"""``triangulate cases …``: import the Annex A list, draw the case sample, and look at both (CP ¶38–43, Annex A).
+"""``triangulate cases …``: import the Annex A list, draw the case sample, and look at both (CP ¶38–43, Annex A);
+print the day-one request checklist (CP ¶27).
 
 Writes go through server.handlers.dispatch.apply_command, the path every client command takes, so the
 personal-data guard, the rules and the event log are the same; they are recorded with actor null (the server itself:
@@ -8,6 +9,8 @@ whoever can run this holds the database). A server already running publishes the
 
 from __future__ import annotations
 
+import json
+import textwrap
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from server.cli.clean_errors import CleanErrors
 from server.cli.server_cli import _engine, db_option
@@ -24,14 +27,18 @@ from server.handlers.dispatch import Applied, apply_command
 from server.handlers.errors import CommandRejected
 from server.handlers.personal_data_guard import local_date
 from server.storage import database
-from server.storage.tables import InspectionRow, utcnow
+from server.storage.tables import EventRow, InspectionRow, utcnow
 from shared.annex_a import AnnexAFileError, CaseRecord, ImportResult, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
 from shared.annex_a_lists import AnnexAView, every_view, in_view
 from shared.cases import MAX_BATCH, MAX_DIGESTS, SOURCE_LENGTH, AddToSample, DrawSample, ImportCases
+from shared.catalogue import read
+from shared.day_one import Checklist, DayOneRequestSet, has_checklist
+from shared.kinds import DAY_ONE_SET
 from shared.protocol import Command
 from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, balance_report
 from shared.text import TextRefused, clean
+from shared.vocabulary import Framework
 
 inspection_option = click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
 view_choice = click.Choice([view.value for view in AnnexAView])
@@ -291,3 +298,27 @@ def add(inspection_id: int, view_key: str, child_ids: tuple[str, ...], db_url: s
     commands = [AddToSample(id=_command_id("add"), child_id=child_id, reason=reason) for child_id in chosen]
     _apply(engine, inspection_id, commands, utcnow())
     click.echo(f"Added {len(chosen)} case(s) from “{view.label}”: {', '.join(chosen)}")
+
+
+@cases.command("requests")
+@inspection_option
+@db_option
+def requests(inspection_id: int, db_url: str) -> None:
+    """The day-one request checklist: what the local authority was asked for on day one (CP ¶27, Annex A), each
+    item received (on what day, with the lead's note) or not yet."""
+    engine = _engine(db_url)
+    inspection = _inspection(engine, inspection_id)
+    if not has_checklist(Framework(inspection.framework)):
+        raise click.ClickException("an integrated inspection has no day-one request checklist: it is the "
+                                   "child-protection framework's Annex A (CP ¶27)")
+    with Session(engine) as session:
+        rows = session.exec(select(EventRow).where(EventRow.inspection_id == inspection_id,
+                                                   EventRow.kind == DAY_ONE_SET).order_by(col(EventRow.seq)))
+        checklist = Checklist.of(payload for row in rows
+                                 if isinstance(payload := read(row.kind, json.loads(row.data)), DayOneRequestSet))
+    click.echo(f"Day-one requests (CP ¶27, Annex A): {checklist.line}.")
+    for state in checklist.items():
+        mark = f"received {state.received_on:%d %b %Y}" if state.received_on else "not yet"
+        note = f" — {state.note}" if state.note else ""
+        click.echo(f"  [{'x' if state.received else ' '}] {state.item.value:<22} {mark}{note}")
+        click.echo(textwrap.fill(state.item.label, width=100, initial_indent="      ", subsequent_indent="      "))
