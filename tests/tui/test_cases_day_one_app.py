@@ -5,16 +5,14 @@ inspection is not offered the checklist. Two apps on one real server; only the c
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from server.storage import database
 from shared.day_one import DayOneItem
-from shared.vocabulary import Framework, Inspectorate, Role
+from shared.vocabulary import Framework
 from tui.cases.requests_screen import RequestsScreen
 from tui.dialogs.command_form import CommandForm
 
-from .app_server import fill, lead_and_inspector, live, make_app, running_server, wait_for
+from .app_server import fill, lead_and_inspector, live, make_app, running_server, seed_team, wait_for
 from .test_cases_app import open_cases
 from .test_clock_app import palette, titles
 
@@ -22,23 +20,8 @@ SIZE = (100, 30)
 MINUTES = list(DayOneItem).index(DayOneItem.LSCB_MINUTES)
 
 
-def seed_child_protection(db_path: Path) -> dict[str, str]:
-    """A child-protection inspection with a lead (asha) and an inspector (ben); returns their tokens."""
-    engine = database.connect(f"sqlite:///{db_path}")
-    try:
-        inspection = database.create_inspection(engine, name="Southmoor", framework=Framework.CHILD_PROTECTION,
-                                                start_date=date(2026, 11, 16), timezone="Europe/London")
-        _, asha = database.add_inspector(engine, inspection_id=inspection.id, name="Asha Patel",
-                                         inspectorate=Inspectorate.OFSTED, role=Role.LEAD)
-        _, ben = database.add_inspector(engine, inspection_id=inspection.id, name="Ben Okafor",
-                                        inspectorate=Inspectorate.OFSTED, role=Role.INSPECTOR)
-    finally:
-        engine.dispose()
-    return {"asha": asha, "ben": ben}
-
-
 async def test_the_lead_ticks_off_a_day_one_request_and_the_inspector_sees_it(tmp_path: Path) -> None:
-    tokens = seed_child_protection(tmp_path / "server.db")
+    tokens = seed_team(tmp_path / "server.db", Framework.CHILD_PROTECTION)  # running_server keeps it
     async with running_server(tmp_path) as server:
         asha = make_app(tmp_path, server.url, tokens["asha"], name="asha")
         ben = make_app(tmp_path, server.url, tokens["ben"], name="ben")
