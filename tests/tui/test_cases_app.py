@@ -133,6 +133,7 @@ async def test_the_lead_imports_sees_rejected_rows_draws_and_allocates_and_progr
         await pa.press("b")
         balance = asha.screen
         assert isinstance(balance, BalanceScreen) and "Practitioner" in balance.text and "seed 4242" in balance.text
+        assert "Why this sample (CP ¶39, ¶43): A pilot list of four children." in balance.text
         await pa.press("escape")
 
         # The lead allocates a drawn case to Ben; Ben is told, and finds it under "mine".
