@@ -1,9 +1,10 @@
 """Case sampling and tracking on the wire: the Annex A list, the sample, allocation and each case's progress.
 
 Child-protection framework ¶38–43 and Annex A: the local authority's list is imported (minimised by
-``shared.annex_a``), a balanced sample of at least 50 is drawn with a recorded seed (``shared.sampling``), and
-inspectors track the sampled cases. The import travels in batches because a whole list is bigger than one frame;
-the client decides ``--strict`` before sending anything, and each batch is stored whole or not at all.
+``shared.annex_a``), a balanced sample of at least 50 is drawn with a recorded seed (``shared.sampling``) — fewer,
+or other than three good-practice cases, only with the lead's reason — and inspectors track the sampled cases. The
+import travels in batches because a whole list is bigger than one frame; the client decides ``--strict`` before
+sending anything, and each batch is stored whole or not at all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MAX_GOOD_PRACTICE = 10
 MAX_SAMPLE = 500
 
 Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Reason = Annotated[str, Field(min_length=1, max_length=500), GIVEN, FREE_TEXT]
 
 
 class TrackingStatus(Labelled):
@@ -63,13 +65,19 @@ class ImportCases(Command):
 
 
 class DrawSample(Command):
-    """``sample.draw``: the lead draws the balanced random sample from the imported cases (server computes it)."""
+    """``sample.draw``: the lead draws the balanced random sample from the imported cases (server computes it).
+
+    ``reason`` is required when the draw takes fewer than 50 cases at random (a smaller ``size``, or fewer eligible
+    cases) or other than three good-practice cases (CP ¶39, ¶43; ``shared.sampling.reason_needed``): the server
+    knows how many are eligible, so it checks, and keeps the reason with the draw for the report.
+    """
 
     type: Literal["sample.draw"] = "sample.draw"
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)]
     size: Annotated[int, Field(ge=1, le=MAX_SAMPLE)] = DEFAULT_SIZE
     good_practice: Annotated[list[ChildId], Field(max_length=MAX_GOOD_PRACTICE)] = []
     meet_fraction: Annotated[float, Field(ge=0, le=1)] = DEFAULT_MEET_FRACTION
+    reason: Reason | None = None
 
 
 class AddToSample(Command):
@@ -77,7 +85,7 @@ class AddToSample(Command):
 
     type: Literal["sample.add"] = "sample.add"
     child_id: ChildId
-    reason: Annotated[str, Field(min_length=1, max_length=500), GIVEN, FREE_TEXT]
+    reason: Reason
     enquiry_id: RefId | None = None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from shared import alerts, cases, enquiries, fieldwork, findings, grades, kinds, meetings, on_site, team, triangulation
+from shared.day_one import DayOneRequestSet, SetDayOneRequest
 from shared.protocol import STORED, Command, ErrorCode, Event, ProtocolError, field_errors, load_json
 
 RECORDS: dict[type[Command], str] = {
@@ -55,6 +56,7 @@ RECORDS: dict[type[Command], str] = {
     grades.ReopenGrade: kinds.GRADE_REOPENED,
     fieldwork.SetFieldwork: kinds.FIELDWORK_SET,
     on_site.SetOnSite: kinds.ON_SITE_SET,
+    SetDayOneRequest: kinds.DAY_ONE_SET,
     cases.ImportCases: kinds.CASES_IMPORTED,
     cases.DrawSample: kinds.SAMPLE_DRAWN,
     cases.AddToSample: kinds.SAMPLE_ADDED,
@@ -107,6 +109,7 @@ EVENTS: dict[str, type[BaseModel]] = {
     kinds.GRADE_REOPENED: grades.GradeReopened,
     kinds.FIELDWORK_SET: fieldwork.FieldworkSet,
     kinds.ON_SITE_SET: on_site.OnSiteSet,
+    kinds.DAY_ONE_SET: DayOneRequestSet,
     kinds.CASES_IMPORTED: cases.CasesImported,
     kinds.SAMPLE_DRAWN: cases.SampleDrawn,
     kinds.SAMPLE_ADDED: cases.SampleAdded,

@@ -61,6 +61,7 @@ CASE_PROGRESSED = "case.progressed"
 FIELDWORK_SET = "fieldwork.set"
 ON_SITE_SET = "on-site.set"
 PERSONAL_DATA_SET = "personal-data.set"
+DAY_ONE_SET = "day-one.set"
 
 # the team, changed by an administrator from the command line
 INSPECTOR_REVOKED = "inspector.revoked"

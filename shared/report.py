@@ -38,6 +38,7 @@ from shared.report_model import (
     cited_ids,
 )
 from shared.reporting_clock import reporting_clock, short_day
+from shared.sampling import about_the_sample
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all, independent
 from shared.vocabulary import (
     INSPECTORATE_OF,
@@ -658,6 +659,7 @@ def _about(data: ReportInput, evidence: _Evidence) -> Section:
             f"This single report sets out the inspection findings using text and grades, under the framework's "
             f"headings (CP ¶44). It rests on {len(evidence.reported)} findings recorded by {inspectorates}; each "
             "statement cites the findings it rests on by id, and Appendix A lists each one.",
+            *([about_the_sample(data.sample)] if data.sample is not None else []),
         ),
     )
 

@@ -18,6 +18,7 @@ from shared.criteria import Grade
 from shared.grade_board import GradeBoard
 from shared.protocol import Inspection
 from shared.reporting_clock import Milestone, short_day
+from shared.sampling import Sample
 from shared.triangulation import Corroboration, Link
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
 
@@ -52,6 +53,8 @@ class ReportInput:
     """Live links only (an unlinked link is not evidence)."""
     board: GradeBoard
     generated_at: datetime
+    sample: Sample | None = None
+    """The case sample as it stands, with the lead's reason for its size (CP ¶38–43); None before a draw."""
 
 
 # ---------------------------------------------------------------- document

@@ -5,7 +5,9 @@ adjusted to ensure a balance of age, gender, disability and ethnicity, practitio
 first and balanced second: cases are taken in a seeded random order while they fit each attribute's quota, then
 single swaps that bring the sample's shares closer to the population's are made, again in random order, until none
 is left. ¶39 adds the local authority's three good-practice cases; ¶40 a subset to meet the child or family; ¶38 lets
-inspectors add cases for a line of enquiry at any point. See docs/cases.md.
+inspectors add cases for a line of enquiry at any point. A draw of fewer than the 50 cases ¶43 asks for, or with
+other than ¶39's three good-practice cases, carries the reason the lead gives, and the report says it
+(``reason_needed``, ``about_the_sample``). See docs/cases.md.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from shared.fields import ChildId
 from shared.vocabulary import Labelled
 
 DEFAULT_SIZE = 50
+MIN_SIZE = 50
+"""CP ¶43: "At least 50 cases will be selected by inspectors"."""
+GOOD_PRACTICE_CASES = 3
+"""CP ¶39: "the local authority will be asked to identify three cases that demonstrate local good practice"."""
 DEFAULT_MEET_FRACTION = 0.2
 """10 of a sample of 50: enough children and families to hear from in a two-week visit (¶40)."""
 RECENT_MONTHS = 3
@@ -52,13 +58,16 @@ class Selection(Labelled):
 
 
 
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class SampledCase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     child_id: ChildId
     selection: Selection
     meet_child_or_family: bool = False
-    reason: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    reason: Reason | None = None
 
 
 class Sample(BaseModel):
@@ -71,6 +80,8 @@ class Sample(BaseModel):
     size: int = Field(ge=0)
     eligible: int = Field(ge=0)
     cases: tuple[SampledCase, ...]
+    reason: Reason | None = None
+    """The lead's reason for drawing fewer than 50 cases or other than three good-practice cases (CP ¶39, ¶43)."""
 
     @property
     def child_ids(self) -> list[str]:
@@ -133,6 +144,45 @@ def is_eligible(case: CaseRecord, *, today: date) -> bool:
 def eligible_cases(cases: Iterable[CaseRecord], *, today: date) -> list[CaseRecord]:
     """Eligible cases sorted by child ID, so the draw does not depend on the order of the spreadsheet."""
     return sorted((case for case in cases if is_eligible(case, today=today)), key=lambda case: case.child_id)
+
+
+def random_places(cases: Iterable[CaseRecord], *, size: int, today: date, good_practice: Iterable[str] = ()) -> int:
+    """How many cases a draw of ``size`` takes at random: fewer when fewer eligible cases are left once the
+    good-practice cases are kept out (as ``draw_sample`` keeps them)."""
+    chosen_by_la = set(good_practice)
+    pool = sum(1 for case in eligible_cases(cases, today=today) if case.child_id not in chosen_by_la)
+    return min(size, pool)
+
+
+def reason_needed(drawn: int, good_practice: int) -> str | None:
+    """Why a draw of ``drawn`` random cases and ``good_practice`` good-practice cases needs a reason given with it,
+    or None when it keeps to CP ¶43 (at least 50 cases) and ¶39 (three good-practice cases)."""
+    why = []
+    if drawn < MIN_SIZE:
+        why.append(f"{drawn} case{'' if drawn == 1 else 's'} drawn at random, fewer than the {MIN_SIZE} CP ¶43 asks "
+                   "for")
+    if good_practice != GOOD_PRACTICE_CASES:
+        why.append(f"{good_practice} good-practice case{'' if good_practice == 1 else 's'}, not the three CP ¶39 asks "
+                   "the local authority for")
+    return "; ".join(why) or None
+
+
+def about_the_sample(sample: Sample) -> str:
+    """The sample in one paragraph of the report's "About this inspection": how it was drawn (CP ¶38–40, ¶43) and,
+    when it departs from 50 cases and three good-practice cases, the lead's reason."""
+    drawn, good, added = (len(sample.selected(selection)) for selection in Selection)
+    text = (f"Inspectors tracked a sample of {len(sample.cases)} children's cases: {drawn} drawn at random from "
+            f"{sample.eligible} current cases and cases closed in the previous three months, balanced by age, "
+            f"gender, disability, ethnicity, practitioner and team (CP ¶38); {good} identified by the local "
+            f"authority as good practice (CP ¶39)")
+    text += f"; {added} added to follow up lines of enquiry." if added else "."
+    departs = reason_needed(drawn, good)
+    if departs:
+        text += f" The sample has {departs}."
+    if sample.reason:
+        ending = "" if sample.reason.rstrip().endswith((".", "!", "?")) else "."
+        text += f" The lead inspector's reason: {sample.reason.rstrip()}{ending}"
+    return text
 
 
 def attribute_value(case: CaseRecord, attribute: Attribute) -> str:

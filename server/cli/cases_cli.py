@@ -1,4 +1,5 @@
-"""``triangulate cases …``: import the Annex A list, draw the case sample, and look at both (CP ¶38–43, Annex A).
+"""``triangulate cases …``: import the Annex A list, draw the case sample, and look at both (CP ¶38–43, Annex A);
+print the day-one request checklist (CP ¶27).
 
 Writes go through server.handlers.dispatch.apply_command, the path every client command takes, so the
 personal-data guard, the rules and the event log are the same; they are recorded with actor null (the server itself:
@@ -8,6 +9,8 @@ whoever can run this holds the database). A server already running publishes the
 
 from __future__ import annotations
 
+import json
+import textwrap
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from server.cli.clean_errors import CleanErrors
 from server.cli.server_cli import _engine, db_option
@@ -24,14 +27,18 @@ from server.handlers.dispatch import Applied, apply_command
 from server.handlers.errors import CommandRejected
 from server.handlers.personal_data_guard import local_date
 from server.storage import database
-from server.storage.tables import InspectionRow, utcnow
+from server.storage.tables import EventRow, InspectionRow, utcnow
 from shared.annex_a import AnnexAFileError, CaseRecord, ImportResult, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
 from shared.annex_a_lists import AnnexAView, every_view, in_view
 from shared.cases import MAX_BATCH, MAX_DIGESTS, SOURCE_LENGTH, AddToSample, DrawSample, ImportCases
+from shared.catalogue import read
+from shared.day_one import Checklist, DayOneRequestSet, has_checklist
+from shared.kinds import DAY_ONE_SET
 from shared.protocol import Command
 from shared.sampling import DEFAULT_MEET_FRACTION, DEFAULT_SIZE, Sample, balance_report
 from shared.text import TextRefused, clean
+from shared.vocabulary import Framework
 
 inspection_option = click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
 view_choice = click.Choice([view.value for view in AnnexAView])
@@ -152,17 +159,20 @@ def _report(file: Path, result: ImportResult) -> None:
               help="A case the local authority picked for good practice (repeat for each).")
 @click.option("--meet-fraction", default=DEFAULT_MEET_FRACTION, show_default=True, type=click.FloatRange(0, 1),
               help="Share of the random sample to flag for meeting the child or family.")
+@click.option("--reason", help="Why the sample has fewer than 50 cases or other than three good-practice cases "
+              "(CP ¶39, ¶43): required then, and shown in the report.")
 @db_option
 def sample(inspection_id: int, seed: int, size: int, good_practice: tuple[str, ...], meet_fraction: float,
-           db_url: str) -> None:
+           reason: str | None, db_url: str) -> None:
     """Draw (or redraw) the case sample from the imported list and print it with its balance report."""
     engine = _engine(db_url)
     _inspection(engine, inspection_id)
     try:
         command = DrawSample(id=_command_id("draw"), seed=seed, size=size, good_practice=list(good_practice),
-                             meet_fraction=meet_fraction)
+                             meet_fraction=meet_fraction, reason=reason)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--good-practice") from None
+        hint = "--reason" if "reason" in str(exc) else "--good-practice"
+        raise click.BadParameter(str(exc), param_hint=hint) from None
     seq = _apply(engine, inspection_id, [command], utcnow())[0].seq
     click.echo(f"Drew the sample (event {seq}).")
     _show_sample(engine, inspection_id)
@@ -186,6 +196,8 @@ def _show_sample(engine: Engine, inspection_id: int, *, cases_too: bool = True) 
         raise click.ClickException("no sample drawn yet: run `triangulate cases sample`")
     click.echo(f"Seed {drawn.seed}, drawn on {drawn.drawn_on:%d %b %Y}: {len(drawn.cases)} case(s) from "
                f"{drawn.eligible} eligible of {len(population)} imported.")
+    if drawn.reason:
+        click.echo(f"Reason for this sample: {drawn.reason}")
     if cases_too:
         for case in drawn.cases:
             meet = "  meet child or family" if case.meet_child_or_family else ""
@@ -286,3 +298,27 @@ def add(inspection_id: int, view_key: str, child_ids: tuple[str, ...], db_url: s
     commands = [AddToSample(id=_command_id("add"), child_id=child_id, reason=reason) for child_id in chosen]
     _apply(engine, inspection_id, commands, utcnow())
     click.echo(f"Added {len(chosen)} case(s) from “{view.label}”: {', '.join(chosen)}")
+
+
+@cases.command("requests")
+@inspection_option
+@db_option
+def requests(inspection_id: int, db_url: str) -> None:
+    """The day-one request checklist: what the local authority was asked for on day one (CP ¶27, Annex A), each
+    item received (on what day, with the lead's note) or not yet."""
+    engine = _engine(db_url)
+    inspection = _inspection(engine, inspection_id)
+    if not has_checklist(Framework(inspection.framework)):
+        raise click.ClickException("an integrated inspection has no day-one request checklist: it is the "
+                                   "child-protection framework's Annex A (CP ¶27)")
+    with Session(engine) as session:
+        rows = session.exec(select(EventRow).where(EventRow.inspection_id == inspection_id,
+                                                   EventRow.kind == DAY_ONE_SET).order_by(col(EventRow.seq)))
+        checklist = Checklist.of(payload for row in rows
+                                 if isinstance(payload := read(row.kind, json.loads(row.data)), DayOneRequestSet))
+    click.echo(f"Day-one requests (CP ¶27, Annex A): {checklist.line}.")
+    for state in checklist.items():
+        mark = f"received {state.received_on:%d %b %Y}" if state.received_on else "not yet"
+        note = f" — {state.note}" if state.note else ""
+        click.echo(f"  [{'x' if state.received else ' '}] {state.item.value:<22} {mark}{note}")
+        click.echo(textwrap.fill(state.item.label, width=100, initial_indent="      ", subsequent_indent="      "))

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from server.handlers.case_handlers import stored_sample
 from server.storage.database import NotFound, as_utc, inspection_model
 from server.storage.tables import EventRow, FindingRow, InspectionRow, InspectorRow, LinkRow
 from shared.catalogue import read
@@ -35,6 +36,7 @@ def report_input(session: Session, *, inspection_id: int, generated_at: datetime
         links=_links(session, inspection_id),
         board=_board(session, inspection_id),
         generated_at=generated_at,
+        sample=stored_sample(session, inspection_id),
     )
 
 

@@ -1,9 +1,11 @@
 """Command handlers for case sampling and tracking (CP ¶38–43, Annex A), and the personal-data policy.
 
 The lead imports the minimised Annex A list and draws the sample; the server computes the draw (shared.sampling)
-from the stored list with the inspection's local date, so everyone's sample is the same one. Any team member may
-add a case for a line of enquiry; the lead allocates sampled cases; the allocated inspector (or the lead) records
-progress. A redraw is refused once any sampled case is allocated or under way, so nobody's work is lost.
+from the stored list with the inspection's local date, so everyone's sample is the same one. Only the server knows
+how many cases are eligible, so it is the server that refuses a draw of fewer than 50 cases, or with other than
+three good-practice cases, without the lead's reason (CP ¶39, ¶43), and keeps the reason with the draw. Any team
+member may add a case for a line of enquiry; the lead allocates sampled cases; the allocated inspector (or the lead)
+records progress. A redraw is refused once any sampled case is allocated or under way, so nobody's work is lost.
 
 ``actor`` None is the server itself: ``triangulate cases …`` run by whoever holds the database, which is more
 authority than the lead's, so it passes the lead's checks.
@@ -37,7 +39,7 @@ from shared.cases import (
     TrackingStatus,
 )
 from shared.protocol import ErrorCode, Inspector
-from shared.sampling import Sample, SampledCase, Selection, draw_sample
+from shared.sampling import Sample, SampledCase, Selection, draw_sample, reason_needed
 from shared.vocabulary import Role
 
 DRAWN = (Selection.RANDOM.value, Selection.GOOD_PRACTICE.value)
@@ -84,7 +86,7 @@ def stored_sample(session: Session, inspection_id: int) -> Sample | None:
         if row.selection is not None
     ]
     return Sample(seed=drawn.seed, drawn_on=drawn.drawn_on, size=drawn.size, eligible=drawn.eligible,
-                  cases=tuple(cases))
+                  cases=tuple(cases), reason=drawn.reason)
 
 
 # ---------------------------------------------------------------- handlers
@@ -148,6 +150,9 @@ def draw(session: Session, *, inspection_id: int, actor: Inspector | None, comma
         [record_of(row) for row in rows], size=command.size, seed=command.seed, today=today,
         good_practice=command.good_practice, meet_fraction=command.meet_fraction,
     )
+    why = reason_needed(len(sample.selected(Selection.RANDOM)), len(sample.selected(Selection.GOOD_PRACTICE)))
+    if why is not None and command.reason is None:
+        raise CommandRejected(ErrorCode.INVALID, f"this draw needs a reason: {why}", field="reason")
     for row in rows:
         if row.selection in DRAWN:  # out of the last draw; back to a line of enquiry if one was why it was added
             row.selection = Selection.LINE_OF_ENQUIRY.value if row.reason else None
@@ -176,6 +181,7 @@ def _record_draw(session: Session, inspection_id: int, command: DrawSample, samp
     drawn.seed, drawn.size, drawn.drawn_on, drawn.eligible = sample.seed, sample.size, sample.drawn_on, sample.eligible
     drawn.meet_fraction, drawn.drawn_at = command.meet_fraction, at
     drawn.good_practice = json.dumps(list(dict.fromkeys(command.good_practice)))
+    drawn.reason = command.reason.strip() if command.reason else None
     session.add(drawn)
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from server.handlers import (
     alert_handlers,
     case_handlers,
+    day_one_handlers,
     deadline_watch,
     enquiry_handlers,
     fieldwork_handlers,
@@ -39,6 +40,7 @@ from shared import fieldwork as fieldwork_commands
 from shared import grades as grade_commands
 from shared import meetings as meeting_commands
 from shared import triangulation as link_commands
+from shared.day_one import SetDayOneRequest
 from shared.findings import AmendFinding, PostFinding, WithdrawFinding
 from shared.on_site import SetOnSite
 from shared.protocol import Command, ErrorCode, Event, Inspector
@@ -90,6 +92,7 @@ HANDLERS: dict[type[Command], Handler] = {
     case_commands.AllocateCase: case_handlers.allocate,
     case_commands.RecordCaseProgress: case_handlers.progress,
     case_commands.SetPersonalDataPolicy: case_handlers.set_policy,
+    SetDayOneRequest: day_one_handlers.set_request,
     membership.RevokeInspector: membership.revoke_inspector,
     membership.ChangeRole: membership.change_role,
 }

@@ -252,4 +252,5 @@ class CaseSampleRow(SQLModel, table=True):
     eligible: int
     meet_fraction: float
     good_practice: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of child IDs
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # fewer than 50, or not 3 GP
     drawn_at: datetime = Field(sa_column=_utc_column(nullable=False))

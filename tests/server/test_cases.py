@@ -22,7 +22,7 @@ from shared.annex_a import CaseRecord
 from shared.cases import DrawSample, ImportCases, SetPersonalDataPolicy
 from shared.catalogue import COMMANDS
 from shared.protocol import ErrorCode, Event
-from shared.sampling import Sample, Selection, draw_sample, eligible_cases
+from shared.sampling import Sample, Selection, draw_sample, eligible_cases, random_places
 from shared.vocabulary import Inspectorate, Role
 from tests.server.conftest import (
     Team,
@@ -74,8 +74,13 @@ def import_frame(records: Sequence[CaseRecord], **overrides: Any) -> dict[str, A
     return wire(batch, **overrides)
 
 
+NO_GOOD_PRACTICE_YET = "The local authority has not yet identified its three good-practice cases."
+"""The reason most of these draws give: they take no good-practice cases, which CP ¶39 asks a reason for."""
+
+
 def draw_frame(seed: int = 1, **overrides: Any) -> dict[str, Any]:
-    return wire(DrawSample(id=new_id("draw"), seed=seed), **overrides)
+    """A ``sample.draw`` with a reason (``reason=None`` leaves it out)."""
+    return wire(DrawSample(id=new_id("draw"), seed=seed, reason=NO_GOOD_PRACTICE_YET), **overrides)
 
 
 def case_frame(kind: str, child_id: str, **fields: Any) -> dict[str, Any]:
@@ -180,6 +185,45 @@ async def test_drawing_needs_the_list_and_known_good_practice_cases(served: Serv
     reply = await refused(room.lead, draw_frame(good_practice=["NM-404"]), ErrorCode.NOT_FOUND, "good_practice")
     assert "NM-404" in reply.message
     await no_trace(room)
+
+
+async def test_a_draw_of_fewer_than_50_or_not_three_good_practice_cases_needs_a_reason(served: Served) -> None:
+    """CP ¶43: "At least 50 cases will be selected by inspectors"; CP ¶39: the local authority "will be asked to
+    identify three cases that demonstrate local good practice". A draw that departs from either is refused without
+    the lead's reason, naming the field; the reason is kept with the draw and travels in ``sample.drawn``."""
+    room = served.room
+    await imported(room)
+    three = [POPULATION[5].child_id, POPULATION[6].child_id, POPULATION[7].child_id]
+
+    reply = await refused(room.lead, draw_frame(size=40, good_practice=three, reason=None), ErrorCode.INVALID,
+                          "reason")
+    assert "40 cases drawn at random, fewer than the 50 CP ¶43 asks for" in reply.message
+    reply = await refused(room.lead, draw_frame(good_practice=three[:1], reason=None), ErrorCode.INVALID, "reason")
+    assert "1 good-practice case, not the three CP ¶39 asks" in reply.message
+    await refused(room.lead, draw_frame(good_practice=three, reason="   "), ErrorCode.INVALID, "reason")
+    await no_trace(room)
+
+    plain = await drawn(room, good_practice=three, reason=None)  # 50 cases and three good-practice: no reason
+    assert plain.reason is None and len(plain.selected(Selection.RANDOM)) == 50
+    why = "Only 40 cases are open to the assessment teams this month."
+    smaller = await drawn(room, size=40, good_practice=three, reason=why)
+    assert smaller.reason == why and len(smaller.selected(Selection.RANDOM)) == 40
+    for client in room.all:
+        assert Sample.model_validate(client.events[-1].data).reason == why
+
+
+async def test_too_few_eligible_cases_need_a_reason_though_50_were_asked_for(served: Served) -> None:
+    """CP ¶43's 50 is what is drawn, not what is asked: a list with fewer eligible cases needs the reason too."""
+    room = served.room
+    small = POPULATION[:45]
+    await imported(room, small)
+    three = [case.child_id for case in small[:3]]
+    expected = random_places(small, size=50, today=TODAY, good_practice=three)
+    assert expected < 50
+    reply = await refused(room.lead, draw_frame(good_practice=three, reason=None), ErrorCode.INVALID, "reason")
+    assert f"{expected} cases drawn at random" in reply.message
+    sample = await drawn(room, good_practice=three, reason="The authority's list has only 45 children on it.")
+    assert len(sample.selected(Selection.RANDOM)) == expected
 
 
 async def test_a_redraw_replaces_the_draw_until_work_starts(served: Served, team: Team) -> None:

@@ -177,16 +177,17 @@ def test_a_file_without_a_child_id_column_or_a_wrong_inspection_is_a_clear_error
 # ---------------------------------------------------------------- the sample from the command line
 
 
+TWO_GOOD_PRACTICE = "The local authority identified two good-practice cases, not three."
+
+
 def test_the_sample_is_drawn_printed_balanced_and_reproducible(team: Team, db_url: str, tmp_path: Path) -> None:
     inspection = str(team.inspection.id)
     cases(db_url, "import", "--inspection", inspection, str(write_csv(tmp_path / "a.csv", caseload(90))))
 
-    first = cases(db_url, "sample", "--inspection", inspection, "--seed", "7", "--good-practice", "NM-2000",
-                  "--good-practice", "NM-2001")
-    other = cases(db_url, "sample", "--inspection", inspection, "--seed", "8", "--good-practice", "NM-2000",
-                  "--good-practice", "NM-2001")
-    again = cases(db_url, "sample", "--inspection", inspection, "--seed", "7", "--good-practice", "NM-2000",
-                  "--good-practice", "NM-2001")
+    two = ("--good-practice", "NM-2000", "--good-practice", "NM-2001", "--reason", TWO_GOOD_PRACTICE)
+    first = cases(db_url, "sample", "--inspection", inspection, "--seed", "7", *two)
+    other = cases(db_url, "sample", "--inspection", inspection, "--seed", "8", *two)
+    again = cases(db_url, "sample", "--inspection", inspection, "--seed", "7", *two)
 
     assert first.exit_code == 0, first.output
     drawn = [line for line in first.output.splitlines() if line.startswith("  NM-")]
@@ -202,6 +203,7 @@ def test_the_sample_is_drawn_printed_balanced_and_reproducible(team: Team, db_ur
     assert picked(again) == picked(first) != picked(other)
     balance = cases(db_url, "balance", "--inspection", inspection)
     assert balance.exit_code == 0 and "Seed 7" in balance.output and "  Team" in balance.output
+    assert f"Reason for this sample: {TWO_GOOD_PRACTICE}" in balance.output
     listed = cases(db_url, "list", "--inspection", inspection).output
     assert "90 case(s) imported, 52 in the sample." in listed
 
@@ -215,6 +217,9 @@ def test_the_sample_command_refuses_clearly(team: Team, db_url: str, tmp_path: P
     cases(db_url, "import", "--inspection", inspection, str(write_csv(tmp_path / "a.csv", caseload(20))))
     unknown = cases(db_url, "sample", "--inspection", inspection, "--seed", "1", "--good-practice", "NM-9")
     assert unknown.exit_code == 1 and "not_found (good_practice)" in unknown.output and "NM-9" in unknown.output
+    no_reason = cases(db_url, "sample", "--inspection", inspection, "--seed", "1")
+    assert no_reason.exit_code == 1 and "invalid (reason)" in no_reason.output
+    assert "fewer than the 50 CP ¶43 asks for" in no_reason.output  # CP ¶43: at least 50 cases
 
 
 # ---------------------------------------------------------------- what the server makes of it

@@ -45,12 +45,12 @@ class TickingClock:
         return self.now
 
 
-def seed_team(db_path: Path) -> dict[str, str]:
+def seed_team(db_path: Path, framework: Framework = Framework.INTEGRATED) -> dict[str, str]:
     """An inspection with a lead (asha) and a CQC inspector (ben); returns their tokens."""
     engine = database.connect(f"sqlite:///{db_path}")
     try:
         inspection = database.create_inspection(
-            engine, name="Northmoor", framework=Framework.INTEGRATED, start_date=date(2026, 11, 16),
+            engine, name="Northmoor", framework=framework, start_date=date(2026, 11, 16),
             timezone="Europe/London",
         )
         _, asha = database.add_inspector(engine, inspection_id=inspection.id, name="Asha Patel",

@@ -21,6 +21,7 @@ from shared.sampling import Selection
 from tests.shared.annex_a_files import csv_rows, write_csv
 from tui.app import TriangulateApp
 from tui.cases.balance_screen import BalanceScreen
+from tui.cases.forms import DrawForm
 from tui.cases.import_dialog import CaseImport
 from tui.cases.screen import CasesScreen
 from tui.dialogs.command_form import CommandForm
@@ -110,16 +111,29 @@ async def test_the_lead_imports_sees_rejected_rows_draws_and_allocates_and_progr
 
         # The lead draws: the seed is offered, shown, and kept with the sample; NM-1006 is good practice.
         await wait_for(pa, lambda: "draw" in offered(lead), "the draw offered")
-        await send_form(pa, "d", seed="4242", size="2", good_practice="NM-1006")
+        await pa.press("d")
+        form = asha.screen
+        assert isinstance(form, DrawForm) and form.why_text.startswith("A reason is needed: ")  # no good practice
+        await fill(pa, form, seed="4242", size="2", good_practice="NM-1006")
+        why = ("2 cases drawn at random, fewer than the 50 CP ¶43 asks for; 1 good-practice case, not the three "
+               "CP ¶39 asks the local authority for")
+        assert form.why_text == f"A reason is needed: {why}."
+        await pa.press("ctrl+s")  # CP ¶39, ¶43: not sent without the reason, and the form says why
+        assert asha.screen is form and f"give a reason: {why}" in str(form.query_one("#error-reason").render())
+        await fill(pa, form, reason="A pilot list of four children.")
+        await pa.press("ctrl+s")
+        assert asha.screen is not form
         await wait_for(pb, lambda: ben.state.cases.drawn is not None, "the sample at Ben's")
         assert "seed 4242" in watcher.progress_text and "0 of 3 tracked" in watcher.progress_text
         drawn = {view.child_id: view.selection for view in ben.state.cases.views()}
         assert drawn["NM-1006"] is Selection.GOOD_PRACTICE and len(drawn) == 3
+        assert ben.state.cases.drawn is not None and ben.state.cases.drawn.reason == "A pilot list of four children."
 
         # The balance report compares the eligible population with the random part.
         await pa.press("b")
         balance = asha.screen
         assert isinstance(balance, BalanceScreen) and "Practitioner" in balance.text and "seed 4242" in balance.text
+        assert "Why this sample (CP ¶39, ¶43): A pilot list of four children." in balance.text
         await pa.press("escape")
 
         # The lead allocates a drawn case to Ben; Ben is told, and finds it under "mine".

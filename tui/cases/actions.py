@@ -1,7 +1,9 @@
-"""The cases feature: case sampling and tracking — the cases screen (``K``), keeping it live.
+"""The cases feature: case sampling and tracking — the cases screen (``K``) and, on a child-protection inspection,
+the day-one request checklist (palette "Day-one requests", or ``r`` on the cases screen), keeping them live.
 
-After any batch the cases screen, if open, is redrawn, so a teammate's allocation or progress shows at once. An
-inspector is told when a case is allocated to them, since that is work for them to pick up.
+After any batch the cases screen and the checklist, if open, are redrawn, so a teammate's allocation or progress,
+or the lead's tick, shows at once. An inspector is told when a case is allocated to them, since that is work for
+them to pick up.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from shared.cases import CaseAllocated
-from tui.cases.screen import CasesScreen
+from shared.day_one import has_checklist
+from tui.cases.requests_screen import RequestsScreen
+from tui.cases.screen import CasesScreen, requests_screen
 from tui.feature import Batch, Feature, feature_key
 
 
@@ -45,10 +49,16 @@ class CasesFeature(Feature):
         for screen in host.screen_stack:
             if isinstance(screen, CasesScreen):
                 screen.show(host.state)
+            elif isinstance(screen, RequestsScreen):
+                screen.show()
 
     def commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("Cases", "The case sample: allocation, progress, the Annex A import and the draw (K)",
                             self.action_cases)
+        inspection = self.host.state.inspection
+        if inspection is not None and has_checklist(inspection.framework):
+            yield SystemCommand("Day-one requests", "What the local authority was asked for on day one and what "
+                                "has arrived (CP ¶27, Annex A)", self.action_requests)
 
     def action_cases(self) -> None:
         host = self.host
@@ -57,3 +67,8 @@ class CasesFeature(Feature):
         screen = CasesScreen(host.now, host.outbox)
         host.push_screen(screen)
         screen.show(host.state)
+
+    def action_requests(self) -> None:
+        host = self.host
+        if not isinstance(host.screen, RequestsScreen):
+            host.push_screen(requests_screen(host.state, host.now, host.outbox))

@@ -26,11 +26,15 @@ VALUE_WIDTH = 26
 
 def balance_content(report: BalanceReport, sample: Sample) -> Content:
     drawn = len(sample.selected(Selection.RANDOM))
+    why: list[str | tuple[str, str]] = (
+        [("Why this sample (CP ¶39, ¶43): ", "$text-muted"), sample.reason + "\n"] if sample.reason else [])
     parts: list[str | tuple[str, str]] = [
         (f"Random sample: {drawn} of {sample.eligible} eligible cases · seed {sample.seed} · drawn "
          f"{sample.drawn_on:%d %b %Y}\n", "bold"),
-        ("Good-practice cases and cases added for a line of enquiry are chosen, not drawn: they are left out.\n\n",
+        ("Good-practice cases and cases added for a line of enquiry are chosen, not drawn: they are left out.\n",
          "$text-muted"),
+        *why,
+        "\n",
         (f"  {'':<{VALUE_WIDTH}}{'Population':>13}  {'Sample':>13}{'Diff':>7}\n", "$text-muted"),
     ]
     for attribute in ATTRIBUTES:

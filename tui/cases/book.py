@@ -31,6 +31,7 @@ from shared.cases import (
     SampleDrawn,
     TrackingStatus,
 )
+from shared.day_one import Checklist, DayOneItem, DayOneRequestSet, ItemState, SetDayOneRequest
 from shared.protocol import Command, Event
 from shared.sampling import BalanceReport, Sample, SampledCase, Selection, balance_report
 from tui.fold import Refusal, Refusing
@@ -38,9 +39,12 @@ from tui.pending import C
 
 CASE_KINDS = frozenset({
     kinds.CASES_IMPORTED, kinds.SAMPLE_DRAWN, kinds.SAMPLE_ADDED, kinds.CASE_ALLOCATED, kinds.CASE_PROGRESSED,
+    kinds.DAY_ONE_SET,
 })
 """Events this module folds in."""
-CASE_COMMANDS: tuple[type[Command], ...] = (ImportCases, DrawSample, AddToSample, AllocateCase, RecordCaseProgress)
+CASE_COMMANDS: tuple[type[Command], ...] = (
+    ImportCases, DrawSample, AddToSample, AllocateCase, RecordCaseProgress, SetDayOneRequest,
+)
 
 SELECTION_ORDER = (Selection.RANDOM, Selection.GOOD_PRACTICE, Selection.LINE_OF_ENQUIRY)
 
@@ -53,8 +57,15 @@ DONE = frozenset({TrackingStatus.TRACKED, TrackingStatus.DISCUSSED, TrackingStat
 after the file has been tracked (¶40–41), so a case at either step has been tracked too."""
 
 
+def request_key(item: DayOneItem) -> str:
+    """Where a refused tick of a day-one request is kept."""
+    return f"day-one:{item.value}"
+
+
 def refusal_key(command: Command) -> str:
-    """The case a command is about, or the whole list for an import or a draw."""
+    """The case a command is about, the day-one request it ticks, or the whole list for an import or a draw."""
+    if isinstance(command, SetDayOneRequest):
+        return request_key(command.item)
     child_id = getattr(command, "child_id", None)
     if child_id:
         return str(child_id)
@@ -82,6 +93,15 @@ class CaseView:
     reason: str | None = None
     enquiry_id: str | None = None
     sending: tuple[Command, ...] = ()
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """One day-one request as the checklist shows it: saved, or as our tick on its way would make it."""
+
+    state: ItemState
+    sending: bool = False
     refusal: Refusal | None = None
 
 
@@ -129,6 +149,8 @@ class CaseBook(Refusing[str]):
     """Cases added for a line of enquiry, in the order they were added; a redraw keeps them."""
     allocated: dict[str, int] = field(default_factory=dict)
     status: dict[str, TrackingStatus] = field(default_factory=dict)
+    requests: Checklist = field(default_factory=Checklist)
+    """The day-one request checklist (CP ¶27, Annex A; shared.day_one): what the local authority has sent."""
 
     # ------------------------------------------------------------ the shared record
 
@@ -157,6 +179,9 @@ class CaseBook(Refusing[str]):
         if isinstance(payload, CaseProgressed):
             self.status[payload.child_id] = payload.status
             return payload.child_id
+        if isinstance(payload, DayOneRequestSet):
+            self.requests.apply(payload)
+            return request_key(payload.item)
         return None
 
     @property
@@ -168,6 +193,13 @@ class CaseBook(Refusing[str]):
         seen = {case.child_id for case in drawn}
         cases = drawn + [added.case for child_id, added in self.added.items() if child_id not in seen]
         return sorted(cases, key=lambda case: SELECTION_ORDER.index(case.selection))  # stable: keeps the rest
+
+    @property
+    def sample(self) -> Sample | None:
+        """The whole sample as it stands (the draw, its reason and cases added since); None before a draw."""
+        if self.drawn is None:
+            return None
+        return self.drawn.model_copy(update={"cases": tuple(self.sampled)})
 
     def under_way(self) -> list[str]:
         """Sampled cases already allocated or started: a redraw would lose that work, so the server refuses it."""
@@ -233,6 +265,15 @@ class CaseBook(Refusing[str]):
                 status = command.status
         return CaseView(child_id, selection, meet, self.cases.get(child_id), inspector_id, status, reason,
                         enquiry_id, tuple(mine), self.refusals.get(child_id))
+
+    def request_views(self) -> list[RequestView]:
+        """Every day-one request in the seed's order, our latest tick of each shown as it will be once saved."""
+        ours = {command.item: command for command in self.pending_of(SetDayOneRequest)}  # the newest wins
+        return [
+            RequestView(ItemState(state.item, ours[state.item].received_on, ours[state.item].note), sending=True)
+            if state.item in ours else RequestView(state, refusal=self.refusals.get(request_key(state.item)))
+            for state in self.requests.items()
+        ]
 
     def progress(self, views: Iterable[CaseView] | None = None) -> CaseProgress:
         """Counts over the given cases (the whole sample by default), as shown, our own changes included."""

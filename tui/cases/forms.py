@@ -1,9 +1,11 @@
 """The case sample's small forms: draw the sample, allocate a case, record its progress, add a case to the sample.
 
 Each is an CommandForm in the calm colours, checked with the command's own model from shared.cases (as the server
-checks it). Choices come from what this app holds, so a case that is not on the imported list, or an inspector
-who is not on the team, cannot be picked; the seed is drawn here and shown, so the lead can note it and anyone can
-reproduce the sample from the same list (¶38, docs/cases.md).
+checks it); the draw also counts, from the list this app holds, what the server's draw will take, so it asks for
+the reason a draw of fewer than 50 cases or other than three good-practice cases needs (CP ¶39, ¶43) and says why
+before anything is sent. Choices come from what this app holds, so a case that is not on the imported list, or an
+inspector who is not on the team, cannot be picked; the seed is drawn here and shown, so the lead can note it and
+anyone can reproduce the sample from the same list (¶38, docs/cases.md).
 """
 
 from __future__ import annotations
@@ -12,14 +14,20 @@ import random
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date
 from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
 
 from shared.annex_a import CaseRecord
 from shared.cases import MAX_GOOD_PRACTICE, AddToSample, AllocateCase, DrawSample, RecordCaseProgress, TrackingStatus
 from shared.protocol import Command, Inspector
-from shared.sampling import DEFAULT_SIZE
+from shared.sampling import DEFAULT_SIZE, random_places, reason_needed
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.triangulation.book import EnquiryView
+from tui.widgets.plain import plain
 
 NOBODY = -1
 """The allocation choice that takes a case back (a Select cannot hold None)."""
@@ -55,26 +63,88 @@ def child_ids(known: Collection[str]) -> Callable[[str], list[str]]:
     return convert
 
 
-def draw_form(known: Collection[str], seed: int, *, redraw: bool) -> CommandForm:
-    """The lead draws the balanced random sample; the server computes it from the imported list and this seed."""
-    again = (" This replaces the random sample and its good-practice cases; cases added for lines of enquiry"
-             " stay.") if redraw else ""
-    return CommandForm(
-        title="Draw the case sample",
-        command_type=DrawSample,
-        command_id=new_command_id(),
-        calm=True,
-        send_label="Draw",
-        intro=(f"Seed {seed} was chosen at random: note it. The same list and seed always give the same sample. "
-               f"Cases are drawn from current cases and those closed in the last three months, balanced by age, "
-               f"gender, disability, ethnicity, practitioner and team (¶38).{again}"),
-        fields=[
-            FormField("seed", "Seed", value=str(seed), convert=whole_number),
-            FormField("size", "Size", value=str(DEFAULT_SIZE), convert=whole_number),
-            FormField("good_practice", "Good practice", convert=child_ids(known),
-                      placeholder=f"the local authority's picks (¶39): up to {MAX_GOOD_PRACTICE} child IDs"),
-        ],
-    )
+class DrawForm(CommandForm):
+    """The lead draws the balanced random sample; the server computes it from the imported list and the seed.
+
+    Above the fields, kept current as the size and good-practice cases change, a line says whether the draw will
+    need a reason and why; sending without one when it does shows the error under the reason, as the server would.
+    """
+
+    DEFAULT_CSS = """
+    DrawForm #draw-why { margin-bottom: 1; }
+    DrawForm #draw-why.-needed { color: $text-warning; }
+    """
+
+    def __init__(self, cases: Sequence[CaseRecord], seed: int, *, today: date, redraw: bool) -> None:
+        again = (" This replaces the random sample and its good-practice cases; cases added for lines of enquiry"
+                 " stay.") if redraw else ""
+        self._cases, self._today = cases, today
+        super().__init__(
+            title="Draw the case sample",
+            command_type=DrawSample,
+            command_id=new_command_id(),
+            calm=True,
+            send_label="Draw",
+            intro=(f"Seed {seed} was chosen at random: note it. The same list and seed always give the same sample. "
+                   f"Cases are drawn from current cases and those closed in the last three months, balanced by "
+                   f"age, gender, disability, ethnicity, practitioner and team (¶38).{again}"),
+            fields=[
+                FormField("seed", "Seed", value=str(seed), convert=whole_number),
+                FormField("size", "Size", value=str(DEFAULT_SIZE), convert=whole_number),
+                FormField("good_practice", "Good practice", convert=child_ids({case.child_id for case in cases}),
+                          placeholder=f"the local authority's three picks (¶39), up to {MAX_GOOD_PRACTICE} child IDs"),
+                FormField("reason", "Reason (when fewer than 50 cases, or not three good practice)", kind="text",
+                          placeholder="why this sample departs from ¶43's 50 cases or ¶39's three; no names"),
+            ],
+        )
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static(id="draw-why")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_why()
+
+    @property
+    def why_text(self) -> str:
+        return str(self.query_one("#draw-why", Static).content)
+
+    def needs_reason(self) -> str | None:
+        """Why the draw as the form stands needs a reason (shared.sampling.reason_needed); None if it does not."""
+        counts = self._counts()
+        return reason_needed(*counts) if counts is not None else None
+
+    def _counts(self) -> tuple[int, int] | None:
+        """The cases the draw takes at random and its good-practice cases; None while the size or good-practice
+        cases cannot be read (their own errors say so)."""
+        values, errors = self.values()
+        if "size" in errors or "good_practice" in errors:
+            return None
+        good_practice = values.get("good_practice", [])
+        places = random_places(self._cases, size=values.get("size", DEFAULT_SIZE), today=self._today,
+                               good_practice=good_practice)
+        return places, len(good_practice)
+
+    @on(Input.Changed, "#field-size, #field-good_practice")
+    def _show_why(self) -> None:
+        counts = self._counts()
+        why = reason_needed(*counts) if counts is not None else None
+        line = self.query_one("#draw-why", Static)
+        if counts is None:
+            line.update("")
+        elif why is None:
+            line.update(plain(f"No reason is needed: {counts[0]} cases at random and three good-practice cases "
+                              "(¶39, ¶43)."))
+        else:
+            line.update(plain(f"A reason is needed: {why}."))
+        line.set_class(why is not None, "-needed")
+
+    def build(self) -> tuple[Command | None, dict[str, str]]:
+        command, errors = super().build()
+        why = self.needs_reason()
+        if isinstance(command, DrawSample) and command.reason is None and why is not None:
+            return None, {"reason": f"give a reason: {why}"}
+        return command, errors
 
 
 def member_label(member: Inspector) -> str:

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from shared.annex_a import AgeBand, CaseRecord
 from shared.annex_a_lists import AnnexAView, in_view
 from shared.cases import DrawSample, ImportCases, TrackingStatus
+from shared.day_one import has_checklist
 from shared.enquiries import EnquiryStatus
 from shared.protocol import Command, Inspector
 from shared.sampling import Selection
@@ -34,11 +35,13 @@ from shared.vocabulary import Role
 from tui import messages as m
 from tui.cases.balance_screen import BalanceScreen
 from tui.cases.book import DONE, DRAW_KEY, IMPORT_KEY, CaseBook, CaseProgress, CaseView
-from tui.cases.forms import add_form, allocate_form, draw_form, new_seed, progress_form
+from tui.cases.forms import DrawForm, add_form, allocate_form, new_seed, progress_form
 from tui.cases.import_dialog import CaseImport
 from tui.cases.lists_screen import ListsScreen
+from tui.cases.requests_screen import RequestsScreen
 from tui.clock.reporting_clock import today_for
 from tui.outbox import Outbox
+from tui.state import TeamState
 from tui.triangulation.book import EnquiryView
 from tui.widgets.plain import assemble, plain
 from tui.widgets.state_screen import StateScreen
@@ -49,6 +52,7 @@ CASE_KEYS: tuple[tuple[str, str], ...] = (
     ("f", "your cases only, or the whole sample"),
     ("I  d  b", "import Annex A · draw the sample (lead) · balance report"),
     ("v", "Annex A's lists (S47 to conference, unallocated…): open one, add its cases"),
+    ("r", "the day-one requests: what the local authority has sent (child-protection; the lead ticks them off)"),
     ("● … ✗", "meet the child or family · yours on its way · refused"),
 )
 """For the help screen: the keys on this screen, in its words."""
@@ -209,6 +213,13 @@ def progress_lines(book: CaseBook, team: Mapping[int, Inspector], mine: CaseProg
     return assemble(*parts)
 
 
+def requests_screen(state: TeamState, clock: Callable[[], datetime], outbox: Outbox) -> RequestsScreen:
+    """The day-one checklist over the app's case book: the lead may tick items off, in the inspection's today."""
+    me = state.me
+    return RequestsScreen(state.cases, may_tick=me is not None and me.role is Role.LEAD,
+                          today=lambda: today_for(state.inspection, clock()), send=outbox.send)
+
+
 class CasesScreen(StateScreen):
     """Open with ``K`` (or the palette) from anywhere; Esc or ``K`` goes back."""
 
@@ -224,6 +235,8 @@ class CasesScreen(StateScreen):
         Binding("d", "draw", "Draw", show=False, tooltip="Draw the balanced sample, with a recorded seed (lead)"),
         Binding("b", "balance", "Balance", show=False, tooltip="How the drawn sample is balanced"),
         Binding("v", "views", "Lists", show=False, tooltip="Annex A's lists, computed from the imported cases"),
+        Binding("r", "requests", "Requests", show=False,
+                tooltip="The day-one request checklist: what the local authority has sent (CP ¶27)"),
     ]
     """Keys the app uses everywhere (i, o, l, u, t, a, s, m, g, !) are left alone; ``c`` opens the highlighted
     case's journey here, as it opens the highlighted finding's on the board."""
@@ -363,6 +376,8 @@ class CasesScreen(StateScreen):
             return book.drawn is not None
         if action == "views":
             return bool(book.cases)
+        if action == "requests":
+            return self.state.inspection is not None and has_checklist(self.state.inspection.framework)
         return True
 
     # ------------------------------------------------------------------ actions
@@ -436,8 +451,13 @@ class CasesScreen(StateScreen):
 
     def action_draw(self) -> None:
         if self.check_action("draw", ()):
-            book = self.state.cases
-            self.app.push_screen(draw_form(set(book.cases), new_seed(), redraw=book.drawn is not None), self._send)
+            book, today = self.state.cases, today_for(self.state.inspection, self._clock())
+            self.app.push_screen(DrawForm(list(book.cases.values()), new_seed(), today=today,
+                                          redraw=book.drawn is not None), self._send)
+
+    def action_requests(self) -> None:
+        if self.check_action("requests", ()):
+            self.app.push_screen(requests_screen(self.state, self._clock, self.outbox))
 
     def action_balance(self) -> None:
         book = self.state.cases

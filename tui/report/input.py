@@ -32,6 +32,7 @@ def report_input(state: TeamState, generated_at: datetime) -> ReportInput:
         links=list(state.evidence.links.values()),
         board=state.grades,
         generated_at=generated_at,
+        sample=state.cases.sample,
     )
 
 
