@@ -180,13 +180,13 @@ GRADES_CP: tuple[SeedGrade, ...] = (
 ALERTS_CP: tuple[SeedAlert, ...] = (
     SeedAlert("ofsted-3", 35, LA, "Three children on child protection plans in one team have not had a statutory "
               "visit for over six weeks; the team is covering two vacant posts.", seen_by=("ofsted", "ofsted-4")),
-    SeedAlert("ofsted-2", 3, LA, "Social worker's visit found the father back in the family home despite the "
+    SeedAlert("ofsted-2", 8, LA, "Social worker's visit found the father back in the family home despite the "
               "safety plan; the child has an unexplained bruise.", child_id="NM-10588",
               immediate_action="Strategy discussion and child protection medical today; confirm where the child "
-              "is sleeping tonight.", seen_by=("ofsted", "ofsted-5")),
+              "is sleeping tonight.", seen_by=("ofsted", "ofsted-5"), acknowledged=True),
 )  # fmt: skip
 """The local authority's emerging concern and its significant-harm escalation, in progress as the demo starts: the
-lead must "immediately inform the relevant senior manager" [CP ¶32]."""
+lead has acknowledged it and must now "immediately inform the relevant senior manager" [CP ¶32]."""
 
 
 CHILD_PROTECTION = DemoRecord(

@@ -410,7 +410,7 @@ ALERT_POOL: tuple[PoolAlert, ...] = (
 class SeedAlert:
     """A risk alert in progress when a demo of the team at work starts: raised ``minutes_ago`` before it (so an
     escalation's next step is still counting down), then seen by ``seen_by``; an escalation has
-    ``immediate_action`` and a child ID."""
+    ``immediate_action`` and a child ID, and ``acknowledged`` says the lead has acknowledged it since."""
 
     author: str
     minutes_ago: int
@@ -419,18 +419,20 @@ class SeedAlert:
     child_id: str | None = None
     immediate_action: str | None = None
     seen_by: tuple[str, ...] = ()
+    acknowledged: bool = False
 
 
 ALERTS: tuple[SeedAlert, ...] = (
     SeedAlert("hmic", 35, POLICE, "Police checks requested by the MASH are taking up to 4 days; contacts about "
               "domestic abuse with children present are waiting on them.", seen_by=("ofsted", "cqc")),
-    SeedAlert("cqc", 3, HEALTH, "Health visitor found the father back in the family home despite the safety plan; "
+    SeedAlert("cqc", 8, HEALTH, "Health visitor found the father back in the family home despite the safety plan; "
               "the baby has an unexplained bruise and has not been seen by a paediatrician.", child_id="NM-10588",
               immediate_action="Child protection medical today, and a strategy discussion with police and "
-              "children's social care before the end of the day.", seen_by=("ofsted", "hmic")),
+              "children's social care before the end of the day.", seen_by=("ofsted", "hmic"), acknowledged=True),
 )  # fmt: skip
-"""An emerging concern from this morning, and a significant-harm escalation raised minutes before the demo starts:
-the lead's next step (acknowledge it, then inform the senior manager) is counting down [CP ¶32]."""
+"""An emerging concern from earlier, and a significant-harm escalation raised minutes before the demo starts and
+acknowledged by the lead, whose next step is counting down: to "immediately inform the relevant senior manager"
+[CP ¶32]."""
 
 
 def member(key: str) -> MemberSpec:

@@ -37,7 +37,7 @@ from server.demo.northmoor import (
 )
 from server.handlers.dispatch import apply_command
 from server.storage.tables import InspectionRow
-from shared.alerts import AlertLevel, MarkAlertSeen, RaiseAlert
+from shared.alerts import AcknowledgeAlert, AlertLevel, MarkAlertSeen, RaiseAlert
 from shared.cases import SampleDrawn
 from shared.catalogue import read_payload
 from shared.criteria import Grade
@@ -58,8 +58,9 @@ ENQUIRY_AFTER, LINK_AFTER = timedelta(minutes=25), timedelta(minutes=15)
 ANSWER_AFTER, CLOSE_AFTER = timedelta(minutes=40), timedelta(hours=1)
 ENTRY_EVERY = timedelta(minutes=5)
 GRADE_AFTER = timedelta(hours=1)
-SEEN_AFTER = timedelta(minutes=1)
-"""How long after an alert is raised each teammate in turn confirms they have seen it."""
+SEEN_AFTER, ACKNOWLEDGED_AFTER = timedelta(minutes=1), timedelta(minutes=2)
+"""How long after an alert is raised each teammate in turn confirms they have seen it, and the lead acknowledges
+it."""
 
 
 @dataclass
@@ -222,7 +223,8 @@ def _given(command: Command) -> Callable[[SeedContext], Command]:
 
 
 def _alert_steps(now: datetime, alerts: tuple[SeedAlert, ...]) -> list[Step]:
-    """Each alert raised its ``minutes_ago`` before ``now``, then seen by its teammates a minute apart."""
+    """Each alert raised its ``minutes_ago`` before ``now``, then seen by its teammates a minute apart and, if it
+    says so, acknowledged by the lead."""
     steps: list[Step] = []
     for number, alert in enumerate(alerts, start=1):
         alert_id = f"seed-alert-{number}"
@@ -234,6 +236,9 @@ def _alert_steps(now: datetime, alerts: tuple[SeedAlert, ...]) -> list[Step]:
         for turn, key in enumerate(alert.seen_by, start=1):
             seen = MarkAlertSeen(id=f"{alert_id}-seen-{turn}", alert_id=alert_id)
             steps.append(Step(min(raised + turn * SEEN_AFTER, now), key, _given(seen)))
+        if alert.acknowledged:
+            acknowledge = AcknowledgeAlert(id=f"{alert_id}-acknowledged", alert_id=alert_id)
+            steps.append(Step(min(raised + ACKNOWLEDGED_AFTER, now), "lead", _given(acknowledge)))
     return steps
 
 
