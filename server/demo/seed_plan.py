@@ -91,12 +91,10 @@ def working_days_after(day: date, count: int) -> date:
     return day
 
 
-def previous_fieldwork_day(today: date) -> date | None:
-    """The last fieldwork day before today: yesterday on a weekday, the Friday after a weekend; None if
-    fieldwork began today."""
+def previous_fieldwork_day(today: date) -> date:
+    """The last fieldwork day before today: yesterday on a weekday, the Friday after a weekend (fieldwork began at
+    least three days ago, server.demo.northmoor.monday_of)."""
     start = monday_of(today)
-    if today <= start:
-        return None
     day = min(today - timedelta(days=1), start + timedelta(days=FIELDWORK_DAYS - 1))
     while day.weekday() >= 5:
         day -= timedelta(days=1)
@@ -131,13 +129,9 @@ def plan(
                           partial(_proposal, number, proposal)))
     steps += [Step(step.at, step.author, step.build) for step in case_steps(monday_of(today), zone, record.casework)
               if step.at <= now]  # progress not made yet stays in the future
-    day = previous_fieldwork_day(today)
-    if day is not None:
-        opened = datetime.combine(day, KIT_OPENS, zone).astimezone(UTC)
-        amended = datetime.combine(day + timedelta(days=1), AMENDED_AT, zone).astimezone(UTC)
-    else:  # a Monday: the first KIT was earlier today, halfway through what is on the record
-        opened = times[len(times) // 2] + timedelta(seconds=30)
-        amended = opened + len(record.past_kit) * ENTRY_EVERY + timedelta(minutes=20)
+    day = previous_fieldwork_day(today)  # never today: the lead has today's KIT still to hold
+    opened = datetime.combine(day, KIT_OPENS, zone).astimezone(UTC)
+    amended = datetime.combine(day + timedelta(days=1), AMENDED_AT, zone).astimezone(UTC)
     steps += _past_kit_steps(min(opened, now), min(amended, now), zone, record.past_kit)
     if at_work:
         steps += _alert_steps(now, record.alerts)
