@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from server.demo.child_protection import CHILD_PROTECTION
-from server.demo.live_demo import FIRST_AFTER, DemoTeam, Simulator, local_today, prepare, seed
+from server.demo.live_demo import DEFAULT_INTERVAL, FIRST_AFTER, DemoTeam, Simulator, local_today, prepare, seed
 from server.demo.northmoor import (
     AGENCIES_BY_INSPECTORATE,
     CHILD_ID_PATTERN,
@@ -298,7 +298,7 @@ async def test_the_team_contributes_every_20_to_40_seconds_the_first_within_seco
             enough.set()
             await asyncio.Event().wait()  # parked until cancelled
 
-    simulator = Simulator("ws://unused", _fake_team(), interval=30.0, rng=random.Random(11), sleep=sleep)
+    simulator = Simulator("ws://unused", _fake_team(), interval=DEFAULT_INTERVAL, rng=random.Random(11), sleep=sleep)
     _witness_seed(simulator)
     for simulated in simulator.members:
         simulated._ws = object()  # type: ignore[assignment]
