@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -186,11 +186,10 @@ class DemoServer:
         self.log_path = directory / "server.log"
         command = [sys.executable, "-m", "server", "demo", "--db", str(directory / "demo.db"), "--port", str(port),
                    "--framework", framework.value]
-        if not simulate:
-            command.append("--quiet")
+        command.append("--user-on-stdin" if simulate else "--quiet")
         self._log = self.log_path.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True
+            command, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.PIPE, text=True
         )
 
     def announcement(self, timeout: float = DEMO_START_TIMEOUT) -> dict[str, Any]:
@@ -217,11 +216,21 @@ class DemoServer:
         except ValueError:
             raise click.ClickException(f"the demo server printed something unexpected: {line[:200]}") from None
 
+    def joining_as(self, member: dict[str, Any]) -> None:
+        """Tell the server who the person at the keyboard is, so its simulated team is everyone else."""
+        stdin = self.process.stdin
+        assert stdin is not None
+        with suppress(OSError):  # it stopped already: the app says so when it cannot connect
+            stdin.write(f"{member['id']}\n")
+            stdin.close()
+
     def _log_tail(self) -> str:
         self._log.flush()
         return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
 
     def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -282,6 +291,7 @@ def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, fram
         info = server.announcement()
         url, members = str(info["url"]), list(info["members"])
         me = pick_member(members, as_name)
+        server.joining_as(me)
         others = join_lines(url, members, me)
         click.echo(f"Demo server at {url}; you are {me['name']} ({me['inspectorate']}).", err=True)
         if others:

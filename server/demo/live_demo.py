@@ -10,8 +10,9 @@ previous fieldwork day's closed KIT meeting, none for today (server.demo.seed_pl
 By default the demo shows a team at work: an emerging concern and a significant-harm escalation raised minutes
 before it started (the lead's next step counting down), and the rest of the team connected over real WebSockets,
 contributing every 20–40 s, the first within seconds: mostly a finding, now and then a risk alert (the others
-confirm they have seen it), a line of enquiry or a link. ``--quiet`` is the still demo: the seed alone, no alerts,
-nobody else online.
+confirm they have seen it), a line of enquiry or a link. The simulated team is everyone but the lead, or, with
+``--user-on-stdin``, everyone but the member ``triangulate demo --as NAME`` joins as. ``--quiet`` is the still
+demo: the seed alone, no alerts, nobody else online.
 """
 
 from __future__ import annotations
@@ -296,7 +297,8 @@ class SimulatedMember:
 
 
 class Simulator:
-    """The rest of the team at work: everyone but the lead online, one contribution every ``interval`` s or so.
+    """The rest of the team at work: everyone but ``user`` (the lead unless told otherwise) online, one
+    contribution every ``interval`` s or so.
 
     The first comes a few seconds after the team is online and is a finding. After that the contribution is now
     and then (``alert_chance``) a risk alert; whoever did not raise it confirms they have seen it a few seconds
@@ -316,11 +318,14 @@ class Simulator:
         enquiry_chance: float = ENQUIRY_CHANCE,
         link_chance: float = LINK_CHANCE,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        user: int | None = None,
     ) -> None:
         self.record = SeenRecord()
         self.content = RECORDS[team.inspection.framework]
         """What this inspection's simulated team draws on (the framework's pools)."""
-        self.members = [SimulatedMember(url, m, self._noticed, self.record.witness) for m in team.members[1:]]
+        user = team.lead.inspector.id if user is None else user
+        self.members = [SimulatedMember(url, m, self._noticed, self.record.witness) for m in team.members
+                        if m.inspector.id != user]
         self.interval = interval
         self.rng = rng
         self.alert_chance = alert_chance
@@ -442,6 +447,20 @@ class Simulator:
 # ---------------------------------------------------------------- running
 
 
+async def read_user(stream: TextIO) -> int | None:
+    """The id of the member the person at the keyboard joins as: one line ``triangulate demo`` writes once it has
+    picked them (``--user-on-stdin``); None if the input ends first."""
+    reader = asyncio.StreamReader()
+    transport, _ = await asyncio.get_running_loop().connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), stream
+    )
+    try:
+        line = (await reader.readline()).strip()
+    finally:
+        transport.close()
+    return int(line) if line.isdigit() else None
+
+
 def local_today() -> date:
     """Today where the inspection happens, which decides the fieldwork week."""
     return datetime.now(ZoneInfo(TIMEZONE)).date()
@@ -458,9 +477,11 @@ async def serve_demo(
     today: date | None = None,
     out: TextIO | None = None,
     framework: Framework = Framework.INTEGRATED,
+    user_from: TextIO | None = None,
 ) -> None:
     """Seed if needed, serve, announce the JSON line, and run until SIGINT/SIGTERM; ``simulate``: the team at
-    work (its alerts in the seed, the rest of the team online once the line is out), else the still demo."""
+    work (its alerts in the seed, the rest of the team online once the line is out), else the still demo.
+    ``user_from``: the simulated team is everyone but the member named there (read_user), not the lead."""
     team = await asyncio.to_thread(prepare, db_path, today or local_today(), framework, at_work=simulate)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -473,8 +494,12 @@ async def serve_demo(
             stream.flush()
             simulation: asyncio.Task[None] | None = None
             if simulate:
-                simulator = Simulator(server.url, team, interval=interval, rng=rng or random.Random())
-                simulation = asyncio.create_task(simulator.run(), name="simulator")
+
+                async def simulate_team() -> None:
+                    user = await read_user(user_from) if user_from is not None else None
+                    await Simulator(server.url, team, interval=interval, rng=rng or random.Random(), user=user).run()
+
+                simulation = asyncio.create_task(simulate_team(), name="simulator")
             await stop.wait()
             if simulation is not None:  # leave before the server closes, so nobody reconnects
                 simulation.cancel()
@@ -494,10 +519,11 @@ def run_demo(
     *,
     seed: int | None = None,
     framework: Framework = Framework.INTEGRATED,
+    user_from: TextIO | None = None,
 ) -> None:
     """Blocking entry point for the CLI."""
     asyncio.run(serve_demo(db_path, host, port, simulate=simulate, interval=interval, rng=random.Random(seed),
-                           framework=framework))
+                           framework=framework, user_from=user_from))
 
 
 @click.command()
@@ -526,10 +552,15 @@ def run_demo(
 @click.option("--seed", "rng_seed", type=int, default=None, help="Random seed for a repeatable simulation.")
 @click.option("--framework", type=click.Choice([f.value for f in Framework]), default=Framework.INTEGRATED.value,
               show_default=True, help="Which framework the demo inspection is under (chosen once, when seeded).")
+@click.option("--user-on-stdin", is_flag=True,
+              help="Leave out of the simulated team the member whose id comes as a line on stdin (triangulate demo "
+                   "sends the one it joins as), instead of the lead.")
 def demo(
-    db_path: Path, host: str, port: int, simulate: bool, interval: float, rng_seed: int | None, framework: str
+    db_path: Path, host: str, port: int, simulate: bool, interval: float, rng_seed: int | None, framework: str,
+    user_on_stdin: bool,
 ) -> None:
     """Serve a seeded demo inspection and print one JSON line with the URL and every member's token."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    run_demo(db_path, host, port, simulate, interval, seed=rng_seed, framework=Framework(framework))
+    run_demo(db_path, host, port, simulate, interval, seed=rng_seed, framework=Framework(framework),
+             user_from=sys.stdin if user_on_stdin else None)

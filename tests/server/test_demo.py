@@ -326,6 +326,18 @@ async def test_the_team_contributes_every_20_to_40_seconds_the_first_within_seco
     assert {type(command) for command in sent} > {PostFinding}, "now and then an alert, an enquiry or a link"
 
 
+def test_the_simulated_team_is_everyone_but_the_person_at_the_keyboard() -> None:
+    """The lead by default; ``triangulate demo --as NAME`` names another, and then the lead is simulated too."""
+    team = _fake_team()
+    everyone = [m.inspector.id for m in team.members]
+    default = Simulator("ws://unused", team, interval=1.0, rng=random.Random(1))
+    assert [m.inspector.id for m in default.members] == everyone[1:]
+    priya = team.members[2].inspector
+    assert priya.inspectorate is Inspectorate.CQC
+    chosen = Simulator("ws://unused", team, interval=1.0, rng=random.Random(1), user=priya.id)
+    assert [m.inspector.id for m in chosen.members] == [i for i in everyone if i != priya.id]
+
+
 def test_prepare_reuses_an_earlier_demo_database(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     first = prepare(db, date(2026, 11, 17))
@@ -420,17 +432,21 @@ def _fake_team() -> DemoTeam:
 
 
 @asynccontextmanager
-async def demo_process(tmp_path: Path, *options: str) -> AsyncIterator[dict[str, Any]]:
-    """``python -m server demo`` with ``options``: its JSON line; on leaving, SIGTERM and a clean exit."""
+async def demo_process(
+    tmp_path: Path, *options: str, stdin: bool = False
+) -> AsyncIterator[tuple[dict[str, Any], asyncio.subprocess.Process]]:
+    """``python -m server demo`` with ``options`` (and a pipe to its stdin if asked): its JSON line and the process;
+    on leaving, SIGTERM and a clean exit."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "server", "demo", "--db", str(tmp_path / "demo.db"), "--port", "0", *options,
         cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     assert proc.stdout is not None and proc.stderr is not None
     try:
         line = await asyncio.wait_for(proc.stdout.readline(), 30)
         assert line, (await proc.stderr.read()).decode()
-        yield json.loads(line)
+        yield json.loads(line), proc
         proc.send_signal(signal.SIGTERM)
         returncode = await asyncio.wait_for(proc.wait(), 15)
         stderr = (await proc.stderr.read()).decode()
@@ -443,7 +459,7 @@ async def demo_process(tmp_path: Path, *options: str) -> AsyncIterator[dict[str,
 
 
 async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -> None:
-    async with demo_process(tmp_path, "--interval", "0.2", "--seed", "1") as announced:
+    async with demo_process(tmp_path, "--interval", "0.2", "--seed", "1") as (announced, _):
         members = announced["members"]
         assert announced["url"].startswith("ws://127.0.0.1:")
         assert announced["inspection"]["start_date"] == monday_of(local_today()).isoformat()
@@ -483,9 +499,28 @@ async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -
             await client.close()
 
 
+async def test_demo_cli_leaves_out_of_its_team_the_member_named_on_stdin(tmp_path: Path) -> None:
+    """``triangulate demo --as NAME`` says on stdin whom it joined as: everyone else comes online, the lead too."""
+    async with demo_process(tmp_path, "--user-on-stdin", "--interval", "0.2", stdin=True) as (announced, proc):
+        members = announced["members"]
+        me = members[2]
+        assert proc.stdin is not None
+        proc.stdin.write(f"{me['id']}\n".encode())
+        await proc.stdin.drain()
+        client = await WireClient.join(announced["url"], me["token"], since=0)
+        try:
+            others = {m["id"] for m in members} - {me["id"]}
+            await client.recv_until(Presence, lambda p: others <= set(p.online), timeout=TIMEOUT)
+            head = client.welcome.head if client.welcome else 0
+            live = await client.recv_until(Event, lambda e: e.seq > head and e.kind == "finding.posted")
+            assert live.actor is not None and live.actor.id != me["id"], "nobody posts as the person at the keyboard"
+        finally:
+            await client.close()
+
+
 async def test_demo_cli_quiet_is_the_still_demo(tmp_path: Path) -> None:
     """No simulated team: when a second member joins, the two of them are everyone online; no alerts seeded."""
-    async with demo_process(tmp_path, "--quiet", "--interval", "0.2") as announced:
+    async with demo_process(tmp_path, "--quiet", "--interval", "0.2") as (announced, _):
         lead, other = announced["members"][:2]
         client = await WireClient.join(announced["url"], lead["token"], since=0)
         try:

@@ -41,7 +41,9 @@ async def demo_app(tmp_path: Path, **options: Any) -> AsyncIterator[tuple[dict[s
     server = DemoServer(tmp_path, **options)
     try:
         info = await asyncio.to_thread(server.announcement, 60)
-        yield info, make_app(tmp_path, info["url"], info["members"][0]["token"], now=lambda: datetime.now(UTC))
+        lead = info["members"][0]
+        server.joining_as(lead)
+        yield info, make_app(tmp_path, info["url"], lead["token"], now=lambda: datetime.now(UTC))
     finally:
         server.stop()
 
