@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -180,17 +180,16 @@ def _cache_dir(temporary: bool) -> Iterator[Path | None]:
 class DemoServer:
     """``python -m server demo`` as a child process: started, its JSON line read, and stopped on exit."""
 
-    def __init__(self, directory: Path, *, simulate: bool = False, port: int = 0,
+    def __init__(self, directory: Path, *, simulate: bool = True, port: int = 0,
                  framework: Framework = Framework.INTEGRATED) -> None:
         self.directory = directory
         self.log_path = directory / "server.log"
         command = [sys.executable, "-m", "server", "demo", "--db", str(directory / "demo.db"), "--port", str(port),
                    "--framework", framework.value]
-        if simulate:
-            command.append("--simulate")
+        command.append("--user-on-stdin" if simulate else "--quiet")
         self._log = self.log_path.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.DEVNULL, text=True
+            command, stdout=subprocess.PIPE, stderr=self._log, stdin=subprocess.PIPE, text=True
         )
 
     def announcement(self, timeout: float = DEMO_START_TIMEOUT) -> dict[str, Any]:
@@ -217,11 +216,21 @@ class DemoServer:
         except ValueError:
             raise click.ClickException(f"the demo server printed something unexpected: {line[:200]}") from None
 
+    def joining_as(self, member: dict[str, Any]) -> None:
+        """Tell the server who the person at the keyboard is, so its simulated team is everyone else."""
+        stdin = self.process.stdin
+        assert stdin is not None
+        with suppress(OSError):  # it stopped already: the app says so when it cannot connect
+            stdin.write(f"{member['id']}\n")
+            stdin.close()
+
     def _log_tail(self) -> str:
         self._log.flush()
         return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
 
     def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -264,20 +273,25 @@ def join_lines(url: str, members: list[dict[str, Any]], me: dict[str, Any]) -> s
 
 @click.command()
 @click.option("--as", "as_name", metavar="NAME", help="Join as this team member (name or its start).")
-@click.option("--simulate", is_flag=True, help="The rest of the team posts findings at a steady pace.")
+@click.option("--simulate/--quiet", default=True,
+              help="The team at work (the default; --simulate is kept for old scripts): teammates online and "
+                   "posting now and then, a significant-harm escalation counting down, an enquiry waiting for the "
+                   "lead. --quiet: the still demo, the record alone, nobody else online.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--light", "theme", flag_value="textual-light", help="Light theme this time.")
 @click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme this time.")
 @click.option("--framework", type=click.Choice([f.value for f in Framework]), default=Framework.INTEGRATED.value,
               show_default=True, help="The integrated inspection, or the 2012 child-protection framework's.")
 def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, framework: str) -> None:
-    """Try Triangulate on a fictional inspection, served by a demo server started just for this."""
+    """Try Triangulate on a fictional inspection, served by a demo server started just for this, with the rest of
+    the team at work (--quiet for a still one)."""
     directory = Path(tempfile.mkdtemp(prefix="triangulate-demo-"))
     server = DemoServer(directory, simulate=simulate, port=port, framework=Framework(framework))
     try:
         info = server.announcement()
         url, members = str(info["url"]), list(info["members"])
         me = pick_member(members, as_name)
+        server.joining_as(me)
         others = join_lines(url, members, me)
         click.echo(f"Demo server at {url}; you are {me['name']} ({me['inspectorate']}).", err=True)
         if others:

@@ -32,6 +32,7 @@ from server.demo.northmoor import (
     WEAKNESS,
     DemoRecord,
     MemberSpec,
+    SeedAlert,
     SeedEnquiry,
     SeedFinding,
     SeedGrade,
@@ -176,6 +177,18 @@ GRADES_CP: tuple[SeedGrade, ...] = (
 """Emerging grades on CP ¶25's scale, proposed and not yet agreed."""
 
 
+ALERTS_CP: tuple[SeedAlert, ...] = (
+    SeedAlert("ofsted-3", 35, LA, "Three children on child protection plans in one team have not had a statutory "
+              "visit for over six weeks; the team is covering two vacant posts.", seen_by=("ofsted", "ofsted-4")),
+    SeedAlert("ofsted-2", 8, LA, "Social worker's visit found the father back in the family home despite the "
+              "safety plan; the child has an unexplained bruise.", child_id="NM-10588",
+              immediate_action="Strategy discussion and child protection medical today; confirm where the child "
+              "is sleeping tonight.", seen_by=("ofsted", "ofsted-5"), acknowledged=True),
+)  # fmt: skip
+"""The local authority's emerging concern and its significant-harm escalation, in progress as the demo starts: the
+lead has acknowledged it and must now "immediately inform the relevant senior manager" [CP ¶32]."""
+
+
 CHILD_PROTECTION = DemoRecord(
     framework=CP,
     name=INSPECTION_NAME,
@@ -191,5 +204,6 @@ CHILD_PROTECTION = DemoRecord(
     enquiry_pool=tuple(
         q for q in ALL_ENQUIRIES if q.to_agency in (None, LA) and q.to_inspectorate in (None, Inspectorate.OFSTED)
     ),
+    alerts=ALERTS_CP,
 )
 """The child-protection demo: ``triangulate demo --framework child-protection``."""

@@ -1,14 +1,18 @@
-"""A ready-made inspection to try Triangulate with: seeded team and findings, and optionally a live team.
+"""A ready-made inspection to try Triangulate with: a seeded team and record, and the rest of the team at work.
 
 ``python -m server demo --db PATH`` seeds a fresh database (fictional Northmoor inspection, see
 server.demo.northmoor; ``--framework child-protection`` for Ofsted's inspection under the 2012 framework, see
 server.demo.child_protection), starts the real team server and prints one JSON line with the URL and everyone's
 token, so a client (``triangulate demo``) can join as the lead. Seed findings go through the same command handler as
-live ones, so the demo's log is a real log. With ``--simulate`` the rest of the team connects over real
-WebSockets and keeps posting, so presence and live updates can be seen without a second person; now and
-then someone raises a risk alert instead (an emerging concern, or a significant-harm escalation for the
-lead to act on), and the others confirm they have seen it; or opens a line of enquiry, or links two
-findings. The seed also holds lines of enquiry, links and yesterday's closed KIT meeting (demo_seed).
+live ones, so the demo's log is a real log. The seed holds lines of enquiry (one waiting for the lead), links and the
+previous fieldwork day's closed KIT meeting, none for today (server.demo.seed_plan).
+
+By default the demo shows a team at work: an emerging concern and a significant-harm escalation raised minutes
+before it started (the lead's next step counting down), and the rest of the team connected over real WebSockets,
+contributing every 20–40 s, the first within seconds: mostly a finding, now and then a risk alert (the others
+confirm they have seen it), a line of enquiry or a link. The simulated team is everyone but the lead, or, with
+``--user-on-stdin``, everyone but the member ``triangulate demo --as NAME`` joins as. ``--quiet`` is the still
+demo: the seed alone, no alerts, nobody else online.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import random
 import signal
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -73,7 +77,15 @@ from shared.vocabulary import Agency, Framework, Role
 
 log = logging.getLogger(__name__)
 
-DEFAULT_INTERVAL = 8.0
+DEFAULT_INTERVAL = 30.0
+"""Mean seconds between the simulated team's contributions: now and then, as people at work post."""
+JITTER = 1 / 3
+"""Each pause is the interval give or take this share of it: 20–40 s by default."""
+FIRST_AFTER = (2.0, 5.0)
+"""Seconds after the team is online before its first contribution (at most one interval), so a new user sees
+something happen at once."""
+ONLINE_WAIT = 15.0
+"""The team starts contributing after this long even if a member has not got online."""
 ALERT_CHANCE = 0.1
 """Each simulated contribution is a risk alert rather than a finding with this chance: now and then."""
 ENQUIRY_CHANCE = 0.07
@@ -129,12 +141,18 @@ FIELDWORK_LENGTH = timedelta(days=11)
 
 
 def seed(
-    engine: Engine, today: date, *, now: datetime | None = None, framework: Framework = Framework.INTEGRATED
+    engine: Engine,
+    today: date,
+    *,
+    now: datetime | None = None,
+    framework: Framework = Framework.INTEGRATED,
+    at_work: bool = False,
 ) -> DemoTeam:
     """Create the framework's demo inspection, its team and its record so far; fieldwork began this Monday.
 
     The record: findings, lines of enquiry, links, emerging grades and yesterday's closed KIT meeting (see
-    server.demo.northmoor, server.demo.child_protection and server.demo.seed_plan).
+    server.demo.northmoor, server.demo.child_protection and server.demo.seed_plan); ``at_work`` adds the alerts
+    in progress, raised minutes before ``now``.
     """
     record = RECORDS[framework]
     inspection = database.create_inspection(
@@ -149,7 +167,7 @@ def seed(
         members[spec.key] = DemoMember(inspector, token)
     # One transaction through the real handler: findings, enquiries, links and meetings are ordinary events,
     # each dated when it happened and applied in that order (server.demo.seed_plan).
-    steps = plan(today, now or datetime.now(UTC), record=record)
+    steps = plan(today, now or datetime.now(UTC), record=record, at_work=at_work)
     with Session(engine) as session:
         apply_plan(session, inspection_id=inspection.id, members={k: m.inspector for k, m in members.items()},
                    steps=steps)
@@ -162,9 +180,11 @@ def tokens_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".demo-tokens.json")
 
 
-def prepare(db_path: Path, today: date, framework: Framework = Framework.INTEGRATED) -> DemoTeam:
-    """Seed ``db_path`` with the framework's demo if it holds no inspection; otherwise reopen the demo seeded there
-    before (its framework was chosen once, when it was created).
+def prepare(
+    db_path: Path, today: date, framework: Framework = Framework.INTEGRATED, *, at_work: bool = False
+) -> DemoTeam:
+    """Seed ``db_path`` with the framework's demo if it holds no inspection (``at_work``: with its alerts in
+    progress); otherwise reopen the demo seeded there before (its framework was chosen once, when it was created).
 
     Tokens are stored only hashed in the database, so the demo writes its team's tokens beside it
     (owner-only). They unlock nothing but fictional demo data.
@@ -173,7 +193,7 @@ def prepare(db_path: Path, today: date, framework: Framework = Framework.INTEGRA
     try:
         sidecar = tokens_path(db_path)
         if not database.list_inspections(engine):
-            team = seed(engine, today, framework=framework)
+            team = seed(engine, today, framework=framework, at_work=at_work)
             saved = {"inspection_id": team.inspection.id, "tokens": [m.token for m in team.members]}
             with os.fdopen(os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
                 json.dump(saved, fh)
@@ -215,6 +235,8 @@ class SimulatedMember:
         """Called for every event, replayed or live: what this member has read of the record."""
         self._ws: ClientConnection | None = None
         self._since = 0
+        self.synced = asyncio.Event()
+        """Set once this member has caught up with the record and is online."""
 
     @property
     def ready(self) -> bool:
@@ -260,6 +282,7 @@ class SimulatedMember:
                     self.on_event(self, frame)
             elif isinstance(frame, Synced):
                 self._ws = ws
+                self.synced.set()
             elif isinstance(frame, Error):
                 log.warning("simulated %s got error: %s", self.member.inspector.name, frame.message)
 
@@ -274,12 +297,14 @@ class SimulatedMember:
 
 
 class Simulator:
-    """The rest of the team at work: everyone but the lead online, one new finding every ``interval``s.
+    """The rest of the team at work: everyone but ``user`` (the lead unless told otherwise) online, one
+    contribution every ``interval`` s or so.
 
-    Now and then (``alert_chance``) the contribution is a risk alert instead; whoever did not raise it
-    confirms they have seen it a few seconds later, so the lead watches the "seen by" list fill up. Now and
-    then, too, someone opens a line of enquiry (``enquiry_chance``) or links two findings from different
-    inspectorates (``link_chance``), so the triangulation views change while the lead watches.
+    The first comes a few seconds after the team is online and is a finding. After that the contribution is now
+    and then (``alert_chance``) a risk alert; whoever did not raise it confirms they have seen it a few seconds
+    later, so the lead watches the "seen by" list fill up. Now and then, too, someone opens a line of enquiry
+    (``enquiry_chance``) or links two findings from different inspectorates (``link_chance``), so the
+    triangulation views change while the lead watches. ``sleep`` is the clock the pauses are waited on.
     """
 
     def __init__(
@@ -292,23 +317,28 @@ class Simulator:
         alert_chance: float = ALERT_CHANCE,
         enquiry_chance: float = ENQUIRY_CHANCE,
         link_chance: float = LINK_CHANCE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        user: int | None = None,
     ) -> None:
         self.record = SeenRecord()
         self.content = RECORDS[team.inspection.framework]
         """What this inspection's simulated team draws on (the framework's pools)."""
-        self.members = [SimulatedMember(url, m, self._noticed, self.record.witness) for m in team.members[1:]]
+        user = team.lead.inspector.id if user is None else user
+        self.members = [SimulatedMember(url, m, self._noticed, self.record.witness) for m in team.members
+                        if m.inspector.id != user]
         self.interval = interval
         self.rng = rng
         self.alert_chance = alert_chance
         self.enquiry_chance = enquiry_chance
         self.link_chance = link_chance
+        self.sleep = sleep
         self._seeing: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
             for simulated in self.members:
                 group.create_task(simulated.run())
-            group.create_task(self._post_forever())
+            group.create_task(self._contribute_forever())
 
     def next_finding(self, queue: list[PoolFinding]) -> tuple[SimulatedMember, FindingFields] | None:
         """Take the next pool entry and an author who is online and covers its agency."""
@@ -365,20 +395,38 @@ class Simulator:
         delay = self.rng.uniform(*SEEN_DELAY) * min(1.0, self.interval / DEFAULT_INTERVAL)
 
         async def later() -> None:
-            await asyncio.sleep(delay)
+            await self.sleep(delay)
             await member.send(see)
 
         task = asyncio.create_task(later())
         self._seeing.add(task)
         task.add_done_callback(self._seeing.discard)
 
-    async def _post_forever(self) -> None:
+    def pauses(self) -> Iterator[float]:
+        """Seconds before each contribution: the first within a few seconds, then ``interval`` give or take a
+        third."""
+        yield min(self.rng.uniform(*FIRST_AFTER), self.interval)
+        while True:
+            yield self.interval * self.rng.uniform(1 - JITTER, 1 + JITTER)
+
+    async def online(self) -> None:
+        """Until every member has caught up and is online (or ONLINE_WAIT has passed)."""
+        waits = [asyncio.create_task(m.synced.wait()) for m in self.members]
+        try:
+            if waits:
+                await asyncio.wait(waits, timeout=ONLINE_WAIT)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    async def _contribute_forever(self) -> None:
+        await self.online()
         queue: list[PoolFinding] = []
         alerts: list[PoolAlert] = []
         enquiries: list[PoolEnquiry] = []
-        while True:
-            await asyncio.sleep(self.interval * self.rng.uniform(0.75, 1.25))
-            draw = self.rng.random()
+        for turn, pause in enumerate(self.pauses()):
+            await self.sleep(pause)
+            draw = 1.0 if turn == 0 else self.rng.random()  # a finding first: the board moves at once
             other: tuple[SimulatedMember, Command] | None
             if draw < self.alert_chance:
                 other = self.next_alert(alerts)
@@ -399,6 +447,20 @@ class Simulator:
 # ---------------------------------------------------------------- running
 
 
+async def read_user(stream: TextIO) -> int | None:
+    """The id of the member the person at the keyboard joins as: one line ``triangulate demo`` writes once it has
+    picked them (``--user-on-stdin``); None if the input ends first."""
+    reader = asyncio.StreamReader()
+    transport, _ = await asyncio.get_running_loop().connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), stream
+    )
+    try:
+        line = (await reader.readline()).strip()
+    finally:
+        transport.close()
+    return int(line) if line.isdigit() else None
+
+
 def local_today() -> date:
     """Today where the inspection happens, which decides the fieldwork week."""
     return datetime.now(ZoneInfo(TIMEZONE)).date()
@@ -409,15 +471,18 @@ async def serve_demo(
     host: str = "127.0.0.1",
     port: int = 0,
     *,
-    simulate: bool = False,
+    simulate: bool = True,
     interval: float = DEFAULT_INTERVAL,
     rng: random.Random | None = None,
     today: date | None = None,
     out: TextIO | None = None,
     framework: Framework = Framework.INTEGRATED,
+    user_from: TextIO | None = None,
 ) -> None:
-    """Seed if needed, serve, announce the JSON line, and run until SIGINT/SIGTERM."""
-    team = await asyncio.to_thread(prepare, db_path, today or local_today(), framework)
+    """Seed if needed, serve, announce the JSON line, and run until SIGINT/SIGTERM; ``simulate``: the team at
+    work (its alerts in the seed, the rest of the team online once the line is out), else the still demo.
+    ``user_from``: the simulated team is everyone but the member named there (read_user), not the lead."""
+    team = await asyncio.to_thread(prepare, db_path, today or local_today(), framework, at_work=simulate)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -429,8 +494,12 @@ async def serve_demo(
             stream.flush()
             simulation: asyncio.Task[None] | None = None
             if simulate:
-                simulator = Simulator(server.url, team, interval=interval, rng=rng or random.Random())
-                simulation = asyncio.create_task(simulator.run(), name="simulator")
+
+                async def simulate_team() -> None:
+                    user = await read_user(user_from) if user_from is not None else None
+                    await Simulator(server.url, team, interval=interval, rng=rng or random.Random(), user=user).run()
+
+                simulation = asyncio.create_task(simulate_team(), name="simulator")
             await stop.wait()
             if simulation is not None:  # leave before the server closes, so nobody reconnects
                 simulation.cancel()
@@ -445,15 +514,16 @@ def run_demo(
     db_path: Path,
     host: str = "127.0.0.1",
     port: int = 0,
-    simulate: bool = False,
+    simulate: bool = True,
     interval: float = DEFAULT_INTERVAL,
     *,
     seed: int | None = None,
     framework: Framework = Framework.INTEGRATED,
+    user_from: TextIO | None = None,
 ) -> None:
     """Blocking entry point for the CLI."""
     asyncio.run(serve_demo(db_path, host, port, simulate=simulate, interval=interval, rng=random.Random(seed),
-                           framework=framework))
+                           framework=framework, user_from=user_from))
 
 
 @click.command()
@@ -467,24 +537,30 @@ def run_demo(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option(
-    "--simulate",
-    is_flag=True,
-    help="Bring the rest of the team online: findings, and now and then a risk alert, a line of enquiry or a link.",
+    "--simulate/--quiet",
+    default=True,
+    help="The team at work (the default): alerts in progress, and the rest of the team online, contributing now "
+    "and then: findings, a risk alert, a line of enquiry or a link. --quiet: the still demo, nobody else online.",
 )
 @click.option(
     "--interval",
     default=DEFAULT_INTERVAL,
     show_default=True,
     type=click.FloatRange(min=0.05),
-    help="Mean seconds between simulated findings (jittered ±25%).",
+    help="Mean seconds between the simulated team's contributions (give or take a third; the first comes sooner).",
 )
 @click.option("--seed", "rng_seed", type=int, default=None, help="Random seed for a repeatable simulation.")
 @click.option("--framework", type=click.Choice([f.value for f in Framework]), default=Framework.INTEGRATED.value,
               show_default=True, help="Which framework the demo inspection is under (chosen once, when seeded).")
+@click.option("--user-on-stdin", is_flag=True,
+              help="Leave out of the simulated team the member whose id comes as a line on stdin (triangulate demo "
+                   "sends the one it joins as), instead of the lead.")
 def demo(
-    db_path: Path, host: str, port: int, simulate: bool, interval: float, rng_seed: int | None, framework: str
+    db_path: Path, host: str, port: int, simulate: bool, interval: float, rng_seed: int | None, framework: str,
+    user_on_stdin: bool,
 ) -> None:
     """Serve a seeded demo inspection and print one JSON line with the URL and every member's token."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    run_demo(db_path, host, port, simulate, interval, seed=rng_seed, framework=Framework(framework))
+    run_demo(db_path, host, port, simulate, interval, seed=rng_seed, framework=Framework(framework),
+             user_from=sys.stdin if user_on_stdin else None)

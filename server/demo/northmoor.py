@@ -406,6 +406,35 @@ ALERT_POOL: tuple[PoolAlert, ...] = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class SeedAlert:
+    """A risk alert in progress when a demo of the team at work starts: raised ``minutes_ago`` before it (so an
+    escalation's next step is still counting down), then seen by ``seen_by``; an escalation has
+    ``immediate_action`` and a child ID, and ``acknowledged`` says the lead has acknowledged it since."""
+
+    author: str
+    minutes_ago: int
+    agency: Agency
+    summary: str
+    child_id: str | None = None
+    immediate_action: str | None = None
+    seen_by: tuple[str, ...] = ()
+    acknowledged: bool = False
+
+
+ALERTS: tuple[SeedAlert, ...] = (
+    SeedAlert("hmic", 35, POLICE, "Police checks requested by the MASH are taking up to 4 days; contacts about "
+              "domestic abuse with children present are waiting on them.", seen_by=("ofsted", "cqc")),
+    SeedAlert("cqc", 8, HEALTH, "Health visitor found the father back in the family home despite the safety plan; "
+              "the baby has an unexplained bruise and has not been seen by a paediatrician.", child_id="NM-10588",
+              immediate_action="Child protection medical today, and a strategy discussion with police and "
+              "children's social care before the end of the day.", seen_by=("ofsted", "hmic"), acknowledged=True),
+)  # fmt: skip
+"""An emerging concern from earlier, and a significant-harm escalation raised minutes before the demo starts and
+acknowledged by the lead, whose next step is counting down: to "immediately inform the relevant senior manager"
+[CP ¶32]."""
+
+
 def member(key: str) -> MemberSpec:
     """The team member a finding's ``author`` key names."""
     for spec in TEAM:
@@ -729,10 +758,12 @@ class DemoRecord:
     pool: tuple[PoolFinding, ...]
     alert_pool: tuple[PoolAlert, ...]
     enquiry_pool: tuple[PoolEnquiry, ...]
+    alerts: tuple[SeedAlert, ...]
+    """In progress when a demo of the team at work starts (not in the still demo's record)."""
 
 
 NORTHMOOR = DemoRecord(
     FRAMEWORK, INSPECTION_NAME, TEAM, tuple(enumerate(FINDINGS, start=1)), ENQUIRIES, LINKS, GRADES,
-    PAST_KIT_ENTRIES, ("ofsted", "cqc", "hmic", "lead"), POOL, ALERT_POOL, ENQUIRY_POOL,
+    PAST_KIT_ENTRIES, ("ofsted", "cqc", "hmic", "lead"), POOL, ALERT_POOL, ENQUIRY_POOL, ALERTS,
 )
 """The integrated inspection: every inspectorate on the team."""

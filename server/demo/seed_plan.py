@@ -1,4 +1,5 @@
-"""The demo's record, put in time order: findings, lines of enquiry, links, and a past KIT meeting.
+"""The demo's record, put in time order: findings, lines of enquiry, links, a past KIT meeting, and (for a team at
+work) risk alerts still in progress.
 
 Every step is a real command applied through server.handlers.dispatch.apply_command, oldest first, so the record is
 an ordinary log and each step sees only what came before it: when yesterday's KIT meeting opens, the server
@@ -23,6 +24,7 @@ from server.demo.northmoor import (
     PAST_KIT_AMENDMENT,
     TIMEZONE,
     DemoRecord,
+    SeedAlert,
     SeedEnquiry,
     SeedEntry,
     SeedFinding,
@@ -35,6 +37,7 @@ from server.demo.northmoor import (
 )
 from server.handlers.dispatch import apply_command
 from server.storage.tables import InspectionRow
+from shared.alerts import AcknowledgeAlert, AlertLevel, MarkAlertSeen, RaiseAlert
 from shared.cases import SampleDrawn
 from shared.catalogue import read_payload
 from shared.criteria import Grade
@@ -55,6 +58,9 @@ ENQUIRY_AFTER, LINK_AFTER = timedelta(minutes=25), timedelta(minutes=15)
 ANSWER_AFTER, CLOSE_AFTER = timedelta(minutes=40), timedelta(hours=1)
 ENTRY_EVERY = timedelta(minutes=5)
 GRADE_AFTER = timedelta(hours=1)
+SEEN_AFTER, ACKNOWLEDGED_AFTER = timedelta(minutes=1), timedelta(minutes=2)
+"""How long after an alert is raised each teammate in turn confirms they have seen it, and the lead acknowledges
+it."""
 
 
 @dataclass
@@ -85,20 +91,24 @@ def working_days_after(day: date, count: int) -> date:
     return day
 
 
-def previous_fieldwork_day(today: date) -> date | None:
-    """The last fieldwork day before today: yesterday on a weekday, the Friday after a weekend; None if
-    fieldwork began today."""
+def previous_fieldwork_day(today: date) -> date:
+    """The last fieldwork day before today: yesterday on a weekday, the Friday after a weekend (fieldwork began at
+    least three days ago, server.demo.northmoor.monday_of)."""
     start = monday_of(today)
-    if today <= start:
-        return None
     day = min(today - timedelta(days=1), start + timedelta(days=FIELDWORK_DAYS - 1))
     while day.weekday() >= 5:
         day -= timedelta(days=1)
     return day
 
 
-def plan(today: date, now: datetime, tz: str = TIMEZONE, record: DemoRecord = NORTHMOOR) -> list[Step]:
-    """Every seed step of ``record`` with its time: nothing after ``now``, and each after what it depends on."""
+def plan(
+    today: date, now: datetime, tz: str = TIMEZONE, record: DemoRecord = NORTHMOOR, *, at_work: bool = False
+) -> list[Step]:
+    """Every seed step of ``record`` with its time: nothing after ``now``, and each after what it depends on.
+
+    ``at_work`` adds the record's alerts, raised minutes before ``now`` so their deadlines are still ahead. No KIT
+    meeting is held today: the last one was on the previous fieldwork day.
+    """
     zone = ZoneInfo(tz)
     times = seed_times(today, now, tz, [seeded for _, seeded in record.findings])
     when = {number: at for (number, _), at in zip(record.findings, times, strict=True)}
@@ -119,14 +129,12 @@ def plan(today: date, now: datetime, tz: str = TIMEZONE, record: DemoRecord = NO
                           partial(_proposal, number, proposal)))
     steps += [Step(step.at, step.author, step.build) for step in case_steps(monday_of(today), zone, record.casework)
               if step.at <= now]  # progress not made yet stays in the future
-    day = previous_fieldwork_day(today)
-    if day is not None:
-        opened = datetime.combine(day, KIT_OPENS, zone).astimezone(UTC)
-        amended = datetime.combine(day + timedelta(days=1), AMENDED_AT, zone).astimezone(UTC)
-    else:  # a Monday: the first KIT was earlier today, halfway through what is on the record
-        opened = times[len(times) // 2] + timedelta(seconds=30)
-        amended = opened + len(record.past_kit) * ENTRY_EVERY + timedelta(minutes=20)
+    day = previous_fieldwork_day(today)  # never today: the lead has today's KIT still to hold
+    opened = datetime.combine(day, KIT_OPENS, zone).astimezone(UTC)
+    amended = datetime.combine(day + timedelta(days=1), AMENDED_AT, zone).astimezone(UTC)
     steps += _past_kit_steps(min(opened, now), min(amended, now), zone, record.past_kit)
+    if at_work:
+        steps += _alert_steps(now, record.alerts)
     ordered = sorted(enumerate(steps), key=lambda pair: (min(pair[1].at, now), pair[0]))
     return [Step(min(step.at, now), step.author, step.build) for _, step in ordered]
 
@@ -201,6 +209,30 @@ def _past_kit_steps(opened: datetime, amended: datetime, zone: ZoneInfo, entries
         amend = AmendEntry(id=f"{PAST_KIT_ID}-amend-1", meeting_id=PAST_KIT_ID, entry_id=action_id, text=text,
                            owner=owner, due=working_days_after(action_due, extra_days), reason=reason)
         steps.append(Step(max(amended, closed), "lead", lambda _: amend))
+    return steps
+
+
+def _given(command: Command) -> Callable[[SeedContext], Command]:
+    return lambda _: command
+
+
+def _alert_steps(now: datetime, alerts: tuple[SeedAlert, ...]) -> list[Step]:
+    """Each alert raised its ``minutes_ago`` before ``now``, then seen by its teammates a minute apart and, if it
+    says so, acknowledged by the lead."""
+    steps: list[Step] = []
+    for number, alert in enumerate(alerts, start=1):
+        alert_id = f"seed-alert-{number}"
+        level = AlertLevel.EMERGING_CONCERN if alert.immediate_action is None else AlertLevel.SIGNIFICANT_HARM
+        raise_alert = RaiseAlert(id=alert_id, level=level, agency=alert.agency, child_id=alert.child_id,
+                                 summary=alert.summary, immediate_action=alert.immediate_action)
+        raised = now - timedelta(minutes=alert.minutes_ago)
+        steps.append(Step(raised, alert.author, _given(raise_alert)))
+        for turn, key in enumerate(alert.seen_by, start=1):
+            seen = MarkAlertSeen(id=f"{alert_id}-seen-{turn}", alert_id=alert_id)
+            steps.append(Step(min(raised + turn * SEEN_AFTER, now), key, _given(seen)))
+        if alert.acknowledged:
+            acknowledge = AcknowledgeAlert(id=f"{alert_id}-acknowledged", alert_id=alert_id)
+            steps.append(Step(min(raised + ACKNOWLEDGED_AFTER, now), "lead", _given(acknowledge)))
     return steps
 
 

@@ -1,7 +1,10 @@
 """The demo: its seed data is valid and anonymous, and ``python -m server demo`` really serves it.
 
-The end-to-end test runs the CLI as a subprocess and joins over a real WebSocket as the lead, exactly as
-``triangulate demo`` will, so it checks the JSON line, the seeded log, the live simulated team and a
+By default it is a team at work: an emerging concern and a significant-harm escalation in progress, the lead's
+next step still ahead (CP ¶32), a line of enquiry waiting for the lead, no KIT meeting yet today (CP ¶30), and the
+rest of the team online, contributing every 20–40 s, the first within seconds. ``--quiet`` is the still demo.
+The end-to-end tests run the CLI as a subprocess and join over a real WebSocket as the lead, exactly as
+``triangulate demo`` will, so they check the JSON line, the seeded log, the live simulated team and a
 clean exit on SIGTERM.
 """
 
@@ -15,6 +18,8 @@ import random
 import re
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.demo.live_demo import DemoTeam, Simulator, local_today, prepare, seed
+from server.demo.child_protection import CHILD_PROTECTION
+from server.demo.live_demo import DEFAULT_INTERVAL, FIRST_AFTER, DemoTeam, Simulator, local_today, prepare, seed
 from server.demo.northmoor import (
     AGENCIES_BY_INSPECTORATE,
     CHILD_ID_PATTERN,
@@ -31,6 +37,7 @@ from server.demo.northmoor import (
     ENQUIRY_POOL,
     FIELDWORK_DAYS,
     FINDINGS,
+    NORTHMOOR,
     POOL,
     TEAM,
     TIMEZONE,
@@ -41,12 +48,13 @@ from server.demo.northmoor import (
 )
 from server.demo.seed_plan import SeedContext, plan
 from server.storage import database
+from shared.alerts import AlertLevel, AlertStatus, Deadlines, next_deadline
 from shared.enquiries import is_owner
-from shared.findings import FindingPosted
+from shared.findings import FindingPosted, PostFinding
 from shared.meetings import OpenMeeting
-from shared.protocol import Event, Inspector, Presence
+from shared.protocol import Command, Event, Inspector, Presence
 from shared.triangulation import Corroboration, Link, Relation, Source, corroboration_of_all
-from shared.vocabulary import Agency, EvidenceSource, Inspectorate, Role, judgement_areas_for
+from shared.vocabulary import Agency, EvidenceSource, Framework, Inspectorate, Role, judgement_areas_for
 from tests.server.conftest import TIMEOUT, WireClient
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,7 +71,9 @@ COMMON_FIRST_NAMES = {
 
 
 def all_texts() -> list[str]:
-    return [f.fields.text for f in FINDINGS] + [p.fields.text for p in POOL]
+    alerts = [text for a in NORTHMOOR.alerts + CHILD_PROTECTION.alerts for text in (a.summary, a.immediate_action)
+              if text is not None]
+    return [f.fields.text for f in FINDINGS] + [p.fields.text for p in POOL] + alerts
 
 
 # ---------------------------------------------------------------- the data
@@ -124,10 +134,12 @@ def test_seed_times_are_in_order_in_the_past_and_in_this_week(today: date, now: 
     assert times[-1] < datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC)
 
 
-def seeded_log(tmp_path: Path, today: date, now: datetime) -> tuple[DemoTeam, list[Event]]:
+def seeded_log(
+    tmp_path: Path, today: date, now: datetime, *, framework: Framework = Framework.INTEGRATED, at_work: bool = False
+) -> tuple[DemoTeam, list[Event]]:
     engine = database.connect(f"sqlite:///{tmp_path / 'seed.db'}")
     try:
-        team = seed(engine, today, now=now)
+        team = seed(engine, today, now=now, framework=framework, at_work=at_work)
         head = database.log_position(engine, inspection_id=team.inspection.id)[1]
         pages = database.events_between(engine, inspection_id=team.inspection.id, after=0, upto=head)
         return team, [e for page in pages for e in page]
@@ -223,7 +235,107 @@ def test_the_seed_plan_is_in_order_in_the_past_with_the_kit_on_the_previous_fiel
     context = SeedContext(members, salt=bytes(16), sampled=[f"NM-{n}" for n in range(10_000, 10_050)])
     commands = [step.build(context) for step in steps]
     (meeting,) = [c for c in commands if isinstance(c, OpenMeeting)]
-    assert meeting.day == kit_day
+    assert meeting.day == kit_day < today, "today's KIT is the lead's to hold (CP ¶30)"
+
+
+THURSDAY, THURSDAY_AFTERNOON = date(2026, 11, 19), datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
+
+
+def latest(events: list[Event], prefix: str, key: str) -> dict[str, str]:
+    """Each alert's or enquiry's status as its events left it."""
+    return {e.data[key]: e.data["status"] for e in events if e.kind.startswith(prefix) and "status" in e.data}
+
+
+@pytest.mark.parametrize("framework", list(Framework))
+def test_cp32_a_team_at_work_has_both_alerts_open_the_leads_next_step_ahead_an_enquiry_waiting_no_kit_today(
+    tmp_path: Path, framework: Framework
+) -> None:
+    """The headline a new user sees (CP ¶32: the escalation's next step counting down; CP ¶30: today's KIT not
+    held yet); an emerging concern has no deadline of its own, so it is simply open. ``--quiet`` seeds none of the
+    alerts and otherwise the same record."""
+    team, events = seeded_log(tmp_path, THURSDAY, THURSDAY_AFTERNOON, framework=framework, at_work=True)
+    lead = team.lead.inspector
+    raised = {AlertLevel(e.data["level"]): e for e in events if e.kind == "alert.raised"}
+    assert set(raised) == set(AlertLevel)
+    alerts = latest(events, "alert.", "alert_id")
+    concern, harm = raised[AlertLevel.EMERGING_CONCERN], raised[AlertLevel.SIGNIFICANT_HARM]
+    assert alerts[concern.data["alert_id"]] == AlertStatus.OPEN.value
+    assert alerts[harm.data["alert_id"]] == AlertStatus.ACKNOWLEDGED.value
+    assert [e.actor.id for e in events if e.kind == "alert.acknowledged"] == [lead.id]
+    due = next_deadline(AlertStatus.ACKNOWLEDGED, harm.at, None, Deadlines())
+    assert due is not None and due > THURSDAY_AFTERNOON + timedelta(minutes=30), "time left to inform"
+    assert all(e.at <= THURSDAY_AFTERNOON for e in events)
+    for alert in raised.values():
+        seers = {e.actor.id for e in events if e.kind == "alert.seen" and e.data["alert_id"] == alert.data["alert_id"]}
+        assert seers and not seers & {alert.actor.id, lead.id}, "teammates saw it; the lead is the one watching"
+
+    opened = {e.data["enquiry_id"]: e.data for e in events if e.kind == "enquiry.opened"}
+    waiting = [data for enquiry_id, data in opened.items() if latest(events, "enquiry.", "enquiry_id")[enquiry_id] ==
+               "open" and is_owner(lead, to_inspectorate=data["to_inspectorate"], to_agency=data["to_agency"],
+                                   to_inspector=data["to_inspector"])]
+    assert waiting, "a line of enquiry waits in the lead's inbox"
+
+    kits = [e.data["day"] for e in events if e.kind == "meeting.opened" and e.data["kind"] == "kit"]
+    assert kits == [(THURSDAY - timedelta(days=1)).isoformat()], "yesterday's KIT was held, today's not yet"
+    assert not any("personal_data" in e.data for e in events)
+
+    (tmp_path / "quiet").mkdir()
+    _, still = seeded_log(tmp_path / "quiet", THURSDAY, THURSDAY_AFTERNOON, framework=framework)
+    assert not any(e.kind.startswith("alert.") for e in still)
+    assert [(e.kind, e.at) for e in still] == [(e.kind, e.at) for e in events if not e.kind.startswith("alert.")]
+
+
+async def test_the_team_contributes_every_20_to_40_seconds_the_first_within_seconds_once_online() -> None:
+    """Gently paced, on an injected clock (nothing really waits): nothing until the team is online, then a finding
+    within a few seconds, so a new user sees something happen, then one contribution every 20–40 s."""
+    happened: list[str | float] = []
+    sent: list[Command] = []
+    enough = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        happened.append(seconds)
+        if len(happened) > 60:
+            enough.set()
+            await asyncio.Event().wait()  # parked until cancelled
+
+    simulator = Simulator("ws://unused", _fake_team(), interval=DEFAULT_INTERVAL, rng=random.Random(11), sleep=sleep)
+    _witness_seed(simulator)
+    for simulated in simulator.members:
+        simulated._ws = object()  # type: ignore[assignment]
+
+        async def send(command: Command) -> None:
+            sent.append(command)
+
+        simulated.send = send  # type: ignore[method-assign]
+    contributing = asyncio.create_task(simulator._contribute_forever())
+    try:
+        await asyncio.sleep(0)  # it runs until it waits for the team
+        for simulated in simulator.members:
+            happened.append(f"{simulated.inspector.name} online")
+            simulated.synced.set()
+        await asyncio.wait_for(enough.wait(), TIMEOUT)
+    finally:
+        contributing.cancel()
+    team = len(simulator.members)
+    assert all(isinstance(entry, str) for entry in happened[:team])
+    pauses = [entry for entry in happened[team:] if isinstance(entry, float)]
+    assert len(pauses) == len(happened) - team
+    assert FIRST_AFTER[0] <= pauses[0] <= FIRST_AFTER[1] <= 5
+    assert all(20 <= pause <= 40 for pause in pauses[1:]) and 25 < sum(pauses[1:]) / len(pauses[1:]) < 35
+    assert isinstance(sent[0], PostFinding), "a finding first: the board moves"
+    assert {type(command) for command in sent} > {PostFinding}, "now and then an alert, an enquiry or a link"
+
+
+def test_the_simulated_team_is_everyone_but_the_person_at_the_keyboard() -> None:
+    """The lead by default; ``triangulate demo --as NAME`` names another, and then the lead is simulated too."""
+    team = _fake_team()
+    everyone = [m.inspector.id for m in team.members]
+    default = Simulator("ws://unused", team, interval=1.0, rng=random.Random(1))
+    assert [m.inspector.id for m in default.members] == everyone[1:]
+    priya = team.members[2].inspector
+    assert priya.inspectorate is Inspectorate.CQC
+    chosen = Simulator("ws://unused", team, interval=1.0, rng=random.Random(1), user=priya.id)
+    assert [m.inspector.id for m in chosen.members] == [i for i in everyone if i != priya.id]
 
 
 def test_prepare_reuses_an_earlier_demo_database(tmp_path: Path) -> None:
@@ -319,17 +431,35 @@ def _fake_team() -> DemoTeam:
 # ---------------------------------------------------------------- the real thing
 
 
-async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -> None:
+@asynccontextmanager
+async def demo_process(
+    tmp_path: Path, *options: str, stdin: bool = False
+) -> AsyncIterator[tuple[dict[str, Any], asyncio.subprocess.Process]]:
+    """``python -m server demo`` with ``options`` (and a pipe to its stdin if asked): its JSON line and the process;
+    on leaving, SIGTERM and a clean exit."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server", "demo", "--db", str(tmp_path / "demo.db"),
-        "--port", "0", "--simulate", "--interval", "0.2", "--seed", "1",
+        sys.executable, "-m", "server", "demo", "--db", str(tmp_path / "demo.db"), "--port", "0", *options,
         cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     assert proc.stdout is not None and proc.stderr is not None
     try:
         line = await asyncio.wait_for(proc.stdout.readline(), 30)
         assert line, (await proc.stderr.read()).decode()
-        announced = json.loads(line)
+        yield json.loads(line), proc
+        proc.send_signal(signal.SIGTERM)
+        returncode = await asyncio.wait_for(proc.wait(), 15)
+        stderr = (await proc.stderr.read()).decode()
+        assert returncode == 0, stderr
+        assert "Traceback" not in stderr, stderr
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -> None:
+    async with demo_process(tmp_path, "--interval", "0.2", "--seed", "1") as (announced, _):
         members = announced["members"]
         assert announced["url"].startswith("ws://127.0.0.1:")
         assert announced["inspection"]["start_date"] == monday_of(local_today()).isoformat()
@@ -347,6 +477,7 @@ async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -
             kinds = {e.kind for e in client.replay}
             assert {"enquiry.opened", "enquiry.answered", "enquiry.closed", "finding.linked"} <= kinds
             assert {"meeting.opened", "meeting.recorded", "meeting.closed", "meeting.amended"} <= kinds
+            assert {"alert.raised", "alert.seen", "alert.acknowledged"} <= kinds, "alerts in progress"
             for event in seeded:
                 posted = FindingPosted.model_validate(event.data)  # agency/area rules re-checked here
                 assert posted.child_id is None or re.fullmatch(CHILD_ID_PATTERN, posted.child_id)
@@ -367,15 +498,43 @@ async def test_demo_cli_serves_seeded_inspection_and_live_team(tmp_path: Path) -
         finally:
             await client.close()
 
-        proc.send_signal(signal.SIGTERM)
-        returncode = await asyncio.wait_for(proc.wait(), 15)
-        stderr = (await proc.stderr.read()).decode()
-        assert returncode == 0, stderr
-        assert "Traceback" not in stderr, stderr
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+
+async def test_demo_cli_leaves_out_of_its_team_the_member_named_on_stdin(tmp_path: Path) -> None:
+    """``triangulate demo --as NAME`` says on stdin whom it joined as: everyone else comes online, the lead too."""
+    async with demo_process(tmp_path, "--user-on-stdin", "--interval", "0.2", stdin=True) as (announced, proc):
+        members = announced["members"]
+        me = members[2]
+        assert proc.stdin is not None
+        proc.stdin.write(f"{me['id']}\n".encode())
+        await proc.stdin.drain()
+        client = await WireClient.join(announced["url"], me["token"], since=0)
+        try:
+            others = {m["id"] for m in members} - {me["id"]}
+            await client.recv_until(Presence, lambda p: others <= set(p.online), timeout=TIMEOUT)
+            head = client.welcome.head if client.welcome else 0
+            live = await client.recv_until(Event, lambda e: e.seq > head and e.kind == "finding.posted")
+            assert live.actor is not None and live.actor.id != me["id"], "nobody posts as the person at the keyboard"
+        finally:
+            await client.close()
+
+
+async def test_demo_cli_quiet_is_the_still_demo(tmp_path: Path) -> None:
+    """No simulated team: when a second member joins, the two of them are everyone online; no alerts seeded."""
+    async with demo_process(tmp_path, "--quiet", "--interval", "0.2") as (announced, _):
+        lead, other = announced["members"][:2]
+        client = await WireClient.join(announced["url"], lead["token"], since=0)
+        try:
+            assert not any(e.kind.startswith("alert.") for e in client.replay)
+            assert sum(e.kind == "finding.posted" for e in client.replay) >= 30
+            teammate = await WireClient.join(announced["url"], other["token"], since=0)
+            try:
+                both = {lead["id"], other["id"]}
+                presence = await client.recv_until(Presence, lambda p: other["id"] in p.online)
+                assert set(presence.online) == both
+            finally:
+                await teammate.close()
+        finally:
+            await client.close()
 
 
 def test_just_after_midnight_on_a_monday_the_record_still_spans_the_days_of_fieldwork() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -18,9 +18,10 @@ from sqlmodel import Session, select
 
 from server.demo.child_protection import CHILD_PROTECTION, TEAM_CP
 from server.demo.live_demo import DemoMember, DemoTeam, Simulator, seed
-from server.demo.northmoor import NORTHMOOR
+from server.demo.northmoor import CHILD_ID_PATTERN, NORTHMOOR
 from server.storage import database
 from server.storage.tables import EventRow
+from shared.alerts import Deadlines
 from shared.cli import main
 from shared.criteria import GRADE_SCALES, criterion_refusal
 from shared.grades import NARRATIVE_ONLY, judgement_refusal
@@ -87,6 +88,20 @@ def test_the_seed_goes_through_the_handlers_and_the_report_is_cp44s(tmp_path: Pa
                             "Service information"]
     assert headings[-1] == "Leadership and governance" and "Agency report" not in result.stdout
     assert "| Local authority | The quality of practice | Adequate | proposed, not yet agreed |" in result.stdout
+
+
+def test_cp32_the_alerts_in_progress_are_the_local_authoritys_raised_by_the_ofsted_team() -> None:
+    """The CP demo's headline: an emerging concern and an escalation about the local authority, the only agency
+    this framework inspects, raised by its inspectors and seen by teammates; the lead has acknowledged the
+    escalation and must now inform the senior manager (CP ¶32)."""
+    inspectors = {spec.key for spec in TEAM_CP if spec.role is Role.INSPECTOR}
+    concern, harm = CHILD_PROTECTION.alerts
+    assert concern.immediate_action is None and harm.immediate_action and harm.acknowledged
+    for alert in CHILD_PROTECTION.alerts:
+        assert alert.agency is Agency.LOCAL_AUTHORITY and alert.author in inspectors
+        assert alert.seen_by and set(alert.seen_by) <= inspectors - {alert.author}
+    assert harm.child_id and re.fullmatch(CHILD_ID_PATTERN, harm.child_id)
+    assert Deadlines().inform - timedelta(minutes=harm.minutes_ago) > timedelta(minutes=30), "time left to inform"
 
 
 def test_the_simulated_team_draws_on_its_frameworks_pools() -> None:
