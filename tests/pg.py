@@ -64,6 +64,7 @@ class SessionSchema:
         self.name = f"test_{worker}_{secrets.token_hex(4)}"  # the worker, to tell whose a left-behind schema was
         self.url = schema_url(url, self.name)
         self._admin: Engine = create_engine(url, pool_size=1)
+        self._engine: Engine | None = None
         with self._admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
 
@@ -85,7 +86,17 @@ class SessionSchema:
             )
         return self.url
 
+    def engine(self) -> Engine:
+        """An engine on this schema through the server's own ``connect``, opened once and kept for the session."""
+        if self._engine is None:
+            from server.storage import database
+
+            self._engine = database.connect(self.url)
+        return self._engine
+
     def drop(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
         try:
             with self._admin.begin() as conn:
                 # A connection a test leaked would block the drop for ever; leave that schema behind instead.

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import Connection, func
 from sqlmodel import Session, col, select
 
 from server.handlers.errors import CommandRejected
@@ -26,7 +26,7 @@ from shared.protocol import Command, ErrorCode, PersonalDataFound
 log = logging.getLogger(__name__)
 
 _CACHE_SIZE = 32
-_cache: OrderedDict[tuple[str, int], tuple[tuple[int, int], NameIndex]] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, int], tuple[tuple[int, int], NameIndex]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -39,7 +39,8 @@ def name_index(session: Session, inspection: InspectionRow) -> NameIndex | None:
     """The inspection's name index, cached; a cheap count of its digests tells when an import has added some.
 
     The count is read from the database, not kept in memory, so digests another process (the CLI) committed are
-    picked up too. Keyed by salt as well as id, because two databases may both have an inspection 1.
+    picked up too. Keyed by the database and the salt as well as the id: two databases may both have an
+    inspection 1, and a copy of a database (a restored backup) has the same salt.
     """
     assert inspection.id is not None
     version = session.exec(
@@ -48,7 +49,9 @@ def name_index(session: Session, inspection: InspectionRow) -> NameIndex | None:
     count, newest = int(version[0]), int(version[1] or 0)
     if count == 0:
         return None
-    key = (inspection.case_salt, inspection.id)
+    bind = session.get_bind()
+    database = bind.engine.url if isinstance(bind, Connection) else bind.url
+    key = (str(database), inspection.case_salt, inspection.id)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None and cached[0] == (count, newest):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -46,7 +49,24 @@ class TickingClock:
 
 
 def seed_team(db_path: Path, framework: Framework = Framework.INTEGRATED) -> dict[str, str]:
-    """An inspection with a lead (asha) and a CQC inspector (ben); returns their tokens."""
+    """An inspection with a lead (asha) and a CQC inspector (ben); returns their tokens.
+
+    The first call per framework creates the database; later ones copy that file (with its 0600 mode), which saves
+    the schema's creation and its waits on the disk in every app test that runs a server.
+    """
+    if framework not in _SEEDED:
+        template = Path(tempfile.mkdtemp(prefix="triangulate-team-")) / "server.db"
+        atexit.register(shutil.rmtree, template.parent, True)
+        _SEEDED[framework] = (template, _create_team(template, framework))
+    template, tokens = _SEEDED[framework]
+    shutil.copy(template, db_path)
+    return dict(tokens)
+
+
+_SEEDED: dict[Framework, tuple[Path, dict[str, str]]] = {}
+
+
+def _create_team(db_path: Path, framework: Framework) -> dict[str, str]:
     engine = database.connect(f"sqlite:///{db_path}")
     try:
         inspection = database.create_inspection(
