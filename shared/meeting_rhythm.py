@@ -42,17 +42,15 @@ class KitGlance:
     @property
     def line(self) -> str:
         """For the meetings screen: what is due today, in the framework's words."""
-        day = f"day {self.fieldwork_day} of fieldwork"
+        kit = f"Today's KIT meeting (day {self.fieldwork_day} of fieldwork)"
         if self.state is KitState.NOT_HELD:
-            text = (f"Today's keeping-in-touch meeting ({day}) has not been held: CP ¶30 asks for a daily "
-                    "discussion with the Director of Children's Services or their representative.")
+            text = f"{kit} is not held yet: CP ¶30, a daily discussion with the DCS or their representative."
         else:
-            text = f"Today's keeping-in-touch meeting ({day}) is {'open' if self.state is KitState.OPEN else 'held'}"
-            text += (", with the DCS or their representative." if self.with_dcs else
-                     "; the DCS or their representative is not recorded as attending.")
+            done = "is open" if self.state is KitState.OPEN else "was held"
+            text = (f"{kit} {done} with the DCS or their representative." if self.with_dcs else
+                    f"{kit} {done}; the DCS or their representative is not recorded as attending.")
         if not self.planning_held:
-            text += (" The planning meeting with the DCS has not been held: CP ¶28 puts it at the earliest "
-                     "possible opportunity.")
+            text += " No planning meeting with the DCS yet: CP ¶28, at the earliest possible opportunity."
         return text
 
     @property

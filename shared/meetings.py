@@ -61,6 +61,9 @@ class EntryKind(Labelled):
     ACTION = "action"
 
 
+TEAM_WITHOUT_LA = "the team's own meeting is held without the local authority"
+
+
 class MeetingRuleError(ValueError):
     """A meeting command that the rules refuse; ``field`` names the offending field."""
 
@@ -81,6 +84,12 @@ class OpenMeeting(AttendanceCommand):
     type: Literal["meeting.open"] = "meeting.open"
     kind: MeetingKind
     day: date
+
+    @model_validator(mode="after")
+    def _team_without_the_dcs(self) -> OpenMeeting:
+        if self.kind is MeetingKind.TEAM and self.dcs is not None:
+            raise ValueError(f"dcs: {TEAM_WITHOUT_LA}")
+        return self
 
 
 class AddAgendaItem(Command):
@@ -244,7 +253,7 @@ class Minutes(BaseModel):
         (CP ¶31) follows it."""
         self._require_open()
         if self.kind is MeetingKind.TEAM and attendance.dcs is not None:
-            raise MeetingRuleError("dcs", "the team's own meeting is held without the local authority")
+            raise MeetingRuleError("dcs", TEAM_WITHOUT_LA)
         self.attendance = attendance
         self.warnings = [warning for warning in self.warnings if warning.field != DCS_NOT_INVITED.field]
         if self.kind is MeetingKind.FINAL and not attendance.dcs_invited:
