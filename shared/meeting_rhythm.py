@@ -19,8 +19,8 @@ from shared.vocabulary import Labelled
 
 class KitState(Labelled):
     NOT_HELD = "not-held", "not held"
-    OPEN = "open"
-    HELD = "held"
+    OPEN = "open", "open"
+    HELD = "held", "held"
 
 
 @dataclass(frozen=True)
