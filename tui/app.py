@@ -222,8 +222,9 @@ class TriangulateApp(App[None]):
             return
         self.title = inspection.name
         now = self.now()
-        kit = header_marker(self.state, now)  # the lead's: today's KIT meeting not yet held (CP ¶30)
-        parts = (fieldwork_label(inspection, now), inspection.framework.label, kit)
+        # The lead's "KIT not held" (CP ¶30) comes first, where a long inspection name cannot push it out of sight.
+        kit = header_marker(self.state, now)
+        parts = (kit, fieldwork_label(inspection, now), inspection.framework.label)
         self.sub_title = " · ".join(part for part in parts if part)
 
     # ------------------------------------------------------------------ the network
