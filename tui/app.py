@@ -222,9 +222,9 @@ class TriangulateApp(App[None]):
             return
         self.title = inspection.name
         now = self.now()
-        # The lead's "KIT not held" (CP ¶30) comes first, where a long inspection name cannot push it out of sight.
+        # The lead's "KIT not held" (CP ¶30) beside the day it is about, before the framework's name.
         kit = header_marker(self.state, now)
-        parts = (kit, fieldwork_label(inspection, now), inspection.framework.label)
+        parts = (fieldwork_label(inspection, now), kit, inspection.framework.label)
         self.sub_title = " · ".join(part for part in parts if part)
 
     # ------------------------------------------------------------------ the network
