@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
@@ -28,6 +27,7 @@ from tui.meetings.forms import MeetingForm
 from tui.meetings.screen import MeetingsScreen
 
 from .app_server import fill, lead_and_inspector, live, make_app, notified, running_server, wait_for
+from .test_clock_app import palette
 
 SIZE = (100, 30)
 
@@ -150,18 +150,6 @@ def child_protection_team(db_path: Path) -> dict[str, str]:
                 for name, role in people}
     finally:
         engine.dispose()
-
-
-async def palette(pilot: Pilot[Any], title: str) -> None:
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
-    app.screen.query_one(CommandInput).value = title
-    commands = app.screen.query_one(CommandList)
-    await wait_for(pilot, lambda: commands.option_count > 0 and commands.highlighted is not None
-                   and title in str(commands.get_option_at_index(commands.highlighted).prompt), title)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close")
 
 
 async def test_cp15_the_lead_applies_the_frameworks_rhythm_to_the_team(tmp_path: Path) -> None:
