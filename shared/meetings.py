@@ -346,8 +346,7 @@ class Minutes(BaseModel):
             raise MeetingRuleError(
                 "judgement",
                 f"{agency.label.lower()}: {board.judgement_label(judgement, self.framework).lower()} is already "
-                "reopened: "
-                "record the agreed grade to freeze it again",
+                "reopened: record the agreed grade to freeze it again",
                 code="out_of_order",
             )
         amendment = GradeAmendment(
@@ -395,7 +394,7 @@ class MeetingOpened(Payload):
     warnings: list[MeetingWarning] = []
 
     def minutes(self, at: datetime) -> Minutes:
-        """The meeting as it opened: what the server and every client start its minutes from."""
+        """The meeting as it opened, as the server recorded it: what a client folds its minutes on from."""
         attendance = Attendance(dcs=self.dcs, dcs_name=self.dcs_name, representative=self.representative,
                                 others=self.others)
         return Minutes(id=self.meeting_id, kind=self.kind, day=self.day, opened_at=at, agenda=list(self.agenda),
