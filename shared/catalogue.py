@@ -14,7 +14,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shared import alerts, cases, enquiries, fieldwork, findings, grades, kinds, meetings, on_site, team, triangulation
+from shared import (
+    alerts,
+    cases,
+    enquiries,
+    fieldwork,
+    findings,
+    grades,
+    kinds,
+    meeting_attendance,
+    meetings,
+    on_site,
+    team,
+    triangulation,
+)
 from shared.day_one import DayOneRequestSet, SetDayOneRequest
 from shared.protocol import STORED, Command, ErrorCode, Event, ProtocolError, field_errors, load_json
 
@@ -48,6 +61,7 @@ RECORDS: dict[type[Command], str] = {
     meetings.RecordEntry: kinds.MEETING_RECORDED,
     meetings.AmendEntry: kinds.MEETING_AMENDED,
     meetings.CloseMeeting: kinds.MEETING_CLOSED,
+    meeting_attendance.RecordAttendance: kinds.ATTENDANCE_RECORDED,
     grades.ProposeGrade: kinds.GRADE_PROPOSED,
     grades.AgreeGrade: kinds.GRADE_AGREED,
     grades.ChallengeGrade: kinds.GRADE_CHALLENGED,
@@ -101,6 +115,7 @@ EVENTS: dict[str, type[BaseModel]] = {
     kinds.MEETING_RECORDED: meetings.MeetingRecorded,
     kinds.MEETING_AMENDED: meetings.MeetingAmended,
     kinds.MEETING_CLOSED: meetings.MeetingClosed,
+    kinds.ATTENDANCE_RECORDED: meeting_attendance.AttendanceRecorded,
     kinds.GRADE_PROPOSED: grades.GradeProposed,
     kinds.GRADE_AGREED: grades.GradeAgreed,
     kinds.GRADE_CHALLENGED: grades.GradeChallenged,

@@ -43,6 +43,7 @@ AGENDA_DROPPED = "agenda.dropped"
 MEETING_RECORDED = "meeting.recorded"
 MEETING_AMENDED = "meeting.amended"
 MEETING_CLOSED = "meeting.closed"
+ATTENDANCE_RECORDED = "attendance.recorded"
 
 # grades
 GRADE_PROPOSED = "grade.proposed"

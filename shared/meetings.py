@@ -1,10 +1,12 @@
-"""Keeping-in-touch (KIT) meetings with the Director of Children's Services, the team's own daily meeting, and
-the final team meeting on the last day of fieldwork.
+"""The planning meeting and the keeping-in-touch (KIT) meetings with the Director of Children's Services (DCS), the
+team's own daily meeting, and the final team meeting on the last day of fieldwork.
 
-CP ¶29–30: the lead keeps the local authority informed of emerging findings and seeks its responses. CP ¶31: the
-final meeting secures the judgements and agrees the grades (the DCS is invited). The agenda is drafted from the
-record; during the meeting the lead records notes, the local authority's responses and actions against agenda
-items; closing freezes the minutes, and later corrections are amendments with history.
+CP ¶28: the planning meeting with the DCS at the earliest opportunity. CP ¶29–30: the lead keeps the local
+authority informed of emerging findings and seeks its responses. CP ¶31: the final meeting secures the judgements
+and agrees the grades (the DCS is invited). The agenda is drafted from the record; during the meeting the lead
+records who attended (shared.meeting_attendance), notes, the local authority's responses and actions against
+agenda items; closing freezes the minutes, and later corrections are amendments with history. The minutes speak
+the inspection's framework (its judgements' names), which the server records when the meeting opens.
 
 ``Minutes`` is one pure model folded by the server (to enforce the rules) and by the app (to show them).
 """
@@ -21,6 +23,15 @@ from pydantic import BaseModel, Field, model_validator
 from shared import grades as board
 from shared.criteria import Grade
 from shared.fields import FREE_TEXT, GIVEN, RefId, Text
+from shared.meeting_attendance import (
+    DCS_NOT_INVITED,
+    Attendance,
+    AttendanceCommand,
+    AttendanceRecorded,
+    DcsPresence,
+    MeetingWarning,
+)
+from shared.meeting_framework import PLANNING_PURPOSES
 from shared.protocol import Command, Payload, UtcDatetime
 from shared.vocabulary import Agency, FindingKind, Framework, Labelled
 
@@ -31,9 +42,11 @@ class MeetingKind(Labelled):
     KIT = "kit", "Keeping-in-touch meeting"
     TEAM = "team", "Team triangulation meeting"
     FINAL = "final", "Final team meeting"
+    PLANNING = "planning", "Planning meeting with the Director of Children's Services"
 
 
 class Section(Labelled):
+    PURPOSE = "purpose", "What the meeting is for"
     GRADES = "grades", "Judgements to agree"
     NARRATIVES = "narratives", "Narratives to agree (not graded)"
     FINDINGS = "findings", "Findings since the last meeting"
@@ -48,6 +61,9 @@ class EntryKind(Labelled):
     ACTION = "action"
 
 
+TEAM_WITHOUT_LA = "the team's own meeting is held without the local authority"
+
+
 class MeetingRuleError(ValueError):
     """A meeting command that the rules refuse; ``field`` names the offending field."""
 
@@ -60,12 +76,20 @@ class MeetingRuleError(ValueError):
 # ---------------------------------------------------------------- commands
 
 
-class OpenMeeting(Command):
-    """``meeting.open`` (lead only): the new meeting's id is this command's id; the server drafts its agenda."""
+class OpenMeeting(AttendanceCommand):
+    """``meeting.open`` (lead only): the new meeting's id is this command's id; the server drafts its agenda.
+
+    Who attends may be recorded as it opens (the final meeting's invitation to the DCS, CP ¶31) or later."""
 
     type: Literal["meeting.open"] = "meeting.open"
     kind: MeetingKind
     day: date
+
+    @model_validator(mode="after")
+    def _team_without_the_dcs(self) -> OpenMeeting:
+        if self.kind is MeetingKind.TEAM and self.dcs is not None:
+            raise ValueError(f"dcs: {TEAM_WITHOUT_LA}")
+        return self
 
 
 class AddAgendaItem(Command):
@@ -205,6 +229,10 @@ class Minutes(BaseModel):
     """A final meeting's record of the agreed grades at close (from the ``meeting.closed`` event's data)."""
     grade_amendments: list[GradeAmendment] = []
     """Grades reopened since the close (``grade.reopened``) and what was agreed instead (``grade.agreed``)."""
+    framework: Framework = Framework.INTEGRATED
+    attendance: Attendance = Attendance()
+    warnings: list[MeetingWarning] = []
+    """Where this meeting departs from what the framework expects of it (CP ¶31's day and invitation)."""
 
     @property
     def is_open(self) -> bool:
@@ -219,6 +247,17 @@ class Minutes(BaseModel):
             if item.id == item_id:
                 return index
         raise MeetingRuleError("item_id", f"no agenda item {item_id!r} in this meeting", code="not_found")
+
+    def record_attendance(self, attendance: Attendance) -> None:
+        """Who attended, replacing what was recorded; a final meeting's warning about the DCS's invitation
+        (CP ¶31) follows it."""
+        self._require_open()
+        if self.kind is MeetingKind.TEAM and attendance.dcs is not None:
+            raise MeetingRuleError("dcs", TEAM_WITHOUT_LA)
+        self.attendance = attendance
+        self.warnings = [warning for warning in self.warnings if warning.field != DCS_NOT_INVITED.field]
+        if self.kind is MeetingKind.FINAL and not attendance.dcs_invited:
+            self.warnings.append(DCS_NOT_INVITED)
 
     def add_item(self, item_id: str, title: str, position: int | None) -> AgendaItem:
         self._require_open()
@@ -306,8 +345,8 @@ class Minutes(BaseModel):
         if not self.freezes(agency, judgement):
             raise MeetingRuleError(
                 "judgement",
-                f"{agency.label.lower()}: {board.judgement_label(judgement).lower()} is already reopened: "
-                "record the agreed grade to freeze it again",
+                f"{agency.label.lower()}: {board.judgement_label(judgement, self.framework).lower()} is already "
+                "reopened: record the agreed grade to freeze it again",
                 code="out_of_order",
             )
         amendment = GradeAmendment(
@@ -339,13 +378,27 @@ def grade_freeze(meetings: Iterable[Minutes]) -> Minutes | None:
 
 
 class MeetingOpened(Payload):
-    """Data of ``meeting.opened``: the agenda the server drafted, from what changed ``since`` the last one."""
+    """Data of ``meeting.opened``: the agenda the server drafted, from what changed ``since`` the last one, the
+    inspection's framework, who attends if the lead said, and the server's warnings (CP ¶31's day and invitation)."""
 
     kind: MeetingKind
     day: date
     meeting_id: str
     since: UtcDatetime | None = None
     agenda: list[AgendaItem] = []
+    framework: Framework = Framework.INTEGRATED
+    dcs: DcsPresence | None = None
+    dcs_name: str | None = None
+    representative: str | None = None
+    others: str | None = None
+    warnings: list[MeetingWarning] = []
+
+    def minutes(self, at: datetime) -> Minutes:
+        """The meeting as it opened, as the server recorded it: what a client folds its minutes on from."""
+        attendance = Attendance(dcs=self.dcs, dcs_name=self.dcs_name, representative=self.representative,
+                                others=self.others)
+        return Minutes(id=self.meeting_id, kind=self.kind, day=self.day, opened_at=at, agenda=list(self.agenda),
+                       framework=self.framework, attendance=attendance, warnings=list(self.warnings))
 
 
 class AgendaAdded(Payload):
@@ -404,6 +457,7 @@ class MeetingClosed(Payload):
 
 MeetingPayload = (
     MeetingOpened | AgendaAdded | AgendaMoved | AgendaDropped | MeetingRecorded | MeetingAmended | MeetingClosed
+    | AttendanceRecorded
 )
 
 
@@ -433,7 +487,7 @@ def frozen_refusal(freeze: Minutes | None, agency: Agency, judgement: str) -> st
     if freeze is None or not freeze.freezes(agency, judgement):
         return None
     day = f"{freeze.day.day} {freeze.day:%B %Y}"
-    cell = f"{agency.label.lower()}: {board.judgement_label(judgement).lower()}"
+    cell = f"{agency.label.lower()}: {board.judgement_label(judgement, freeze.framework).lower()}"
     return f"{cell}: grades are frozen by the final team meeting of {day}; the lead must reopen them with a reason"
 
 
@@ -556,12 +610,17 @@ def draft_agenda(
     alerts (overdue first, then significant harm, each oldest first), then open lines of enquiry — for a KIT
     meeting those that need the local authority's input, for the team's meeting the others.
 
+    A planning meeting lists instead what it is for (CP ¶28, ¶41), then the open alerts and the lines of enquiry
+    that need the local authority's input: the issues and concerns to raise with the DCS.
+
     A final meeting lists instead every judgement to agree (``grades``: the board's cells) and each narrative-only
     agency with its number of ``findings`` (all given, ``since`` aside), then the open alerts and every open
     line of enquiry: anything still open at the end of fieldwork may bear on a judgement."""
     items: list[AgendaItem] = []
     if kind is MeetingKind.FINAL:
         items += _final_items(findings, grades, framework)
+    elif kind is MeetingKind.PLANNING:
+        items += [AgendaItem(id="", section=Section.PURPOSE, title=purpose) for purpose in PLANNING_PURPOSES]
     else:
         fresh = [f for f in findings if since is None or f.posted_at > since]
         fresh.sort(key=lambda f: (AGENCY_ORDER[f.agency], KIND_ORDER[f.kind], f.posted_at, f.id))
@@ -575,7 +634,7 @@ def draft_agenda(
         flag = "OVERDUE — " if alert.overdue else ""
         title = f"{flag}{alert.agency.label}: {_first_line(alert.summary)} ({alert.status_label})"
         items.append(AgendaItem(id="", section=Section.ALERTS, title=title, ref=alert.id, agency=alert.agency))
-    wanted_la = kind is MeetingKind.KIT
+    wanted_la = kind in (MeetingKind.KIT, MeetingKind.PLANNING)
     for enquiry in sorted(enquiries, key=lambda e: (e.opened_at, e.id)):
         if kind is MeetingKind.FINAL or enquiry.needs_la_input == wanted_la:
             items.append(
@@ -590,7 +649,8 @@ def draft_agenda(
 
 
 def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -> str:
-    """The minutes for export: agenda in order, each item's entries with their amendment history.
+    """The minutes for export: who attended and the framework's warnings (once either is recorded), the agenda in
+    order, each item's entries with their amendment history.
 
     Everything people typed goes through ``md_text``, so a ``|``, ``#`` or ``<script>`` in a note prints as
     written and cannot break the actions table or become markup where the minutes are pasted.
@@ -611,6 +671,10 @@ def minutes_markdown(minutes: Minutes, *, inspection_name: str, timezone: str) -
         f"{md_text(inspection_name)} · opened {local(minutes.opened_at)} · {state}",
         "",
     ]
+    if minutes.attendance.recorded:
+        lines += ["## Attendance", "", *(f"- {md_text(line)}" for line in minutes.attendance.lines()), ""]
+    if minutes.warnings:
+        lines += ["## Warnings", "", *(f"- {warning.text}" for warning in minutes.warnings), ""]
 
     def entry_lines(entry: Entry) -> list[str]:
         version = entry.current
@@ -665,7 +729,8 @@ def _agreed_grades_lines(minutes: Minutes) -> list[str]:
     for cell in minutes.agreed_grades:
         grade = cell.grade.label if cell.grade else "not agreed"
         signed = "yes" if cell.signed_off else "no"
-        lines.append(f"| {cell.agency.label} | {board.judgement_label(cell.judgement)} | {grade} | {signed} |")
+        label = board.judgement_label(cell.judgement, minutes.framework)
+        lines.append(f"| {cell.agency.label} | {label} | {grade} | {signed} |")
     return lines
 
 
@@ -676,7 +741,8 @@ def _amendment_lines(minutes: Minutes, local: Callable[[datetime], str]) -> list
     lines = ["", "## Amendments to the agreed grades", ""]
     for a in minutes.grade_amendments:
         before = a.before.label.lower() if a.before else "not agreed"
-        head = f"- **{a.agency.label} — {board.judgement_label(a.judgement)}** (was {before}): reopened by the lead"
+        label = board.judgement_label(a.judgement, minutes.framework)
+        head = f"- **{a.agency.label} — {label}** (was {before}): reopened by the lead"
         lines.append(f"{head} {local(a.reopened_at)} — {a.reason}")
         if a.agreed_at is not None and a.agreed is not None:
             lines.append(f"  - agreed {a.agreed.label.lower()} {local(a.agreed_at)}; frozen again")

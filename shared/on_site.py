@@ -17,7 +17,9 @@ from typing import Literal
 from pydantic import model_validator
 
 from shared.fieldwork import FieldworkDay, on_site_today
-from shared.protocol import Command, Frame
+from shared.protocol import Command, Frame, Inspector
+from shared.vocabulary import Role
+from shared.working_days import add_working_days
 
 
 def last_before_first(first_day: date | None, last_day: date | None) -> str | None:
@@ -75,3 +77,21 @@ def on_site_now(
     everywhere = DaysOnSite(None, None)
     return frozenset(member for member in members
                      if on_site(team_days.get(member, everywhere), start_date, end_date, today))
+
+
+DAY_TWO = 3
+"""CP ¶15: "three inspectors will be on site on day two" after the lead's day one; the rest join on day three."""
+
+
+def framework_rhythm(team: Iterable[Inspector], start_date: date) -> dict[int, date]:
+    """Each inspector's first day on site as CP ¶15 has it, to the end of fieldwork: the lead on day one, the next
+    three inspectors (in the order given) on day two, everyone after them on day three — CP ¶15's further two, and
+    any additional inspector CP ¶14 allows. The QA manager, who scrutinises the judgements (CP ¶31) rather than
+    inspects, is left out. A plan for the lead to adjust, not a rule."""
+    day_two, day_three = add_working_days(start_date, 1), add_working_days(start_date, 2)
+    members = list(team)
+    inspectors = [member for member in members if member.role is Role.INSPECTOR]
+    plan = {member.id: start_date for member in members if member.role is Role.LEAD}
+    plan |= {member.id: day_two for member in inspectors[:DAY_TWO]}
+    plan |= {member.id: day_three for member in inspectors[DAY_TWO:]}
+    return plan

@@ -39,6 +39,7 @@ from tui.grades.actions import GradesFeature
 from tui.guard import PersonalDataGuard, refusal_message
 from tui.help_screen import HelpScreen
 from tui.meetings.actions import MeetingsFeature
+from tui.meetings.glance import header_marker
 from tui.messages import CacheLoaded, ClientBatch
 from tui.outbox import Outbox
 from tui.palette import screen_commands
@@ -220,7 +221,11 @@ class TriangulateApp(App[None]):
             self.sub_title = "not connected yet"
             return
         self.title = inspection.name
-        self.sub_title = f"{fieldwork_label(inspection, self.now())} · {inspection.framework.label}"
+        now = self.now()
+        # The lead's "KIT not held" (CP ¶30) beside the day it is about, before the framework's name.
+        kit = header_marker(self.state, now)
+        parts = (fieldwork_label(inspection, now), kit, inspection.framework.label)
+        self.sub_title = " · ".join(part for part in parts if part)
 
     # ------------------------------------------------------------------ the network
 

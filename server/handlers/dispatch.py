@@ -42,6 +42,7 @@ from shared import meetings as meeting_commands
 from shared import triangulation as link_commands
 from shared.day_one import SetDayOneRequest
 from shared.findings import AmendFinding, PostFinding, WithdrawFinding
+from shared.meeting_attendance import RecordAttendance
 from shared.on_site import SetOnSite
 from shared.protocol import Command, ErrorCode, Event, Inspector
 
@@ -78,6 +79,7 @@ HANDLERS: dict[type[Command], Handler] = {
     meeting_commands.RecordEntry: meeting_handlers.record_entry,
     meeting_commands.AmendEntry: meeting_handlers.amend_entry,
     meeting_commands.CloseMeeting: meeting_handlers.close_meeting,
+    RecordAttendance: meeting_handlers.record_attendance,
     grade_commands.ProposeGrade: grade_handlers.propose_grade,
     grade_commands.AgreeGrade: grade_handlers.agree_grade,
     grade_commands.ChallengeGrade: grade_handlers.challenge_grade,

@@ -1,7 +1,10 @@
-"""Command handlers for KIT, team and final meetings: the lead runs them; the rules live in shared.meetings.Minutes.
+"""Command handlers for planning, KIT, team and final meetings: the lead runs them; the rules live in
+shared.meetings.Minutes.
 
 A final meeting's agenda reads the grade board (folded from the ``grade.*`` events with shared.grade_board, the
 same fold the app shows), and closing it records the agreed grades as they stood, in the event and the minutes.
+Opening one on a day other than the last day of fieldwork, or without the DCS invited (CP ¶31), is accepted with
+a warning the event and the minutes keep (shared.meeting_framework, shared.meeting_attendance).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from shared.criteria import Grade
 from shared.enquiries import EnquiryStatus
 from shared.grade_board import GRADE_KINDS, GradeBoard
 from shared.grades import GradePayload, board_cells
+from shared.meeting_attendance import AttendanceRecorded, RecordAttendance
+from shared.meeting_framework import final_day_warning
 from shared.meetings import (
     AddAgendaItem,
     AgendaAdded,
@@ -177,6 +182,8 @@ def open_meeting(
     # A final meeting counts every finding for the narratives, not those since the last final meeting.
     findings, alerts, enquiries = _agenda_sources(session, inspection_id, None if final else since, at)
     grades = _grade_notes(session, inspection_id) if final else []
+    inspection = inspection_row(session, inspection_id)
+    framework = Framework(inspection.framework)
     agenda = draft_agenda(
         command.kind,
         meeting_id=command.id,
@@ -185,9 +192,15 @@ def open_meeting(
         alerts=alerts,
         enquiries=enquiries,
         grades=grades,
-        framework=_framework(session, inspection_id),
+        framework=framework,
     )
-    minutes = Minutes(id=command.id, kind=command.kind, day=command.day, opened_at=at, agenda=agenda)
+    late = final_day_warning(command.day, inspection.start_date, inspection.end_date) if final else None
+    minutes = Minutes(id=command.id, kind=command.kind, day=command.day, opened_at=at, agenda=agenda,
+                      framework=framework, warnings=[late] if late else [])
+    try:
+        minutes.record_attendance(command.attendance())
+    except MeetingRuleError as refused:
+        raise CommandRejected(refused.code, str(refused), field=refused.field) from None
     session.add(
         MeetingRow(
             inspection_id=inspection_id,
@@ -198,7 +211,8 @@ def open_meeting(
             minutes=minutes.model_dump_json(),
         )
     )
-    return MeetingOpened.of(command, meeting_id=command.id, since=since, agenda=agenda)
+    return MeetingOpened.of(command, meeting_id=command.id, since=since, agenda=agenda, framework=framework,
+                            warnings=minutes.warnings)
 
 
 def add_item(
@@ -239,6 +253,14 @@ def amend_entry(
     _lead_changes(session, inspection_id, actor, command.meeting_id, "amend the minutes",
                   lambda m: m.amend(command, at))
     return MeetingAmended.of(command)
+
+
+def record_attendance(
+    session: Session, *, inspection_id: int, actor: Inspector, command: RecordAttendance, at: datetime
+) -> AttendanceRecorded:
+    _lead_changes(session, inspection_id, actor, command.meeting_id, "record who attended",
+                  lambda m: m.record_attendance(command.attendance()))
+    return AttendanceRecorded.of(command)
 
 
 def close_meeting(

@@ -14,10 +14,13 @@ from click.testing import CliRunner
 
 from server.network.team_server import TeamServer
 from shared.cli import main
+from shared.fieldwork import SetFieldwork
 from shared.grades import ReopenGrade
-from shared.meetings import AgendaItem, MeetingKind, Minutes
+from shared.meeting_attendance import AttendanceRecorded
+from shared.meetings import AgendaItem, MeetingKind, MeetingOpened, Minutes, OpenMeeting, minutes_markdown
 from shared.protocol import Event
 from tests.server.conftest import (
+    Member,
     Team,
     TeamRoom,
     WireClient,
@@ -246,3 +249,79 @@ async def test_closing_the_final_meeting_freezes_every_grade_until_the_lead_reop
     reply = await refused(room.lead, grade("grade.agree", "health", "overall", "good"), "out_of_order", "judgement")
     assert "reopen" in reply.message
 
+
+
+# ---------------------------------------------------------------- CP ¶31: the last day of fieldwork, the DCS invited
+
+
+async def set_fieldwork(room: TeamRoom, end_date: str | None = "2026-11-25") -> None:
+    """Fieldwork from Mon 16 Nov 2026 to Wed 25 Nov, its eighth working day ("day eight normally", CP ¶31)."""
+    await accepted(room.lead, wire(SetFieldwork(id=new_id("fw"), start_date="2026-11-16", end_date=end_date)))
+
+
+async def test_cp31_a_final_meeting_off_the_last_day_without_the_dcs_is_accepted_with_warnings(
+    team_room: TeamRoom, team: Team, db_url: str
+) -> None:
+    room = team_room
+    await set_fieldwork(room)
+    frame = meeting_frame("final", "2026-11-24")
+
+    ack = await accepted(room.lead, frame)  # a warning, not a refusal
+
+    opened = (await room.everyone_sees(ack.seq))[-1]
+    assert opened.data["warnings"] == [
+        {"field": "day", "text": "CP ¶31 holds the final meeting on the last day of fieldwork, Wed 25 Nov 2026; "
+                                 "this one is on Tue 24 Nov 2026 (day 7 of fieldwork)."},
+        {"field": "dcs", "text": "The Director of Children's Services is not recorded as invited: CP ¶31 says the "
+                                 "DCS will be invited to join the final meeting."},
+    ]
+    meeting_id = str(frame["id"])
+    ack = await accepted(room.lead, meeting_command("attendance.record", meeting_id, dcs="apologies"))
+    log = await room.everyone_sees(ack.seq)
+    minutes = MeetingOpened.model_validate(opened.data).minutes(opened.at)
+    minutes.record_attendance(AttendanceRecorded.model_validate(log[-1].data).attendance())
+    assert [w.field for w in minutes.warnings] == ["day"]  # invited, though not coming: CP ¶31 is met
+
+    result = CliRunner().invoke(main, ["kit", "export", "--inspection", str(team.inspection.id), "--date",
+                                       "2026-11-24", "--kind", "final", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "- Director of Children's Services: invited; sent apologies" in result.stdout
+    warnings = result.stdout[result.stdout.index("## Warnings") :]
+    assert warnings.startswith("## Warnings\n\n- CP ¶31 holds the final meeting on the last day of fieldwork")
+    assert "not recorded as invited" not in result.stdout
+
+
+async def test_cp31_on_the_last_day_with_the_dcs_invited_there_is_nothing_to_warn_about(team_room: TeamRoom) -> None:
+    await set_fieldwork(team_room)
+    frame = wire(OpenMeeting(id=new_id("final"), kind="final", day="2026-11-25", dcs="invited"))
+    ack = await accepted(team_room.lead, frame)
+    assert (await team_room.everyone_sees(ack.seq))[-1].data["warnings"] == []
+
+
+async def test_cp31_without_a_last_day_of_fieldwork_the_final_meeting_says_so(team_room: TeamRoom) -> None:
+    frame = wire(OpenMeeting(id=new_id("final"), kind="final", day="2026-11-25", dcs="attended"))
+    ack = await accepted(team_room.lead, frame)
+    [warning] = (await team_room.everyone_sees(ack.seq))[-1].data["warnings"]
+    assert warning["field"] == "day" and warning["text"].startswith("The last day of fieldwork is not set")
+
+
+async def test_cp24_a_child_protection_inspections_final_minutes_name_its_own_judgements(
+    cp_lead: Member, server: TeamServer
+) -> None:
+    lead = await WireClient.join(server.url, cp_lead.token)
+    try:
+        await accepted(lead, grade("grade.agree", "local-authority", "help-and-protection", "adequate"))
+        frame = meeting_frame("final", "2026-11-25")
+        opened = await accepted(lead, frame)
+        closed = await accepted(lead, meeting_command("meeting.close", str(frame["id"])))
+        log = {event.seq: event for event in await lead.wait_seq(closed.seq)}
+        assert log[opened.seq].data["framework"] == "child-protection"
+        minutes = MeetingOpened.model_validate(log[opened.seq].data).minutes(log[opened.seq].at)
+        minutes.close(log[closed.seq].at, log[closed.seq].data["agreed_grades"])
+        text = minutes_markdown(minutes, inspection_name="Southmoor", timezone="Europe/London")
+        assert ("| Local authority | The effectiveness of the help and protection provided to children, young people, "
+                "and their families and carers | Adequate | no |") in text
+        for integrated_only in ("Children who need help and protection", "LSCB", "Narratives", "Health", "Police"):
+            assert integrated_only not in text
+    finally:
+        await lead.close()

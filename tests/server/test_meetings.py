@@ -14,10 +14,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from server.network.team_server import TeamServer
 from shared.alerts import SetDeadlines
-from shared.meetings import AgendaItem, AmendEntry, MeetingKind, Minutes, RecordEntry
+from shared.cli import main
+from shared.meeting_attendance import AttendanceRecorded
+from shared.meeting_framework import PLANNING_PURPOSES
+from shared.meetings import AgendaItem, AmendEntry, MeetingKind, Minutes, OpenMeeting, RecordEntry
 from shared.protocol import ErrorCode, Event, utc_text
 from tests.server.conftest import (
     ESCALATION_STEP_TYPES,
@@ -73,6 +77,8 @@ def minutes_from(events: list[Event], meeting_id: str) -> Minutes:
             minutes.amend(AmendEntry.model_validate({"id": "amend", **data}), event.at)
         elif event.kind == "meeting.closed":
             minutes.close(event.at)
+        elif event.kind == "attendance.recorded":
+            minutes.record_attendance(AttendanceRecorded.model_validate(data).attendance())
         else:
             raise AssertionError(f"unexpected meeting event {event.kind}")
     assert minutes is not None, f"no meeting {meeting_id}"
@@ -97,6 +103,11 @@ def note(
     meeting_id: str, item_id: str | None = None, text: str = "DCS agreed to look at this today."
 ) -> dict[str, Any]:
     return meeting_command("meeting.record", meeting_id, item_id=item_id, entry="note", text=text)
+
+
+def attendance(meeting_id: str, **fields: Any) -> dict[str, Any]:
+    """An ``attendance.record`` on ``meeting_id`` with these fields (``name=None`` leaves a field out)."""
+    return meeting_command("attendance.record", meeting_id, **fields)
 
 
 def action(meeting_id: str, item_id: str | None = None, **overrides: Any) -> dict[str, Any]:
@@ -139,6 +150,12 @@ async def test_the_lead_opens_a_kit_meeting_and_everyone_gets_its_agenda(team_ro
                     "agency": "health",
                 }
             ],
+            "framework": "integrated",
+            "dcs": None,
+            "dcs_name": None,
+            "representative": None,
+            "others": None,
+            "warnings": [],
         }
     await team_room.everyone_sees(ack.seq)
 
@@ -163,6 +180,7 @@ LEAD_ONLY = [
     "agenda.add",
     "agenda.move",
     "agenda.drop",
+    "attendance.record",
 ]
 
 
@@ -180,6 +198,7 @@ async def test_only_the_lead_runs_a_meeting(team_room: TeamRoom) -> None:
         "agenda.add": meeting_command("agenda.add", meeting_id, title="Any other business"),
         "agenda.move": meeting_command("agenda.move", meeting_id, item_id=item, position=0),
         "agenda.drop": meeting_command("agenda.drop", meeting_id, item_id=item),
+        "attendance.record": attendance(meeting_id, dcs="attended"),
     }
     assert sorted(frames) == sorted(LEAD_ONLY)
     before = [e.kind for e in await last_events(team_room)]
@@ -684,3 +703,95 @@ async def test_meetings_stay_inside_their_inspection(server: TeamServer, team_ro
     finally:
         for client in other.all:
             await client.close()
+
+
+# ---------------------------------------------------------------- who attended (CP ¶28, ¶30, ¶31)
+
+
+async def test_cp30_the_kit_minutes_record_the_dcs_or_their_representative_for_everyone(
+    team_room: TeamRoom, team: Team, db_url: str
+) -> None:
+    """The daily discussion is with the DCS "or their representative": the minutes say which, and who else."""
+    meeting_id, _ = await opened(team_room)
+    frame = attendance(meeting_id, dcs="represented", representative="Head of Service", others="MASH manager")
+
+    ack = await accepted(team_room.lead, frame)
+
+    events = await team_room.everyone_sees(ack.seq)
+    assert events[-1].kind == "attendance.recorded"
+    assert events[-1].data == {"meeting_id": meeting_id, "dcs": "represented", "dcs_name": None,
+                               "representative": "Head of Service", "others": "MASH manager"}
+    minutes = minutes_from(events, meeting_id)
+    assert minutes.attendance.dcs_present
+    result = CliRunner().invoke(main, ["kit", "export", "--inspection", str(team.inspection.id), "--date",
+                                       "2026-11-18", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert ("## Attendance\n\n- Director of Children's Services: represented by Head of Service\n"
+            "- Also present: MASH manager\n") in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"dcs": "represented"}, "representative", "name who represented the DCS"),
+        ({"dcs": "attended", "representative": "Head of Service"}, "representative", "only when the DCS sent"),
+        ({"dcs_name": "Director"}, "dcs", "say how the DCS took part"),
+        ({"dcs": "present"}, "dcs", ""),
+        ({"others": "x" * 4001}, "others", ""),
+    ],
+)
+async def test_an_invalid_attendance_is_refused_naming_the_field(
+    team_room: TeamRoom, fields: dict[str, Any], field: str, words: str
+) -> None:
+    meeting_id, _ = await opened(team_room)
+    frame = attendance(meeting_id, dcs="attended")
+    frame.pop("dcs")
+    reply = await refused(team_room.lead, {**frame, **fields}, ErrorCode.INVALID, field)
+    assert words in reply.message
+    await refused(team_room.lead, {**meeting_frame("kit", "2026-11-19"), **fields}, ErrorCode.INVALID, field)
+
+
+async def test_attendance_follows_the_meeting_rules(team_room: TeamRoom) -> None:
+    team_id, _ = await opened(team_room, "team")
+    reply = await refused(team_room.lead, attendance(team_id, dcs="attended"), ErrorCode.INVALID, "dcs")
+    assert "without the local authority" in reply.message
+    await accepted(team_room.lead, attendance(team_id, others="The whole team"))
+    await accepted(team_room.lead, meeting_command("meeting.close", team_id))
+    await refused(team_room.lead, attendance(team_id, others="Late arrival"), ErrorCode.OUT_OF_ORDER, "meeting_id")
+    await refused(team_room.lead, attendance("no-such-meeting", dcs="attended"), ErrorCode.NOT_FOUND, "meeting_id")
+
+
+async def test_attendance_names_go_through_the_personal_data_guard(team_room: TeamRoom) -> None:
+    meeting_id, _ = await opened(team_room)
+    frame = attendance(meeting_id, dcs="attended", others="Family support worker (07700 900123)")
+    reply = await refused(team_room.lead, frame, ErrorCode.PERSONAL_DATA, "others")
+    assert "phone number" in reply.message
+
+
+# ---------------------------------------------------------------- the planning meeting (CP ¶28)
+
+
+async def test_cp28_the_planning_meetings_agenda_is_its_purpose_then_what_to_raise_with_the_dcs(
+    team_room: TeamRoom,
+) -> None:
+    await finding(team_room.cqc, "health", "weakness", "No health attendance at strategy discussions.")
+    concern = concern_frame()
+    await accepted(team_room.cqc, concern)
+    for_la = enquiry_frame(question="Can the LA explain its threshold document?", needs_la_input=True)
+    await accepted(team_room.cqc, for_la)
+    await accepted(team_room.cqc, enquiry_frame(question="Did the police attend?", needs_la_input=False))
+    frame = wire(OpenMeeting(id="plan-1", kind="planning", day="2026-11-16", dcs="attended"))
+
+    ack = await accepted(team_room.lead, frame)
+
+    opened_event = (await team_room.everyone_sees(ack.seq))[-1]
+    agenda = opened_event.data["agenda"]
+    assert [(item["section"], item["title"]) for item in agenda] == [
+        *(("purpose", purpose) for purpose in PLANNING_PURPOSES),
+        ("alerts", f"Local authority: {concern['summary']} (Open)"),
+        ("enquiries", "Can the LA explain its threshold document?"),
+    ]  # no findings: the meeting plans the inspection; the enquiry for the team waits for the team's meeting
+    assert opened_event.data["dcs"] == "attended" and opened_event.data["warnings"] == []
+    response = meeting_command("meeting.record", "plan-1", item_id="plan-1.2", entry="la-response",
+                               text="Case files will be ready with their social workers from Wednesday.")
+    await accepted(team_room.lead, response)

@@ -18,7 +18,8 @@ import pytest
 
 from shared.catalogue import decode_command
 from shared.criteria import Grade
-from shared.grades import GradeAgreed, GradeReopened
+from shared.grades import GradeAgreed, GradeReopened, board_cells
+from shared.meeting_attendance import Attendance, DcsPresence
 from shared.meetings import (
     AgendaItem,
     AgreedGrade,
@@ -40,7 +41,7 @@ from shared.meetings import (
     minutes_markdown,
 )
 from shared.protocol import ErrorCode, ProtocolError
-from shared.vocabulary import Agency, FindingKind
+from shared.vocabulary import Agency, FindingKind, Framework
 
 T0 = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 LA = Agency.LOCAL_AUTHORITY
@@ -595,3 +596,50 @@ def test_final_minutes_list_the_amendments_to_the_agreed_grades() -> None:
         "18 Nov 2026 10:35 — The review arrived.\n"
         "  - open: not yet agreed again\n"
     )
+
+
+# ---------------------------------------------------------------- the framework's words (CP ¶24, ¶28, ¶30, ¶31)
+
+
+def test_cp24_a_child_protection_final_meetings_minutes_speak_its_framework() -> None:
+    """Agenda, agreed grades, amendments and refusals name CP ¶24's judgements; nothing of the integrated
+    framework (other agencies, the LSCB, narratives) appears."""
+    cp = Framework.CHILD_PROTECTION
+    agenda = draft_agenda(MeetingKind.FINAL, meeting_id="f", since=None, findings=[], alerts=[], enquiries=[],
+                          framework=cp)
+    minutes = Minutes(id="f", kind=MeetingKind.FINAL, day=date(2026, 11, 25), opened_at=T0, agenda=agenda,
+                      framework=cp)
+    minutes.close(at(60), [AgreedGrade(agency=LA, judgement=str(j), grade=Grade.ADEQUATE) for _, j in board_cells(cp)])
+    minutes.reopen_grade(LA, "leadership", "The DCS's new data.", at(90))
+
+    text = minutes_markdown(minutes, inspection_name="Southmoor", timezone="Europe/London")
+
+    help_and_protection = ("The effectiveness of the help and protection provided to children, young people, and "
+                           "their families and carers")
+    assert f"Local authority — {help_and_protection}: not yet proposed" in text
+    assert f"| Local authority | {help_and_protection} | Adequate | no |" in text
+    assert "| Local authority | The quality of practice | Adequate | no |" in text
+    assert "**Local authority — Leadership and governance** (was adequate): reopened by the lead" in text
+    for integrated in ("Children who need help and protection", "Leadership, management and governance", "LSCB",
+                       "Narratives", "Health", "Police", "agency report", "inspectorate"):
+        assert integrated not in text, integrated
+    refusal = frozen_refusal(minutes, LA, "quality-of-practice")
+    assert refusal is not None and refusal.startswith("local authority: the quality of practice: grades are frozen")
+
+
+def test_the_minutes_say_who_attended_and_what_the_framework_warned_about() -> None:
+    final = Minutes(id="f", kind=MeetingKind.FINAL, day=date(2026, 11, 24), opened_at=T0)
+    final.record_attendance(Attendance(dcs=DcsPresence.REPRESENTED, representative="Head of *Service*",
+                                       others="QA manager | MASH manager"))
+    kit = meeting()
+    kit.record_attendance(Attendance(dcs=DcsPresence.ATTENDED, dcs_name="Director"))
+
+    assert "\n## Attendance\n\n- Director of Children's Services: represented by Head of \\*Service\\*\n" \
+           "- Also present: QA manager \\| MASH manager\n" in minutes_markdown(final, inspection_name="N",
+                                                                              timezone="Europe/London")
+    assert "- Director of Children's Services (Director): attended\n" in minutes_markdown(
+        kit, inspection_name="N", timezone="Europe/London")
+    final.record_attendance(Attendance())
+    warned = minutes_markdown(final, inspection_name="N", timezone="Europe/London")
+    assert "## Attendance" not in warned
+    assert "\n## Warnings\n\n- The Director of Children's Services is not recorded as invited" in warned

@@ -3,11 +3,13 @@ current.
 
 After a batch that set the fieldwork dates or someone's days on site (or a new welcome, or a reset), the header, the
 team panel's "on site today" and any open clock screen are redrawn, and the team panel again each minute, so it
-follows the day. The lead's SetFieldwork and SetOnSite go through the outbox, like every other command.
+follows the day. The lead's SetFieldwork and SetOnSite go through the outbox, like every other command; for a
+child-protection inspection the lead may send CP ¶15's rhythm for the whole team at once, then adjust it.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -17,7 +19,10 @@ from textual.screen import Screen
 
 from shared.fieldwork import may_set_fieldwork
 from shared.kinds import FIELDWORK_SET, ON_SITE_SET
+from shared.on_site import SetOnSite, framework_rhythm
 from shared.protocol import Command, Inspection
+from shared.reporting_clock import short_day
+from shared.vocabulary import Framework
 from tui.clock.fieldwork_form import FieldworkForm
 from tui.clock.on_site_form import OnSiteForm
 from tui.clock.reporting_clock import today_for
@@ -65,6 +70,11 @@ class ClockFeature(Feature):
                                 "counts from the last", self.action_set_fieldwork)
             yield SystemCommand("Set days on site", "An inspector's first and last day on site; the team panel "
                                 "shows who is on site today", self.action_set_on_site)
+            inspection = self.host.state.inspection
+            if inspection is not None and inspection.framework is Framework.CHILD_PROTECTION:
+                yield SystemCommand("Apply the framework's rhythm", "Days on site as CP ¶15 has them: the lead from "
+                                    "day one, three inspectors from day two, the rest from day three",
+                                    self.action_apply_rhythm)
 
     def action_reporting_clock(self) -> None:
         if not isinstance(self.host.screen, ClockScreen):
@@ -93,3 +103,25 @@ class ClockFeature(Feature):
             return
         host.push_screen(OnSiteForm(host.state.members(), now=host.now(), timezone=zone(inspection.timezone)),
                          self._chosen)
+
+    def action_apply_rhythm(self) -> None:
+        """One on-site.set per inspector, as CP ¶15 has it (shared.on_site.framework_rhythm); the lead adjusts any
+        of them afterwards with "Set days on site"."""
+        host = self.host
+        me, inspection = host.state.me, host.state.inspection
+        if inspection is None or me is None or not may_set_fieldwork(me):
+            host.notify("Only the lead inspector sets who is on site when.", title="Days on site")
+            return
+        if inspection.start_date is None:
+            host.notify("Set the fieldwork dates first: the rhythm counts from day one.", title="Days on site")
+            return
+        team = sorted(host.state.members(), key=lambda member: member.id)
+        plan = framework_rhythm(team, inspection.start_date)
+        for inspector_id, first_day in plan.items():
+            host.outbox.send(SetOnSite(id=uuid.uuid4().hex, inspector_id=inspector_id, first_day=first_day))
+        names = {member.id: member.name for member in team}
+        days = sorted(set(plan.values()))
+        said = "; ".join(f"from {short_day(day)}: {', '.join(names[i] for i, d in plan.items() if d == day)}"
+                         for day in days)
+        host.notify(f"{said}. Adjust anyone with \"Set days on site\".", title="Days on site as CP ¶15 has them",
+                    timeout=12)

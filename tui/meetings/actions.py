@@ -1,4 +1,5 @@
-"""The meetings feature: KIT, team and final meetings — the meetings screen (``m``), keeping it live, exporting minutes.
+"""The meetings feature: planning, KIT, team and final meetings — the meetings screen (``m``), keeping it live,
+exporting minutes, and the lead's header marker while today's KIT meeting is not held (CP ¶30).
 
 The minutes themselves are folded by tui.triangulation.book with shared.meetings.Minutes, the model the server
 enforces; the lead's commands go through the outbox from the meetings screen, like every other.
@@ -40,13 +41,14 @@ def export_name(minutes: Minutes, inspection_name: str, same_day: int, timezone:
     return f"{slug(inspection_name)}-{minutes.kind.value}-meeting-{minutes.day.isoformat()}{opened}.md"
 
 
-OPENED_NAMES = {MeetingKind.KIT: "KIT meeting", MeetingKind.TEAM: "team meeting", MeetingKind.FINAL: "final meeting"}
+OPENED_NAMES = {MeetingKind.KIT: "KIT meeting", MeetingKind.TEAM: "team meeting", MeetingKind.FINAL: "final meeting",
+                MeetingKind.PLANNING: "planning meeting"}
 """How a notification names a meeting someone opened."""
 
 
 MEETING_KINDS = frozenset({
     kinds.MEETING_OPENED, kinds.AGENDA_ADDED, kinds.AGENDA_MOVED, kinds.AGENDA_DROPPED, kinds.MEETING_RECORDED,
-    kinds.MEETING_AMENDED, kinds.MEETING_CLOSED,
+    kinds.MEETING_AMENDED, kinds.MEETING_CLOSED, kinds.ATTENDANCE_RECORDED,
     kinds.GRADE_REOPENED, kinds.GRADE_AGREED,  # a reopened grade, or its new agreement, amends the final minutes
 })
 """Events that change what the meetings screen shows."""
@@ -65,18 +67,26 @@ class MeetingsFeature(Feature):
     def loaded(self) -> None:
         self._refresh()
 
+    def mounted(self) -> None:
+        self.host.set_interval(60, self._refresh)  # a new day: today's KIT meeting is due again
+
     def after_batch(self, batch: Batch) -> None:
-        """Announce a meeting opened live, and redraw the screen if the batch touched a meeting or settled ours."""
+        """Announce a meeting opened live, and redraw the screen and the header if the batch touched a meeting or
+        settled ours."""
         for folded in batch.events:
             if folded.live and folded.event.kind == kinds.MEETING_OPENED:
                 self._announce_opened(folded)
-        if batch.has(MEETING_KINDS) or batch.settled or batch.reset:
+        if batch.has(MEETING_KINDS) or batch.settled or batch.reset or batch.connected:
             self._refresh()
 
     def _announce_opened(self, folded: Folded) -> None:
-        """A meeting opened live by someone else: say where to follow it (not to the lead who opened it)."""
+        """A meeting opened live by someone else: say where to follow it. To the lead who opened it, only what
+        the server warned about (CP ¶31's day and invitation), which the minutes keep."""
         actor, me = folded.event.actor, self.host.state.me
         if actor is not None and me is not None and actor.id == me.id:
+            if isinstance(folded.payload, MeetingOpened) and folded.payload.warnings:
+                self.host.notify("\n".join(w.text for w in folded.payload.warnings), severity="warning",
+                                 title=f"{folded.payload.kind.label}: opened with a warning", timeout=12)
             return
         who = actor.name if actor else "The lead"
         kind = OPENED_NAMES[folded.payload.kind] if isinstance(folded.payload, MeetingOpened) else "meeting"
@@ -86,12 +96,14 @@ class MeetingsFeature(Feature):
         host = self.host
         if not host.is_running:
             return
+        host.show_title()
         for screen in host.screen_stack:
             if isinstance(screen, MeetingsScreen):
                 screen.show(host.state, sending(host.state))
 
     def commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield SystemCommand("Meetings", "KIT, team and final meetings: agenda, minutes, actions, past days (m)",
+        yield SystemCommand("Meetings", "Planning, KIT, team and final meetings: agenda, attendance, minutes, "
+                            "actions, past days (m)",
                             self.action_meetings)
 
     def action_meetings(self) -> None:

@@ -1,4 +1,5 @@
-"""The forms the lead fills in to run a meeting: open it, add an agenda item, record an entry, amend one.
+"""The forms the lead fills in to run a meeting: open it, record who attended, add an agenda item, record an entry,
+amend one.
 
 Each is an CommandForm (validated with the command's own pydantic model from shared.meetings, as the server
 validates it) in the calm colours. Dates are typed as the
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from shared.meeting_attendance import DcsPresence, RecordAttendance
+from shared.meeting_framework import FINAL_MEETING_GUIDANCE, final_day_warning, final_meeting_day
 from shared.meetings import (
     AddAgendaItem,
     AgendaItem,
@@ -24,6 +27,8 @@ from shared.meetings import (
     OpenMeeting,
     RecordEntry,
 )
+from shared.protocol import Inspection
+from shared.vocabulary import Framework
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.timefmt import to_local
 
@@ -79,21 +84,70 @@ def day_text(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def open_form(ctx: MeetingContext, kinds: Sequence[MeetingKind]) -> MeetingForm:
-    """Open today's meeting of one of ``kinds`` (those not already open); the server drafts the agenda."""
+def attendance_fields(minutes: Minutes | None = None) -> list[FormField]:
+    """How the DCS took part (CP ¶28, ¶30, ¶31) and who else attended; filled in with what ``minutes`` hold."""
+    was = minutes.attendance if minutes is not None else None
+    return [
+        FormField("dcs", "DCS", "choice", choices=DcsPresence.choices(), placeholder="Not recorded",
+                  value=was.dcs.value if was is not None and was.dcs is not None else None),
+        FormField("dcs_name", "DCS's name", value=was.dcs_name if was else "", placeholder="optional"),
+        FormField("representative", "Representative", value=was.representative if was else "",
+                  placeholder="who came in the DCS's place, e.g. Head of Service"),
+        FormField("others", "Also present", value=was.others if was else "",
+                  placeholder="e.g. MASH manager; the team's inspectors"),
+    ]
+
+
+def open_intro(ctx: MeetingContext, inspection: Inspection | None) -> str:
+    """What each kind's drafted agenda holds, and when the final meeting falls (CP ¶31) — with the warning the
+    server will record if the final meeting is opened today."""
+    narratives = "" if inspection is not None and inspection.framework is Framework.CHILD_PROTECTION else (
+        " and each narrative")
+    start, end = (inspection.start_date, inspection.end_date) if inspection is not None else (None, None)
+    late = final_day_warning(ctx.today, start, end)
+    today = f" Opened today it would be minuted with a warning: {late.text}" if late is not None else ""
+    return (
+        "The agenda is drafted from the record: for the planning meeting, what it is for (CP ¶28); otherwise "
+        "findings since the last meeting of this kind, open alerts and open lines of enquiry; for the final "
+        f"meeting, every judgement to agree{narratives}. You can then reorder, drop and add items. Record the DCS "
+        "as invited to the final meeting.\n\n"
+        f"{FINAL_MEETING_GUIDANCE} {final_meeting_day(start, end)}{today}"
+    )
+
+
+def open_form(ctx: MeetingContext, kinds: Sequence[MeetingKind], inspection: Inspection | None = None) -> MeetingForm:
+    """Open today's meeting of one of ``kinds`` (those not already open), with who attends if known; the server
+    drafts the agenda."""
     return MeetingForm(
         title=f"Open a meeting — {day_text(ctx.today)}",
-        intro="The agenda is drafted from the record: findings since the last meeting of this kind, open "
-        "alerts and open lines of enquiry; for the final meeting, every judgement to agree and each narrative. "
-        "You can then reorder, drop and add items.",
+        intro=open_intro(ctx, inspection),
         command_type=OpenMeeting,
         command_id=new_command_id(),
         fixed={"day": ctx.today},
         fields=[FormField("kind", "Meeting", "choice", choices=[(k.label, k.value) for k in kinds],
-                          value=kinds[0].value if kinds else None, placeholder="Which meeting?")],
+                          value=kinds[0].value if kinds else None, placeholder="Which meeting?"),
+                *attendance_fields()],
         timezone=ctx.timezone,
         now=ctx.now,
         send_label="Open",
+    )
+
+
+def attendance_form(ctx: MeetingContext, minutes: Minutes) -> MeetingForm:
+    """Who attended, replacing what was recorded: the DCS or their representative (CP ¶30), and anyone else."""
+    invited = " The DCS is invited to the final meeting (CP ¶31)." if minutes.kind is MeetingKind.FINAL else ""
+    fields = attendance_fields(minutes)
+    return MeetingForm(
+        title=f"Who attended — {minutes.kind.label}",
+        intro="The DCS, or their representative, and anyone else present; names are checked for personal data like "
+        f"any other text.{invited}",
+        command_type=RecordAttendance,
+        command_id=new_command_id(),
+        fixed={"meeting_id": minutes.id},
+        fields=fields if minutes.kind is not MeetingKind.TEAM else fields[-1:],
+        timezone=ctx.timezone,
+        now=ctx.now,
+        send_label="Record",
     )
 
 

@@ -1,10 +1,12 @@
-"""The meetings screen: every KIT, team and final meeting by day, and the chosen one's agenda with its record.
+"""The meetings screen: every planning, KIT, team and final meeting by day, and the chosen one's agenda with its
+record.
 
-The lead runs the meeting from here (CP ¶29–31): open today's KIT, team or final meeting, reorder, drop and add
-agenda items, record notes, the local authority's responses and actions, close it, and amend entries
-afterwards. Everyone else sees the same minutes change live, read-only: keys are offered only for what the
-shared meeting rules allow this user on the highlighted line, and the server still decides (its refusal is
-shown by the app). The screen asks the app to send or export, by message; it never sees the socket or disk.
+The lead runs the meeting from here (CP ¶28–31): open today's planning, KIT, team or final meeting, record who
+attended, reorder, drop and add agenda items, record notes, the local authority's responses and actions, close it,
+and amend entries afterwards; a line above says whether today's KIT meeting has been held (CP ¶30). Everyone else
+sees the same minutes change live, read-only: keys are offered only for what the shared meeting rules allow this
+user on the highlighted line, and the server still decides (its refusal is shown by the app). The screen asks the
+app to send or export, by message; it never sees the socket or disk.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.grades import judgement_label
+from shared.meeting_attendance import RecordAttendance
 from shared.meetings import (
     AddAgendaItem,
     AgendaItem,
@@ -49,10 +52,12 @@ from tui.meetings.forms import (
     MeetingForm,
     add_item_form,
     amend_form,
+    attendance_form,
     new_command_id,
     open_form,
     record_form,
 )
+from tui.meetings.glance import todays_kit
 from tui.outbox import Outbox
 from tui.state import TeamState
 from tui.timefmt import short_time, to_local
@@ -60,7 +65,9 @@ from tui.widgets.hanging import Block, Hanging
 from tui.widgets.plain import assemble, plain
 from tui.widgets.state_screen import StateScreen
 
-MEETING_COMMANDS = (OpenMeeting, AddAgendaItem, MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting)
+MEETING_COMMANDS = (
+    OpenMeeting, AddAgendaItem, MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting, RecordAttendance,
+)
 
 
 def sending(state: TeamState) -> dict[str, Command]:
@@ -71,15 +78,18 @@ def sending(state: TeamState) -> dict[str, Command]:
 ITEM, ENTRY, GENERAL = "item:", "entry:", "general"
 """Option ids in the minutes list: an agenda item, an entry, or the general (no item) line."""
 
-KIND_SHORT = {MeetingKind.KIT: "KIT", MeetingKind.TEAM: "Team", MeetingKind.FINAL: "Final"}
+KIND_SHORT = {MeetingKind.KIT: "KIT", MeetingKind.TEAM: "Team", MeetingKind.FINAL: "Final",
+              MeetingKind.PLANNING: "Planning"}
 RECORD_KINDS = {"note": EntryKind.NOTE, "la_response": EntryKind.LA_RESPONSE, "record_action": EntryKind.ACTION}
 LEAD_ACTIONS = frozenset(
-    {"open_meeting", "add_item", "move_up", "move_down", "drop_item", "amend", "close_meeting", *RECORD_KINDS}
+    {"open_meeting", "add_item", "move_up", "move_down", "drop_item", "amend", "close_meeting", "attendance",
+     *RECORD_KINDS}
 )
 
 
 MEETING_KEYS: tuple[tuple[str, str], ...] = (
-    ("b", "begin today's KIT, team or final meeting (lead)"),
+    ("b", "begin today's planning, KIT, team or final meeting (lead)"),
+    ("d", "record who attended: the DCS or their representative, and others (lead)"),
     ("+  x", "add an agenda item · drop the highlighted one (lead)"),
     ("⇧↑ ⇧↓", "move the highlighted item up · down (lead)"),
     ("n  r  p", "record a note · the LA's response · an action point (lead)"),
@@ -138,10 +148,10 @@ def may(action: str, *, me: Inspector | None, minutes: Minutes | None, row: Row,
         return row.entry is not None
     if not minutes.is_open:
         return False
-    if action in ("add_item", "close_meeting", "note", "record_action"):
+    if action in ("add_item", "close_meeting", "note", "record_action", "attendance"):
         return True
     if action == "la_response":
-        return minutes.kind is not MeetingKind.TEAM  # the DCS is at KIT meetings and invited to the final (CP ¶31)
+        return minutes.kind is not MeetingKind.TEAM  # the DCS is at planning and KIT meetings, invited to the final
     item = row.item if row.entry is None else None
     if item is None:
         return False
@@ -265,10 +275,12 @@ def agreed_text(cell: AgreedGrade) -> str:
 
 
 def title_content(minutes: Minutes | None, tz: tzinfo, *, lead: bool, sending: int) -> Content:
-    """Above the minutes: which meeting, whether it is open or frozen, and what this user can do."""
+    """Above the minutes: which meeting, whether it is open or frozen, who attended, what the framework would have
+    otherwise (a final meeting's warnings) and what this user can do."""
     if minutes is None:
-        todo = ("Press b to begin today's keeping-in-touch, team or final meeting." if lead else
-                "The lead inspector opens the day's KIT and team meetings, and the final one; they appear here live.")
+        todo = ("Press b to begin today's planning, keeping-in-touch, team or final meeting." if lead else
+                "The lead inspector opens the day's KIT and team meetings, the planning meeting and the final one; "
+                "they appear here live.")
         return assemble(("No meetings yet.", "bold"), (f"\n{todo}", "$text-muted"))
     day = minutes.day
     parts: list[str | tuple[str, str]] = [(f"{minutes.kind.label} · {day:%A} {day.day} {day:%B %Y}", "bold")]
@@ -279,6 +291,11 @@ def title_content(minutes: Minutes | None, tz: tzinfo, *, lead: bool, sending: i
         assert minutes.closed_at is not None
         parts.append((f"\n✓ Closed {stamp(minutes.closed_at, tz)}", "bold"))
         parts.append(" — the minutes are frozen; corrections are amendments" + (" (e)" if lead else ""))
+    if minutes.attendance.recorded:
+        parts.append("\nAttendance: " + "; ".join(minutes.attendance.lines()))
+    elif minutes.kind is not MeetingKind.TEAM:
+        parts.append(("\nAttendance not recorded" + (" (d)" if lead and minutes.is_open else ""), "$text-muted"))
+    parts += [(f"\n⚠ {warning.text}", "bold $text-warning") for warning in minutes.warnings]
     if not lead:
         parts.append(("\nRead-only: the lead inspector runs meetings.", "$text-muted"))
     if sending:
@@ -305,6 +322,8 @@ class MeetingsScreen(StateScreen):
         Binding("r", "la_response", "LA response"),
         Binding("p", "record_action", "Action point"),
         Binding("e", "amend", "Amend"),
+        Binding("d", "attendance", "Attendance", show=False, tooltip="Record who attended: the DCS or their "
+                "representative, and others (lead)"),
         Binding("f", "close_meeting", "Finish", show=False, tooltip="Finish: close the meeting and freeze its "
                 "minutes (lead)"),
         Binding("w", "export", "Export", show=False, tooltip="Export the minutes as Markdown, and copy them"),
@@ -317,10 +336,12 @@ class MeetingsScreen(StateScreen):
     MeetingsScreen #meeting-days { width: 28; height: 100%; border: none; border-right: solid $primary-muted; }
     MeetingsScreen #meeting-main { width: 1fr; height: 100%; }
     MeetingsScreen #meeting-title { height: auto; padding: 0 1; border-bottom: solid $primary-muted; }
+    MeetingsScreen #meeting-today { height: auto; padding: 0 1; color: $text-muted; }
+    MeetingsScreen #meeting-today.-due { color: $text-warning; text-style: bold; }
     MeetingsScreen #meeting-minutes { height: 1fr; border: none; }
     """
 
-    SUB_TITLE = "KIT, team and final meetings"
+    SUB_TITLE = "Planning, KIT, team and final meetings"
 
     def __init__(self, clock: Callable[[], datetime], outbox: Outbox) -> None:
         super().__init__()
@@ -335,6 +356,7 @@ class MeetingsScreen(StateScreen):
         with Horizontal():
             yield OptionList(id="meeting-days")
             with Vertical(id="meeting-main"):
+                yield Static(id="meeting-today")
                 yield Static(id="meeting-title")
                 yield OptionList(id="meeting-minutes")
 
@@ -367,6 +389,11 @@ class MeetingsScreen(StateScreen):
     def title_text(self) -> str:
         """What the title says, as plain text (for tests)."""
         return str(self.query_one("#meeting-title", Static).content)
+
+    @property
+    def today_text(self) -> str:
+        """The line about today's KIT meeting, as plain text (for tests)."""
+        return str(self.query_one("#meeting-today", Static).content)
 
     @property
     def minutes_text(self) -> str:
@@ -402,7 +429,16 @@ class MeetingsScreen(StateScreen):
             self.days.highlighted = self.days.get_option_index(self.meeting_id)
         self._redraw_minutes()
 
+    def show_today(self) -> None:
+        """The line about today's KIT meeting (CP ¶30), hidden when today is not a day of fieldwork."""
+        glance = todays_kit(self.state, self._clock())
+        line = self.query_one("#meeting-today", Static)
+        line.update(glance.line if glance is not None else "")
+        line.display = glance is not None
+        line.set_class(glance is not None and glance.needs_attention, "-due")
+
     def _redraw_minutes(self) -> None:
+        self.show_today()
         minutes, tz, lead = self.minutes, self.tz, is_lead(self.state.me)
         self.query_one("#meeting-title", Static).update(
             title_content(minutes, tz, lead=lead, sending=len(self.sending)))
@@ -468,7 +504,7 @@ class MeetingsScreen(StateScreen):
         if self.check_action("open_meeting", ()):
             book = self.state.evidence
             kinds = [kind for kind in MeetingKind if book.open_meeting(kind) is None]
-            self._open(open_form(self._form_context(), kinds))
+            self._open(open_form(self._form_context(), kinds, self.state.inspection))
 
     def action_add_item(self) -> None:
         if (minutes := self._allowed("add_item")) is not None:
@@ -508,6 +544,10 @@ class MeetingsScreen(StateScreen):
     def action_amend(self) -> None:
         if (minutes := self._allowed("amend")) is not None and (entry := self.row.entry) is not None:
             self._open(amend_form(self._form_context(), minutes, entry))
+
+    def action_attendance(self) -> None:
+        if (minutes := self._allowed("attendance")) is not None:
+            self._open(attendance_form(self._form_context(), minutes))
 
     def action_close_meeting(self) -> None:
         if (minutes := self._allowed("close_meeting")) is not None:

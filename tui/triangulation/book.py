@@ -32,6 +32,7 @@ from shared.enquiries import (
 )
 from shared.findings import FindingFields
 from shared.grades import GradePayload
+from shared.meeting_attendance import AttendanceRecorded, RecordAttendance
 from shared.meetings import (
     AddAgendaItem,
     AgendaAdded,
@@ -69,14 +70,14 @@ EVIDENCE_KINDS = frozenset({
     kinds.FINDING_LINKED, kinds.FINDING_UNLINKED,
     kinds.ENQUIRY_OPENED, kinds.ENQUIRY_STARTED, kinds.ENQUIRY_ANSWERED, kinds.ENQUIRY_CLOSED,
     kinds.MEETING_OPENED, kinds.AGENDA_ADDED, kinds.AGENDA_MOVED, kinds.AGENDA_DROPPED, kinds.MEETING_RECORDED,
-    kinds.MEETING_AMENDED, kinds.MEETING_CLOSED,
+    kinds.MEETING_AMENDED, kinds.MEETING_CLOSED, kinds.ATTENDANCE_RECORDED,
 })
 """Events this module folds in: links, lines of enquiry and meetings."""
 
 
 EVIDENCE_COMMANDS: tuple[type[Command], ...] = (
     LinkFindings, UnlinkFindings, OpenEnquiry, StartEnquiry, AnswerEnquiry, CloseEnquiry, OpenMeeting, AddAgendaItem,
-    MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting,
+    MoveAgendaItem, DropAgendaItem, RecordEntry, AmendEntry, CloseMeeting, RecordAttendance,
 )
 """Our own commands whose fate the book tracks until their event arrives (links, enquiries, meetings)."""
 
@@ -212,8 +213,7 @@ class EvidenceBook(Tracking):
 
     def _meeting(self, payload: BaseModel, at: datetime) -> str | None:
         if isinstance(payload, MeetingOpened):
-            minutes = Minutes(id=payload.meeting_id, kind=payload.kind, day=payload.day, opened_at=at,
-                              agenda=list(payload.agenda))
+            minutes = payload.minutes(at)
             self.meetings[minutes.id] = minutes
             return minutes.id
         minutes = self.meetings[getattr(payload, "meeting_id", "")]
@@ -228,6 +228,8 @@ class EvidenceBook(Tracking):
             minutes.record(RecordEntry.model_validate(entry, context=STORED), at)
         elif isinstance(payload, MeetingAmended):
             minutes.amend(payload, at)
+        elif isinstance(payload, AttendanceRecorded):
+            minutes.record_attendance(payload.attendance())
         elif isinstance(payload, MeetingClosed):
             minutes.close(at, payload.agreed_grades or ())  # a final meeting's: the grades as they stood at close
         else:
