@@ -131,6 +131,8 @@ async def test_a_withdrawal_made_while_away_is_told_once_and_history_not_at_all(
             await live(pb)
             ben.outbox.send(post("Initial health assessments are late.", "ben-1"))
             await wait_for(pb, lambda: ben.state.findings["ben-1"].version == 1, "Ben's finding saved")
+            # ...and in his cache: a cache with nothing in it is a new machine, whose history is not news.
+            await wait_for(pb, lambda: ben.store.head >= 1, "Ben's finding cached")
         ben.store.close()
 
         asha = make_app(tmp_path, server.url, tokens["asha"], name="asha")
