@@ -271,6 +271,14 @@ def join_lines(url: str, members: list[dict[str, Any]], me: dict[str, Any]) -> s
     return "\n".join(lines)
 
 
+def teammates_note(others: str | None) -> str:
+    """What the demo says about joining as a teammate: how, or (the team simulated, ``others`` None) why not here,
+    since a teammate joined from a second terminal would then be played twice over."""
+    if others is None:
+        return "The rest of the team is simulated; for a demo shared between terminals, add --quiet."
+    return f"Another terminal can join as a teammate:\n{others}"
+
+
 @click.command()
 @click.option("--as", "as_name", metavar="NAME", help="Join as this team member (name or its start).")
 @click.option("--simulate/--quiet", default=True,
@@ -292,10 +300,9 @@ def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, fram
         url, members = str(info["url"]), list(info["members"])
         me = pick_member(members, as_name)
         server.joining_as(me)
-        others = join_lines(url, members, me)
+        others = None if simulate else join_lines(url, members, me)
         click.echo(f"Demo server at {url}; you are {me['name']} ({me['inspectorate']}).", err=True)
-        if others:
-            click.echo(f"Another terminal can join as a teammate:\n{others}", err=True)
+        click.echo(teammates_note(others), err=True)
         code = _run_app(url, str(me["token"]), directory / "cache.sqlite3", share_hint=others, theme=theme)
     finally:
         server.stop()

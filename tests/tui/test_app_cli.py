@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from websockets.asyncio.client import connect
 
 from shared.protocol import Hello, Welcome, decode_server, encode
-from tui.cli import DemoServer, join, join_lines, pick_member
+from tui.cli import DemoServer, join, join_lines, pick_member, teammates_note
 from tui.config import Connection, cache_path, forget_connection, load_connection, save_connection
 
 MEMBERS = [
@@ -52,6 +52,12 @@ def test_pick_member(name: str | None, expected: str) -> None:
 def test_pick_member_names_the_team_when_nobody_matches() -> None:
     with pytest.raises(click.BadParameter, match="Helen Marsh, Priya Raman"):
         pick_member(MEMBERS, "zed")
+
+
+def test_the_simulated_demo_does_not_offer_a_teammate_it_already_plays() -> None:
+    assert "add --quiet" in teammates_note(None)
+    others = join_lines("ws://127.0.0.1:9", MEMBERS, MEMBERS[1])
+    assert teammates_note(others).endswith(others)
 
 
 def test_join_lines_are_for_everyone_else() -> None:
