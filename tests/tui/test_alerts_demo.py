@@ -14,13 +14,17 @@ from shared.protocol import Command, Event, Inspection, Inspector
 from shared.vocabulary import Agency, Framework, Role
 
 
+async def no_wait(_seconds: float) -> None:
+    """The simulator's clock in these tests: every pause is over at once."""
+
+
 def simulator(seed: int = 7) -> Simulator:
     members = [
         DemoMember(Inspector(id=i, name=s.name, inspectorate=s.inspectorate, role=s.role), f"token-{i}")
         for i, s in enumerate(TEAM, start=1)
     ]
     sim = Simulator("ws://unused", DemoTeam(Inspection(id=1, name="x", framework=Framework.INTEGRATED), members),
-                    interval=0.01, rng=random.Random(seed))
+                    interval=0.01, rng=random.Random(seed), sleep=no_wait)
     for member in sim.members:
         member._ws = object()  # type: ignore[assignment]  # pretend everyone is online
     return sim
@@ -67,7 +71,12 @@ async def test_teammates_confirm_they_saw_an_alert_but_not_the_one_who_raised_it
                   data=raised.model_dump(mode="json"))
     for member in sim.members:
         member.on_event(member, event)  # type: ignore[misc]
-    await asyncio.sleep(0.1)  # the delay shrinks with the interval
+    teammates = len(sim.members) - 1
+    for _ in range(100):  # each confirmation waits its delay on the simulator's clock, which here takes no time
+        if len(sent) >= teammates:
+            break
+        await asyncio.sleep(0)
+    assert len(sent) == teammates
     assert {who for who, _ in sent} == {m.member.inspector.id for m in sim.members} - {raiser.member.inspector.id}
     assert all(isinstance(c, MarkAlertSeen) and c.alert_id == "sim-1" for _, c in sent)
     assert not any(isinstance(c, RaiseAlert) for _, c in sent)
