@@ -1,6 +1,6 @@
 """Start-up: ``triangulate --help``, and ``triangulate demo`` until its board shows its first rows.
 
-    .venv/bin/python bench/startup.py [--repeat 5] [--framework integrated]
+    .venv/bin/python bench/startup.py [--repeat 5] [--framework integrated] [--compare OTHER_CHECKOUT]
 
 Each is measured against a baseline in the same run, started the same way:
   * ``triangulate --help`` to its exit, against ``python -c pass``;
@@ -10,11 +10,14 @@ The first screen is the board drawn with its first rows: the terminal output, wi
 holds a finding's row (a time cell such as "04 Dec 14:00" followed by its inspectorate). The board drawn while
 still connecting (its status line reads "connecting…") is reported too. The demo is quit with ctrl+q, which stops
 its server. Figures are seconds, median and worst of --repeat runs; the ratio is ours / the baseline's.
+``triangulate`` runs from this checkout (PYTHONPATH); ``--compare`` measures another checkout too (say, the commit
+before a change), interleaved with this one so both see the same load.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import pty
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import termios
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +54,20 @@ Bare().run()
 """
 
 
-def in_terminal(command: list[str], marks: dict[str, re.Pattern[str]]) -> dict[str, float]:
+def triangulate(tree: Path) -> tuple[list[str], dict[str, str]]:
+    """The ``triangulate`` command of the checkout at ``tree``, and the environment that makes it that one's."""
+    return [sys.executable, "-c", "from shared.cli import main; main()"], {**os.environ, "PYTHONPATH": str(tree),
+                                                                            "BENCH_CWD": str(tree)}
+
+
+def in_terminal(command: list[str], marks: dict[str, re.Pattern[str]], env: dict[str, str] | None = None,
+                ) -> dict[str, float]:
     """Run ``command`` in a pseudo-terminal; seconds from the start until each mark first shows on screen."""
     started = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # the child: a session of its own, so its whole process group can be stopped below
+        os.environ.update(env or {})
+        os.chdir(os.environ.get("BENCH_CWD", ROOT))  # ``python -c`` looks in the working directory first
         os.environ.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
         os.execv(command[0], command)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
@@ -90,17 +103,16 @@ def _wait_or_kill(pid: int, fd: int) -> None:
         if with_status[0]:
             return
         if select.select([fd], [], [], 0.05)[0]:
-            try:
+            with contextlib.suppress(OSError):
                 os.read(fd, 1 << 16)  # keep draining, so it is never blocked writing its last frames
-            except OSError:
-                pass
     os.killpg(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
 
 
-def to_exit(command: list[str]) -> float:
+def to_exit(command: list[str], env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env,
+                   cwd=(env or {}).get("BENCH_CWD", ROOT))
     return time.perf_counter() - started
 
 
@@ -110,28 +122,43 @@ def summary(name: str, ours: list[float], base: list[float], base_name: str) -> 
             f"ratio {statistics.median(ours) / statistics.median(base):5.1f}×")
 
 
+def measure(tree: Path, framework: str, figures: dict[str, list[float]], label: str = "") -> None:
+    """One run of ``triangulate --help`` and of the demo from ``tree``, added to ``figures``."""
+    command, env = triangulate(tree)
+    figures[f"{label}triangulate --help"].append(to_exit([*command, "--help"], env))
+    seen = in_terminal([*command, "demo", "--quiet", "--framework", framework],
+                       {"connecting": CONNECTING, "rows": FIRST_ROW}, env)
+    figures[f"{label}demo: board drawn, connecting"].append(seen["connecting"])
+    figures[f"{label}demo: first screen (first rows)"].append(seen["rows"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--framework", default="integrated")
+    parser.add_argument("--compare", type=Path, help="Another checkout to measure the same way, say the one before.")
     args = parser.parse_args()
-    triangulate = str(BIN / "triangulate")
+    figures: dict[str, list[float]] = defaultdict(list)
+    load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as scratch:
         bare = Path(scratch) / "bare.py"
         bare.write_text(BARE_APP, encoding="utf-8")
-        python_pass, helps, bare_frames, connecting, first_rows = [], [], [], [], []
-        for _ in range(args.repeat):  # interleaved, so load changes hit ours and the baseline alike
-            python_pass.append(to_exit([sys.executable, "-c", "pass"]))
-            helps.append(to_exit([triangulate, "--help"]))
-            bare_frames.append(in_terminal([sys.executable, str(bare)], {"frame": re.compile(BARE_MARKER)})["frame"])
-            seen = in_terminal([triangulate, "demo", "--quiet", "--framework", args.framework],
-                               {"connecting": CONNECTING, "rows": FIRST_ROW})
-            connecting.append(seen["connecting"])
-            first_rows.append(seen["rows"])
-    print(f"start-up, {args.repeat} runs each (load average {os.getloadavg()[0]:.2f})")
-    print(summary("triangulate --help", helps, python_pass, "python -c pass"))
-    print(summary("demo: board drawn, connecting", connecting, bare_frames, "bare Textual app"))
-    print(summary("demo: first screen (first rows)", first_rows, bare_frames, "bare Textual app"))
+        for _ in range(args.repeat):  # interleaved, so load changes hit ours and the baselines alike
+            figures["python -c pass"].append(to_exit([sys.executable, "-c", "pass"]))
+            figures["bare Textual app"].append(
+                in_terminal([sys.executable, str(bare)], {"frame": re.compile(BARE_MARKER)})["frame"])
+            measure(ROOT, args.framework, figures)
+            if args.compare:
+                measure(args.compare.resolve(), args.framework, figures, "compared: ")
+            load.append(os.getloadavg()[0])
+    print(f"start-up, {args.repeat} runs each; load average (1 min) {min(load):.2f}–{max(load):.2f}")
+    for label in ("", *(("compared: ",) if args.compare else ())):
+        if label:
+            print(f"compared with {args.compare}:")
+        print(summary("triangulate --help", figures[f"{label}triangulate --help"], figures["python -c pass"],
+                      "python -c pass"))
+        for name in ("demo: board drawn, connecting", "demo: first screen (first rows)"):
+            print(summary(name, figures[f"{label}{name}"], figures["bare Textual app"], "bare Textual app"))
 
 
 if __name__ == "__main__":
