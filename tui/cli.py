@@ -389,12 +389,12 @@ def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, fram
         from tui.app import TriangulateApp  # imported while the server starts
         from tui.store import LocalStore
 
-        connection: DemoConnection | None = None
+        connections: list[DemoConnection] = []
 
         def make_app() -> TriangulateApp:
-            nonlocal connection
             store = LocalStore(directory / "cache.sqlite3")
             connection = DemoConnection(server, store, as_name=as_name, simulate=simulate)
+            connections.append(connection)
             app = TriangulateApp(store=store, client_factory=lambda _: connection, settings_dir=config_dir(),
                                  theme=theme)
             connection.on_joined = lambda joined: setattr(app, "share_hint", joined.others)
@@ -405,7 +405,7 @@ def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, fram
     finally:
         server.stop()
         shutil.rmtree(directory, ignore_errors=True)
-    assert connection is not None
+    connection = connections[0]
     if connection.failure is not None:
         raise connection.failure
     if connection.joined is not None:  # said once the app has given the terminal back: it held the screen till now
