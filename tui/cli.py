@@ -6,6 +6,7 @@ server stay separate programs that share only the wire protocol.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import os
@@ -16,10 +17,12 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import Future, InvalidStateError
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
@@ -27,6 +30,13 @@ from click.core import ParameterSource
 
 from shared.vocabulary import Framework
 from tui.config import Connection, cache_path, config_dir, forget_connection, load_connection, save_connection
+
+if TYPE_CHECKING:  # the app, the client and their messages load only when a command really runs the app
+    from shared.protocol import Command
+    from tui.app import TriangulateApp
+    from tui.client import TeamClient
+    from tui.messages import ClientMessage
+    from tui.store import LocalStore
 
 DEMO_START_TIMEOUT = 60.0
 
@@ -60,8 +70,13 @@ def _run_app(url: str, token: str, store_path: Path, **kwargs: Any) -> int:
     The theme the user picks in the app is remembered in the config directory, with the remembered server."""
     from tui.app import TriangulateApp  # Textual loads only when a command really runs the app
 
+    return _run(lambda: TriangulateApp.connect(url, token, store_path, settings_dir=config_dir(), **kwargs), store_path)
+
+
+def _run(make_app: Callable[[], TriangulateApp], store_path: Path) -> int:
+    """Make the app (it opens the cache), run it and close the cache; returns the app's exit code."""
     try:
-        app = TriangulateApp.connect(url, token, store_path, settings_dir=config_dir(), **kwargs)
+        app = make_app()
     except (OSError, sqlite3.Error) as exc:  # the data directory is not writable, or the cache is not SQLite
         raise click.ClickException(f"cannot open the cache {store_path}: {_reason(exc)}") from None
     for fixed in app.store.tightened:
@@ -279,6 +294,81 @@ def teammates_note(others: str | None) -> str:
     return f"Another terminal can join as a teammate:\n{others}"
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Whom the person at the keyboard plays in the demo, once the demo server has announced its team."""
+
+    url: str
+    me: dict[str, Any]
+    others: str | None
+    """The commands for joining as a teammate from another terminal; None while the team is simulated."""
+
+
+class DemoConnection:
+    """The app's client in the demo: it waits for the demo server's announcement, picks who the user is, then is a
+    TeamClient for them. So the app starts beside the server and shows its board, connecting, while the server
+    seeds, instead of after it.
+
+    ``on_joined`` hears who the user is; ``on_failure`` (the app's exit) is called if the server never announces
+    or names nobody by ``--as``, and ``failure`` then holds what to say.
+    """
+
+    def __init__(self, server: DemoServer, store: LocalStore, *, as_name: str | None, simulate: bool) -> None:
+        self._store = store
+        self._as_name = as_name
+        self._simulate = simulate
+        self._announced: Future[dict[str, Any]] = Future()
+        self._client: TeamClient | None = None
+        self._ready = asyncio.Event()
+        self.failure: click.ClickException | None = None
+        self.joined: Joined | None = None
+        self.on_joined: Callable[[Joined], None] = lambda _: None
+        self.on_failure: Callable[[], None] = lambda: None
+        self._server = server
+        threading.Thread(target=self._wait_for_announcement, name="demo-announcement", daemon=True).start()
+
+    def _wait_for_announcement(self) -> None:
+        """In a thread of its own (never the event loop's executor, which would keep a quitting app waiting)."""
+        with suppress(InvalidStateError):  # the app quit before the server announced (the future was cancelled)
+            try:
+                self._announced.set_result(self._server.announcement())
+            except click.ClickException as failed:
+                self._announced.set_exception(failed)
+
+    @property
+    def pending_count(self) -> int:
+        return self._store.pending_count()
+
+    async def messages(self) -> AsyncIterator[ClientMessage]:
+        from tui.client import TeamClient
+
+        try:
+            info = await asyncio.wrap_future(self._announced)
+            url, members = str(info["url"]), list(info["members"])
+            me = pick_member(members, self._as_name)
+        except click.ClickException as failed:
+            self.failure = failed
+            self.on_failure()
+            return
+        self._server.joining_as(me)
+        self.joined = Joined(url, me, None if self._simulate else join_lines(url, members, me))
+        self.on_joined(self.joined)
+        self._client = TeamClient(url, str(me["token"]), self._store)
+        self._ready.set()
+        async for message in self._client.messages():
+            yield message
+
+    async def send(self, command: Command) -> None:
+        """Into the outbox once we know who the user is (the app's sender waits until then)."""
+        await self._ready.wait()
+        assert self._client is not None
+        await self._client.send(command)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+
+
 @click.command()
 @click.option("--as", "as_name", metavar="NAME", help="Join as this team member (name or its start).")
 @click.option("--simulate/--quiet", default=True,
@@ -296,15 +386,30 @@ def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, fram
     directory = Path(tempfile.mkdtemp(prefix="triangulate-demo-"))
     server = DemoServer(directory, simulate=simulate, port=port, framework=Framework(framework))
     try:
-        info = server.announcement()
-        url, members = str(info["url"]), list(info["members"])
-        me = pick_member(members, as_name)
-        server.joining_as(me)
-        others = None if simulate else join_lines(url, members, me)
-        click.echo(f"Demo server at {url}; you are {me['name']} ({me['inspectorate']}).", err=True)
-        click.echo(teammates_note(others), err=True)
-        code = _run_app(url, str(me["token"]), directory / "cache.sqlite3", share_hint=others, theme=theme)
+        from tui.app import TriangulateApp  # imported while the server starts
+        from tui.store import LocalStore
+
+        connections: list[DemoConnection] = []
+
+        def make_app() -> TriangulateApp:
+            store = LocalStore(directory / "cache.sqlite3")
+            connection = DemoConnection(server, store, as_name=as_name, simulate=simulate)
+            connections.append(connection)
+            app = TriangulateApp(store=store, client_factory=lambda _: connection, settings_dir=config_dir(),
+                                 theme=theme)
+            connection.on_joined = lambda joined: setattr(app, "share_hint", joined.others)
+            connection.on_failure = app.exit
+            return app
+
+        code = _run(make_app, directory / "cache.sqlite3")
     finally:
         server.stop()
         shutil.rmtree(directory, ignore_errors=True)
+    connection = connections[0]
+    if connection.failure is not None:
+        raise connection.failure
+    if connection.joined is not None:  # said once the app has given the terminal back: it held the screen till now
+        me = connection.joined.me
+        click.echo(f"Demo server at {connection.joined.url}; you are {me['name']} ({me['inspectorate']}).", err=True)
+        click.echo(teammates_note(connection.joined.others), err=True)
     sys.exit(code)

@@ -14,9 +14,6 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
-from server.storage.schema import SchemaError
 
 if TYPE_CHECKING:
     from server.network.team_server import TeamServer
@@ -25,6 +22,8 @@ if TYPE_CHECKING:
 def one_line(exc: BaseException) -> str:
     """An exception's message on one line; a database driver's own message rather than SQLAlchemy's wrapping of it
     (which adds the statement and a link)."""
+    from sqlalchemy.exc import DBAPIError  # here, not at the top: printing a command's help needs no database
+
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         exc = exc.orig
     return " ".join(str(exc).split()) or type(exc).__name__
@@ -39,6 +38,10 @@ def os_reason(exc: OSError) -> str:
 
 def user_error(exc: Exception) -> str | None:
     """What to tell the user about ``exc``, or None when it is not their mistake (a bug: keep the traceback)."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from server.storage.schema import SchemaError
+
     if isinstance(exc, SchemaError):
         return str(exc)
     if isinstance(exc, ArgumentError | NoSuchModuleError):

@@ -1,6 +1,6 @@
 """Server-side commands: ``serve``, ``inspection …`` and ``inspector …``.
 
-Registered as ``triangulate`` subcommands through entry points; ``python -m server`` runs the same group.
+Registered as ``triangulate`` subcommands through entry points; ``python -m server`` runs them too (server.__main__).
 """
 
 from __future__ import annotations
@@ -322,13 +322,3 @@ def report(inspection_id: int, fmt: str, out: str | None, db_url: str) -> None:
     except database.NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="--inspection") from None
     _emit(text, out)
-
-
-@click.group(cls=CleanErrors)
-def cli() -> None:
-    """Triangulate server commands (``python -m server``)."""
-
-
-for _command in (serve, inspection, inspector, kit, report):
-    cli.add_command(_command)
-

@@ -3,13 +3,15 @@ lead's next step on a significant-harm escalation in CP ¶32's words, an emergin
 online and one posts within seconds, and a line of enquiry waits in the lead's inbox. ``--quiet`` is the still demo.
 
 The demo server runs as ``triangulate demo`` runs it (tui.cli.DemoServer, a subprocess) and the app joins as the
-lead on the real clock, because the seed dates the alerts minutes before the server started.
+lead on the real clock, because the seed dates the alerts minutes before the server started. As ``triangulate demo``
+does, the app can also start beside its server and join once it announces itself (tui.cli.DemoConnection).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -24,7 +26,8 @@ from shared.vocabulary import Framework
 from tests.seeds import needs_seeds, sentence
 from tui.alerts.book import STEP_CALLS
 from tui.app import TriangulateApp
-from tui.cli import DemoServer
+from tui.cli import DEMO_START_TIMEOUT, DemoConnection, DemoServer
+from tui.store import LocalStore
 
 from .app_server import live, make_app, wait_for
 from .test_alerts_app import bar_text
@@ -83,3 +86,48 @@ async def test_quiet_is_the_still_demo(tmp_path: Path) -> None:
         assert state.me is not None and state.online == {state.me.id}
         assert not state.alerts.alerts and bar_text(app) == ""
         assert len(state.board.findings) >= 30
+
+
+def beside(server: DemoServer, tmp_path: Path, as_name: str | None) -> tuple[DemoConnection, TriangulateApp]:
+    """The app as ``triangulate demo`` starts it: at once, its client waiting for the server's announcement."""
+    store = LocalStore(tmp_path / "cache.sqlite3")
+    connection = DemoConnection(server, store, as_name=as_name, simulate=False)
+    app = TriangulateApp(store=store, client_factory=lambda _: connection, now=lambda: datetime.now(UTC))
+    connection.on_joined = lambda joined: setattr(app, "share_hint", joined.others)
+    connection.on_failure = app.exit
+    return connection, app
+
+
+async def test_the_app_starts_beside_its_server_and_joins_as_the_member_named_once_it_announces(
+    tmp_path: Path,
+) -> None:
+    server = DemoServer(tmp_path, simulate=False)
+    connection, app = beside(server, tmp_path, "priya")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert connection.joined is None and not app.board.connected  # the board is up before the server
+            await until(pilot, lambda: connection.joined is not None, "the announcement", DEMO_START_TIMEOUT)
+            await live(pilot)
+            assert app.state.me is not None and app.state.me.name == "Priya Raman"
+            assert connection.joined is not None and connection.joined.me["name"] == "Priya Raman"
+            assert app.share_hint == connection.joined.others and "# Helen Marsh" in (app.share_hint or "")
+            assert len(app.state.board.findings) >= 30
+    finally:
+        server.stop()
+        app.store.close()
+
+
+async def test_a_demo_server_that_cannot_start_ends_the_app_and_says_why(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        server = DemoServer(tmp_path, simulate=False, port=taken.getsockname()[1])
+        connection, app = beside(server, tmp_path, None)
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: connection.failure is not None, "the server's failure", DEMO_START_TIMEOUT)
+        finally:
+            server.stop()
+            app.store.close()
+    assert connection.failure is not None and "Address already in use" in connection.failure.message
+    assert app.return_code == 0 and connection.joined is None  # the app was told to exit, and joined nobody
