@@ -148,6 +148,10 @@ async def test_a_withdrawal_made_while_away_is_told_once_and_history_not_at_all(
             async with back.run_test(size=SIZE) as pb:
                 await live(pb)
                 await wait_for(pb, lambda back=back: "ben-1" in back.state.withdrawn_ids, "the withdrawal")
+                # A toast is added when Textual handles its Notify message, a moment after the fold that sent it.
+                if expected:
+                    await wait_for(pb, lambda back=back: told(back), "the news")
+                await pb.pause()
                 assert told(back) == expected, f"start-up {run}"
             back.store.close()
 
@@ -156,6 +160,7 @@ async def test_a_withdrawal_made_while_away_is_told_once_and_history_not_at_all(
         async with fresh.run_test(size=SIZE) as pb:
             await live(pb)
             await wait_for(pb, lambda: "ben-1" in fresh.state.withdrawn_ids, "the history replayed")
+            await pb.pause()
             assert told(fresh) == []
         fresh.store.close()
 
