@@ -84,6 +84,8 @@ class ServerConfig:
     certfile: str | None = None
     """PEM certificate chain: with it the server speaks ``wss://`` (server/network/tls.py)."""
     keyfile: str | None = None
+    catch_up_page: int = database.CATCH_UP_PAGE
+    """Events read from the log in one query during catch-up (small in tests, to replay across many pages)."""
 
 
 class TeamServer:
@@ -246,7 +248,9 @@ class TeamServer:
             online=self.hub.online(inspection_id),
         )
         await websocket.send(encode(welcome))
-        pages = database.events_between(engine, inspection_id=inspection_id, after=since, upto=head)
+        pages = database.events_between(
+            engine, inspection_id=inspection_id, after=since, upto=head, page=self.config.catch_up_page
+        )
         while (page := await asyncio.to_thread(next, pages, None)) is not None:
             for start in range(0, len(page), REPLAY_SLICE):
                 for event in page[start : start + REPLAY_SLICE]:

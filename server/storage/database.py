@@ -239,8 +239,12 @@ def log_position(engine: Engine, *, inspection_id: int) -> tuple[str, int]:
         return row.epoch, row.head
 
 
+CATCH_UP_PAGE = 500
+"""Events read from the log in one query during catch-up."""
+
+
 def events_between(
-    engine: Engine, *, inspection_id: int, after: int, upto: int, page: int = 500
+    engine: Engine, *, inspection_id: int, after: int, upto: int, page: int = CATCH_UP_PAGE
 ) -> Iterator[list[Event]]:
     """Events with after < seq <= upto, in order, a page at a time (replay never loads the whole log)."""
     actors = {member.id: member for member in team(engine, inspection_id=inspection_id)}
