@@ -14,7 +14,8 @@ from collections import defaultdict, deque
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from shared.protocol import UNAUTHORIZED_CLOSE, Ack, Event, Frame, Inspector, Presence, encode
+from server.storage.database import Logged
+from shared.protocol import UNAUTHORIZED_CLOSE, Ack, Frame, Inspector, Presence, encode
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +164,10 @@ class Hub:
     def online(self, inspection_id: int) -> list[int]:
         return sorted({c.inspector.id for c in self._rooms.get(inspection_id, ())})
 
-    def broadcast(self, inspection_id: int, event: Event) -> None:
-        text = encode(event)  # encoded once, shared by every connection
+    def broadcast(self, inspection_id: int, logged: Logged) -> None:
+        """Send the event's frame, encoded once when it was written, to every connection of its inspection."""
         for connection in list(self._rooms.get(inspection_id, ())):
-            connection.offer(text, event.seq)
+            connection.offer(logged.frame, logged.event.seq)
 
     def _announce(self, inspection_id: int) -> None:
         text = encode(Presence(online=self.online(inspection_id)))

@@ -42,6 +42,7 @@ from server.network.notify import Relay
 from server.network.standing import StandingWatch
 from server.network.tls import server_context
 from server.storage import database
+from server.storage.database import Logged
 from server.storage.tables import utcnow
 from server.storage.writer import Submission, Writer
 from shared.catalogue import decode_command
@@ -50,7 +51,6 @@ from shared.protocol import (
     Ack,
     Error,
     ErrorCode,
-    Event,
     ProtocolError,
     Synced,
     Welcome,
@@ -248,13 +248,13 @@ class TeamServer:
             online=self.hub.online(inspection_id),
         )
         await websocket.send(encode(welcome))
-        pages = database.events_between(
+        pages = database.frames_between(
             engine, inspection_id=inspection_id, after=since, upto=head, page=self.config.catch_up_page
         )
         while (page := await asyncio.to_thread(next, pages, None)) is not None:
             for start in range(0, len(page), REPLAY_SLICE):
-                for event in page[start : start + REPLAY_SLICE]:
-                    await websocket.send(encode(event))
+                for frame in page[start : start + REPLAY_SLICE]:
+                    await websocket.send(frame)  # as stored: encoded once, when the event was written
                 await asyncio.sleep(0)  # let the other connections' frames through between slices
         await websocket.send(encode(Synced(head=head)))
         return head
@@ -303,16 +303,16 @@ class TeamServer:
 
     def _publish(self, inspection_id: int, outcome: Applied) -> None:
         """Hand a newly committed event to the relay, which publishes it in seq order (server/network/notify.py)."""
-        if outcome.event is not None:
-            self.relay.committed(inspection_id, outcome.event)
+        if outcome.event is not None and outcome.frame is not None:
+            self.relay.committed(inspection_id, Logged(outcome.event, outcome.frame))
 
-    def _broadcast(self, inspection_id: int, event: Event) -> None:
+    def _broadcast(self, inspection_id: int, logged: Logged) -> None:
         """Send an event (committed here or by another process) to this inspection's connections; alert changes
         may move a deadline, so the watch looks again."""
         if self._standing is not None:  # a revoked inspector gets neither this event nor any after it
-            self._standing.heard(inspection_id, event)
-        self.hub.broadcast(inspection_id, event)
-        if self._watch is not None and event.kind in MOVES_DEADLINES:
+            self._standing.heard(inspection_id, logged.event)
+        self.hub.broadcast(inspection_id, logged)
+        if self._watch is not None and logged.event.kind in MOVES_DEADLINES:
             self._watch.poke()
 
     def _flag_overdue(self, command: FlagOverdue) -> asyncio.Future[None]:
