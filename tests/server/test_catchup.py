@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import text
+
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
-from shared.protocol import Ack, Event
+from shared.protocol import Ack, Event, encode
 from tests.server.conftest import Team, WireClient, assert_gap_free, post_frame
 
 PAGE = 7
@@ -75,3 +77,28 @@ async def test_the_log_reads_the_same_in_pages_of_any_size(server: TeamServer, t
             ))
             assert all(0 < len(page) <= size for page in pages), f"page size {size}: {[len(p) for p in pages]}"
             assert [e for page in pages for e in page] == whole[after:upto], f"pages of {size}, ({after}, {upto}]"
+            frames = list(database.frames_between(
+                server.engine, inspection_id=inspection_id, after=after, upto=upto, page=size
+            ))
+            assert all(0 < len(page) <= size for page in frames)
+            assert [f for page in frames for f in page] == [encode(e) for e in whole[after:upto]]
+
+
+async def test_events_stored_before_frames_were_kept_replay_as_they_did(
+    team: Team, make_config: Callable[..., ServerConfig]
+) -> None:
+    """Revision 0005 stores each event's frame; older events have none and are encoded from their columns, mixed
+    with stored ones across page boundaries."""
+    head = PAGE * PAGES + 1
+    async with TeamServer(make_config(catch_up_page=PAGE)) as server:
+        poster = await WireClient.join(server.url, team.cqc.token, max_queue=None)
+        live = await post_many(poster, head)
+        await poster.close()
+        with server.engine.begin() as conn:
+            forgotten = conn.execute(text("UPDATE event SET frame = NULL WHERE seq % 3 <> 0 OR seq > :page"),
+                                     {"page": PAGE * 2})
+            assert forgotten.rowcount > head // 2
+        for since in (0, PAGE - 1, PAGE, PAGE + 1, head - 1):
+            joiner = await WireClient.join(server.url, team.lead.token, since=since, max_queue=None)
+            assert joiner.replay == live[since:], f"replay after {since} of {head}, some without a stored frame"
+            await joiner.close()
