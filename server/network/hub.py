@@ -134,6 +134,19 @@ class Connection:
             await self._wake.wait()
 
 
+async def send_together(websocket: ServerConnection, frames: list[str]) -> None:
+    """Send ``frames`` in order in one write to the socket, then wait while the reader is behind.
+
+    For catch-up, which sends thousands of frames back to back: a write (and a system call) per frame was most of
+    its time (bench/catchup.py). websockets' send context checks the connection is open (else ConnectionClosed) and,
+    on the way out, waits for the socket to drain.
+    """
+    async with websocket.send_context():
+        for frame in frames:
+            websocket.protocol.send_text(frame.encode())
+        websocket.transport.write(b"".join(websocket.protocol.data_to_send()))
+
+
 class Hub:
     """Who is connected to which inspection."""
 

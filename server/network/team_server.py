@@ -24,7 +24,7 @@ from websockets.protocol import State
 from server.handlers.deadline_watch import MOVES_DEADLINES, DeadlineWatch, FlagOverdue
 from server.handlers.dispatch import Applied
 from server.handlers.errors import CommandRejected
-from server.network.hub import Connection, Hub
+from server.network.hub import Connection, Hub, send_together
 from server.network.limits import (
     COOL_OFF,
     DEFAULT_COMMAND_BURST,
@@ -62,7 +62,7 @@ from shared.redact import redacting_logger
 log = logging.getLogger(__name__)
 
 REPLAY_SLICE = 50
-"""Catch-up frames encoded and sent in one turn of the event loop: a page of 500 events in one go held the loop
+"""Catch-up frames sent in one write and one turn of the event loop: a page of 500 events in one go held the loop
 for 20-50 ms, so every other connection's live events waited behind a reconnecting client's replay."""
 
 
@@ -253,8 +253,7 @@ class TeamServer:
         )
         while (page := await asyncio.to_thread(next, pages, None)) is not None:
             for start in range(0, len(page), REPLAY_SLICE):
-                for frame in page[start : start + REPLAY_SLICE]:
-                    await websocket.send(frame)  # as stored: encoded once, when the event was written
+                await send_together(websocket, page[start : start + REPLAY_SLICE])  # as stored when written
                 await asyncio.sleep(0)  # let the other connections' frames through between slices
         await websocket.send(encode(Synced(head=head)))
         return head
