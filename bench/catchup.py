@@ -5,8 +5,9 @@ Usage: python bench/catchup.py [--events 10000,100000] [--runs 3]
 The log is written through the server's own writer (finding posts, committed in batches), so it is what a real
 inspection stores. The baseline is the least a replaying server can do: a bare ``websockets`` server that reads the
 same frames (those Triangulate sent in its first catch-up, stored in a SQLite file of their own, with the same
-(inspection, seq) key) 500 at a time in seq order, and sends each one. Both servers run in
-their own process; the client says hello (since 0) and the clock stops when the last event has arrived. The median of ``--runs`` catch-ups is reported for each, and the ratio.
+(inspection, seq) key) 500 at a time in seq order, and sends each one. Both servers run in their own process;
+the client says hello (since 0) and the clock stops when the last event has arrived. The median of ``--runs``
+catch-ups is reported for each, and the ratio.
 """
 
 from __future__ import annotations
