@@ -199,17 +199,14 @@ class TeamServer:
             await refuse_extra_connection(websocket, cap)
             return
         self.hub.join(connection)  # before reading the head, so no live event can slip between
-        pump: asyncio.Task[None] | None = None
         try:
             connection.replayed(await self._catch_up(connection, hello_since))
-            pump = asyncio.create_task(connection.pump())
             await self._read_commands(connection)
         except ConnectionClosed:
             pass
         finally:
             self.hub.leave(connection)
-            if pump is not None:
-                pump.cancel()
+            connection.stop()
 
     async def _authenticate(self, websocket: ServerConnection) -> tuple[int, Connection] | None:
         """Read the hello; on any failure send only ``unauthorized`` and close with 4401."""
