@@ -21,14 +21,13 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import websockets
-from fanout import ServerProcess, _run_until_terminated, make_team, post, triangulate_server
+from fanout import ServerProcess, _run_until_terminated, make_team, post, serving, triangulate_server
 from websockets.asyncio.client import connect
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 
 PAGE = 500
 
@@ -79,17 +78,7 @@ def raw_replay_server(db_path: str, inspection_id: int, ready: Connection) -> No
             cursor = rows[-1][0]
         await ws.close()
 
-    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
-        server = await serve(handler, "127.0.0.1", 0, compression=None, max_size=None)
-        port = int(next(iter(server.sockets)).getsockname()[1])
-
-        async def close() -> None:
-            server.close()
-            await server.wait_closed()
-
-        return port, close
-
-    _run_until_terminated(start, ready)
+    _run_until_terminated(serving(handler, max_size=None), ready)
 
 
 async def catch_up(url: str, hello: str, events: int, frames: list[str] | None = None) -> float:

@@ -65,6 +65,24 @@ def _run_until_terminated(start: Callable[[], Awaitable[tuple[int, Callable[[], 
     asyncio.run(main())
 
 
+def serving(
+    handler: Callable[[ServerConnection], Awaitable[None]], **options: Any
+) -> Callable[[], Awaitable[tuple[int, Callable[[], Awaitable[None]]]]]:
+    """A bare ``websockets`` server's ``start`` for ``_run_until_terminated``: ``handler`` on an ephemeral port."""
+
+    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
+        server = await serve(handler, "127.0.0.1", 0, compression=None, **options)
+        port = int(next(iter(server.sockets)).getsockname()[1])
+
+        async def close() -> None:
+            server.close()
+            await server.wait_closed()
+
+        return port, close
+
+    return start
+
+
 def triangulate_server(db_url: str, ready: Connection) -> None:
     from server.network.team_server import ServerConfig, TeamServer
 
@@ -93,17 +111,7 @@ def baseline_server(ready: Connection) -> None:
         finally:
             clients.discard(ws)
 
-    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
-        server = await serve(handler, "127.0.0.1", 0, compression=None)
-        port = int(next(iter(server.sockets)).getsockname()[1])
-
-        async def close() -> None:
-            server.close()
-            await server.wait_closed()
-
-        return port, close
-
-    _run_until_terminated(start, ready)
+    _run_until_terminated(serving(handler), ready)
 
 
 class ServerProcess:

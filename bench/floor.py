@@ -24,13 +24,12 @@ import platform
 import sqlite3
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import websockets
-from fanout import Flavour, ServerProcess, Tracker, _run_until_terminated, join, make_team, post, read
-from websockets.asyncio.server import ServerConnection, broadcast, serve
+from fanout import Flavour, ServerProcess, Tracker, _run_until_terminated, join, make_team, post, read, serving
+from websockets.asyncio.server import ServerConnection, broadcast
 
 WARMUP = 50
 
@@ -54,17 +53,7 @@ def floor_server(db_path: str, ready: Connection) -> None:
         finally:
             clients.discard(ws)
 
-    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
-        server = await serve(handler, "127.0.0.1", 0, compression=None)
-        port = int(next(iter(server.sockets)).getsockname()[1])
-
-        async def close() -> None:
-            server.close()
-            await server.wait_closed()
-
-        return port, close
-
-    _run_until_terminated(start, ready)
+    _run_until_terminated(serving(handler), ready)
 
 
 def profile_commands(db_url: str, findings: int, out: str) -> None:
