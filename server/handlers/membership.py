@@ -103,6 +103,7 @@ def standings(session: Session, inspector_ids: set[int]) -> dict[int, Role]:
     """The current role of each of these inspectors who still holds a live token; the revoked are missing."""
     if not inspector_ids:
         return {}
+    session.flush()  # as a query through the session would: this command's own changes count
     rows = session.connection().execute(_STANDINGS, {"ids": sorted(inspector_ids)})
     return {inspector_id: Role(role) for inspector_id, role in rows}
 

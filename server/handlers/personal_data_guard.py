@@ -62,6 +62,7 @@ def name_index(session: Session, inspection: Guarded) -> NameIndex | None:
     inspection 1, and a copy of a database (a restored backup) has the same salt.
     """
     assert inspection.id is not None
+    session.flush()  # as a query through the session would: digests this transaction imported count
     connection = session.connection()
     version = connection.execute(_VERSION, {"inspection": inspection.id}).one()
     count, newest = int(version[0]), int(version[1] or 0)
