@@ -1,6 +1,7 @@
 """Fan-out benchmark: one sender, N receivers, Triangulate vs a bare websockets broadcast server.
 
 Usage: python bench/fanout.py [--receivers 50] [--messages 500] [--window 32] [--alerts 500]
+       python bench/fanout.py --idle 500   (server memory per idle connection instead)
 
 Why a baseline: absolute numbers depend on the machine, so each run also measures a minimal
 ``websockets`` server that just rebroadcasts every frame (no parsing, no storage), driven by the same
@@ -64,6 +65,24 @@ def _run_until_terminated(start: Callable[[], Awaitable[tuple[int, Callable[[], 
     asyncio.run(main())
 
 
+def serving(
+    handler: Callable[[ServerConnection], Awaitable[None]], **options: Any
+) -> Callable[[], Awaitable[tuple[int, Callable[[], Awaitable[None]]]]]:
+    """A bare ``websockets`` server's ``start`` for ``_run_until_terminated``: ``handler`` on an ephemeral port."""
+
+    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
+        server = await serve(handler, "127.0.0.1", 0, compression=None, **options)
+        port = int(next(iter(server.sockets)).getsockname()[1])
+
+        async def close() -> None:
+            server.close()
+            await server.wait_closed()
+
+        return port, close
+
+    return start
+
+
 def triangulate_server(db_url: str, ready: Connection) -> None:
     from server.network.team_server import ServerConfig, TeamServer
 
@@ -92,17 +111,7 @@ def baseline_server(ready: Connection) -> None:
         finally:
             clients.discard(ws)
 
-    async def start() -> tuple[int, Callable[[], Awaitable[None]]]:
-        server = await serve(handler, "127.0.0.1", 0, compression=None)
-        port = int(next(iter(server.sockets)).getsockname()[1])
-
-        async def close() -> None:
-            server.close()
-            await server.wait_closed()
-
-        return port, close
-
-    _run_until_terminated(start, ready)
+    _run_until_terminated(serving(handler), ready)
 
 
 class ServerProcess:
@@ -334,13 +343,62 @@ def make_team(db_url: str, receivers: int) -> list[str]:
     return tokens
 
 
+def resident_kib(pid: int) -> int:
+    """A process's resident set (VmRSS), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+async def idle_growth(url: str, flavour: Flavour, pid: int, warm: int) -> float:
+    """KiB of server memory per idle connection: the resident set after ``warm`` connections, then after the rest
+    (each said hello and caught up, then sends nothing), over the number added."""
+    opened = [await join(url, token, flavour) for token in flavour.tokens[:warm]]
+    await asyncio.sleep(1)
+    before = resident_kib(pid)
+    opened += [await join(url, token, flavour) for token in flavour.tokens[warm:]]
+    await asyncio.sleep(1)
+    grown = resident_kib(pid) - before
+    await asyncio.gather(*(ws.close() for ws in opened))
+    return grown / (len(flavour.tokens) - warm)
+
+
+def idle_memory(connections: int) -> None:
+    """Server memory per idle connection, Triangulate against the bare broadcast server, in the same run."""
+    warm = 50
+    with tempfile.TemporaryDirectory(prefix="triangulate-bench-") as tmp:
+        db_url = f"sqlite:///{Path(tmp) / 'idle.db'}"
+        tokens = make_team(db_url, warm + connections - 1)
+        figures = {}
+        for name, flavour, target, target_args in [
+            ("triangulate", Flavour("triangulate", tokens, hello=True), triangulate_server, (db_url,)),
+            ("baseline", Flavour("baseline", [""] * len(tokens), hello=False), baseline_server, ()),
+        ]:
+            server = ServerProcess(target, *target_args)
+            try:
+                url = f"ws://127.0.0.1:{server.port}"
+                figures[name] = asyncio.run(idle_growth(url, flavour, server.process.pid or 0, warm))
+            finally:
+                server.stop()
+    tri, base = figures["triangulate"], figures["baseline"]
+    print(f"server memory per idle connection over {connections} (RSS growth, KiB): "
+          f"triangulate {tri:.1f}, baseline {base:.1f}, ratio {tri / base:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--receivers", type=int, default=50)
     parser.add_argument("--messages", type=int, default=500)
     parser.add_argument("--window", type=int, default=32, help="commands in flight in the windowed run")
     parser.add_argument("--alerts", type=int, default=500, help="significant-harm alerts raised, one at a time")
+    parser.add_argument("--idle", type=int, default=0,
+                        help="instead: server memory per idle connection over this many connections")
     args = parser.parse_args()
+    if args.idle:
+        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        idle_memory(args.idle)
+        return
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.platform()}")
     print(f"python {platform.python_version()}, websockets {websockets.__version__}, "

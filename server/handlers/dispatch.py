@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from server.handlers import (
@@ -44,7 +44,7 @@ from shared.day_one import SetDayOneRequest
 from shared.findings import AmendFinding, PostFinding, WithdrawFinding
 from shared.meeting_attendance import RecordAttendance
 from shared.on_site import SetOnSite
-from shared.protocol import Command, ErrorCode, Event, Inspector
+from shared.protocol import Command, ErrorCode, Event, Inspector, encode
 
 Handler = Callable[..., BaseModel]
 
@@ -116,6 +116,12 @@ class Applied:
 
     seq: int
     event: Event | None
+    frame: str | None = None
+    """The new event as sent on the wire and stored (None for a retry)."""
+
+
+_inspections = InspectionRow.__table__  # type: ignore[attr-defined]
+_LOCK = select(_inspections.c.id).where(_inspections.c.id == bindparam("inspection")).with_for_update()
 
 
 def lock_inspections(session: Session, inspection_ids: Iterable[int]) -> None:
@@ -124,8 +130,11 @@ def lock_inspections(session: Session, inspection_ids: Iterable[int]) -> None:
     Always in the same order, so two server processes writing batches that touch the same inspections wait for
     each other instead of deadlocking; locking one again later in the same transaction costs nothing.
     """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        return
     for inspection_id in sorted(set(inspection_ids)):
-        session.exec(select(InspectionRow.id).where(col(InspectionRow.id) == inspection_id).with_for_update()).first()
+        connection.execute(_LOCK, {"inspection": inspection_id}).first()
 
 
 def apply_command(
@@ -163,6 +172,8 @@ def apply_command(
         .values(head=col(InspectionRow.head) + 1)
         .returning(col(InspectionRow.head))
     ).scalar_one()
+    event = Event(seq=seq, kind=kind, actor=actor, at=at, data=payload)
+    frame = encode(event)  # once: broadcast now, and sent as stored by every catch-up
     session.add(
         EventRow(
             inspection_id=inspection_id,
@@ -173,11 +184,11 @@ def apply_command(
             data=json.dumps(payload, separators=(",", ":")),
             command_id=command.id,
             command_digest=digest,
+            frame=frame,
         )
     )
-    notify.announce(session, inspection_id=inspection_id, seq=seq)  # other processes' clients get it promptly
-    event = Event(seq=seq, kind=kind, actor=actor, at=at, data=payload)
-    return Applied(seq=seq, event=event)
+    notify.announce(session.connection(), inspection_id=inspection_id, seq=seq)  # other processes' clients see it
+    return Applied(seq=seq, event=event, frame=frame)
 
 
 def command_digest(command: Command) -> str:

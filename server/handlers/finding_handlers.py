@@ -57,7 +57,11 @@ def check_criterion(session: Session, inspection_id: int, fields: FindingFields)
     The finding model allows the areas of either framework (it cannot know the inspection); here the inspection's
     own framework decides, so a child-protection inspection (CP ¶24) holds no finding about children looked after.
     """
-    framework = Framework(inspection_row(session, inspection_id).framework)
+    criterion_check(Framework(inspection_row(session, inspection_id).framework), fields)
+
+
+def criterion_check(framework: Framework, fields: FindingFields) -> None:
+    """``check_criterion`` with the framework already known."""
     area = fields.judgement_area
     if area is not None and area not in judgement_areas_for(fields.agency, framework):
         raise CommandRejected(

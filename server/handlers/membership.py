@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from server.handlers.errors import CommandRejected
@@ -21,6 +21,13 @@ from shared.team import InspectorRevoked, RoleChanged
 from shared.vocabulary import Role
 
 _CACHE = "standing"
+
+_inspectors = InspectorRow.__table__  # type: ignore[attr-defined]
+_tokens = TokenRow.__table__  # type: ignore[attr-defined]
+_STANDINGS = select(_inspectors.c.id, _inspectors.c.role).where(
+    _inspectors.c.id.in_(bindparam("ids", expanding=True)),
+    exists().where(_tokens.c.inspector_id == _inspectors.c.id, _tokens.c.revoked_at.is_(None)),
+)
 """Key in ``Session.info``: each actor's standing is read once per transaction (a writer batch), not per command."""
 
 
@@ -96,11 +103,9 @@ def standings(session: Session, inspector_ids: set[int]) -> dict[int, Role]:
     """The current role of each of these inspectors who still holds a live token; the revoked are missing."""
     if not inspector_ids:
         return {}
-    live = exists().where(col(TokenRow.inspector_id) == col(InspectorRow.id), col(TokenRow.revoked_at).is_(None))
-    rows = session.exec(
-        select(InspectorRow.id, InspectorRow.role).where(col(InspectorRow.id).in_(inspector_ids), live)
-    ).all()
-    return {inspector_id: Role(role) for inspector_id, role in rows if inspector_id is not None}
+    session.flush()  # as a query through the session would: this command's own changes count
+    rows = session.connection().execute(_STANDINGS, {"ids": sorted(inspector_ids)})
+    return {inspector_id: Role(role) for inspector_id, role in rows}
 
 
 def current_actor(session: Session, actor: Inspector) -> Inspector:

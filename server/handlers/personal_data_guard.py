@@ -12,10 +12,11 @@ import logging
 import threading
 from collections import OrderedDict
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, func, select
+from sqlmodel import Session
 
 from server.handlers.errors import CommandRejected
 from server.storage.tables import InspectionRow, NameDigestRow
@@ -30,12 +31,30 @@ _cache: OrderedDict[tuple[str, str, int], tuple[tuple[int, int], NameIndex]] = O
 _cache_lock = threading.Lock()
 
 
-def local_date(inspection: InspectionRow, at: datetime) -> date:
+class Guarded(Protocol):
+    """What the guard reads of an inspection: its row, or the hot path's facts loaded once per batch."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def personal_data_policy(self) -> str: ...
+    @property
+    def case_salt(self) -> str: ...
+
+
+_digests = NameDigestRow.__table__  # type: ignore[attr-defined]
+_VERSION = select(func.count(), func.max(_digests.c.id)).where(_digests.c.inspection_id == bindparam("inspection"))
+_DIGESTS = select(_digests.c.digest).where(_digests.c.inspection_id == bindparam("inspection"))
+
+
+def local_date(inspection: Guarded, at: datetime) -> date:
     """The inspection's date at ``at``: the day of receipt where the team is, as the app uses."""
     return at.astimezone(ZoneInfo(inspection.timezone)).date()
 
 
-def name_index(session: Session, inspection: InspectionRow) -> NameIndex | None:
+def name_index(session: Session, inspection: Guarded) -> NameIndex | None:
     """The inspection's name index, cached; a cheap count of its digests tells when an import has added some.
 
     The count is read from the database, not kept in memory, so digests another process (the CLI) committed are
@@ -43,21 +62,19 @@ def name_index(session: Session, inspection: InspectionRow) -> NameIndex | None:
     inspection 1, and a copy of a database (a restored backup) has the same salt.
     """
     assert inspection.id is not None
-    version = session.exec(
-        select(func.count(), func.max(col(NameDigestRow.id))).where(NameDigestRow.inspection_id == inspection.id)
-    ).one()
+    session.flush()  # as a query through the session would: digests this transaction imported count
+    connection = session.connection()
+    version = connection.execute(_VERSION, {"inspection": inspection.id}).one()
     count, newest = int(version[0]), int(version[1] or 0)
     if count == 0:
         return None
-    bind = session.get_bind()
-    database = bind.engine.url if isinstance(bind, Connection) else bind.url
-    key = (str(database), inspection.case_salt, inspection.id)
+    key = (str(connection.engine.url), inspection.case_salt, inspection.id)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None and cached[0] == (count, newest):
             _cache.move_to_end(key)
             return cached[1]
-    digests = session.exec(select(NameDigestRow.digest).where(NameDigestRow.inspection_id == inspection.id)).all()
+    digests = connection.execute(_DIGESTS, {"inspection": inspection.id}).scalars().all()
     index = NameIndex(bytes.fromhex(inspection.case_salt), frozenset(digests))
     with _cache_lock:
         _cache[key] = ((count, newest), index)
@@ -74,9 +91,15 @@ def guard(session: Session, *, inspection_id: int, command: Command, at: datetim
     inspection = session.get(InspectionRow, inspection_id)
     if inspection is None:
         return []  # the handler refuses it
-    found = check_command(command, name_index(session, inspection), today=local_date(inspection, at))
+    return judge(command, inspection, name_index(session, inspection), at=at)
+
+
+def judge(command: Command, inspection: Guarded, names: NameIndex | None, *, at: datetime) -> list[PersonalDataFound]:
+    """``guard`` with the inspection and its name index already loaded (once per batch on the hot path)."""
+    found = check_command(command, names, today=local_date(inspection, at))
     if not found:
         return []
+    inspection_id = inspection.id
     kinds = sorted({match.kind.value for matches in found.values() for match in matches})
     if inspection.personal_data_policy == PersonalDataPolicy.REFUSE.value and not warn_only(command):
         field, matches = next(iter(found.items()))

@@ -14,7 +14,8 @@ from collections import defaultdict, deque
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from shared.protocol import UNAUTHORIZED_CLOSE, Ack, Event, Frame, Inspector, Presence, encode
+from server.storage.database import Logged
+from shared.protocol import UNAUTHORIZED_CLOSE, Ack, Frame, Inspector, Presence, encode
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class Connection:
 
     While the socket keeps up, a frame is written straight into its transport (no task switch per frame);
     once the transport holds more than ``WRITE_LIMIT`` bytes, frames wait in a bounded backlog that the
-    pump drains in order. A backlog that overflows means this reader is too slow, so it is let go.
+    pump drains in order; the pump runs only while frames wait (an idle connection holds no task for it, which
+    was a third of its memory). A backlog that overflows means this reader is too slow, so it is let go.
     """
 
     def __init__(self, websocket: ServerConnection, inspector: Inspector, inspection_id: int, queue_size: int):
@@ -40,7 +42,7 @@ class Connection:
         self.inspection_id = inspection_id
         self._limit = queue_size
         self._backlog: deque[tuple[int | None, str]] = deque()
-        self._wake = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
         self._replayed_upto: int | None = None  # None until catch-up is sent: everything waits till then
         self._closing = False
         self._delivered = 0
@@ -62,7 +64,7 @@ class Connection:
             return
         else:
             self._backlog.append((seq, text))
-            self._wake.set()
+            self._start_pump()
         if seq is not None and seq > self._delivered:
             self._delivered = seq
             self._release_acks()
@@ -112,16 +114,26 @@ class Connection:
         self.offer(encode(frame))
 
     def replayed(self, head: int) -> None:
-        """Catch-up has sent every event up to ``head``: from now on frames may go straight out."""
+        """Catch-up has sent every event up to ``head``: from now on frames may go straight out, after those that
+        waited for it."""
         self._replayed_upto = head
+        self._start_pump()
         if head > self._delivered:
             self._delivered = head
             self._release_acks()
 
-    async def pump(self) -> None:
-        """After catch-up (``replayed``): send the backlog in order, skipping events the replay already delivered."""
-        replayed_upto = self._replayed_upto or 0
-        while True:
+    def stop(self) -> None:
+        """The connection has ended: stop sending what waits."""
+        if self._pump is not None:
+            self._pump.cancel()
+
+    def _start_pump(self) -> None:
+        if self._pump is None and self._backlog and self._replayed_upto is not None:
+            self._pump = asyncio.get_running_loop().create_task(self._drain(self._replayed_upto))
+
+    async def _drain(self, replayed_upto: int) -> None:
+        """Send the backlog in order, skipping events the replay already delivered; ends when it is empty."""
+        try:
             while self._backlog:
                 if not self._writable():
                     await asyncio.sleep(DRAIN_POLL)  # the frame stays queued, so nothing overtakes it
@@ -129,8 +141,21 @@ class Connection:
                 seq, text = self._backlog.popleft()
                 if seq is None or seq > replayed_upto:
                     broadcast([self.websocket], text)
-            self._wake.clear()
-            await self._wake.wait()
+        finally:
+            self._pump = None
+
+
+async def send_together(websocket: ServerConnection, frames: list[str]) -> None:
+    """Send ``frames`` in order in one write to the socket, then wait while the reader is behind.
+
+    For catch-up, which sends thousands of frames back to back: a write (and a system call) per frame was most of
+    its time (bench/catchup.py). websockets' send context checks the connection is open (else ConnectionClosed) and,
+    on the way out, waits for the socket to drain.
+    """
+    async with websocket.send_context():
+        for frame in frames:
+            websocket.protocol.send_text(frame.encode())
+        websocket.transport.write(b"".join(websocket.protocol.data_to_send()))
 
 
 class Hub:
@@ -163,10 +188,10 @@ class Hub:
     def online(self, inspection_id: int) -> list[int]:
         return sorted({c.inspector.id for c in self._rooms.get(inspection_id, ())})
 
-    def broadcast(self, inspection_id: int, event: Event) -> None:
-        text = encode(event)  # encoded once, shared by every connection
+    def broadcast(self, inspection_id: int, logged: Logged) -> None:
+        """Send the event's frame, encoded once when it was written, to every connection of its inspection."""
         for connection in list(self._rooms.get(inspection_id, ())):
-            connection.offer(text, event.seq)
+            connection.offer(logged.frame, logged.event.seq)
 
     def _announce(self, inspection_id: int) -> None:
         text = encode(Presence(online=self.online(inspection_id)))

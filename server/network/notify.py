@@ -20,12 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session, col, select
 
 from server.storage import database
+from server.storage.database import Logged
 from server.storage.tables import EventRow, InspectionRow
-from shared.protocol import Event, Inspector
+from shared.protocol import Inspector
 
 if TYPE_CHECKING:  # psycopg is only installed with the postgres extra
     from psycopg import AsyncConnection
@@ -41,12 +42,13 @@ CHANNEL_SQL = "left('triangulate:' || current_schema(), 63)"
 sharing a database in different schemas do not wake each other."""
 
 
-def announce(session: Session, *, inspection_id: int, seq: int) -> None:
+_NOTIFY = text(f"SELECT pg_notify({CHANNEL_SQL}, :payload)")
+
+
+def announce(connection: Connection, *, inspection_id: int, seq: int) -> None:
     """Tell other server processes that ``seq`` exists; sent by PostgreSQL only if this transaction commits."""
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    session.execute(text(f"SELECT pg_notify({CHANNEL_SQL}, :payload)"), {"payload": f"{inspection_id}:{seq}"})
+    if connection.dialect.name == "postgresql":
+        connection.execute(_NOTIFY, {"payload": f"{inspection_id}:{seq}"})
 
 
 def parse(payload: str) -> tuple[int, int] | None:
@@ -66,7 +68,7 @@ def heads(engine: Engine, inspection_ids: list[int]) -> dict[int, int]:
     return {inspection_id: head for inspection_id, head in rows if inspection_id is not None}
 
 
-def events_after(engine: Engine, inspection_id: int, after: int, actors: dict[int, Inspector]) -> list[Event]:
+def events_after(engine: Engine, inspection_id: int, after: int, actors: dict[int, Inspector]) -> list[Logged]:
     """Every committed event after ``after``, in one query.
 
     What is committed is always a gap-free run from 1: a seq is allocated under the inspection's row lock, which
@@ -81,7 +83,7 @@ def events_after(engine: Engine, inspection_id: int, after: int, actors: dict[in
         ).all()
     if any(row.actor_id is not None and row.actor_id not in actors for row in rows):
         actors.update((member.id, member) for member in database.team(engine, inspection_id=inspection_id))
-    return [database.event_model(row, actors.get(row.actor_id) if row.actor_id else None) for row in rows]
+    return [database.logged(row, actors.get(row.actor_id) if row.actor_id else None) for row in rows]
 
 
 @dataclass
@@ -89,7 +91,7 @@ class _Followed:
     """One inspection this process publishes: the last seq sent, and local events waiting for a gap to fill."""
 
     published: int
-    pending: dict[int, Event] = field(default_factory=dict)
+    pending: dict[int, Logged] = field(default_factory=dict)
     actors: dict[int, Inspector] = field(default_factory=dict)
     reading: asyncio.Task[None] | None = None
     again: bool = False
@@ -105,7 +107,7 @@ class Relay:
     def __init__(
         self,
         engine: Engine,
-        publish: Callable[[int, Event], None],
+        publish: Callable[[int, Logged], None],
         occupied: Callable[[int], bool],
         *,
         poll_seconds: float = POLL_SECONDS,
@@ -148,16 +150,17 @@ class Relay:
         self._followed[inspection_id] = _Followed(published=head)
         self._look(inspection_id)
 
-    def committed(self, inspection_id: int, event: Event) -> None:
-        """This process committed ``event``: publish it now unless another process's events must go first."""
+    def committed(self, inspection_id: int, logged: Logged) -> None:
+        """This process committed an event: publish it now unless another process's events must go first."""
         followed = self._followed.get(inspection_id)
-        if followed is None or event.seq <= followed.published:
+        seq = logged.event.seq
+        if followed is None or seq <= followed.published:
             return  # nobody follows it here, or a catch-up read has already published it
-        if event.seq == followed.published + 1:
-            self._send(inspection_id, followed, event)
+        if seq == followed.published + 1:
+            self._send(inspection_id, followed, logged)
             self._drain(inspection_id, followed)
             return
-        followed.pending[event.seq] = event  # an event committed elsewhere comes first: read it, then this
+        followed.pending[seq] = logged  # an event committed elsewhere comes first: read it, then this
         self._look(inspection_id)
 
     def heard(self, inspection_id: int, seq: int) -> None:
@@ -168,14 +171,14 @@ class Relay:
 
     # ---------------------------------------------------------------- publishing in order
 
-    def _send(self, inspection_id: int, followed: _Followed, event: Event) -> None:
-        followed.published = event.seq
-        followed.pending.pop(event.seq, None)
-        self._publish(inspection_id, event)
+    def _send(self, inspection_id: int, followed: _Followed, logged: Logged) -> None:
+        followed.published = logged.event.seq
+        followed.pending.pop(followed.published, None)
+        self._publish(inspection_id, logged)
 
     def _drain(self, inspection_id: int, followed: _Followed) -> None:
-        while (event := followed.pending.get(followed.published + 1)) is not None:
-            self._send(inspection_id, followed, event)
+        while (logged := followed.pending.get(followed.published + 1)) is not None:
+            self._send(inspection_id, followed, logged)
         for seq in [s for s in followed.pending if s <= followed.published]:
             del followed.pending[seq]
 
@@ -198,9 +201,9 @@ class Relay:
                 )
                 if self._followed.get(inspection_id) is not followed:
                     return  # forgotten while reading
-                for event in events:
-                    if event.seq == followed.published + 1:
-                        self._send(inspection_id, followed, event)
+                for logged in events:
+                    if logged.event.seq == followed.published + 1:
+                        self._send(inspection_id, followed, logged)
                 self._drain(inspection_id, followed)
                 if not followed.again:
                     return

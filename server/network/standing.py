@@ -23,6 +23,7 @@ from sqlmodel import Session
 from server.handlers.membership import standings
 from server.network.hub import Hub
 from shared.catalogue import read
+from shared.kinds import INSPECTOR_REVOKED, ROLE_CHANGED
 from shared.protocol import REVOKED_REASON, Event, role_changed_reason
 from shared.team import InspectorRevoked, RoleChanged
 from shared.vocabulary import Role
@@ -37,6 +38,9 @@ one query), well inside the two seconds promised."""
 def _read(engine: Engine, inspector_ids: set[int]) -> dict[int, Role]:
     with Session(engine) as session:
         return standings(session, inspector_ids)
+
+
+TEAM_CHANGES = frozenset({INSPECTOR_REVOKED, ROLE_CHANGED})
 
 
 class StandingWatch:
@@ -59,6 +63,8 @@ class StandingWatch:
         """A team change, published in log order (server/network/notify.py): close their connections before this
         event, or any after it, is sent, whichever instance or process recorded it. ``check`` remains the promise: it
         needs no event to arrive (SQLite's command-line writes are read every two seconds)."""
+        if event.kind not in TEAM_CHANGES:
+            return  # most events: no need to read their data
         change = read(event.kind, event.data)
         if not isinstance(change, InspectorRevoked | RoleChanged):
             return

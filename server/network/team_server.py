@@ -24,7 +24,7 @@ from websockets.protocol import State
 from server.handlers.deadline_watch import MOVES_DEADLINES, DeadlineWatch, FlagOverdue
 from server.handlers.dispatch import Applied
 from server.handlers.errors import CommandRejected
-from server.network.hub import Connection, Hub
+from server.network.hub import Connection, Hub, send_together
 from server.network.limits import (
     COOL_OFF,
     DEFAULT_COMMAND_BURST,
@@ -42,6 +42,7 @@ from server.network.notify import Relay
 from server.network.standing import StandingWatch
 from server.network.tls import server_context
 from server.storage import database
+from server.storage.database import Logged
 from server.storage.tables import utcnow
 from server.storage.writer import Submission, Writer
 from shared.catalogue import decode_command
@@ -50,7 +51,6 @@ from shared.protocol import (
     Ack,
     Error,
     ErrorCode,
-    Event,
     ProtocolError,
     Synced,
     Welcome,
@@ -62,7 +62,7 @@ from shared.redact import redacting_logger
 log = logging.getLogger(__name__)
 
 REPLAY_SLICE = 50
-"""Catch-up frames encoded and sent in one turn of the event loop: a page of 500 events in one go held the loop
+"""Catch-up frames sent in one write and one turn of the event loop: a page of 500 events in one go held the loop
 for 20-50 ms, so every other connection's live events waited behind a reconnecting client's replay."""
 
 
@@ -84,6 +84,8 @@ class ServerConfig:
     certfile: str | None = None
     """PEM certificate chain: with it the server speaks ``wss://`` (server/network/tls.py)."""
     keyfile: str | None = None
+    catch_up_page: int = database.CATCH_UP_PAGE
+    """Events read from the log in one query during catch-up (small in tests, to replay across many pages)."""
 
 
 class TeamServer:
@@ -197,17 +199,14 @@ class TeamServer:
             await refuse_extra_connection(websocket, cap)
             return
         self.hub.join(connection)  # before reading the head, so no live event can slip between
-        pump: asyncio.Task[None] | None = None
         try:
             connection.replayed(await self._catch_up(connection, hello_since))
-            pump = asyncio.create_task(connection.pump())
             await self._read_commands(connection)
         except ConnectionClosed:
             pass
         finally:
             self.hub.leave(connection)
-            if pump is not None:
-                pump.cancel()
+            connection.stop()
 
     async def _authenticate(self, websocket: ServerConnection) -> tuple[int, Connection] | None:
         """Read the hello; on any failure send only ``unauthorized`` and close with 4401."""
@@ -246,11 +245,12 @@ class TeamServer:
             online=self.hub.online(inspection_id),
         )
         await websocket.send(encode(welcome))
-        pages = database.events_between(engine, inspection_id=inspection_id, after=since, upto=head)
+        pages = database.frames_between(
+            engine, inspection_id=inspection_id, after=since, upto=head, page=self.config.catch_up_page
+        )
         while (page := await asyncio.to_thread(next, pages, None)) is not None:
             for start in range(0, len(page), REPLAY_SLICE):
-                for event in page[start : start + REPLAY_SLICE]:
-                    await websocket.send(encode(event))
+                await send_together(websocket, page[start : start + REPLAY_SLICE])  # as stored when written
                 await asyncio.sleep(0)  # let the other connections' frames through between slices
         await websocket.send(encode(Synced(head=head)))
         return head
@@ -299,16 +299,16 @@ class TeamServer:
 
     def _publish(self, inspection_id: int, outcome: Applied) -> None:
         """Hand a newly committed event to the relay, which publishes it in seq order (server/network/notify.py)."""
-        if outcome.event is not None:
-            self.relay.committed(inspection_id, outcome.event)
+        if outcome.event is not None and outcome.frame is not None:
+            self.relay.committed(inspection_id, Logged(outcome.event, outcome.frame))
 
-    def _broadcast(self, inspection_id: int, event: Event) -> None:
+    def _broadcast(self, inspection_id: int, logged: Logged) -> None:
         """Send an event (committed here or by another process) to this inspection's connections; alert changes
         may move a deadline, so the watch looks again."""
         if self._standing is not None:  # a revoked inspector gets neither this event nor any after it
-            self._standing.heard(inspection_id, event)
-        self.hub.broadcast(inspection_id, event)
-        if self._watch is not None and event.kind in MOVES_DEADLINES:
+            self._standing.heard(inspection_id, logged.event)
+        self.hub.broadcast(inspection_id, logged)
+        if self._watch is not None and logged.event.kind in MOVES_DEADLINES:
             self._watch.poke()
 
     def _flag_overdue(self, command: FlagOverdue) -> asyncio.Future[None]:

@@ -12,16 +12,17 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, bindparam, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, create_engine, select
 
 from server.storage import schema
 from server.storage.tables import EventRow, InspectionRow, InspectorRow, TokenRow
 from shared.fieldwork import end_before_start
-from shared.protocol import Event, Inspection, Inspector
+from shared.protocol import Event, Inspection, Inspector, encode
 from shared.text import TextRefused, clean
 from shared.vocabulary import Framework, Inspectorate, Role
 
@@ -113,6 +114,20 @@ def inspector_model(row: InspectorRow) -> Inspector:
 
 def event_model(row: EventRow, actor: Inspector | None) -> Event:
     return Event(seq=row.seq, kind=row.kind, actor=actor, at=as_utc(row.at), data=json.loads(row.data))
+
+
+@dataclass(frozen=True)
+class Logged:
+    """An event as the log holds it: the model, and the frame every connection is sent (encoded once)."""
+
+    event: Event
+    frame: str
+
+
+def logged(row: EventRow, actor: Inspector | None) -> Logged:
+    """A stored event with its frame: the one written with it, or (stored before revision 0005) encoded now."""
+    event = event_model(row, actor)
+    return Logged(event, row.frame if row.frame is not None else encode(event))
 
 
 # ---------------------------------------------------------------- inspections and people
@@ -239,8 +254,12 @@ def log_position(engine: Engine, *, inspection_id: int) -> tuple[str, int]:
         return row.epoch, row.head
 
 
+CATCH_UP_PAGE = 500
+"""Events read from the log in one query during catch-up."""
+
+
 def events_between(
-    engine: Engine, *, inspection_id: int, after: int, upto: int, page: int = 500
+    engine: Engine, *, inspection_id: int, after: int, upto: int, page: int = CATCH_UP_PAGE
 ) -> Iterator[list[Event]]:
     """Events with after < seq <= upto, in order, a page at a time (replay never loads the whole log)."""
     actors = {member.id: member for member in team(engine, inspection_id=inspection_id)}
@@ -257,3 +276,47 @@ def events_between(
             return
         yield [event_model(row, actors.get(row.actor_id) if row.actor_id else None) for row in rows]
         cursor = rows[-1].seq
+
+
+_FRAMES = (
+    select(EventRow.seq, EventRow.frame)
+    .where(
+        EventRow.inspection_id == bindparam("inspection_id"),
+        col(EventRow.seq) > bindparam("after"),
+        col(EventRow.seq) <= bindparam("upto"),
+    )
+    .order_by(col(EventRow.seq))
+    .limit(bindparam("page"))
+)
+
+
+def frames_between(
+    engine: Engine, *, inspection_id: int, after: int, upto: int, page: int = CATCH_UP_PAGE
+) -> Iterator[list[str]]:
+    """The frames of events with after < seq <= upto, in order, a page at a time: what catch-up sends.
+
+    Stored frames are sent as they are; events stored before revision 0005 have none and are encoded from their
+    columns, exactly as they were before.
+    """
+    actors: dict[int, Inspector] | None = None
+    cursor = after
+    while cursor < upto:
+        with engine.connect() as conn:
+            rows: list[tuple[int, str | None]] = [
+                (seq, frame) for seq, frame in conn.execute(
+                    _FRAMES, {"inspection_id": inspection_id, "after": cursor, "upto": upto, "page": page}
+                )
+            ]
+        if not rows:
+            return
+        missing = [seq for seq, frame in rows if frame is None]
+        rebuilt: dict[int, str] = {}
+        if missing:
+            actors = actors if actors is not None else {m.id: m for m in team(engine, inspection_id=inspection_id)}
+            with Session(engine) as session:
+                for row in session.exec(
+                    select(EventRow).where(EventRow.inspection_id == inspection_id, col(EventRow.seq).in_(missing))
+                ):
+                    rebuilt[row.seq] = logged(row, actors.get(row.actor_id) if row.actor_id else None).frame
+        yield [frame if frame is not None else rebuilt[seq] for seq, frame in rows]
+        cursor = rows[-1][0]

@@ -78,6 +78,9 @@ class EventRow(SQLModel, table=True):
     command_digest: str | None = None
     """SHA-256 of the command as applied (server.handlers.dispatch.command_digest): a retry with this id must match it.
     None on events stored before revision 0003, whose retries are taken on trust as before."""
+    frame: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """The event as sent on the wire (shared.protocol.encode), encoded once when written: catch-up sends it as it is.
+    None on events stored before revision 0005, which are encoded from the columns above when replayed."""
 
 
 class FindingRow(SQLModel, table=True):
