@@ -39,11 +39,13 @@ class BoardFeature(Feature):
         board, state = self.host.board, self.host.state
         if batch.has(TEAM_KINDS):
             board.show_team()  # someone revoked or given another role: the roster shows it
-        if batch.changed and (not self.host.caught_up or len(batch.changed) > FULL_REDRAW):
-            board.show_state(state)  # catching up
-        else:
-            for view in batch.changed.values():
-                board.finding_changed(view)
+        catching_up = not self.host.caught_up
+        if len(batch.changed) > FULL_REDRAW:
+            board.show_state(state, newest=catching_up)
+        elif batch.changed:
+            board.findings_changed(batch.changed.values())
+        if catching_up:
+            board.findings.show_newest()  # what was newest before the catch-up is no reason to stay down the list
         news = [folded.view for folded in batch.events
                 if folded.news and folded.view is not None and folded.event.kind == FINDING_POSTED]
         if news:
@@ -55,6 +57,9 @@ class BoardFeature(Feature):
             if (folded.news and mine is not None and folded.event.kind == FINDING_WITHDRAWN and me is not None
                     and mine.author.id == me.id):
                 self._announce_withdrawal(mine)
+
+    def caught_up(self) -> None:
+        self.host.board.findings.show_newest()
 
     def _announce(self, news: list[FindingView]) -> None:
         """One toast per burst of teammates' findings: a finding soon after another joins its toast."""

@@ -27,6 +27,8 @@ class Status:
     retrying: str = ""
     """Why the outbox is waiting to send again ('' when it is not): the server did not store a command."""
     unread: int = 0
+    above: int = 0
+    """New findings above the rows in view, the inspector having scrolled away from the newest."""
     shown: int = 0
     total: int = 0
     enquiries: int = 0
@@ -92,6 +94,8 @@ class StatusLine(Static):
             parts.append((f", retrying: {s.retrying}", "$text-warning"))
         parts.append("  ·  ")
         parts.append((f"{s.unread} unread", "bold") if s.unread else ("0 unread", "$text-muted"))
+        if s.above:
+            parts.append((f" ({s.above} new above ↑)", "bold $text-accent"))
         parts.append("  ·  ")
         if s.enquiries:
             plural = "y" if s.enquiries == 1 else "ies"
