@@ -27,6 +27,7 @@ from shared.protocol import Command, Welcome
 from tui import messages as m
 from tui.alerts.actions import CONFIRM_AFTER, NAG_EVERY, AlertsFeature
 from tui.board.actions import BoardFeature
+from tui.board.first_look import first_look
 from tui.board.screen import BoardScreen
 from tui.cases.actions import CasesFeature
 from tui.client import RESEND_AFTER
@@ -169,12 +170,17 @@ class TriangulateApp(App[None]):
     def _load_cache(self) -> None:
         """Read the cache in a thread: 20,000 events take a moment to parse, and the screen is already up."""
         welcome = self.store.welcome
+        if (glance := first_look(self.store, welcome)) is not None:
+            self.post_message(CacheLoaded(glance, first_look=True))
         # Our own unsent findings need to know who we are; without a welcome they wait for the first one.
         state = TeamState.build(welcome, self.store.events(), self.store.pending() if welcome else ())
         self.post_message(CacheLoaded(state))
 
     def on_cache_loaded(self, message: CacheLoaded) -> None:
         if not self.is_running:
+            return
+        if message.first_look:
+            self.board.show_state(message.state)
             return
         self.state = message.state
         self._cached_head = self.state.head

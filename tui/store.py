@@ -114,6 +114,14 @@ class LocalStore:
             rows = self._db.execute("SELECT frame FROM events ORDER BY seq").fetchall()
         return [Event.model_validate_json(frame) for (frame,) in rows]
 
+    def newest(self, limit: int) -> list[Event]:
+        """The ``limit`` newest cached events, oldest first: a first look while the whole cache is read."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT frame FROM (SELECT seq, frame FROM events ORDER BY seq DESC LIMIT ?) ORDER BY seq", (limit,)
+            ).fetchall()
+        return [Event.model_validate_json(frame) for (frame,) in rows]
+
     def append(self, events: Iterable[Event]) -> None:
         """Cache events in one transaction (one fsync per batch); an already cached seq is ignored."""
         rows = [(event.seq, encode(event)) for event in events]
