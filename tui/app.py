@@ -27,7 +27,6 @@ from shared.protocol import Command, Welcome
 from tui import messages as m
 from tui.alerts.actions import CONFIRM_AFTER, NAG_EVERY, AlertsFeature
 from tui.board.actions import BoardFeature
-from tui.board.first_look import first_look
 from tui.board.screen import BoardScreen
 from tui.cases.actions import CasesFeature
 from tui.client import RESEND_AFTER
@@ -42,6 +41,7 @@ from tui.help_screen import HelpScreen
 from tui.meetings.actions import MeetingsFeature
 from tui.meetings.glance import header_marker
 from tui.messages import CacheLoaded, ClientBatch
+from tui.opening import first_look, whole_state
 from tui.outbox import Outbox
 from tui.palette import screen_commands
 from tui.report.actions import ReportFeature
@@ -172,9 +172,7 @@ class TriangulateApp(App[None]):
         welcome = self.store.welcome
         if (glance := first_look(self.store, welcome)) is not None:
             self.post_message(CacheLoaded(glance, first_look=True))
-        # Our own unsent findings need to know who we are; without a welcome they wait for the first one.
-        state = TeamState.build(welcome, self.store.events(), self.store.pending() if welcome else ())
-        self.post_message(CacheLoaded(state))
+        self.post_message(CacheLoaded(whole_state(self.store, welcome, big=glance is not None)))
 
     def on_cache_loaded(self, message: CacheLoaded) -> None:
         if not self.is_running:
