@@ -39,12 +39,11 @@ class BoardFeature(Feature):
         board, state = self.host.board, self.host.state
         if batch.has(TEAM_KINDS):
             board.show_team()  # someone revoked or given another role: the roster shows it
-        catching_up = not self.host.caught_up
         if len(batch.changed) > FULL_REDRAW:
-            board.show_state(state, newest=catching_up)
+            board.show_state(state, newest=True)
         elif batch.changed:
             board.findings_changed(batch.changed.values())
-        if catching_up:
+        if not self.host.caught_up:
             board.findings.show_newest()  # what was newest before the catch-up is no reason to stay down the list
         news = [folded.view for folded in batch.events
                 if folded.news and folded.view is not None and folded.event.kind == FINDING_POSTED]

@@ -202,7 +202,8 @@ class FindingList(ScrollView, can_focus=True):
     def set_rows(self, rows: list[Any], *, newest: bool = False) -> None:
         """Replace every visible row (a new filter): O(n), keeps the cursor on the same finding if it stays.
 
-        ``newest`` (a whole state, as when catching up): a list at its top stays there, at the newest finding.
+        ``newest`` (findings arrived, as in a catch-up): a list at its top stays there, at the newest finding if the
+        highlighted one left the rows in view.
         """
         keep = self.highlighted_id
         stay_on_top = newest and self.at_top

@@ -100,7 +100,8 @@ class BoardScreen(Screen[None]):
     def show_state(self, state: TeamState, *, newest: bool = False) -> None:
         """Draw a whole state (opening, or after the server's log changed): the one O(n) refresh.
 
-        ``newest`` (catching up): a list at its top stays at the newest finding rather than follow the old one.
+        ``newest`` (findings arrived, as in a catch-up): a list at its top stays there, at the newest finding if the
+        highlighted one left the rows in view.
         """
         self.state = state
         timezone = state.inspection.timezone if state.inspection else None
