@@ -12,7 +12,7 @@ is on display again.
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
@@ -20,6 +20,12 @@ from textual.widgets import Footer, Header
 
 from tui.state import TeamState
 from tui.timefmt import zone
+
+
+def on_display(screen: Screen[Any]) -> bool:
+    """On top, or under dialogs only (they show it behind them)."""
+    stack = screen.app.screen_stack
+    return screen in stack and all(isinstance(above, ModalScreen) for above in stack[stack.index(screen) + 1:])
 
 
 class StateScreen(Screen[None]):
@@ -63,14 +69,9 @@ class StateScreen(Screen[None]):
     def _redraw(self) -> None:
         if not self._composed:
             return
-        self._stale = not self._on_display()
+        self._stale = not on_display(self)
         if not self._stale:
             self._draw()
-
-    def _on_display(self) -> bool:
-        """On top, or under dialogs only (they show it behind them)."""
-        stack = self.app.screen_stack
-        return self in stack and all(isinstance(above, ModalScreen) for above in stack[stack.index(self) + 1:])
 
     def on_screen_resume(self) -> None:
         if self._stale:
