@@ -148,8 +148,11 @@ async def live_latencies(server: ProtocolServer, drawn: Drawn, extra: list[Event
     return latencies
 
 
-def rss_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def rss_kib() -> tuple[int, int]:
+    """(peak, now) resident memory of this process, KiB."""
+    with open("/proc/self/statm") as statm:
+        now = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, now
 
 
 # ---------------------------------------------------------------------- one process per app
@@ -281,7 +284,7 @@ def main() -> None:
 
     print(f"Live finding to the board's visible rows: terminal {SIZE[0]}x{SIZE[1]}, headless, catch-up of "
           f"{args.catch_up:,} then {args.live} live findings; load {os.getloadavg()[0]:.2f}\n")
-    print(f"{'findings':>9}  {'':<10}{'p50 ms':>8}{'p95 ms':>8}{'missed':>8}{'first rows ms':>15}{'peak RSS MiB':>14}")
+    print(f"{'findings':>9}  {'':<10}{'p50 ms':>8}{'p95 ms':>8}{'missed':>8}{'first rows ms':>15}{'RSS MiB peak/now':>18}")
     for n in args.findings:
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp) / "cache.sqlite3"
@@ -298,8 +301,9 @@ def main() -> None:
             p50 = statistics.median(shown) if shown else float("nan")
             p95 = percentile(shown, 95) if shown else float("nan")
             rows.append((p50, p95))
+            peak, now = (kib / 1024 for kib in result["rss"])
             print(f"{n:>9,}  {name:<10}{p50:>8.1f}{p95:>8.1f}{missed:>8}{result['first rows']:>15.0f}"
-                  f"{result['rss'] / 1024:>14.0f}")
+                  f"{f'{peak:.0f} / {now:.0f}':>18}")
         (p50, p95), (b50, b95) = rows[-2], rows[-1]
         newest = ours["newest visible after catch-up"]
         print(f"{'':>9}  {'ratio':<10}{p50 / b50:>7.1f}x{p95 / b95:>7.1f}x   app caught up in "
@@ -307,7 +311,7 @@ def main() -> None:
     print("\nratio = app / bare board (the app's row above it). 'missed': never drawn within 2 s (the board was\n"
           "scrolled away from the newest); then 'app, home' is the same after pressing home (the list at its top).\n"
           "First rows: from constructing the app to the first frame drawing a finding (the bare board builds its\n"
-          "state first). Peak RSS is the whole process (Python, Textual, the findings).")
+          "state first). RSS is the whole process (Python, Textual, the findings): its peak, and after the live findings.")
 
 
 if __name__ == "__main__":

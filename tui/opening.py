@@ -9,6 +9,8 @@ whole cache, a few seconds later.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 from shared.protocol import Welcome
 from tui.state import TeamState
@@ -31,17 +33,19 @@ def first_look(store: LocalStore, welcome: Welcome | None) -> TeamState | None:
 
 
 def whole_state(store: LocalStore, welcome: Welcome | None, *, big: bool = False) -> TeamState:
-    """Every cached event folded, and our unsent commands once we know who we are (they show as ours).
-
-    ``big`` (a first look was shown): nearly everything a fold makes lives on, so the collector's passes over it while
-    folding are wasted (two thirds of reading 100,000 events); afterwards it is frozen, so that later passes skip it
-    and a live event is not held up by a pass over the whole cache.
-    """
-    if not big:
+    """Every cached event folded, and our unsent commands once we know who we are (they show as ours)."""
+    with _collector_paused() if big else nullcontext():
         return TeamState.build(welcome, store.each_event(), store.pending() if welcome else ())
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Nearly everything a fold makes lives on, so the collector's passes over it while folding are wasted (two
+    thirds of reading 100,000 events); afterwards it is frozen, so that later passes skip it and a live event is not
+    held up by a pass over the whole cache."""
     gc.disable()
     try:
-        return TeamState.build(welcome, store.each_event(), store.pending() if welcome else ())
+        yield
     finally:
         gc.enable()
         gc.freeze()
