@@ -284,7 +284,8 @@ def main() -> None:
 
     print(f"Live finding to the board's visible rows: terminal {SIZE[0]}x{SIZE[1]}, headless, catch-up of "
           f"{args.catch_up:,} then {args.live} live findings; load {os.getloadavg()[0]:.2f}\n")
-    print(f"{'findings':>9}  {'':<10}{'p50 ms':>8}{'p95 ms':>8}{'missed':>8}{'first rows ms':>15}{'RSS MiB peak/now':>18}")
+    print(f"{'findings':>9}  {'':<10}{'p50 ms':>8}{'p95 ms':>8}{'missed':>8}{'first rows ms':>15}"
+          f"{'RSS MiB peak/now':>18}")
     for n in args.findings:
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp) / "cache.sqlite3"
@@ -311,7 +312,8 @@ def main() -> None:
     print("\nratio = app / bare board (the app's row above it). 'missed': never drawn within 2 s (the board was\n"
           "scrolled away from the newest); then 'app, home' is the same after pressing home (the list at its top).\n"
           "First rows: from constructing the app to the first frame drawing a finding (the bare board builds its\n"
-          "state first). RSS is the whole process (Python, Textual, the findings): its peak, and after the live findings.")
+          "state first). RSS is the whole process (Python, Textual, the findings): its peak, and after the live\n"
+          "findings.")
 
 
 if __name__ == "__main__":
