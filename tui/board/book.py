@@ -36,6 +36,8 @@ Version = tuple[int, datetime, FindingFields]
 """One entry of a finding's history: (version, when, fields); version 1 is the original post."""
 
 _FIELD_NAMES = tuple(FindingFields.model_fields)
+_EVERY_FIELD = set(_FIELD_NAMES)
+"""Every finding's fields are all set: one set shared by all of them, not one each (700 bytes a finding)."""
 
 
 def fields_of(source: FindingFields) -> FindingFields:
@@ -43,7 +45,7 @@ def fields_of(source: FindingFields) -> FindingFields:
 
     Built without validating again: folding a 20,000-event cache at start-up spent a third of its time here.
     """
-    return FindingFields.model_construct(**{name: getattr(source, name) for name in _FIELD_NAMES})
+    return FindingFields.model_construct(_EVERY_FIELD, **{name: getattr(source, name) for name in _FIELD_NAMES})
 
 
 @dataclass(frozen=True, slots=True)
