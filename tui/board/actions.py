@@ -49,7 +49,8 @@ class BoardFeature(Feature):
                 if folded.news and folded.view is not None and folded.event.kind == FINDING_POSTED]
         if news:
             board.add_unread(view.id for view in news)
-            self._announce(news)
+            # After the frame that draws the rows: laying out a toast costs more than the rows themselves.
+            self.host.call_after_refresh(self._announce, news)
         me = state.me
         for folded in batch.events:
             mine = folded.view
