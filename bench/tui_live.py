@@ -136,6 +136,10 @@ class Drawn:
         return self.at[finding_id]
 
 
+GAP = [0.02]
+"""Seconds between one live finding drawn and the next sent (--gap)."""
+
+
 async def live_latencies(server: ProtocolServer, drawn: Drawn, extra: list[Event], pause: Callable[[], Any]) -> list[
         float | None]:
     """Milliseconds from the server's send to the row drawn, per live finding (None: never drawn)."""
@@ -144,7 +148,7 @@ async def live_latencies(server: ProtocolServer, drawn: Drawn, extra: list[Event
         sent = server.send(event)
         shown = await drawn.wait(event.data["finding_id"], pause)
         latencies.append(None if shown is None else (shown - sent) * 1000)
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(GAP[0])
     return latencies
 
 
@@ -236,6 +240,7 @@ async def run_bare(events: list[Event], n: int, live: int) -> dict[str, Any]:
 
 
 def child(args: argparse.Namespace) -> None:
+    GAP[0] = args.gap
     events = make_events(args.n + 2 * args.live)
     if args.kind == "app":
         result = asyncio.run(run_app(Path(args.cache), events, args.n, args.catch_up, args.live))
@@ -254,7 +259,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def in_child(kind: str, n: int, cache: Path, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", kind, "--n", str(n), "--cache", str(cache),
-               "--catch-up", str(args.catch_up), "--live", str(args.live)]
+               "--catch-up", str(args.catch_up), "--live", str(args.live), "--gap", str(args.gap)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-3000:])
@@ -273,6 +278,7 @@ def main() -> None:
     parser.add_argument("--findings", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--catch-up", type=int, default=2_000)
     parser.add_argument("--live", type=int, default=40)
+    parser.add_argument("--gap", type=float, default=0.02, help="seconds from one finding drawn to the next sent")
     parser.add_argument("--child", choices=["app", "bare"])
     parser.add_argument("--n", type=int, default=0)
     parser.add_argument("--cache", default="")
@@ -283,7 +289,8 @@ def main() -> None:
         return
 
     print(f"Live finding to the board's visible rows: terminal {SIZE[0]}x{SIZE[1]}, headless, catch-up of "
-          f"{args.catch_up:,} then {args.live} live findings; load {os.getloadavg()[0]:.2f}\n")
+          f"{args.catch_up:,} then {args.live} live findings, {args.gap * 1000:.0f} ms apart; "
+          f"load {os.getloadavg()[0]:.2f}\n")
     print(f"{'findings':>9}  {'':<10}{'p50 ms':>8}{'p95 ms':>8}{'missed':>8}{'first rows ms':>15}"
           f"{'RSS MiB peak/now':>18}")
     for n in args.findings:
