@@ -70,7 +70,10 @@ class StatusLine(Static):
         self._draw()
 
     def set_status(self, **changes: object) -> None:
-        self.status = replace(self.status, **changes)  # type: ignore[arg-type]
+        status = replace(self.status, **changes)  # type: ignore[arg-type]
+        if status == self.status and self._timer is not None:
+            return  # a batch sets the same counts many times over
+        self.status = status
         if self._timer is not None:
             if self.status.connection == "reconnecting" and self.status.retry_at is not None:
                 self._timer.resume()
@@ -105,4 +108,4 @@ class StatusLine(Static):
         parts.append("  ·  ")
         shown = f"{s.total:,} findings" if s.shown == s.total else f"{s.shown:,} of {s.total:,} shown"
         parts.append((shown, "$text-muted"))
-        self.update(assemble(*parts))
+        self.update(assemble(*parts), layout=False)  # one line, always: no layout pass of the screen
