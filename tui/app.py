@@ -41,6 +41,7 @@ from tui.help_screen import HelpScreen
 from tui.meetings.actions import MeetingsFeature
 from tui.meetings.glance import header_marker
 from tui.messages import CacheLoaded, ClientBatch
+from tui.opening import first_look, whole_state
 from tui.outbox import Outbox
 from tui.palette import screen_commands
 from tui.report.actions import ReportFeature
@@ -169,12 +170,15 @@ class TriangulateApp(App[None]):
     def _load_cache(self) -> None:
         """Read the cache in a thread: 20,000 events take a moment to parse, and the screen is already up."""
         welcome = self.store.welcome
-        # Our own unsent findings need to know who we are; without a welcome they wait for the first one.
-        state = TeamState.build(welcome, self.store.events(), self.store.pending() if welcome else ())
-        self.post_message(CacheLoaded(state))
+        if (glance := first_look(self.store, welcome)) is not None:
+            self.post_message(CacheLoaded(glance, first_look=True))
+        self.post_message(CacheLoaded(whole_state(self.store, welcome, big=glance is not None)))
 
     def on_cache_loaded(self, message: CacheLoaded) -> None:
         if not self.is_running:
+            return
+        if message.first_look:
+            self.board.show_state(message.state)
             return
         self.state = message.state
         self._cached_head = self.state.head

@@ -132,6 +132,8 @@ class CacheLoaded(Message):
     """The local cache, folded into a state off the UI thread."""
 
     state: TeamState
+    first_look: bool = False
+    """Only its newest events (tui.board.first_look), to show while the rest is read: the whole follows."""
 
 
 class Request(Message):

@@ -110,8 +110,26 @@ class LocalStore:
 
     def events(self) -> list[Event]:
         """Every cached event, oldest first."""
+        return list(self.each_event())
+
+    def each_event(self, page: int = 2_000) -> Iterator[Event]:
+        """Every cached event, oldest first, read a page at a time: a big cache is never all in memory twice."""
+        after = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute("SELECT seq, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                                        (after, page)).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield from (Event.model_validate_json(frame) for _, frame in rows)
+
+    def newest(self, limit: int) -> list[Event]:
+        """The ``limit`` newest cached events, oldest first: a first look while the whole cache is read."""
         with self._lock:
-            rows = self._db.execute("SELECT frame FROM events ORDER BY seq").fetchall()
+            rows = self._db.execute(
+                "SELECT frame FROM (SELECT seq, frame FROM events ORDER BY seq DESC LIMIT ?) ORDER BY seq", (limit,)
+            ).fetchall()
         return [Event.model_validate_json(frame) for (frame,) in rows]
 
     def append(self, events: Iterable[Event]) -> None:

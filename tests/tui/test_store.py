@@ -85,6 +85,16 @@ def test_append_ignores_seqs_already_cached(store: LocalStore) -> None:
     assert [e.seq for e in store.events()] == [1, 2, 3]
 
 
+def test_events_are_read_page_by_page_across_the_page_boundaries_and_the_newest_last(store: LocalStore) -> None:
+    store.append([event(seq) for seq in (1, 2, 3, 5, 8, 9, 10)])  # gaps, so a page is not a run of seqs
+    every = [e.seq for e in store.events()]
+    assert every == [1, 2, 3, 5, 8, 9, 10]
+    for page in (1, 2, 3, 7, 50):
+        assert [e.seq for e in store.each_event(page)] == every
+    assert [e.seq for e in store.newest(3)] == [8, 9, 10]
+    assert [e.seq for e in store.newest(50)] == every
+
+
 def test_reset_drops_cache_but_keeps_outbox(store: LocalStore) -> None:
     store.save_welcome(WELCOME)
     store.append([event(1)])

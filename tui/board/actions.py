@@ -39,22 +39,27 @@ class BoardFeature(Feature):
         board, state = self.host.board, self.host.state
         if batch.has(TEAM_KINDS):
             board.show_team()  # someone revoked or given another role: the roster shows it
-        if batch.changed and (not self.host.caught_up or len(batch.changed) > FULL_REDRAW):
-            board.show_state(state)  # catching up
-        else:
-            for view in batch.changed.values():
-                board.finding_changed(view)
+        if len(batch.changed) > FULL_REDRAW:
+            board.show_state(state, newest=True)
+        elif batch.changed:
+            board.findings_changed(batch.changed.values())
+        if not self.host.caught_up:
+            board.findings.show_newest()  # what was newest before the catch-up is no reason to stay down the list
         news = [folded.view for folded in batch.events
                 if folded.news and folded.view is not None and folded.event.kind == FINDING_POSTED]
         if news:
             board.add_unread(view.id for view in news)
-            self._announce(news)
+            # After the frame that draws the rows: laying out a toast costs more than the rows themselves.
+            self.host.call_after_refresh(self._announce, news)
         me = state.me
         for folded in batch.events:
             mine = folded.view
             if (folded.news and mine is not None and folded.event.kind == FINDING_WITHDRAWN and me is not None
                     and mine.author.id == me.id):
                 self._announce_withdrawal(mine)
+
+    def caught_up(self) -> None:
+        self.host.board.findings.show_newest()
 
     def _announce(self, news: list[FindingView]) -> None:
         """One toast per burst of teammates' findings: a finding soon after another joins its toast."""

@@ -141,6 +141,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._tz = zone(None)
         self.shown_id: str | None = None
+        self._drawn: tuple[str, object] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(plain("Select a finding to read it in full.", "$text-muted italic"), id="detail-body")
@@ -159,9 +160,13 @@ class FindingDetail(VerticalScroll, can_focus=True):
         body = self.query_one("#detail-body", Static)
         if view is None:
             self.shown_id = None
+            self._drawn = None
             body.update(plain("No finding selected.", "$text-muted italic"))
             return
         if view.id != self.shown_id:
             self.scroll_home(animate=False)
         self.shown_id = view.id
-        body.update(describe(view, self._tz, status, me_id, badge, support))
+        content = describe(view, self._tz, status, me_id, badge, support)
+        if (content.plain, content.spans) != self._drawn:  # every batch asks again; a new body is a layout pass
+            self._drawn = (content.plain, content.spans)
+            body.update(content)

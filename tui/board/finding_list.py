@@ -3,6 +3,10 @@
 A stock DataTable builds every row up front (about a second for 10,000). Here the rows are a Python list
 kept sorted newest first, a live event is one bisect and one list insert, and only the visible lines
 (plus any that moved) are repainted.
+
+Where the list stands: at its top, the newest finding is in view and new ones arrive in view; scrolled away, the
+inspector's place is kept and the list counts the findings that arrived above it (``NewAbove``) until they are
+back at the top.
 """
 
 from __future__ import annotations
@@ -120,6 +124,17 @@ class FindingList(ScrollView, can_focus=True):
             return self.finding_list
 
     @dataclass
+    class NewAbove(Message):
+        """How many findings arrived above the visible rows since the inspector scrolled away (0: at the top)."""
+
+        finding_list: FindingList
+        count: int
+
+        @property
+        def control(self) -> FindingList:
+            return self.finding_list
+
+    @dataclass
     class Selected(Message):
         """Enter or a double click on a finding: open it."""
 
@@ -144,6 +159,8 @@ class FindingList(ScrollView, can_focus=True):
         self.empty_message = "No findings yet — press n to record one."
         self.lines_rendered = 0
         """How many lines render_line has drawn: the scale tests and bench/tui.py check it stays small."""
+        self.new_above = 0
+        """Findings that arrived above the visible rows while the inspector was scrolled away."""
 
     # ------------------------------------------------------------------ data in
     # ``_rows`` is kept oldest first so bisect works on plain keys; display row i is _rows[-1 - i].
@@ -177,19 +194,38 @@ class FindingList(ScrollView, can_focus=True):
             self._cache.clear()
             self.refresh()
 
-    def set_rows(self, rows: list[Any]) -> None:
-        """Replace every visible row (a new filter): O(n), keeps the cursor on the same finding if it stays."""
+    @property
+    def at_top(self) -> bool:
+        """The newest finding is in view: the inspector has not scrolled away."""
+        return round(self.scroll_y) == 0
+
+    def set_rows(self, rows: list[Any], *, newest: bool = False) -> None:
+        """Replace every visible row (a new filter): O(n), keeps the cursor on the same finding if it stays.
+
+        ``newest`` (findings arrived, as in a catch-up): a list at its top stays there, at the newest finding if the
+        highlighted one left the rows in view.
+        """
         keep = self.highlighted_id
+        stay_on_top = newest and self.at_top
         self._rows = sorted(rows, key=sort_key)
         self._keys = [sort_key(view) for view in self._rows]
         self._key_of = {view.id: key for view, key in zip(self._rows, self._keys, strict=True)}
         self._cache.clear()
         self._resize_virtual()
         index = self.index_of(keep) if keep else None
-        if index is None:
+        if index is None or (stay_on_top and not self._in_view(index)):
+            index = None
             self.scroll_to(y=0, animate=False, immediate=True)
         self._move_cursor(index if index is not None else 0, force_message=True)
         self.refresh()
+
+    def show_newest(self) -> None:
+        """At the top, a highlighted finding pushed out of view by newer ones (a catch-up) gives way to the newest."""
+        if self._rows and self.at_top and not self._in_view(self.cursor):
+            self._move_cursor(0)
+
+    def _in_view(self, index: int) -> bool:
+        return round(self.scroll_y) <= index < round(self.scroll_y) + max(1, self.scrollable_content_region.height - 1)
 
     def upsert(self, view: Any, visible: bool = True) -> None:
         """Add, move, update or (visible=False) hide one finding, repainting only what shifted."""
@@ -252,6 +288,8 @@ class FindingList(ScrollView, can_focus=True):
         # A row added or removed above the viewport shifts everything: keep what the user reads in place.
         if top > 0 and first < top and (old_index is None) != (new_index is None):
             self.scroll_to(y=top + (1 if new_index is not None else -1), animate=False, immediate=True)
+            if new_index is not None:
+                self._count_above(self.new_above + 1)
         kept = self.index_of(keep) if keep else None
         if kept is not None:
             if kept != self.cursor:
@@ -266,6 +304,16 @@ class FindingList(ScrollView, can_focus=True):
     def _resize_virtual(self) -> None:
         width = self.scrollable_content_region.width
         self.virtual_size = Size(width, len(self._rows) + 1)
+
+    def _count_above(self, count: int) -> None:
+        if count != self.new_above:
+            self.new_above = count
+            self.post_message(self.NewAbove(self, count))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(new_value) == 0:
+            self._count_above(0)
 
     # ------------------------------------------------------------------ cursor
 

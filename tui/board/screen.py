@@ -97,14 +97,18 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ what the app tells us
 
-    def show_state(self, state: TeamState) -> None:
-        """Draw a whole state (opening, or after the server's log changed): the one O(n) refresh."""
+    def show_state(self, state: TeamState, *, newest: bool = False) -> None:
+        """Draw a whole state (opening, or after the server's log changed): the one O(n) refresh.
+
+        ``newest`` (findings arrived, as in a catch-up): a list at its top stays there, at the newest finding if the
+        highlighted one left the rows in view.
+        """
         self.state = state
         timezone = state.inspection.timezone if state.inspection else None
         self.findings.set_timezone(timezone)
         self.detail.set_timezone(timezone)
         self.unread &= set(state.findings)
-        self._refilter()
+        self._refilter(newest=newest)
         self.show_team()
 
     def show_team(self) -> None:
@@ -114,9 +118,14 @@ class BoardScreen(Screen[None]):
 
     def finding_changed(self, view: FindingView) -> None:
         """One finding was added or changed: move just its row, repaint just what shifted."""
-        self.findings.upsert(view, self.filter.matches(view))
-        if self.detail.shown_id == view.id:
-            self._show_detail(view)
+        self.findings_changed([view])
+
+    def findings_changed(self, views: Iterable[FindingView]) -> None:
+        """Findings added or changed: each row moved in place (a bisect), the counts redrawn once."""
+        for view in views:
+            self.findings.upsert(view, self.filter.matches(view))
+            if self.detail.shown_id == view.id:
+                self._show_detail(view)
         self._update_counts()
 
     def finding_gone(self, finding_id: str) -> None:
@@ -149,14 +158,14 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ filtering
 
-    def _refilter(self) -> None:
+    def _refilter(self, *, newest: bool = False) -> None:
         if self.filter.active:
             self.findings.empty_message = "No findings match the filter — press x to clear it."
         elif self.state.me is None:
             self.findings.empty_message = "Nothing cached yet — waiting for the server."
         else:
             self.findings.empty_message = "No findings yet — press n to record one."
-        self.findings.set_rows(filter_findings(self.state.findings, self.filter))
+        self.findings.set_rows(filter_findings(self.state.findings, self.filter), newest=newest)
         self.findings.set_unread(self.unread)
         self._update_counts()
 
@@ -189,6 +198,10 @@ class BoardScreen(Screen[None]):
             self.unread.discard(event.finding_id)
             self.findings.set_unread(self.unread)
             self._update_counts()
+
+    @on(FindingList.NewAbove)
+    def _new_above(self, event: FindingList.NewAbove) -> None:
+        self.status_line.set_status(above=event.count)
 
     @on(FindingList.Selected)
     def _selected(self) -> None:

@@ -27,6 +27,8 @@ class Status:
     retrying: str = ""
     """Why the outbox is waiting to send again ('' when it is not): the server did not store a command."""
     unread: int = 0
+    above: int = 0
+    """New findings above the rows in view, the inspector having scrolled away from the newest."""
     shown: int = 0
     total: int = 0
     enquiries: int = 0
@@ -68,7 +70,10 @@ class StatusLine(Static):
         self._draw()
 
     def set_status(self, **changes: object) -> None:
-        self.status = replace(self.status, **changes)  # type: ignore[arg-type]
+        status = replace(self.status, **changes)  # type: ignore[arg-type]
+        if status == self.status and self._timer is not None:
+            return  # a batch sets the same counts many times over
+        self.status = status
         if self._timer is not None:
             if self.status.connection == "reconnecting" and self.status.retry_at is not None:
                 self._timer.resume()
@@ -92,6 +97,8 @@ class StatusLine(Static):
             parts.append((f", retrying: {s.retrying}", "$text-warning"))
         parts.append("  ·  ")
         parts.append((f"{s.unread} unread", "bold") if s.unread else ("0 unread", "$text-muted"))
+        if s.above:
+            parts.append((f" ({s.above} new above ↑)", "bold $text-accent"))
         parts.append("  ·  ")
         if s.enquiries:
             plural = "y" if s.enquiries == 1 else "ies"
@@ -101,4 +108,4 @@ class StatusLine(Static):
         parts.append("  ·  ")
         shown = f"{s.total:,} findings" if s.shown == s.total else f"{s.shown:,} of {s.total:,} shown"
         parts.append((shown, "$text-muted"))
-        self.update(assemble(*parts))
+        self.update(assemble(*parts), layout=False)  # one line, always: no layout pass of the screen

@@ -1,9 +1,9 @@
 """The report feature: the preview (``R`` from anywhere), keeping it live, and the export.
 
-While the preview is open it is rebuilt after any batch with an event that can change the report (a finding, a
-link, a grade, the fieldwork dates) or after the cache was reset, once per screen refresh however many batches
-came; ``R`` on the preview rebuilds it too. Files go where exported minutes go (tui.meetings.actions), written off
-the UI thread.
+While the preview is on display it is rebuilt after any batch with an event that can change the report (a finding,
+a link, a grade, the fieldwork dates) or after the cache was reset, once per screen refresh however many batches
+came (covered by another screen, once it is on display again); ``R`` on the preview rebuilds it too. Files go
+where exported minutes go (tui.meetings.actions), written off the UI thread.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from tui.meetings.actions import default_export_dir, export_file, slug
 from tui.report.input import report_input
 from tui.report.screen import Format, ReportScreen
 from tui.timefmt import to_local, zone
+from tui.widgets.state_screen import on_display
 
 REPORT_KINDS = frozenset({
     kinds.FINDING_POSTED, kinds.FINDING_AMENDED, kinds.FINDING_WITHDRAWN, kinds.FINDING_LINKED, kinds.FINDING_UNLINKED,
@@ -52,6 +53,8 @@ class ReportFeature(Feature):
     export_dir: Path | None = None
     """Where exported reports go; None means the user's documents folder (tests point it elsewhere)."""
     _due = False
+    _stale = False
+    """The report changed while its preview was covered by another screen: rebuild it once it is on display."""
 
     def loaded(self) -> None:
         self._refresh()
@@ -68,10 +71,16 @@ class ReportFeature(Feature):
         if not host.is_running:
             return
         screens = [screen for screen in host.screen_stack if isinstance(screen, ReportScreen)]
-        if screens:
+        shown = [screen for screen in screens if on_display(screen)]
+        self._stale = len(shown) < len(screens)
+        if shown:
             report = self.report_now()
-            for screen in screens:
+            for screen in shown:
                 screen.show(report)
+
+    def screen_changed(self, screen: Screen[Any]) -> None:
+        if self._stale and isinstance(screen, ReportScreen):
+            self._refresh()
 
     def report_now(self) -> Report | None:
         """The report from what the server has recorded, as of now; None before the first welcome."""

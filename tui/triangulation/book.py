@@ -268,6 +268,8 @@ class EvidenceBook(Tracking):
 
     def links_of(self, finding_id: str) -> list[Link]:
         """The live links touching a finding, oldest first (an index, so the board can ask for every row)."""
+        if not self._by_finding.get(finding_id):
+            return []  # most findings: folding a big cache asks this of every one
         return sorted((self.links[i] for i in self._by_finding.get(finding_id, ())),
                       key=lambda link: (self.made[link.id].at, link.id))
 
