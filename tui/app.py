@@ -280,6 +280,7 @@ class TriangulateApp(App[None]):
                     batch.connected = True
                 case m.CaughtUp():
                     self._live = True
+                    batch.caught_up = True
                     for feature in self._features:
                         feature.caught_up()
                 case m.Acked(command_id=command_id, seq=seq):

@@ -87,6 +87,8 @@ class Batch:
     settled: bool = False
     """One of our commands was acked or refused."""
     connected: bool = False
+    caught_up: bool = False
+    """The catch-up ended in this burst (the hooks ran before its findings were drawn)."""
     reset: bool = False
     """The server's log was not the one cached: the state was rebuilt (``Feature.loaded`` ran)."""
 

@@ -131,3 +131,18 @@ def test_a_small_cache_has_no_first_look(tmp_path: Path) -> None:
         store.save_welcome(welcome())
         store.append(teammates(1, FIRST_LOOK, random.Random(7)))
         assert first_look(store, store.welcome) is None
+
+
+async def test_a_catch_up_that_ends_in_the_same_burst_leaves_the_cursor_on_the_newest(tmp_path: Path) -> None:
+    """A new machine's whole log and the end of the catch-up in one burst (as the demo's first screen had it): the
+    cursor stayed on the first finding folded, the oldest, out of view below the rows shown."""
+    app = cached_app(tmp_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        log = teammates(1, CACHED, random.Random(5))
+        app.post_message(ClientBatch([*(m.EventReceived(e) for e in log), m.CaughtUp(log[-1].seq)]))
+        await wait_for(pilot, lambda: app.board.findings.row_count == CACHED, "the log on the board")
+        await pilot.pause()
+        findings = app.board.findings
+        assert findings.highlighted_id == findings.row(0).id  # the newest
+        assert findings.highlighted_id in visible_ids(findings)

@@ -43,7 +43,7 @@ class BoardFeature(Feature):
             board.show_state(state, newest=True)
         elif batch.changed:
             board.findings_changed(batch.changed.values())
-        if not self.host.caught_up:
+        if not self.host.caught_up or batch.caught_up:
             board.findings.show_newest()  # what was newest before the catch-up is no reason to stay down the list
         news = [folded.view for folded in batch.events
                 if folded.news and folded.view is not None and folded.event.kind == FINDING_POSTED]
