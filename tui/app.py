@@ -226,9 +226,10 @@ class TriangulateApp(App[None]):
             return
         self.title = inspection.name
         now = self.now()
-        # The lead's "KIT not held" (CP ¶30) beside the day it is about, before the framework's name.
+        # The lead's "KIT not held" (CP ¶30) first, beside the day it is about: a long inspection name leaves the
+        # header room for little more, and the framework's name is the part that can go.
         kit = header_marker(self.state, now)
-        parts = (fieldwork_label(inspection, now), kit, inspection.framework.label)
+        parts = (kit, fieldwork_label(inspection, now), inspection.framework.label)
         self.sub_title = " · ".join(part for part in parts if part)
 
     # ------------------------------------------------------------------ the network

@@ -42,5 +42,5 @@ async def test_header_names_the_inspection_and_the_day_of_fieldwork(tmp_path: Pa
     app = TriangulateApp(store=seeded_store(tmp_path / "cache.sqlite3"), now=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.board.findings.rows) == 8, "the cache")
-        assert app.sub_title.startswith("Day 3 of fieldwork")
+        assert app.sub_title.startswith("KIT not held · Day 3 of fieldwork")  # the lead: today's KIT not yet held
         assert app.title == "Northmoor"

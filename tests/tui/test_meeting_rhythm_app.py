@@ -56,7 +56,7 @@ async def test_cp28_cp30_the_lead_holds_the_planning_and_todays_kit_meeting_and_
     tmp_path: Path,
 ) -> None:
     async with lead_and_inspector(tmp_path, SIZE) as (asha, pa, ben, pb):
-        assert asha.sub_title.startswith("Day 3 of fieldwork · KIT not held · ")  # day 3 of fieldwork, nothing held yet
+        assert asha.sub_title.startswith("KIT not held · Day 3 of fieldwork · ")  # day 3 of fieldwork, nothing held yet
         assert "KIT" not in ben.sub_title  # the lead holds it: only she is nagged
 
         await pa.press("m")
@@ -84,7 +84,7 @@ async def test_cp28_cp30_the_lead_holds_the_planning_and_todays_kit_meeting_and_
                "MASH manager" in screen.title_text
         assert screen.today_text == ("Today's KIT meeting (day 3 of fieldwork) is open with the DCS or their "
                                      "representative.")
-        assert asha.sub_title.startswith("Day 3 of fieldwork · KIT open · ")
+        assert asha.sub_title.startswith("KIT open · Day 3 of fieldwork · ")
 
         # Who attended changes as people come and go (d), until the meeting closes.
         await pa.press("d")
