@@ -6,6 +6,8 @@ Each is measured against a baseline in the same run, started the same way:
   * ``triangulate --help`` to its exit, against ``python -c pass``;
   * ``triangulate demo --quiet`` in a pseudo-terminal (100×30, TERM=xterm-256color) until the first screen, against
     a bare Textual app (one Static) in the same terminal until its first frame.
+The demo's server alone (``python -m server demo --quiet``, until it prints the JSON line that lets the app
+connect: imports, seed, listening) is timed too, against ``python -c pass``: the app's first rows wait for it.
 The first screen is the board drawn with its first rows: the terminal output, with its escape sequences taken out,
 holds a finding's row (a time cell such as "04 Dec 14:00" followed by its inspectorate). The board drawn while
 still connecting (its status line reads "connecting…") is reported too. The demo is quit with ctrl+q, which stops
@@ -116,6 +118,23 @@ def to_exit(command: list[str], env: dict[str, str] | None = None) -> float:
     return time.perf_counter() - started
 
 
+def to_announcement(tree: Path) -> float:
+    """Seconds until the demo server of the checkout at ``tree`` prints its JSON line (a fresh database each time)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        server = subprocess.Popen([sys.executable, "-m", "server", "demo", "--quiet", "--db", f"{scratch}/demo.db"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=tree)
+        try:
+            assert server.stdout is not None
+            if not server.stdout.readline():
+                raise RuntimeError(f"the demo server of {tree} stopped before announcing")
+            return time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait()
+
+
 def summary(name: str, ours: list[float], base: list[float], base_name: str) -> str:
     return (f"{name:<34} median {statistics.median(ours):6.3f} s  worst {max(ours):6.3f} s   "
             f"{base_name:<22} median {statistics.median(base):6.3f} s  worst {max(base):6.3f} s   "
@@ -126,6 +145,7 @@ def measure(tree: Path, framework: str, figures: dict[str, list[float]], label: 
     """One run of ``triangulate --help`` and of the demo from ``tree``, added to ``figures``."""
     command, env = triangulate(tree)
     figures[f"{label}triangulate --help"].append(to_exit([*command, "--help"], env))
+    figures[f"{label}demo server: announced"].append(to_announcement(tree))
     seen = in_terminal([*command, "demo", "--quiet", "--framework", framework],
                        {"connecting": CONNECTING, "rows": FIRST_ROW}, env)
     figures[f"{label}demo: board drawn, connecting"].append(seen["connecting"])
@@ -155,8 +175,8 @@ def main() -> None:
     for label in ("", *(("compared: ",) if args.compare else ())):
         if label:
             print(f"compared with {args.compare}:")
-        print(summary("triangulate --help", figures[f"{label}triangulate --help"], figures["python -c pass"],
-                      "python -c pass"))
+        for name in ("triangulate --help", "demo server: announced"):
+            print(summary(name, figures[f"{label}{name}"], figures["python -c pass"], "python -c pass"))
         for name in ("demo: board drawn, connecting", "demo: first screen (first rows)"):
             print(summary(name, figures[f"{label}{name}"], figures["bare Textual app"], "bare Textual app"))
 
