@@ -215,12 +215,16 @@ def alert(mid: str) -> str:
     })
 
 
-async def join(url: str, token: str, flavour: Flavour) -> ClientConnection:
+async def join(
+    url: str, token: str, flavour: Flavour, caught_up: Callable[[dict[str, Any]], None] | None = None
+) -> ClientConnection:
+    """Connect; a Triangulate connection says hello and catches up, each frame before ``synced`` to ``caught_up``."""
     ws = await connect(url, proxy=None, compression=None, max_queue=None, open_timeout=30)
     if flavour.hello:
         await ws.send(json.dumps({"type": "hello", "token": token, "since": 0}))
-        while json.loads(await ws.recv()).get("type") != "synced":
-            pass
+        while (frame := json.loads(await ws.recv())).get("type") != "synced":
+            if caught_up is not None:
+                caught_up(frame)
     return ws
 
 
