@@ -1,6 +1,6 @@
 """Sustained load: every member of a team posts and every member receives everything, at a rate stepping up.
 
-Usage: python bench/sustained.py [--members 50] [--rates 100,200,500,1000] [--seconds 5] [--clients 2]
+Usage: python bench/sustained.py [--members 50] [--rates 50,100,200,500,1000] [--seconds 5] [--clients 2]
                                  [--instances 1] [--db postgresql+psycopg://USER:PASSWORD@HOST/DBNAME]
 
 Each step offers ``rate`` findings a second for ``--seconds``, open loop: member g of M sends its k-th finding at
@@ -14,11 +14,13 @@ member's connection receives every finding (its own included). Per step:
   nothing);
 - latency from the send to the last member's receipt, p50 / p99, over the findings every member received.
 
-A step is sustained when every finding was acked and delivered, with no gap, at ≥ 95 % of the offered rate. The
-baseline, in the same run and through the same clients, is bench/floor.py's bare server: it commits each frame to
-the same backend then broadcasts it. Servers run in their own process; the members are split across ``--clients``
-processes, since one Python process cannot read 50 sockets at 1,000 frames/s each. With ``--instances 2``
-(PostgreSQL) members alternate between two Triangulate servers on one database.
+A step is sustained when every finding was acked and delivered, with no gap, at ≥ 95 % of the offered rate; a
+server's steps stop after the first it does not sustain (its backlog would spill into the next). Two baselines, in
+the same run and through the same clients: bench/floor.py's bare server, which commits each frame to the same
+backend (one transaction per frame) then broadcasts it, and bench/fanout.py's raw broadcast server, which stores
+nothing (what the clients and the machine can carry). Servers run in their own process; the members are split
+across ``--clients`` processes, since one Python process cannot read 50 sockets at 1,000 frames/s each. With
+``--instances 2`` (PostgreSQL) members alternate between two Triangulate servers on one database.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import multiprocessing
 import os
 import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -39,7 +43,7 @@ from typing import Any
 
 import websockets
 from backends import bench_database, describe, is_postgres
-from fanout import Flavour, ServerProcess, join, make_team, percentile, post, triangulate_server
+from fanout import Flavour, ServerProcess, baseline_server, join, make_team, percentile, post, triangulate_server
 from floor import floor_server
 from websockets.asyncio.client import ClientConnection
 
@@ -200,6 +204,12 @@ class Clients:
             process.join(30)
 
 
+def quiet(server: Callable[..., None], *args: Any) -> None:
+    """Run a server without its log: members leaving a step it fell behind on leave it writing to closed sockets."""
+    logging.disable(logging.CRITICAL)
+    server(*args)
+
+
 def sustained(figures: dict[str, float]) -> bool:
     return (figures["unacked"] == 0 and figures["drops"] == 0 and figures["gaps"] == 0 and figures["closed"] == 0
             and figures["achieved"] >= 0.95 * figures["offered"])
@@ -215,6 +225,8 @@ def run_steps(name: str, urls: list[str], tokens: list[str], hello: bool,
             figures["load"] = os.getloadavg()[0]
             rows.append(figures)
             print(f"  {name} {rate}/s: {fmt(figures)}", file=sys.stderr)
+            if not sustained(figures):
+                break
     finally:
         clients.close()
     return rows
@@ -228,7 +240,7 @@ def fmt(f: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=50, help="connections, each sending and receiving")
-    parser.add_argument("--rates", default="100,200,500,1000", help="offered findings/s, one step each")
+    parser.add_argument("--rates", default="50,100,200,500,1000", help="offered findings/s, one step each")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each step")
     parser.add_argument("--drain", type=float, default=10.0, help="seconds after a step to wait for stragglers")
     parser.add_argument("--clients", type=int, default=2, help="client processes the members are split across")
@@ -248,7 +260,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="triangulate-sustained-") as tmp:
         with bench_database(args.db, Path(tmp), "sustained") as db_url:
             tokens = make_team(db_url, args.members - 1)
-            servers = [ServerProcess(triangulate_server, db_url) for _ in range(args.instances)]
+            servers = [ServerProcess(quiet, triangulate_server, db_url) for _ in range(args.instances)]
             try:
                 urls = [f"ws://127.0.0.1:{server.port}" for server in servers]
                 results["triangulate"] = run_steps("triangulate", urls, tokens, True, args)
@@ -256,26 +268,29 @@ def main() -> None:
                 for server in servers:
                     server.stop()
         with bench_database(args.db, Path(tmp), "floor") as db_url:
-            floor = ServerProcess(floor_server, db_url)
+            floor = ServerProcess(quiet, floor_server, db_url)
             try:
                 results["floor"] = run_steps("floor", [f"ws://127.0.0.1:{floor.port}"], [""] * args.members, False,
                                              args)
             finally:
                 floor.stop()
+        raw = ServerProcess(quiet, baseline_server)
+        try:
+            results["raw"] = run_steps("raw", [f"ws://127.0.0.1:{raw.port}"], [""] * args.members, False, args)
+        finally:
+            raw.stop()
 
     print(f"{'offered/s':>9}  {'server':<11}achieved, findings never received by every member, seq gaps, connections"
           " closed, latency send -> last member, sustained")
     best: dict[str, int] = {}
     for i, rate in enumerate(args.rates.split(",")):
-        for name in ("triangulate", "floor"):
-            figures = results[name][i]
-            print(f"{rate:>9}  {name:<11}{fmt(figures)}  load {figures['load']:.2f}")
-            if sustained(figures) and all(sustained(results[name][j]) for j in range(i)):
-                best[name] = int(rate)
-    print(f"\nhighest rate sustained (zero drops, gaps and closes, every step up to it): "
-          f"triangulate {best.get('triangulate', 0)}/s, floor {best.get('floor', 0)}/s")
+        for name, rows in results.items():
+            if i < len(rows):
+                print(f"{rate:>9}  {name:<11}{fmt(rows[i])}  load {rows[i]['load']:.2f}")
+                best[name] = int(rate) if sustained(rows[i]) else best.get(name, 0)
+    print("\nhighest rate sustained (every finding acked and received by all, no gap or close, >= 95% of offered): "
+          + ", ".join(f"{name} {best.get(name, 0)}/s" for name in results))
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
 
 
 if __name__ == "__main__":
