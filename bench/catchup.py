@@ -1,11 +1,14 @@
 """Catch-up: how long a client that holds nothing waits for the whole log, against a raw replay of the same frames.
 
 Usage: python bench/catchup.py [--events 10000,100000] [--runs 3]
+                                [--db postgresql+psycopg://USER:PASSWORD@HOST/DBNAME]
 
 The log is written through the server's own writer (finding posts, committed in batches), so it is what a real
 inspection stores. The baseline is the least a replaying server can do: a bare ``websockets`` server that reads the
-same frames (those Triangulate sent in its first catch-up, stored in a SQLite file of their own, with the same
-(inspection, seq) key) 500 at a time in seq order, and sends each one. Both servers run in their own process;
+same frames (those Triangulate sent in its first catch-up, stored in a database of their own on the same backend,
+with the same (inspection, seq) key) 500 at a time in seq order, and sends each one. ``--db`` picks the backend
+(bench/backends.py). The server that catches the client up did not write the log, so on PostgreSQL the figure is
+also a catch-up on a second instance. Both servers run in their own process;
 the client says hello (since 0) and the clock stops when the last event has arrived. The median of ``--runs``
 catch-ups is reported for each, and the ratio.
 """
@@ -17,7 +20,6 @@ import asyncio
 import json
 import os
 import platform
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -25,6 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import websockets
+from backends import RawStore, bench_database, describe
 from fanout import ServerProcess, _run_until_terminated, make_team, post, serving, triangulate_server
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection
@@ -50,27 +53,29 @@ def write_log(db_url: str, events: int) -> int:
     return inspection.id
 
 
-def store_frames(path: Path, inspection_id: int, frames: list[str]) -> None:
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("CREATE TABLE event (inspection_id INTEGER, seq INTEGER, frame TEXT, PRIMARY KEY (inspection_id, seq))")
-    db.executemany("INSERT INTO event VALUES (?, ?, ?)", [(inspection_id, seq, f) for seq, f in enumerate(frames, 1)])
-    db.commit()
-    db.close()
+def store_frames(db_url: str, inspection_id: int, frames: list[str]) -> None:
+    db = RawStore(db_url)
+    db.execute("CREATE TABLE raw_frame (inspection_id INTEGER, seq INTEGER, frame TEXT,"
+               " PRIMARY KEY (inspection_id, seq))")
+    db.execute("BEGIN")
+    rows = [(inspection_id, seq, frame) for seq, frame in enumerate(frames, 1)]
+    db.executemany("INSERT INTO raw_frame VALUES (?, ?, ?)", rows)
+    db.execute("COMMIT")
+    db.connection.close()
 
 
-def raw_replay_server(db_path: str, inspection_id: int, ready: Connection) -> None:
+def raw_replay_server(db_url: str, inspection_id: int, ready: Connection) -> None:
     """On any first message: send every stored frame of the inspection, a page at a time, then close."""
-    db = sqlite3.connect(db_path)
+    db = RawStore(db_url)
 
     async def handler(ws: ServerConnection) -> None:
         await ws.recv()
         cursor = 0
         while True:
             rows = db.execute(
-                "SELECT seq, frame FROM event WHERE inspection_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                "SELECT seq, frame FROM raw_frame WHERE inspection_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                 (inspection_id, cursor, PAGE),
-            ).fetchall()
+            )
             if not rows:
                 break
             for _seq, frame in rows:
@@ -104,34 +109,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", default="10000,100000", help="log lengths, one run per value")
     parser.add_argument("--runs", type=int, default=3, help="catch-ups per server and length (median reported)")
+    parser.add_argument("--db", help="a postgresql+psycopg:// URL (a schema of its own, dropped afterwards); "
+                                     "default SQLite")
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.platform()}")
-    print(f"python {platform.python_version()}, websockets {websockets.__version__}, sqlite {sqlite3.sqlite_version}")
+    print(f"python {platform.python_version()}, websockets {websockets.__version__}, {describe(args.db)}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print(f"{'events':>8}{'triangulate ms':>16}{'raw replay ms':>15}{'ratio':>8}")
     with tempfile.TemporaryDirectory(prefix="triangulate-catchup-") as tmp:
         for events in [int(n) for n in args.events.split(",")]:
-            path = Path(tmp) / f"log-{events}.db"
-            db_url = f"sqlite:///{path}"
-            tokens = make_team(db_url, 1)
-            inspection_id = write_log(db_url, events)
-            hello = json.dumps({"type": "hello", "token": tokens[1], "since": 0})
-            sent: list[str] = []
-            tri = ServerProcess(triangulate_server, db_url)
-            try:
-                url = f"ws://127.0.0.1:{tri.port}"
-                tri_runs = [asyncio.run(catch_up(url, hello, events, sent if run == 0 else None))
-                            for run in range(args.runs)]
-            finally:
-                tri.stop()
-            store_frames(Path(tmp) / f"frames-{events}.db", inspection_id, sent)
-            raw = ServerProcess(raw_replay_server, str(Path(tmp) / f"frames-{events}.db"), inspection_id)
-            try:
-                url = f"ws://127.0.0.1:{raw.port}"
-                raw_runs = [asyncio.run(catch_up(url, "go", events)) for _ in range(args.runs)]
-            finally:
-                raw.stop()
+            with bench_database(args.db, Path(tmp), f"log-{events}") as db_url:
+                tokens = make_team(db_url, 1)
+                inspection_id = write_log(db_url, events)
+                hello = json.dumps({"type": "hello", "token": tokens[1], "since": 0})
+                sent: list[str] = []
+                tri = ServerProcess(triangulate_server, db_url)
+                try:
+                    url = f"ws://127.0.0.1:{tri.port}"
+                    tri_runs = [asyncio.run(catch_up(url, hello, events, sent if run == 0 else None))
+                                for run in range(args.runs)]
+                finally:
+                    tri.stop()
+            with bench_database(args.db, Path(tmp), f"frames-{events}") as frames_url:
+                store_frames(frames_url, inspection_id, sent)
+                raw = ServerProcess(raw_replay_server, frames_url, inspection_id)
+                try:
+                    url = f"ws://127.0.0.1:{raw.port}"
+                    raw_runs = [asyncio.run(catch_up(url, "go", events)) for _ in range(args.runs)]
+                finally:
+                    raw.stop()
             tri_ms, raw_ms = statistics.median(tri_runs) * 1000, statistics.median(raw_runs) * 1000
             print(f"{events:>8}{tri_ms:>16.0f}{raw_ms:>15.0f}{tri_ms / raw_ms:>8.2f}")
     print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

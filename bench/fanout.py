@@ -2,6 +2,7 @@
 
 Usage: python bench/fanout.py [--receivers 50] [--messages 500] [--window 32] [--alerts 500]
        python bench/fanout.py --idle 500   (server memory per idle connection instead)
+       either with --db postgresql+psycopg://USER:PASSWORD@HOST/DBNAME (default: SQLite; bench/backends.py)
 
 Why a baseline: absolute numbers depend on the machine, so each run also measures a minimal
 ``websockets`` server that just rebroadcasts every frame (no parsing, no storage), driven by the same
@@ -27,7 +28,6 @@ import multiprocessing
 import os
 import platform
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import websockets
+from backends import bench_database, describe
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
@@ -214,12 +215,16 @@ def alert(mid: str) -> str:
     })
 
 
-async def join(url: str, token: str, flavour: Flavour) -> ClientConnection:
+async def join(
+    url: str, token: str, flavour: Flavour, caught_up: Callable[[dict[str, Any]], None] | None = None
+) -> ClientConnection:
+    """Connect; a Triangulate connection says hello and catches up, each frame before ``synced`` to ``caught_up``."""
     ws = await connect(url, proxy=None, compression=None, max_queue=None, open_timeout=30)
     if flavour.hello:
         await ws.send(json.dumps({"type": "hello", "token": token, "since": 0}))
-        while json.loads(await ws.recv()).get("type") != "synced":
-            pass
+        while (frame := json.loads(await ws.recv())).get("type") != "synced":
+            if caught_up is not None:
+                caught_up(frame)
     return ws
 
 
@@ -229,11 +234,13 @@ async def read(ws: ClientConnection, handle: Callable[[dict[str, Any], float], N
         handle(json.loads(raw), now)
 
 
-async def run_flavour(url: str, flavour: Flavour, messages: int, window: int, alerts: int) -> dict[str, float]:
+async def run_flavour(url: str, flavour: Flavour, messages: int, window: int, alerts: int,
+                      receivers_url: str | None = None) -> dict[str, float]:
+    """Every figure for one server; the receivers connect to ``receivers_url`` if given (another instance)."""
     receivers = len(flavour.tokens) - 1
     tracker = Tracker(receivers)
     sender = await join(url, flavour.tokens[0], flavour)
-    clients = [await join(url, token, flavour) for token in flavour.tokens[1:]]
+    clients = [await join(receivers_url or url, token, flavour) for token in flavour.tokens[1:]]
 
     def on_sender_frame(obj: dict[str, Any], now: float) -> None:
         mid = flavour.ack_id(obj)
@@ -364,11 +371,11 @@ async def idle_growth(url: str, flavour: Flavour, pid: int, warm: int) -> float:
     return grown / (len(flavour.tokens) - warm)
 
 
-def idle_memory(connections: int) -> None:
+def idle_memory(connections: int, db: str | None) -> None:
     """Server memory per idle connection, Triangulate against the bare broadcast server, in the same run."""
     warm = 50
-    with tempfile.TemporaryDirectory(prefix="triangulate-bench-") as tmp:
-        db_url = f"sqlite:///{Path(tmp) / 'idle.db'}"
+    with tempfile.TemporaryDirectory(prefix="triangulate-bench-") as tmp, \
+            bench_database(db, Path(tmp), "idle") as db_url:
         tokens = make_team(db_url, warm + connections - 1)
         figures = {}
         for name, flavour, target, target_args in [
@@ -394,21 +401,23 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=500, help="significant-harm alerts raised, one at a time")
     parser.add_argument("--idle", type=int, default=0,
                         help="instead: server memory per idle connection over this many connections")
+    parser.add_argument("--db", help="a postgresql+psycopg:// URL (a schema of its own, dropped afterwards); "
+                                     "default SQLite")
     args = parser.parse_args()
     if args.idle:
-        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        idle_memory(args.idle)
+        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {describe(args.db)}")
+        idle_memory(args.idle, args.db)
         return
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.platform()}")
-    print(f"python {platform.python_version()}, websockets {websockets.__version__}, "
-          f"sqlite {sqlite3.sqlite_version}")
+    print(f"python {platform.python_version()}, websockets {websockets.__version__}, {describe(args.db)}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"1 sender, {args.receivers} receivers, {args.messages} messages per phase, "
           f"window {args.window}, {args.alerts} alerts, loopback\n")
 
     results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="triangulate-bench-") as tmp:
-        db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with tempfile.TemporaryDirectory(prefix="triangulate-bench-") as tmp, \
+            bench_database(args.db, Path(tmp), "bench") as db_url:
         tokens = make_team(db_url, args.receivers)
         runs = [
             ("triangulate", Flavour("triangulate", tokens, hello=True), triangulate_server, (db_url,)),
@@ -438,7 +447,8 @@ def main() -> None:
     for label, key, fmt in rows:
         ratio = tri[key] / base[key] if base[key] else float("nan")
         print(f"{label:<48}{fmt.format(tri[key]):>13}{fmt.format(base[key]):>11}{ratio:>10.2f}")
-    print("\nTriangulate acks only after the command is committed to SQLite (durable); the baseline"
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("\nTriangulate acks only after the command is committed to the database (durable); the baseline"
           " stores nothing and its 'ack' is the sender's own copy of the broadcast.")
     print("For alerts the baseline rebroadcasts the raise frame as it is; Triangulate validates it, stores the"
           " alert and its event, and wakes its deadline watch.")

@@ -1,16 +1,19 @@
 """Server CPU per durable finding: Triangulate against the floor, a bare server that commits then broadcasts.
 
 Usage: python bench/floor.py [--findings 2000] [--receivers 10] [--windows 1,16] [--profile out.prof]
+                              [--db postgresql+psycopg://USER:PASSWORD@HOST/DBNAME]
 
 The floor is the least a durable live-sharing server can do: a ``websockets`` server that, for every frame,
-commits it to SQLite (WAL, synchronous=FULL, one transaction per frame) and then broadcasts it to every
-connection, the sender included (its copy stands in for the ack). Triangulate does that and validates the
+commits it to the database (one transaction per frame; SQLite with WAL and synchronous=FULL, or PostgreSQL with
+``synchronous_commit`` on) and then broadcasts it to every connection, the sender included (its copy stands in
+for the ack). Both servers use the backend ``--db`` names (bench/backends.py). Triangulate does that and validates the
 command, applies the rules (isolation, idempotent resend, the personal-data guard), keeps the projections and
 encodes the event.
 
 Both servers run in their own process, driven by the same client harness (bench/fanout.py). The figure is the
 server process's CPU time (user + system, from /proc, every thread counted) over the findings posted, after a
-warm-up; with ``--window 1`` each finding is acked before the next is sent, so neither server batches.
+warm-up (on PostgreSQL the database's own processes are not counted, for either server); with ``--window 1``
+each finding is acked before the next is sent, so neither server batches.
 ``--profile`` also writes a cProfile of the writer's path for one-command batches (bench/floor.py profile_commands).
 """
 
@@ -21,25 +24,24 @@ import asyncio
 import cProfile
 import os
 import platform
-import sqlite3
 import tempfile
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import websockets
+from backends import RawStore, bench_database, describe
 from fanout import Flavour, ServerProcess, Tracker, _run_until_terminated, join, make_team, post, read, serving
 from websockets.asyncio.server import ServerConnection, broadcast
 
 WARMUP = 50
 
 
-def floor_server(db_path: str, ready: Connection) -> None:
-    """Commit every frame to SQLite, then broadcast it to every connection."""
-    db = sqlite3.connect(db_path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE IF NOT EXISTS event (seq INTEGER PRIMARY KEY, frame TEXT NOT NULL)")
+def floor_server(db_url: str, ready: Connection) -> None:
+    """Commit every frame to the database, then broadcast it to every connection."""
+    db = RawStore(db_url)
+    key = "BIGSERIAL" if db.postgres else "INTEGER"
+    db.execute(f"CREATE TABLE IF NOT EXISTS floor_frame (seq {key} PRIMARY KEY, frame TEXT NOT NULL)")
     clients: set[ServerConnection] = set()
 
     async def handler(ws: ServerConnection) -> None:
@@ -47,7 +49,7 @@ def floor_server(db_path: str, ready: Connection) -> None:
         try:
             async for message in ws:
                 db.execute("BEGIN")
-                db.execute("INSERT INTO event (frame) VALUES (?)", (message,))
+                db.execute("INSERT INTO floor_frame (frame) VALUES (?)", (message,))
                 db.execute("COMMIT")
                 broadcast(clients, message)
         finally:
@@ -143,36 +145,40 @@ def main() -> None:
     parser.add_argument("--receivers", type=int, default=10)
     parser.add_argument("--windows", default="1,16", help="findings in flight, one run per value")
     parser.add_argument("--profile", help="write a cProfile of Triangulate's server (last window) to this file")
+    parser.add_argument("--db", help="a postgresql+psycopg:// URL (a schema of its own, dropped afterwards); "
+                                     "default SQLite")
     args = parser.parse_args()
     windows = [int(w) for w in args.windows.split(",")]
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.platform()}")
-    print(f"python {platform.python_version()}, websockets {websockets.__version__}, sqlite {sqlite3.sqlite_version}")
+    print(f"python {platform.python_version()}, websockets {websockets.__version__}, {describe(args.db)}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"1 sender, {args.receivers} receivers, {args.findings} findings per window, loopback\n")
     print(f"{'window':>6}{'triangulate ms CPU/finding':>28}{'floor ms CPU/finding':>22}{'ratio':>8}")
     with tempfile.TemporaryDirectory(prefix="triangulate-floor-") as tmp:
         for window in windows:
-            db_url = f"sqlite:///{Path(tmp) / f'tri-{window}.db'}"
-            tokens = make_team(db_url, args.receivers)
-            tri = ServerProcess(triangulate_server, db_url)
-            try:
-                tri_ms = asyncio.run(post_findings(f"ws://127.0.0.1:{tri.port}", Flavour("triangulate", tokens, True),
-                                                   tri.process.pid or 0, args.findings, window))
-            finally:
-                tri.stop()
-            bare = ServerProcess(floor_server, str(Path(tmp) / f"floor-{window}.db"))
-            try:
-                bare_ms = asyncio.run(post_findings(f"ws://127.0.0.1:{bare.port}",
-                                                    Flavour("floor", [""] * (args.receivers + 1), False),
-                                                    bare.process.pid or 0, args.findings, window))
-            finally:
-                bare.stop()
+            with bench_database(args.db, Path(tmp), f"tri-{window}") as db_url:
+                tokens = make_team(db_url, args.receivers)
+                tri = ServerProcess(triangulate_server, db_url)
+                try:
+                    tri_ms = asyncio.run(post_findings(f"ws://127.0.0.1:{tri.port}",
+                                                       Flavour("triangulate", tokens, True),
+                                                       tri.process.pid or 0, args.findings, window))
+                finally:
+                    tri.stop()
+            with bench_database(args.db, Path(tmp), f"floor-{window}") as db_url:
+                bare = ServerProcess(floor_server, db_url)
+                try:
+                    bare_ms = asyncio.run(post_findings(f"ws://127.0.0.1:{bare.port}",
+                                                        Flavour("floor", [""] * (args.receivers + 1), False),
+                                                        bare.process.pid or 0, args.findings, window))
+                finally:
+                    bare.stop()
             print(f"{window:>6}{tri_ms:>28.3f}{bare_ms:>22.3f}{tri_ms / bare_ms:>8.2f}")
         if args.profile:
-            db_url = f"sqlite:///{Path(tmp) / 'profiled.db'}"
-            make_team(db_url, args.receivers)
-            profile_commands(db_url, args.findings, args.profile)
+            with bench_database(args.db, Path(tmp), "profiled") as db_url:
+                make_team(db_url, args.receivers)
+                profile_commands(db_url, args.findings, args.profile)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
