@@ -21,6 +21,7 @@ from shared.grades import GradePayload
 from shared.report import ReportFinding, ReportInput, build_report
 from shared.report_html import render_html
 from shared.report_markdown import render_markdown
+from shared.report_model import ChainHead
 from shared.triangulation import Link, Relation
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
 
@@ -37,7 +38,16 @@ def report_input(session: Session, *, inspection_id: int, generated_at: datetime
         board=_board(session, inspection_id),
         generated_at=generated_at,
         sample=stored_sample(session, inspection_id),
+        chain_head=_chain_head(session, inspection_id, row.head),
     )
+
+
+def _chain_head(session: Session, inspection_id: int, head: int) -> ChainHead | None:
+    """The head event's chain hash, read in the same transaction as everything else the report shows."""
+    chain = session.exec(
+        select(EventRow.chain).where(EventRow.inspection_id == inspection_id, EventRow.seq == head)
+    ).first()
+    return ChainHead(head, chain) if chain is not None else None
 
 
 def _findings(session: Session, inspection_id: int) -> list[ReportFinding]:

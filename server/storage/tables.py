@@ -81,6 +81,11 @@ class EventRow(SQLModel, table=True):
     frame: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """The event as sent on the wire (shared.protocol.encode), encoded once when written: catch-up sends it as it is.
     None on events stored before revision 0005, which are encoded from the columns above when replayed."""
+    content_hash: str
+    """SHA-256 of ``data`` as canonical JSON (server.storage.chain): a redaction changes the data, never this."""
+    chain: str
+    """The hash chain up to and including this event (server.storage.chain.chain_hash), computed under the
+    inspection's row lock from the previous event's, in the same transaction (revision 0006)."""
 
 
 class FindingRow(SQLModel, table=True):
