@@ -28,6 +28,7 @@ from server.handlers import (
     meeting_handlers,
     membership,
     personal_data_guard,
+    redaction_handlers,
 )
 from server.handlers.errors import CommandRejected
 from server.handlers.event_append import append_event
@@ -45,6 +46,7 @@ from shared.findings import AmendFinding, PostFinding, WithdrawFinding
 from shared.meeting_attendance import RecordAttendance
 from shared.on_site import SetOnSite
 from shared.protocol import Command, ErrorCode, Event, Inspector
+from shared.redaction import RedactRecord
 
 Handler = Callable[..., BaseModel]
 
@@ -97,6 +99,7 @@ HANDLERS: dict[type[Command], Handler] = {
     SetDayOneRequest: day_one_handlers.set_request,
     membership.RevokeInspector: membership.revoke_inspector,
     membership.ChangeRole: membership.change_role,
+    RedactRecord: redaction_handlers.redact_record,
 }
 """Every command the server applies → its handler, which checks the rules against current state, updates the
 projections and returns the event's data (the model shared.catalogue.EVENTS names for the event's kind)."""

@@ -62,6 +62,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     _enter_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")  # an ack means the event survived a power cut
+    cursor.execute("PRAGMA secure_delete=ON")  # text a redaction replaces is zeroed, not left in free space
     cursor.close()
 
 
