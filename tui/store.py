@@ -172,6 +172,14 @@ class LocalStore:
             db.execute("DELETE FROM events")
             db.execute("DELETE FROM meta WHERE key IN ('welcome', 'epoch')")
 
+    def purge(self) -> None:
+        """Delete everything this cache holds of the inspection, unsent commands too: the server purged it
+        (``purged``), so nothing here may outlive it. The freed pages are zeroed (``secure_delete``)."""
+        with self._tx() as db:
+            for table in ("events", "outbox", "meta"):
+                db.execute(f"DELETE FROM {table}")
+        self._forget_old_pages()
+
     # ------------------------------------------------------------ what this user has read
 
     def read_marks(self) -> set[str]:

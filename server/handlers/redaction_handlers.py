@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from server.handlers.errors import CommandRejected
 from server.handlers.membership import require_lead
+from server.storage.database import forget_old_pages
 from server.storage.tables import AlertRow, EnquiryRow, EventRow, FindingRow, MeetingRow
 from shared.meetings import Minutes
 from shared.protocol import ErrorCode, Event, Inspector, encode
@@ -93,15 +94,5 @@ def _redact_projection(session: Session, inspection_id: int, record: RedactedRec
 
 def _empty_the_log_after_commit(session: Session) -> None:
     bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
-        event.listen(session, "after_commit", lambda _session: _checkpoint(bind), once=True)
-
-
-def _checkpoint(engine: Engine) -> None:
-    """Copy the committed pages into the database file and empty the write-ahead log, which still holds the
-    pages as they were before the redaction."""
-    connection = engine.raw_connection()
-    try:
-        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+    if isinstance(bind, Engine):
+        event.listen(session, "after_commit", lambda _session: forget_old_pages(bind), once=True)

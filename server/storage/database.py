@@ -80,6 +80,18 @@ def _enter_wal(cursor: sqlite3.Cursor, patience: float = 30.0) -> None:
         time.sleep(0.01)
 
 
+def forget_old_pages(engine: Engine) -> None:
+    """On SQLite, copy the committed pages into the database file and empty the write-ahead log, which still holds
+    pages as they were before a redaction or a purge (with ``secure_delete``, the file itself keeps no trace)."""
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

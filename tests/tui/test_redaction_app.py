@@ -1,4 +1,5 @@
-"""Redaction reaches inspectors' laptops: the app's cache and what it shows lose the redacted text.
+"""Redaction and purging reach inspectors' laptops: the app's cache and what it shows lose the redacted text, and
+an app whose inspection was purged deletes its copy.
 
 A real server, real clients and real cache files: the text a client cached before the redaction must be gone from
 its file after it reconnects (the ``record.redacted`` it catches up on rewrites the cached events), and a live app
@@ -9,10 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+from shared.cli import main
 from shared.findings import AmendFinding, PostFinding
 from shared.redaction import REDACTED, RedactRecord
 from tui.client import TeamClient
-from tui.messages import Acked, CaughtUp, EventReceived
+from tui.messages import Acked, AuthFailed, CaughtUp, EventReceived
 from tui.store import LocalStore
 
 from .app_server import lead_and_inspector, running_server, wait_for
@@ -20,6 +24,10 @@ from .client_inbox import FAST, Inbox
 
 NAME = "Quillon Farrowdale"
 """A name the personal-data guard cannot know: what redaction is for."""
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
 
 
 def post(text: str, command_id: str) -> PostFinding:
@@ -74,3 +82,28 @@ async def test_a_live_app_shows_the_redaction_at_once(tmp_path: Path) -> None:
         await wait_for(pb, lambda: ben.state.findings["f-1"].fields.text == REDACTED, "the redaction")
         assert [redaction.reason for redaction in ben.state.redactions] == ["A child's name."]
         assert NAME.encode() not in cache_bytes(tmp_path / "ben.sqlite3")
+
+
+async def test_an_app_deletes_its_copy_of_a_purged_inspection(tmp_path: Path) -> None:
+    async with running_server(tmp_path) as server:
+        path = tmp_path / "ben.db"
+        store = LocalStore(path)
+        ben = Inbox(TeamClient(server.url, server.tokens["ben"], store, **FAST))
+        await ben.next(CaughtUp)
+        await ben.client.send(post(f"{NAME} was seen at home.", "f-1"))
+        await ben.next(Acked)
+        await ben.close()
+        assert NAME.encode() in cache_bytes(path)
+
+        purged = cli("inspection", "purge", "1", "--force", "--reason", "Court order.", "--db", server.db_url)
+        assert purged.exit_code == 0, purged.output
+
+        ben = Inbox(TeamClient(server.url, server.tokens["ben"], store, **FAST))
+        refused = await ben.next(AuthFailed)
+        await ben.ended()
+        left = (store.events(), store.pending(), store.welcome)
+        store.close()
+
+    assert "purged" in refused.message
+    assert left == ([], [], None)
+    assert NAME.encode() not in cache_bytes(path)

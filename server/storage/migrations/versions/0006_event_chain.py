@@ -1,5 +1,6 @@
 """What issue 19 added: each event stores a hash of its content and the inspection's hash chain up to it, so an edit
-to the log is detected by ``triangulate audit verify`` (server/storage/chain.py says what each hash covers).
+to the log is detected by ``triangulate audit verify`` (server/storage/chain.py says what each hash covers); and
+the tombstones of purged inspections, with their tokens' hashes (``triangulate inspection purge``).
 
 Existing logs get their chain here, in seq order per inspection, from the events as they stand when upgraded: the
 chain proves nothing changes from this revision on, not what happened before it.
@@ -66,6 +67,35 @@ def upgrade() -> None:
     with op.batch_alter_table("event") as batch:
         batch.alter_column("content_hash", existing_type=sa.String(), nullable=False)
         batch.alter_column("chain", existing_type=sa.String(), nullable=False)
+    _tombstones()
+
+
+def _tombstones() -> None:
+    op.create_table(
+        "tombstone",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("framework", sa.String(), nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=True),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("head_seq", sa.Integer(), nullable=False),
+        sa.Column("head_chain", sa.String(), nullable=True),
+        sa.Column("purged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("purged_by", sa.String(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("inspection_id"),
+    )
+    op.create_table(
+        "purged_token",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_purged_token_token_hash", "purged_token", ["token_hash"], unique=True)
 
 
 def downgrade() -> None:
