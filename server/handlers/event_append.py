@@ -62,7 +62,7 @@ def append_event(
             "kind": kind,
             "actor_id": actor_id,
             "at": at,
-            "data": json.dumps(payload, separators=(",", ":")),
+            "data": json.dumps(payload, separators=(",", ":")),  # in the handler's order, as replay expects
             "command_id": command_id,
             "command_digest": digest,
             "frame": frame,

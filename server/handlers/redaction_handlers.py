@@ -23,7 +23,6 @@ from server.storage.tables import AlertRow, EnquiryRow, EventRow, FindingRow, Me
 from shared.meetings import Minutes
 from shared.protocol import ErrorCode, Event, Inspector, encode
 from shared.redaction import (
-    REDACTED,
     TEXT_FIELDS,
     RecordRedacted,
     RedactedRecord,
@@ -32,6 +31,7 @@ from shared.redaction import (
     kinds_about,
     redact_minutes,
     redacted,
+    redacted_fields,
 )
 
 
@@ -63,28 +63,27 @@ def _rewrite(row: EventRow, data: dict[str, Any]) -> None:
         row.frame = encode(Event.model_validate_json(row.frame).model_copy(update={"data": data}))
 
 
+Projection = type[FindingRow] | type[EnquiryRow] | type[AlertRow]
+
+PROJECTED: dict[RedactedRecord, tuple[Projection, str, tuple[str, ...]]] = {
+    RedactedRecord.FINDING: (FindingRow, "finding_id", ("text", "withdrawn_reason")),
+    RedactedRecord.ENQUIRY: (EnquiryRow, "enquiry_id", ("question",)),
+    RedactedRecord.ALERT: (AlertRow, "alert_id", ("summary", "immediate_action")),
+}
+"""Record → its projection's table, the column holding its id, and the columns holding its text (a meeting note
+lives in its meeting's minutes)."""
+
+
 def _redact_projection(session: Session, inspection_id: int, record: RedactedRecord, record_id: str) -> None:
     """The current state of the record, and of every meeting's minutes, which may quote it."""
-    if record is RedactedRecord.FINDING:
-        for finding in session.exec(select(FindingRow).where(
-            FindingRow.inspection_id == inspection_id, FindingRow.finding_id == record_id
+    if record in PROJECTED:
+        table, id_column, columns = PROJECTED[record]
+        for row in session.exec(select(table).where(
+            col(table.inspection_id) == inspection_id, col(getattr(table, id_column)) == record_id
         )):
-            finding.text = REDACTED
-            finding.withdrawn_reason = REDACTED if finding.withdrawn_reason else finding.withdrawn_reason
-            session.add(finding)
-    elif record is RedactedRecord.ENQUIRY:
-        for enquiry in session.exec(select(EnquiryRow).where(
-            EnquiryRow.inspection_id == inspection_id, EnquiryRow.enquiry_id == record_id
-        )):
-            enquiry.question = REDACTED
-            session.add(enquiry)
-    elif record is RedactedRecord.ALERT:
-        for alert in session.exec(select(AlertRow).where(
-            AlertRow.inspection_id == inspection_id, AlertRow.alert_id == record_id
-        )):
-            alert.summary = REDACTED
-            alert.immediate_action = REDACTED if alert.immediate_action else alert.immediate_action
-            session.add(alert)
+            for column, value in redacted_fields(row.model_dump(), columns).items():
+                setattr(row, column, value)
+            session.add(row)
     for meeting in session.exec(select(MeetingRow).where(MeetingRow.inspection_id == inspection_id)):
         minutes = redact_minutes(Minutes.model_validate_json(meeting.minutes), record_id).model_dump_json()
         if minutes != meeting.minutes:

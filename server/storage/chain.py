@@ -24,7 +24,11 @@ def canonical(payload: dict[str, Any]) -> str:
 
 
 def content_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(payload).encode()).hexdigest()
+    return hash_text(canonical(payload))
+
+
+def hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def moment(at: datetime) -> str:
@@ -38,5 +42,4 @@ def chain_hash(
 ) -> str:
     """The chain hash of one event. The parts go in as a JSON array, so no text typed into a command id can
     make two different events hash alike."""
-    parts = json.dumps([prev, seq, kind, actor_id, moment(at), command_id, content], ensure_ascii=False)
-    return hashlib.sha256(parts.encode()).hexdigest()
+    return hash_text(json.dumps([prev, seq, kind, actor_id, moment(at), command_id, content], ensure_ascii=False))
