@@ -25,7 +25,7 @@ def write_archive(engine: Engine, inspection_id: int, out: str) -> None:
         raise click.BadParameter(str(exc), param_hint="--inspection") from None
     now = utcnow()
     with Session(engine) as session:
-        report = render_report(session, inspection_id=inspection_id, fmt="md", generated_at=now)
+        report = render_report(session, inspection_id=inspection_id, fmt="md", generated_at=now, chain_head=True)
         connection = session.connection()
         verdict = audit.verify(audit.from_database(connection, inspection_id=inspection_id), head=head)
         if not verdict.intact:

@@ -341,7 +341,9 @@ def report(inspection_id: int, fmt: str, out: str | None, db_url: str) -> None:
     engine = _engine(db_url)
     try:
         with Session(engine) as session:
-            text = render_report(session, inspection_id=inspection_id, fmt=fmt, generated_at=datetime.now(UTC))
+            text = render_report(
+                session, inspection_id=inspection_id, fmt=fmt, generated_at=datetime.now(UTC), chain_head=True
+            )
     except database.NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="--inspection") from None
     _emit(text, out)
