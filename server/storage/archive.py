@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from server.storage import audit, chain
+from server.storage.database import as_utc as utc
 from shared.private_files import PRIVATE_FILE
 
 FORMAT = "triangulate-archive/1"
@@ -34,7 +35,7 @@ class ArchiveError(ValueError):
 def line(event: audit.Stored) -> str:
     """One event as a JSON line, every field the chain covers, as stored."""
     return json.dumps({
-        "seq": event.seq, "kind": event.kind, "actor_id": event.actor_id, "at": chain.moment(event.at),
+        "seq": event.seq, "kind": event.kind, "actor_id": event.actor_id, "at": utc(event.at).isoformat(),
         "command_id": event.command_id, "data": event.data, "content_hash": event.content_hash,
         "chain": event.chain, "frame": event.frame,
     }, ensure_ascii=False, separators=(",", ":"))
@@ -53,7 +54,7 @@ def write(out: Path, *, inspection: dict[str, Any], events: Iterable[audit.Store
     manifest = {
         "format": FORMAT,
         "inspection": inspection,
-        "archived_at": chain.moment(at),
+        "archived_at": utc(at).isoformat(),
         "events": len(lines),
         "head": {"seq": head_seq, "chain": head_chain},
         "files": {EVENTS: _sha256(events_text), REPORT: _sha256(report)},

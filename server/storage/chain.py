@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 GENESIS = "0" * 64
@@ -31,10 +31,14 @@ def hash_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def moment(at: datetime) -> str:
-    """The event's time as the chain covers it: UTC to the microsecond (SQLite hands times back naive, in UTC)."""
-    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return at.isoformat(timespec="microseconds")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def moment(at: datetime) -> int:
+    """The event's time as the chain covers it: microseconds since 1970 UTC, in integer arithmetic (SQLite hands
+    times back naive, in UTC; PostgreSQL in its session's zone)."""
+    return ((at.replace(tzinfo=UTC) if at.tzinfo is None else at) - EPOCH) // MICROSECOND
 
 
 def chain_hash(
