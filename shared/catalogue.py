@@ -25,6 +25,7 @@ from shared import (
     meeting_attendance,
     meetings,
     on_site,
+    redaction,
     team,
     triangulation,
 )
@@ -77,6 +78,7 @@ RECORDS: dict[type[Command], str] = {
     cases.AllocateCase: kinds.CASE_ALLOCATED,
     cases.RecordCaseProgress: kinds.CASE_PROGRESSED,
     cases.SetPersonalDataPolicy: kinds.PERSONAL_DATA_SET,
+    redaction.RedactRecord: kinds.RECORD_REDACTED,
 }
 """Every command a client may send, with the kind of the event it records. What only the server records
 (``alert.overdue``, the administrator's team changes) has an event kind below but no client command."""
@@ -133,6 +135,7 @@ EVENTS: dict[str, type[BaseModel]] = {
     kinds.PERSONAL_DATA_SET: cases.PersonalDataPolicySet,
     kinds.INSPECTOR_REVOKED: team.InspectorRevoked,
     kinds.ROLE_CHANGED: team.RoleChanged,
+    kinds.RECORD_REDACTED: redaction.RecordRedacted,
 }
 """Every event kind, with the model of its ``data``."""
 

@@ -67,3 +67,6 @@ DAY_ONE_SET = "day-one.set"
 # the team, changed by an administrator from the command line
 INSPECTOR_REVOKED = "inspector.revoked"
 ROLE_CHANGED = "inspector.role-changed"
+
+# the record, kept trustworthy: personal data taken out of it by the lead (shared/redaction.py)
+RECORD_REDACTED = "record.redacted"

@@ -85,6 +85,9 @@ class ErrorCode:
     RATE_LIMITED = "rate_limited"
     """Over the connection's command rate: not processed; send it again later (same id)."""
     TOO_MANY_CONNECTIONS = "too_many_connections"
+    PURGED = "purged"
+    """The token's inspection was purged from the server (``triangulate inspection purge``): the app deletes its
+    local copy and stops."""
 
 
 REFUSED_FOR_GOOD = frozenset({
@@ -96,6 +99,7 @@ cannot help. Only these take a command out of a client's outbox (it is shown to 
 
 NOT_PROCESSED = frozenset({
     ErrorCode.INTERNAL, ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHORIZED, ErrorCode.TOO_MANY_CONNECTIONS,
+    ErrorCode.PURGED,
 })
 """Nothing was written, but the command itself is not at fault: the database failed (``internal``), the connection
 went too fast (``rate_limited``), or the connection was refused (``unauthorized``, ``too_many_connections``). The

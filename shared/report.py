@@ -120,6 +120,7 @@ def build_report(data: ReportInput) -> Report:
         method=_method(framework),
         draft=not all_signed_off(data.board, framework),
         grade_reasons=grade_reasons(data.board, framework),
+        chain_head=data.chain_head,
     )
 
 

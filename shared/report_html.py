@@ -132,6 +132,8 @@ def _appendices(report: Report) -> str:
     if report.grade_reasons:
         reasons = map(report_model.reason_cells, report.grade_reasons)
         evidence += f"<h3>{_e(REASONS_TITLE)}</h3>" + _table(report_model.REASON_COLUMNS, reasons)
+    if report.chain_head is not None:
+        evidence += f"<p>{_e(report.chain_head.line)}</p>"
     clock = f"<p>{_e(report.clock_note)}</p>"
     if report.clock:
         clock += _table(report_model.CLOCK_COLUMNS, [report_model.clock_cells(m) for m in report.clock])

@@ -79,6 +79,8 @@ def _appendices(report: Report) -> list[str]:
     if report.grade_reasons:
         lines += [f"### {REASONS_TITLE}", ""]
         lines += _table(report_model.REASON_COLUMNS, map(report_model.reason_cells, report.grade_reasons))
+    if report.chain_head is not None:
+        lines += [md_text(report.chain_head.line), ""]
     lines += [f"## {clock_title}", "", md_text(report.clock_note), ""]
     if report.clock:
         lines += _table(report_model.CLOCK_COLUMNS, (report_model.clock_cells(m) for m in report.clock))

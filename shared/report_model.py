@@ -55,6 +55,24 @@ class ReportInput:
     generated_at: datetime
     sample: Sample | None = None
     """The case sample as it stands, with the lead's reason for its size (CP ¶38–43); None before a draw."""
+    chain_head: ChainHead | None = None
+    """The event log's head the server read it at; None where no log is at hand (the app's own preview)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The last event a report was produced from and its chain hash: ties a printed report to the log, which
+    ``triangulate audit verify`` checks."""
+
+    seq: int
+    chain: str
+
+    @property
+    def line(self) -> str:
+        return (
+            f"Produced from the event log up to seq {self.seq}, chain hash {self.chain} "
+            "(checked by triangulate audit verify)."
+        )
 
 
 # ---------------------------------------------------------------- document
@@ -187,6 +205,8 @@ class Report:
     """True until every graded judgement is agreed and signed off (DRAFT_NOTE)."""
     grade_reasons: tuple[GradeReason, ...] = ()
     """Agreed grades against a rule's warning, in board order: Appendix A carries them with their reasons."""
+    chain_head: ChainHead | None = None
+    """Printed at the end of Appendix A (ReportInput.chain_head)."""
 
     @property
     def generated_label(self) -> str:

@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 
+from shared import kinds
 from shared.personal_data import ERROR_CODE
 from shared.protocol import Command, Welcome
 from tui import messages as m
@@ -268,9 +269,11 @@ class TriangulateApp(App[None]):
         if not self.is_running:
             return  # shutting down: the screens are going, and the cache already has everything
         batch = Batch()
+        refold = False
         for item in message.items:
             match item:
                 case m.EventReceived(event=event, payload=payload):
+                    refold = refold or event.kind == kinds.RECORD_REDACTED
                     view = self.state.apply(event, payload)
                     if view is not None:
                         batch.changed[view.id] = view
@@ -317,6 +320,10 @@ class TriangulateApp(App[None]):
                     self._reset()
                     batch.changed.clear()
                     batch.reset = True
+        if refold:  # the cache's events were rewritten (tui.store): what the folds hold came from the old text
+            self._refold()
+            batch.changed.clear()
+            batch.reset = True
         batch.changed.update((view.id, view) for view in self.state.take_side_changes())  # a link repaints both ends
         for feature in self._features:
             feature.after_batch(batch)
@@ -372,6 +379,13 @@ class TriangulateApp(App[None]):
         for command in self.store.pending():
             self.state.add_pending(command)
         self._cached_head = 0
+        self._loaded()
+
+    def _refold(self) -> None:
+        """Fold the whole cache again (with the commands in its outbox), keeping who is online."""
+        online = self.state.online
+        self.state = whole_state(self.store, self.store.welcome)
+        self.state.online = set(online)
         self._loaded()
 
     def _unsent_count(self) -> int:

@@ -290,7 +290,9 @@ class TeamClient:
         await ws.send(encode(Hello(token=self._token, since=since)))
         first = _decode(await ws.recv())
         if isinstance(first, Error):
-            if first.code == ErrorCode.UNAUTHORIZED:
+            if first.code == ErrorCode.PURGED:  # nothing of the inspection may outlive it on this laptop
+                await self._run(self._store.purge)
+            if first.code in (ErrorCode.UNAUTHORIZED, ErrorCode.PURGED):
                 yield AuthFailed(first.message)
                 return
             raise _Broken(f"server refused the handshake: {first.message}")

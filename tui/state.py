@@ -22,6 +22,7 @@ from shared.enquiries import EnquiryMoved, EnquiryOpened
 from shared.fieldwork import FieldworkSet
 from shared.on_site import DaysOnSite, OnSiteSet, on_site_now
 from shared.protocol import Command, Event, Inspection, Inspector, Welcome
+from shared.redaction import RecordRedacted
 from shared.team import InspectorRevoked, RoleChanged
 from shared.triangulation import Corroboration, Source
 from shared.vocabulary import Agency, FindingKind, Inspectorate, JudgementArea
@@ -42,6 +43,7 @@ PERSONAL_DATA_KEY = "personal_data"
 
 TEAM_KINDS = frozenset({
     kinds.FIELDWORK_SET, kinds.ON_SITE_SET, kinds.PERSONAL_DATA_SET, kinds.INSPECTOR_REVOKED, kinds.ROLE_CHANGED,
+    kinds.RECORD_REDACTED,
 })
 """What TeamState folds itself: facts about the inspection and the team, which everything else reads."""
 
@@ -61,6 +63,9 @@ class TeamState:
     """Each member's days on site, for those the lead has recorded (shared.on_site)."""
     inspection: Inspection | None = None
     me: Inspector | None = None
+    redactions: list[RecordRedacted] = field(default_factory=list)
+    """What the lead redacted, and why. The cached events are rewritten by the store (tui.store); the app then
+    folds the cache again (TeamApp), so no fold keeps the text."""
     head: int = 0
     flagged: dict[int, list[dict[str, object]]] = field(default_factory=dict)
     """Events the server accepted with a personal-data warning, by seq: what it recorded (masked), for the folds
@@ -167,6 +172,8 @@ class TeamState:
                 self.inspection = self.inspection.model_copy(update={"personal_data_policy": payload.policy.value})
             case InspectorRevoked():  # they stay in ``team`` so their past work keeps its names
                 self.revoked.add(payload.inspector_id)
+            case RecordRedacted():
+                self.redactions.append(payload)
             case RoleChanged() if (member := self.team.get(payload.inspector_id)) is not None:
                 self.team[member.id] = member.model_copy(update={"role": payload.role})  # ours: the next welcome
 

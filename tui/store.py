@@ -19,6 +19,7 @@ from types import TracebackType
 from shared.catalogue import decode_command
 from shared.private_files import SQLITE_SIDECARS, Tightened, private_dirs, private_file
 from shared.protocol import Command, Event, ProtocolError, Welcome, encode
+from shared.redaction import RecordRedacted, redacted, redaction_of
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +50,7 @@ class LocalStore:
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # an enqueued command survives a power cut
+        self._db.execute("PRAGMA secure_delete=ON")  # text a redaction replaces is zeroed, not left in free space
         with self._tx() as db:
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 db.execute(statement)
@@ -133,18 +135,50 @@ class LocalStore:
         return [Event.model_validate_json(frame) for (frame,) in rows]
 
     def append(self, events: Iterable[Event]) -> None:
-        """Cache events in one transaction (one fsync per batch); an already cached seq is ignored."""
+        """Cache events in one transaction (one fsync per batch); an already cached seq is ignored.
+
+        A ``record.redacted`` among them rewrites the cached events it names, in the same transaction, as the
+        server rewrote its own (shared.redaction); the text then leaves the file too (``_forget_old_pages``).
+        """
+        events = list(events)
         rows = [(event.seq, encode(event)) for event in events]
         if not rows:
             return
+        redactions = [payload for event in events if (payload := redaction_of(event)) is not None]
         with self._tx() as db:
             db.executemany("INSERT OR IGNORE INTO events (seq, frame) VALUES (?, ?)", rows)
+            for redaction in redactions:
+                self._redact(db, redaction)
+        if redactions:
+            self._forget_old_pages()
+
+    def _redact(self, db: sqlite3.Connection, redaction: RecordRedacted) -> None:
+        marks = ",".join("?" * len(redaction.seqs))
+        cached = db.execute(f"SELECT frame FROM events WHERE seq IN ({marks})", redaction.seqs).fetchall()
+        for (frame,) in cached:
+            event = Event.model_validate_json(frame)
+            data = redacted(redaction.record, redaction.record_id, event.kind, event.data)
+            db.execute("UPDATE events SET frame = ? WHERE seq = ?",
+                       (encode(event.model_copy(update={"data": data})), event.seq))
+
+    def _forget_old_pages(self) -> None:
+        """Empty the write-ahead log, which still holds the pages as they were before a redaction."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def reset(self) -> None:
         """Forget the cached log (the server's log changed); the outbox is kept, so nothing is lost."""
         with self._tx() as db:
             db.execute("DELETE FROM events")
             db.execute("DELETE FROM meta WHERE key IN ('welcome', 'epoch')")
+
+    def purge(self) -> None:
+        """Delete everything this cache holds of the inspection, unsent commands too: the server purged it
+        (``purged``), so nothing here may outlive it. The freed pages are zeroed (``secure_delete``)."""
+        with self._tx() as db:
+            for table in ("events", "outbox", "meta"):
+                db.execute(f"DELETE FROM {table}")
+        self._forget_old_pages()
 
     # ------------------------------------------------------------ what this user has read
 

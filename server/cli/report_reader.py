@@ -21,12 +21,20 @@ from shared.grades import GradePayload
 from shared.report import ReportFinding, ReportInput, build_report
 from shared.report_html import render_html
 from shared.report_markdown import render_markdown
+from shared.report_model import ChainHead
 from shared.triangulation import Link, Relation
 from shared.vocabulary import Agency, EvidenceSource, FindingKind, Inspectorate, JudgementArea
 
 
-def report_input(session: Session, *, inspection_id: int, generated_at: datetime) -> ReportInput:
-    """Everything ``shared.report.build_report`` needs for one inspection; NotFound if there is none."""
+def report_input(
+    session: Session, *, inspection_id: int, generated_at: datetime, chain_head: bool = False
+) -> ReportInput:
+    """Everything ``shared.report.build_report`` needs for one inspection; NotFound if there is none.
+
+    ``chain_head``: also the log's head and its hash, for a report that leaves the system (printed, published,
+    archived). The app's preview cannot know it (clients never see the chain), so the report read for comparing
+    with it leaves it out.
+    """
     row = session.get(InspectionRow, inspection_id)
     if row is None:
         raise NotFound(f"no inspection with id {inspection_id}")
@@ -37,7 +45,16 @@ def report_input(session: Session, *, inspection_id: int, generated_at: datetime
         board=_board(session, inspection_id),
         generated_at=generated_at,
         sample=stored_sample(session, inspection_id),
+        chain_head=_chain_head(session, inspection_id, row.head) if chain_head else None,
     )
+
+
+def _chain_head(session: Session, inspection_id: int, head: int) -> ChainHead | None:
+    """The head event's chain hash, read in the same transaction as everything else the report shows."""
+    chain = session.exec(
+        select(EventRow.chain).where(EventRow.inspection_id == inspection_id, EventRow.seq == head)
+    ).first()
+    return ChainHead(head, chain) if chain is not None else None
 
 
 def _findings(session: Session, inspection_id: int) -> list[ReportFinding]:
@@ -87,7 +104,11 @@ def _board(session: Session, inspection_id: int) -> GradeBoard:
 FORMATS = ("md", "html")
 
 
-def render_report(session: Session, *, inspection_id: int, fmt: str, generated_at: datetime) -> str:
-    """The published report for one inspection as Markdown (``md``) or print-ready HTML (``html``)."""
-    report = build_report(report_input(session, inspection_id=inspection_id, generated_at=generated_at))
+def render_report(
+    session: Session, *, inspection_id: int, fmt: str, generated_at: datetime, chain_head: bool = False
+) -> str:
+    """The published report for one inspection as Markdown (``md``) or print-ready HTML (``html``); with
+    ``chain_head``, Appendix A names the log's head it was read at (``report_input``)."""
+    data = report_input(session, inspection_id=inspection_id, generated_at=generated_at, chain_head=chain_head)
+    report = build_report(data)
     return render_html(report) if fmt == "html" else render_markdown(report)

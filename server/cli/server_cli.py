@@ -187,6 +187,29 @@ def inspection_list(db_url: str) -> None:
         click.echo(f"{item.id}\t{item.name}\t{item.framework.value}\t{start}\t{end}")
 
 
+@inspection.command("archive")
+@click.option("--inspection", "inspection_id", required=True, type=int, help="Inspection id.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The archive file to write.")
+@db_option
+def inspection_archive(inspection_id: int, out: str, db_url: str) -> None:
+    """Write the log (JSON lines), the report and the chain head to one file: audit verify --archive checks it."""
+    from server.cli.retention_cli import write_archive
+
+    write_archive(_engine(db_url), inspection_id, out)
+
+
+@inspection.command("purge")
+@click.argument("inspection_id", type=int)
+@click.option("--force", is_flag=True, help="Purge before the report's publication day (needs --reason).")
+@click.option("--reason", help="Why: kept in the tombstone.")
+@db_option
+def inspection_purge(inspection_id: int, force: bool, reason: str | None, db_url: str) -> None:
+    """Remove the inspection's data after publication, leaving a tombstone; apps delete their copies."""
+    from server.cli.retention_cli import purge
+
+    purge(_engine(db_url), inspection_id, force=force, reason=reason)
+
+
 @click.group(cls=CleanErrors)
 def inspector() -> None:
     """Add, list and revoke team members, and change their role."""
@@ -318,7 +341,9 @@ def report(inspection_id: int, fmt: str, out: str | None, db_url: str) -> None:
     engine = _engine(db_url)
     try:
         with Session(engine) as session:
-            text = render_report(session, inspection_id=inspection_id, fmt=fmt, generated_at=datetime.now(UTC))
+            text = render_report(
+                session, inspection_id=inspection_id, fmt=fmt, generated_at=datetime.now(UTC), chain_head=True
+            )
     except database.NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="--inspection") from None
     _emit(text, out)

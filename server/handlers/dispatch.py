@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, update
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, select
 
 from server.handlers import (
     alert_handlers,
@@ -28,9 +28,10 @@ from server.handlers import (
     meeting_handlers,
     membership,
     personal_data_guard,
+    redaction_handlers,
 )
 from server.handlers.errors import CommandRejected
-from server.network import notify
+from server.handlers.event_append import append_event
 from server.storage.tables import EventRow, InspectionRow
 from shared import alerts as alert_commands
 from shared import cases as case_commands
@@ -44,7 +45,8 @@ from shared.day_one import SetDayOneRequest
 from shared.findings import AmendFinding, PostFinding, WithdrawFinding
 from shared.meeting_attendance import RecordAttendance
 from shared.on_site import SetOnSite
-from shared.protocol import Command, ErrorCode, Event, Inspector, encode
+from shared.protocol import Command, ErrorCode, Event, Inspector
+from shared.redaction import RedactRecord
 
 Handler = Callable[..., BaseModel]
 
@@ -97,6 +99,7 @@ HANDLERS: dict[type[Command], Handler] = {
     SetDayOneRequest: day_one_handlers.set_request,
     membership.RevokeInspector: membership.revoke_inspector,
     membership.ChangeRole: membership.change_role,
+    RedactRecord: redaction_handlers.redact_record,
 }
 """Every command the server applies → its handler, which checks the rules against current state, updates the
 projections and returns the event's data (the model shared.catalogue.EVENTS names for the event's kind)."""
@@ -165,30 +168,12 @@ def apply_command(
     payload: dict[str, Any] = data.model_dump(mode="json")
     if found:
         payload = {**payload, "personal_data": [record.model_dump(mode="json") for record in found]}
-    # Allocated in the database, in this transaction, under the row lock: gap-free across processes.
-    seq = session.execute(
-        update(InspectionRow)
-        .where(col(InspectionRow.id) == inspection_id)
-        .values(head=col(InspectionRow.head) + 1)
-        .returning(col(InspectionRow.head))
-    ).scalar_one()
-    event = Event(seq=seq, kind=kind, actor=actor, at=at, data=payload)
-    frame = encode(event)  # once: broadcast now, and sent as stored by every catch-up
-    session.add(
-        EventRow(
-            inspection_id=inspection_id,
-            seq=seq,
-            kind=kind,
-            actor_id=actor_id,
-            at=at,
-            data=json.dumps(payload, separators=(",", ":")),
-            command_id=command.id,
-            command_digest=digest,
-            frame=frame,
-        )
+    # The seq is allocated in the database, in this transaction, under the row lock: gap-free across processes.
+    event, frame = append_event(
+        session.connection(), inspection_id=inspection_id, kind=kind, actor=actor, at=at, payload=payload,
+        command_id=command.id, digest=digest,
     )
-    notify.announce(session.connection(), inspection_id=inspection_id, seq=seq)  # other processes' clients see it
-    return Applied(seq=seq, event=event, frame=frame)
+    return Applied(seq=event.seq, event=event, frame=frame)
 
 
 def command_digest(command: Command) -> str:

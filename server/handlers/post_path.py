@@ -12,24 +12,23 @@ writer has row-locked the inspection for the whole batch (``dispatch.lock_inspec
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select
 from sqlmodel import Session
 
 from server.handlers import membership, personal_data_guard
 from server.handlers.dispatch import Applied, command_digest, retried
 from server.handlers.errors import CommandRejected
+from server.handlers.event_append import append_event
 from server.handlers.finding_handlers import criterion_check
-from server.network import notify
 from server.storage.tables import EventRow, FindingRow, InspectionRow
 from shared import kinds
 from shared.findings import FindingPosted, PostFinding
 from shared.personal_data import NameIndex
 from shared.personal_data_fields import free_text_fields
-from shared.protocol import ErrorCode, Event, Inspector, encode
+from shared.protocol import ErrorCode, Inspector
 from shared.vocabulary import Framework
 
 _events = EventRow.__table__  # type: ignore[attr-defined]
@@ -42,14 +41,7 @@ _EARLIER = select(_events.c.seq, _events.c.actor_id, _events.c.command_digest).w
 _FINDING_EXISTS = select(_findings.c.id).where(
     _findings.c.inspection_id == bindparam("inspection"), _findings.c.finding_id == bindparam("finding")
 )
-_NEXT_SEQ = (
-    update(_inspections)
-    .where(_inspections.c.id == bindparam("inspection"))
-    .values(head=_inspections.c.head + 1)
-    .returning(_inspections.c.head)
-)
 _ADD_FINDING = insert(_findings)
-_ADD_EVENT = insert(_events)
 
 
 _INSPECTION = select(
@@ -128,22 +120,8 @@ def post_finding(
     payload = FindingPosted(finding_id=command.id, **fields).model_dump(mode="json")
     if found:
         payload = {**payload, "personal_data": [record.model_dump(mode="json") for record in found]}
-    seq = connection.execute(_NEXT_SEQ, {"inspection": inspection_id}).scalar_one()
-    event = Event(seq=seq, kind=kinds.FINDING_POSTED, actor=actor, at=at, data=payload)
-    frame = encode(event)
-    connection.execute(
-        _ADD_EVENT,
-        {
-            "inspection_id": inspection_id,
-            "seq": seq,
-            "kind": kinds.FINDING_POSTED,
-            "actor_id": actor.id,
-            "at": at,
-            "data": json.dumps(payload, separators=(",", ":")),
-            "command_id": command.id,
-            "command_digest": digest,
-            "frame": frame,
-        },
+    event, frame = append_event(
+        connection, inspection_id=inspection_id, kind=kinds.FINDING_POSTED, actor=actor, at=at, payload=payload,
+        command_id=command.id, digest=digest,
     )
-    notify.announce(connection, inspection_id=inspection_id, seq=seq)
-    return Applied(seq=seq, event=event, frame=frame)
+    return Applied(seq=event.seq, event=event, frame=frame)

@@ -44,6 +44,7 @@ from server.network.standing import StandingWatch
 from server.network.tls import server_context
 from server.storage import database
 from server.storage.database import Logged
+from server.storage.retention import refusal
 from server.storage.tables import utcnow
 from server.storage.writer import Submission, Writer
 from shared.catalogue import decode_command
@@ -226,7 +227,7 @@ class TeamServer:
             hello = decode_hello(first)
             found = await asyncio.to_thread(database.authenticate, self.engine, token=hello.token)
             if found is None:
-                raise ProtocolError(ErrorCode.UNAUTHORIZED, "unknown or revoked token")
+                raise await asyncio.to_thread(refusal, self.engine, hello.token)
         except (TimeoutError, ProtocolError) as refused:
             if isinstance(refused, ProtocolError):
                 frame = refused.frame  # says which field of the hello is wrong, never what it held

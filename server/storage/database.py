@@ -62,6 +62,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     _enter_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")  # an ack means the event survived a power cut
+    cursor.execute("PRAGMA secure_delete=ON")  # text a redaction replaces is zeroed, not left in free space
     cursor.close()
 
 
@@ -77,6 +78,18 @@ def _enter_wal(cursor: sqlite3.Cursor, patience: float = 30.0) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
         time.sleep(0.01)
+
+
+def forget_old_pages(engine: Engine) -> None:
+    """On SQLite, copy the committed pages into the database file and empty the write-ahead log, which still holds
+    pages as they were before a redaction or a purge (with ``secure_delete``, the file itself keeps no trace)."""
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
 
 
 def hash_token(token: str) -> str:

@@ -81,6 +81,11 @@ class EventRow(SQLModel, table=True):
     frame: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """The event as sent on the wire (shared.protocol.encode), encoded once when written: catch-up sends it as it is.
     None on events stored before revision 0005, which are encoded from the columns above when replayed."""
+    content_hash: str
+    """SHA-256 of ``data`` as canonical JSON (server.storage.chain): a redaction changes the data, never this."""
+    chain: str
+    """The hash chain up to and including this event (server.storage.chain.chain_hash), computed under the
+    inspection's row lock from the previous event's, in the same transaction (revision 0006)."""
 
 
 class FindingRow(SQLModel, table=True):
@@ -257,3 +262,31 @@ class CaseSampleRow(SQLModel, table=True):
     good_practice: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of child IDs
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # fewer than 50, or not 3 GP
     drawn_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class TombstoneRow(SQLModel, table=True):
+    """What is left of an inspection once purged (``triangulate inspection purge``): enough to say it existed,
+    when, and which log it had (its chain head, which an archive's manifest can be checked against)."""
+
+    __tablename__ = "tombstone"
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(unique=True)  # no foreign key: the inspection's row is gone
+    name: str
+    framework: str
+    start_date: date | None = None
+    end_date: date | None = None
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    head_seq: int
+    head_chain: str | None = None  # None: the log was empty
+    purged_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    purged_by: str
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # given when forced
+
+
+class PurgedTokenRow(SQLModel, table=True):
+    """The hash of a token of a purged inspection, so the server can tell its app to delete its local copy."""
+
+    __tablename__ = "purged_token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    inspection_id: int
