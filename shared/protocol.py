@@ -49,6 +49,10 @@ role changed (the reason says which)."""
 REVOKED_REASON = "access to this inspection was revoked"
 """Close reason (with 4401) when the inspector's token is revoked while connected: stop, do not reconnect."""
 
+PURGED_REASON = "this inspection was purged from the server after publication"
+"""Close reason (with 4401) when the inspector's inspection is purged while connected: stop, and delete the copy of
+the inspection on this device, as after a ``purged`` refusal of the hello."""
+
 ROLE_CHANGED_REASON = "role changed"
 """How the close reason (with 4401) begins when the inspector's role changed while connected: reconnect with the
 same token, and ``welcome`` carries the new role."""

@@ -34,6 +34,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidMessage, InvalidStatus
 
 from shared.protocol import (
+    PURGED_REASON,
     UNAUTHORIZED_CLOSE,
     Ack,
     Command,
@@ -230,6 +231,8 @@ class TeamClient:
                             # Refused or revoked: stop. The role changed: the token still works, so reconnect
                             # as after any drop; the new ``welcome`` carries the new role.
                             if not is_role_change(lost.rcvd.reason):
+                                if lost.rcvd.reason == PURGED_REASON:  # as a ``purged`` refusal of the hello
+                                    await self._run(self._store.purge)
                                 yield AuthFailed(lost.rcvd.reason or "the server refused this token")
                                 return
                             reason = lost.rcvd.reason

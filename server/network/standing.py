@@ -18,13 +18,14 @@ import asyncio
 import logging
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from server.handlers.membership import standings
 from server.network.hub import Hub
+from server.storage.tables import TombstoneRow
 from shared.catalogue import read
 from shared.kinds import INSPECTOR_REVOKED, ROLE_CHANGED
-from shared.protocol import REVOKED_REASON, Event, role_changed_reason
+from shared.protocol import PURGED_REASON, REVOKED_REASON, Event, role_changed_reason
 from shared.team import InspectorRevoked, RoleChanged
 from shared.vocabulary import Role
 
@@ -49,6 +50,14 @@ def _read(engine: Engine, inspector_ids: set[int]) -> dict[int, Role]:
             page = ids[start : start + PAGE]
             found.update(standings(session, {*page, *range(-1, len(page) - PAGE - 1, -1)}))
     return found
+
+
+def _purged(engine: Engine, inspection_ids: set[int]) -> set[int]:
+    """Which of these inspections were purged: their people are gone as the revoked are, but their apps must also
+    delete their copies. Read only when someone connected has lost their standing, so rarely."""
+    with Session(engine) as session:
+        purged = select(TombstoneRow.inspection_id).where(col(TombstoneRow.inspection_id).in_(inspection_ids))
+        return set(session.exec(purged))
 
 
 TEAM_CHANGES = frozenset({INSPECTOR_REVOKED, ROLE_CHANGED})
@@ -95,9 +104,14 @@ class StandingWatch:
         if not connections:
             return
         now = await asyncio.to_thread(_read, self._engine, {c.inspector.id for c in connections})
+        gone = {c.inspection_id for c in connections if c.inspector.id not in now}
+        purged = await asyncio.to_thread(_purged, self._engine, gone) if gone else set()
         for connection in connections:
             role = now.get(connection.inspector.id)
-            if role is None:
+            if role is None and connection.inspection_id in purged:
+                log.info("closing connection of inspector %s: inspection purged", connection.inspector.id)
+                connection.dismiss(PURGED_REASON)
+            elif role is None:
                 log.info("closing connection of inspector %s: access revoked", connection.inspector.id)
                 connection.dismiss(REVOKED_REASON)
             elif role is not connection.inspector.role:

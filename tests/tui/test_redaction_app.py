@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from shared.cli import main
 from shared.findings import AmendFinding, PostFinding
+from shared.protocol import PURGED_REASON
 from shared.redaction import REDACTED, RedactRecord
 from tui.client import TeamClient
 from tui.messages import Acked, AuthFailed, CaughtUp, EventReceived
@@ -105,5 +106,28 @@ async def test_an_app_deletes_its_copy_of_a_purged_inspection(tmp_path: Path) ->
         store.close()
 
     assert "purged" in refused.message
+    assert left == ([], [], None)
+    assert NAME.encode() not in cache_bytes(path)
+
+
+async def test_an_app_connected_when_its_inspection_is_purged_deletes_its_copy_at_once(tmp_path: Path) -> None:
+    async with running_server(tmp_path) as server:
+        path = tmp_path / "ben.db"
+        store = LocalStore(path)
+        ben = Inbox(TeamClient(server.url, server.tokens["ben"], store, **FAST))
+        await ben.next(CaughtUp)
+        await ben.client.send(post(f"{NAME} was seen at home.", "f-1"))
+        await ben.next(Acked)
+        assert NAME.encode() in cache_bytes(path)
+
+        purged = cli("inspection", "purge", "1", "--force", "--reason", "Court order.", "--db", server.db_url)
+        assert purged.exit_code == 0, purged.output
+
+        ended = await ben.next(AuthFailed)  # still connected: the server ends the session, saying why
+        await ben.ended()
+        left = (store.events(), store.pending(), store.welcome)
+        store.close()
+
+    assert ended.message == PURGED_REASON
     assert left == ([], [], None)
     assert NAME.encode() not in cache_bytes(path)
