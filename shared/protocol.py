@@ -125,7 +125,7 @@ def refused_for_good(code: str) -> bool:
 class Frame(BaseModel):
     """Base for every frame: unknown fields are refused so a typo never loses data silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 STORED = {"stored": True}
@@ -154,7 +154,7 @@ class Payload(BaseModel):
     server already accepted); the command's own model applied them when it arrived.
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     @classmethod
     def of(cls, command: BaseModel, **decided: Any) -> Self:

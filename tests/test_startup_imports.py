@@ -54,3 +54,20 @@ def test_each_summary_in_the_list_is_the_commands_own() -> None:
             assert stand_in is not None and real is not None
             assert stand_in is not real, f"{name}: its docstring was not found in its source"
             assert stand_in.get_short_help_str(60) == real.get_short_help_str(60), name
+
+
+def test_opening_a_database_imports_no_alembic_unless_it_must_migrate(tmp_path: Path) -> None:
+    """A new database is created and stamped, and a current one opened, with alembic never imported: it costs the
+    demo's server a tenth of a second or more to start, and only ``triangulate db upgrade`` needs it."""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    script = (
+        "import json, sys\n"
+        "from server.storage import database\n"
+        f"database.connect({url!r}).dispose()\n"  # created at the newest revision
+        f"database.connect({url!r}).dispose()\n"  # and opened as it is
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    modules = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "server.storage.schema" in modules  # it did open the database through the schema check
+    assert sorted(m for m in modules if m == "alembic" or m.startswith("alembic.")) == []

@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -190,6 +190,7 @@ def prepare(
     (owner-only). They unlock nothing but fictional demo data.
     """
     engine = database.connect(f"sqlite:///{db_path}")
+    event.listen(engine, "checkout", _seeding)
     try:
         sidecar = tokens_path(db_path)
         if not database.list_inspections(engine):
@@ -212,6 +213,15 @@ def prepare(
         return DemoTeam(database.get_inspection(engine, inspection_id=saved["inspection_id"]), members)
     finally:
         engine.dispose()
+
+
+def _seeding(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+    """The seed's commits are not each flushed to the disk (measured: 0.2-0.3 s of its 0.65-0.8 s at load 3): WAL
+    with synchronous=NORMAL keeps the file consistent through a power cut, which can lose only the end of a fictional
+    seed, not corrupt it. The server that serves the demo opens its own connections, with full fsync."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 # ---------------------------------------------------------------- the simulated team

@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
@@ -28,10 +39,19 @@ from sqlmodel import SQLModel
 import server.storage.tables  # noqa: F401 - registers every table with SQLModel.metadata
 from shared.private_files import SQLITE_SIDECARS, private_dirs, private_file
 
+if TYPE_CHECKING:  # alembic loads only when a migration runs: an ordinary open reads the stamp with plain SQL
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 FIRST = "0001"
 """The first release's schema: databases it made have these tables and no alembic_version table."""
 VERSION_TABLE = "alembic_version"
+_VERSION = Table(  # alembic's own table, as alembic makes it, so a new database is stamped without importing alembic
+    VERSION_TABLE, MetaData(), Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+_REVISES = re.compile(r'^(down_revision|revision) = (?:"(\w+)"|None)$', re.MULTILINE)
 _LOCK_KEY = 0x7472_6961_6E67  # PostgreSQL advisory lock: one schema change at a time, across processes
 _ALEMBIC = threading.Lock()  # alembic's op and context are module globals: one migration run at a time per process
 # Alembic's INFO lines ("Will assume non-transactional DDL" on every check) would fill the server's log; upgrade
@@ -90,6 +110,8 @@ class Upgraded:
 
 def config(connection: Connection | None = None) -> Config:
     """Alembic's configuration, built in code: the scripts ship inside the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -98,20 +120,32 @@ def config(connection: Connection | None = None) -> Config:
 
 @functools.cache
 def scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config())
 
 
 def migrate(conn: Connection, revision: str) -> None:
     """Run the migrations on ``conn`` up to ``revision`` (in its transaction; the caller commits)."""
+    from alembic import command
+
     with _ALEMBIC:
         command.upgrade(config(conn), revision)
 
 
+@functools.cache
 def head() -> str:
-    """The revision this version of the code needs."""
-    newest = scripts().get_current_head()
-    assert newest is not None, "no migrations found"
-    return newest
+    """The revision this version of the code needs: the one no migration script revises, read from the scripts'
+    ``revision``/``down_revision`` lines rather than through alembic (tests prove both agree), so an ordinary open
+    never imports alembic."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("[0-9]*.py"):
+        for name, revision in _REVISES.findall(script.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else revised).add(revision)
+    newest = revisions - revised
+    assert len(newest) == 1, f"the migration scripts have no single head: {sorted(newest)}"
+    return newest.pop()
 
 
 def known(revision: str) -> bool:
@@ -148,9 +182,15 @@ def sqlite_file(url: URL, *, create: bool) -> None:
 
 
 def state(conn: Connection) -> State:
-    revision = MigrationContext.configure(conn).get_current_revision()
+    names = inspect(conn).get_table_names()
+    revision = None
+    if VERSION_TABLE in names:
+        stamped = conn.execute(select(_VERSION.c.version_num)).scalars().all()
+        if len(stamped) > 1:
+            raise SchemaError(f"the database records several revisions ({', '.join(stamped)}): restore a backup")
+        revision = stamped[0] if stamped else None
     ours = _our_tables()
-    return State(revision, frozenset(name for name in inspect(conn).get_table_names() if name in ours))
+    return State(revision, frozenset(name for name in names if name in ours))
 
 
 def recognise(conn: Connection) -> str | None:
@@ -233,7 +273,8 @@ def _create_in(engine: Engine) -> State:
         if not found.empty:
             return found
         SQLModel.metadata.create_all(conn)
-        MigrationContext.configure(conn).stamp(scripts(), head())
+        _VERSION.create(conn)
+        conn.execute(_VERSION.insert().values(version_num=head()))
         return state(conn)
 
 
@@ -268,6 +309,8 @@ def upgrade(url: str) -> Upgraded:
             before = recognise(conn)
             if before is None:
                 raise _refusal(engine, found)
+            from alembic.migration import MigrationContext
+
             MigrationContext.configure(conn).stamp(scripts(), before)
             recognised = True
         migrate(conn, "head")

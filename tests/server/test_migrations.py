@@ -210,6 +210,11 @@ READ_ONLY_COMMANDS = [
 ]
 
 
+def test_the_newest_revision_is_the_head_alembic_finds() -> None:
+    """``schema.head`` reads the scripts' revision lines itself, so that an ordinary open never imports alembic."""
+    assert schema.head() == schema.scripts().get_current_head()
+
+
 def test_commands_that_only_read_never_create_a_database(new_database: NewDatabase) -> None:
     url = new_database()
     is_file = url.startswith("sqlite")
