@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -127,7 +127,7 @@ class WebServer(Server):
     def _full_text(self) -> str:
         return f"All {self.max_sessions} sessions are in use; try again in a few minutes."
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         if self.full:
             raise web.HTTPServiceUnavailable(text=self._full_text())
         return web.Response(text=self._page, content_type="text/html",
