@@ -110,16 +110,16 @@ async def test_sign_in_record_a_finding_and_a_wrong_token_sees_nothing(tmp_path:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from Linux's /proc")
 async def test_closing_the_tab_ends_its_session_process(tmp_path: Path) -> None:
-    async with team_server(tmp_path) as team, launched() as browser:
-        async with web_server(team["url"]) as (address, _, web_pid):
-            page = Page(await browser.new_page())
-            await page.sign_in(address, team["members"][0]["token"])
-            await page.title_has(team["inspection"]["name"])
-            sessions = descendants(web_pid)
-            assert sessions, "a session process runs for the tab"
-            await page.page.close()
+    async with team_server(tmp_path) as team, launched() as browser, web_server(team["url"]) as (address, _, web_pid):
+        page = Page(await browser.new_page())
+        await page.sign_in(address, team["members"][0]["token"])
+        await page.title_has(team["inspection"]["name"])
+        sessions = descendants(web_pid)
+        assert sessions, "a session process runs for the tab"
+        await page.page.close()
+        async with asyncio.timeout(WAIT_MS / 1000):
             while any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in sessions):
-                await asyncio.sleep(0.05)  # waiting for the processes to end; the test's timeout bounds it
+                await asyncio.sleep(0.05)
 
 
 def _zombie(pid: int) -> bool:
