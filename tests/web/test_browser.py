@@ -57,8 +57,19 @@ class Page:
                 await asyncio.sleep(0.05)
 
     async def keys(self, *keys: str) -> None:
+        """Press each key once the session has drawn what the last one did (a screen opening, focus moving)."""
         for key in keys:
             await self.page.keyboard.press(key)
+            await self.settled()
+
+    async def settled(self, quiet: float = 0.3) -> None:
+        """Wait until the session has drawn nothing for ``quiet`` seconds."""
+        async with asyncio.timeout(WAIT_MS / 1000):
+            while True:
+                size = len(self.data)
+                await asyncio.sleep(quiet)
+                if len(self.data) == size:
+                    return
 
 
 def descendants(pid: int) -> list[int]:
@@ -79,14 +90,21 @@ async def test_sign_in_record_a_finding_and_a_wrong_token_sees_nothing(tmp_path:
             await signed_in.sign_in(address, lead["token"])
             await signed_in.title_has(inspection)  # the board, caught up
 
+            await signed_in.settled()
             mark = len(signed_in.data)
             await signed_in.keys("n")
             await signed_in.drawn("Record a finding", mark)
             await signed_in.keys("Enter", "ArrowDown", "Enter", "Tab", "Tab", "Tab")  # a kind, then to the text
-            await signed_in.page.keyboard.type(FINDING)
+            await signed_in.page.keyboard.type(FINDING, delay=20)
+            await signed_in.settled()  # every letter in the form before ctrl+s (the browser may hold some back)
             await signed_in.keys("Control+s")
-            received = await watcher.recv_until(
-                Event, lambda e: e.kind == "finding.posted" and e.data.get("text") == FINDING, timeout=WAIT_MS / 1000)
+            try:
+                received = await watcher.recv_until(
+                    Event, lambda e: e.kind == "finding.posted" and e.data.get("text") == FINDING,
+                    timeout=WAIT_MS / 1000)
+            except TimeoutError:
+                await signed_in.page.screenshot(path=str(tmp_path / "not-recorded.png"))
+                raise AssertionError(f"the finding never reached the server: {tmp_path / 'not-recorded.png'}") from None
             assert received.actor is not None and received.actor.id == lead["id"]
 
             refused = Page(await browser.new_page())

@@ -83,6 +83,12 @@ class Session(AppService):
         self.last_input = self._monotonic()
         return await super().send_bytes(data)
 
+    async def stop(self) -> None:
+        """Ask the app to quit, and wait for its process to end (textual-serve leaves it unreaped)."""
+        await super().stop()
+        if self._process is not None:
+            await self._process.wait()
+
     async def on_meta(self, data: bytes) -> None:
         """The session app's page title and bell (tui.web.app), for the page's own script; the rest as before."""
         meta = json.loads(data)
