@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from shared.protocol import Event
-from tests.server.conftest import WireClient
+from shared.protocol import Ack, Event
+from tests.server.conftest import WireClient, harm_frame
 from tests.web.browser import launched, team_server, web_server
 
 pytestmark = pytest.mark.slow
@@ -106,6 +106,12 @@ async def test_sign_in_record_a_finding_and_a_wrong_token_sees_nothing(tmp_path:
                 await signed_in.page.screenshot(path=str(tmp_path / "not-recorded.png"))
                 raise AssertionError(f"the finding never reached the server: {tmp_path / 'not-recorded.png'}") from None
             assert received.actor is not None and received.actor.id == lead["id"]
+
+            flashed = asyncio.create_task(
+                signed_in.page.wait_for_function("document.body.classList.contains('-bell')", timeout=WAIT_MS))
+            assert isinstance(await watcher.command(harm_frame()), Ack)  # a teammate escalates: the bell rings
+            await flashed
+            await signed_in.title_has("⚠ Significant harm")
 
             refused = Page(await browser.new_page())
             await refused.sign_in(address, "not-anyones-token")
