@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -52,23 +51,16 @@ def chromium() -> str:
 
 @asynccontextmanager
 async def launched() -> AsyncIterator[Any]:
-    """A headless Chromium with a fresh profile of its own, closed on leaving."""
+    """A headless Chromium (Playwright gives it a fresh --user-data-dir, removed when it closes) and a browser
+    context in it, closed on leaving."""
     from playwright.async_api import async_playwright
 
-    path = chromium()
-    profile = tempfile.mkdtemp(prefix="triangulate-chromium-")
-    try:
-        async with async_playwright() as playwright:
-            context = await playwright.chromium.launch_persistent_context(
-                profile, executable_path=path, args=CHROMIUM_FLAGS, headless=True,
-                viewport={"width": 1400, "height": 850}, accept_downloads=True,
-            )
-            try:
-                yield context
-            finally:
-                await context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield await browser.new_context(viewport={"width": 1400, "height": 850}, accept_downloads=True)
+        finally:
+            await browser.close()
 
 
 @dataclass

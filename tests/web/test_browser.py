@@ -113,6 +113,16 @@ async def test_sign_in_record_a_finding_and_a_wrong_token_sees_nothing(tmp_path:
             await flashed
             await signed_in.title_has("⚠ Significant harm")
 
+            downloads: list[Any] = []
+            signed_in.page.on("download", lambda file: downloads.append(file))
+            await signed_in.keys("R", "w")  # the report preview, saved as Markdown
+            async with asyncio.timeout(WAIT_MS / 1000):
+                while not downloads:
+                    await asyncio.sleep(0.05)
+            assert downloads[0].suggested_filename.endswith(".md") and "report" in downloads[0].suggested_filename
+            report = Path(await downloads[0].path()).read_text(encoding="utf-8")
+            assert report.startswith(f"# {inspection}: inspection report")
+
             refused = Page(await browser.new_page())
             await refused.sign_in(address, "not-anyones-token")
             await refused.title_has("Token refused")
