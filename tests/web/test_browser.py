@@ -1,9 +1,10 @@
 """The app in a real browser: a real team server, ``triangulate web`` on loopback and headless Chromium.
 
 One person signs in with their token, waits for the board and records a finding, which a second client connected
-over the protocol receives; in a second browser session a wrong token is refused and nothing of the inspection
-reaches that page. What each page received over its websocket is kept, so "nothing reached it" is checked against
-the same words reaching the signed-in page.
+over the protocol receives; a teammate's escalation flashes the page and retitles its tab; the report saved from the
+preview downloads. In a second browser session a wrong token is refused and nothing of the inspection reaches that
+page. What each page received over its websocket is kept, so "nothing reached it" is checked against the same words
+reaching the signed-in page. A revoked token ends its browser session; closing a tab ends its app process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from shared.cli import main
 from shared.protocol import Ack, Event
 from tests.server.conftest import WireClient, harm_frame
 from tests.web.browser import launched, team_server, web_server
@@ -140,6 +143,21 @@ async def test_sign_in_record_a_finding_and_a_wrong_token_sees_nothing(tmp_path:
                 assert with_token == [], f"the token is in process {pid}'s {with_token}"
         assert lead["token"] not in output.text and "not-anyones-token" not in output.text  # never logged
         await watcher.close()
+
+
+async def test_a_revoked_token_ends_the_browser_session(tmp_path: Path) -> None:
+    async with team_server(tmp_path) as team, launched() as browser, web_server(team["url"]) as (address, _, _):
+        member = team["members"][1]
+        page = Page(await browser.new_page())
+        await page.sign_in(address, member["token"])
+        await page.title_has(team["inspection"]["name"])
+
+        revoke = ["inspector", "revoke", str(member["id"]), "--db", f"sqlite:///{tmp_path / 'team.db'}"]
+        result = await asyncio.to_thread(CliRunner().invoke, main, revoke)
+        assert result.exit_code == 0, result.output
+        await page.title_has("Signed out: the server refused the token")
+        await page.page.wait_for_function("document.body.classList.contains('-closed')", timeout=WAIT_MS)
+        assert await page.page.locator(".closed-dialog .message").inner_text() == "Session ended."
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from Linux's /proc")
