@@ -15,6 +15,7 @@ import json
 import ssl
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,12 +72,20 @@ class Session(AppService):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # AppService's own keywords, passed through
         self._monotonic = monotonic
         self.last_input = monotonic()
+        self.drawn = asyncio.Event()
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
         for name in SECRET_VARIABLES:
             environment.pop(name, None)
         return environment
+
+    async def on_data(self, payload: bytes) -> None:
+        """The idle clock starts at the first drawing: the person cannot type before the app is up."""
+        if not self.drawn.is_set():
+            self.last_input = self._monotonic()
+            self.drawn.set()
+        await super().on_data(payload)
 
     async def send_bytes(self, data: bytes) -> bool:
         """Keys and the mouse are what count as use for the idle time-out (not the page's pings)."""
@@ -164,10 +173,12 @@ class WebServer(Server):
         return websocket
 
     async def _close_when_idle(self, session: Session, websocket: web.WebSocketResponse) -> None:
+        await session.drawn.wait()
         while (left := session.last_input + self.idle_timeout - self._monotonic()) > 0:
             await asyncio.sleep(left)
         minutes = max(1, round(self.idle_timeout / 60))
-        await websocket.send_str(json.dumps(["page_title", f"Signed out after {minutes} min idle — Triangulate"]))
+        with suppress(ConnectionError):  # the tab went meanwhile
+            await websocket.send_str(json.dumps(["page_title", f"Signed out after {minutes} min idle — Triangulate"]))
         await websocket.close(code=IDLE_CLOSE, message=b"idle")
 
     async def _close_sessions(self, app: web.Application) -> None:
