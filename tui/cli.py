@@ -380,11 +380,21 @@ class DemoConnection:
 @click.option("--dark", "theme", flag_value="textual-dark", help="Dark theme this time.")
 @click.option("--framework", type=click.Choice([f.value for f in Framework]), default=Framework.INTEGRATED.value,
               show_default=True, help="The integrated inspection, or the 2012 child-protection framework's.")
-def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, framework: str) -> None:
+@click.option("--web", is_flag=True, help="In a browser instead of this terminal (triangulate web, on loopback).")
+def demo(as_name: str | None, simulate: bool, port: int, theme: str | None, framework: str, web: bool) -> None:
     """Try Triangulate on a fictional inspection, served by a demo server started just for this, with the rest of
     the team at work (--quiet for a still one)."""
     directory = Path(tempfile.mkdtemp(prefix="triangulate-demo-"))
     server = DemoServer(directory, simulate=simulate, port=port, framework=Framework(framework))
+    if web:
+        from tui.web.demo import serve_demo
+
+        try:
+            serve_demo(server, as_name=as_name, simulate=simulate)
+        finally:
+            server.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+        return
     try:
         from tui.app import TriangulateApp  # imported while the server starts
         from tui.store import LocalStore

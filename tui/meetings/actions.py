@@ -7,6 +7,7 @@ enforces; the lead's commands go through the outbox from the meetings screen, li
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -141,6 +142,10 @@ def export_file(host: Host, path: Path, text: Callable[[], str], *, saved: str, 
 
     def write() -> None:
         content = text()
+        if host.is_web:  # in a browser the file is the person's, not the web server's: their browser saves it
+            host.call_from_thread(host.deliver_text, io.StringIO(content), save_filename=path.name)
+            host.call_from_thread(host.notify, f"Your browser is saving {path.name}.", title=saved, timeout=12)
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
