@@ -1,8 +1,8 @@
 """The demo's record, put in time order: findings, lines of enquiry, links, a past KIT meeting, and (for a team at
 work) risk alerts still in progress.
 
-Every step is a real command applied as the server's writer applies it, oldest first (a finding through
-server.handlers.post_path, anything else through server.handlers.dispatch.apply_command), so the record is
+Every step is a real command applied as the server's writer applies it, oldest first (through
+server.handlers.dispatch.apply_command), so the record is
 an ordinary log and each step sees only what came before it: when yesterday's KIT meeting opens, the server
 drafts its agenda from exactly the findings and enquiries already on the record, as it would live.
 The content is in demo_data; this module only decides when each thing happened and who did it.
@@ -36,7 +36,6 @@ from server.demo.northmoor import (
     seed_finding_id,
     seed_times,
 )
-from server.handlers import post_path
 from server.handlers.dispatch import apply_command
 from server.storage.tables import InspectionRow
 from shared.alerts import AcknowledgeAlert, AlertLevel, MarkAlertSeen, RaiseAlert
@@ -240,20 +239,14 @@ def _alert_steps(now: datetime, alerts: tuple[SeedAlert, ...]) -> list[Step]:
 
 def apply_plan(session: Session, *, inspection_id: int, members: Mapping[str, Inspector], steps: list[Step]) -> None:
     """Apply each step through the real command handler, in order (the caller commits): as one batch of the
-    server's writer (server.storage.writer), findings on its Core path (the seed's CPU 0.46 s before, 0.41 s after)."""
+    server's writer (server.storage.writer)."""
     inspection = session.get(InspectionRow, inspection_id)
     assert inspection is not None
     context = SeedContext(members, salt=bytes.fromhex(inspection.case_salt))
-    facts = post_path.BatchFacts(session)
     for step in steps:
         command = step.build(context)
-        actor = members[step.author]
-        if isinstance(command, PostFinding):
-            applied = post_path.post_finding(session, facts, inspection_id=inspection_id, actor=actor,
-                                             command=command, at=step.at)
-        else:
-            applied = apply_command(session, inspection_id=inspection_id, actor=actor, command=command, at=step.at)
-            facts.forget()  # it may have changed what a finding reads (the name index, after a case import)
+        applied = apply_command(session, inspection_id=inspection_id, actor=members[step.author], command=command,
+                                at=step.at)
         payload = read_payload(applied.event) if applied.event is not None else None
         if isinstance(payload, SampleDrawn):
             context.sampled = [case.child_id for case in payload.cases if case.selection is Selection.RANDOM]

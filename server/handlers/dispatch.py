@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlalchemy import Row, bindparam, select
+from sqlmodel import Session
 
 from server.handlers import (
     alert_handlers,
@@ -29,6 +29,7 @@ from server.handlers import (
     membership,
     personal_data_guard,
     redaction_handlers,
+    transaction_facts,
 )
 from server.handlers.errors import CommandRejected
 from server.handlers.event_append import append_event
@@ -45,6 +46,7 @@ from shared.day_one import SetDayOneRequest
 from shared.findings import AmendFinding, PostFinding, WithdrawFinding
 from shared.meeting_attendance import RecordAttendance
 from shared.on_site import SetOnSite
+from shared.personal_data_fields import free_text_fields
 from shared.protocol import Command, ErrorCode, Event, Inspector
 from shared.redaction import RedactRecord
 
@@ -123,21 +125,34 @@ class Applied:
     """The new event as sent on the wire and stored (None for a retry)."""
 
 
+_events = EventRow.__table__  # type: ignore[attr-defined]
 _inspections = InspectionRow.__table__  # type: ignore[attr-defined]
 _LOCK = select(_inspections.c.id).where(_inspections.c.id == bindparam("inspection")).with_for_update()
+_EARLIER = select(_events.c.seq, _events.c.actor_id, _events.c.command_digest).where(
+    _events.c.inspection_id == bindparam("inspection"), _events.c.command_id == bindparam("command")
+)
+_LOCKED = "locked inspections"
 
 
 def lock_inspections(session: Session, inspection_ids: Iterable[int]) -> None:
     """Row-lock these inspections in id order (a no-op on SQLite, which has one writer).
 
     Always in the same order, so two server processes writing batches that touch the same inspections wait for
-    each other instead of deadlocking; locking one again later in the same transaction costs nothing.
+    each other instead of deadlocking. A lock is held to the end of the transaction, so one taken outside a
+    savepoint is not taken again (a savepoint's rollback would release one taken inside it).
     """
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         return
-    for inspection_id in sorted(set(inspection_ids)):
-        connection.execute(_LOCK, {"inspection": inspection_id}).first()
+    locked: dict[int, bool] = transaction_facts.kept(session, _LOCKED)
+    for inspection_id in sorted(set(inspection_ids) - locked.keys()):
+        session.connection().execute(_LOCK, {"inspection": inspection_id}).first()
+        if not session.in_nested_transaction():
+            locked[inspection_id] = True
+
+
+def needs_savepoint(command: Command) -> bool:
+    """Whether a refused ``command`` could leave some of its writes behind in a batch (see refuses_before_writing)."""
+    return not transaction_facts.writes_after_every_check(HANDLERS.get(type(command)))
 
 
 def apply_command(
@@ -154,23 +169,28 @@ def apply_command(
     # command to this inspection waits until we commit, so the idempotency check, the handler's reads and the
     # seq all see its result (SQLite needs nothing: it has one writer).
     lock_inspections(session, [inspection_id])
+    session.flush()  # an earlier command's rows, so the reads below see them (nothing to do after a Core write)
     digest = command_digest(command)
-    earlier = session.exec(
-        select(EventRow).where(EventRow.inspection_id == inspection_id, EventRow.command_id == command.id)
-    ).first()
+    connection = session.connection()
+    earlier = connection.execute(_EARLIER, {"inspection": inspection_id, "command": command.id}).first()
     if earlier is not None:
         return retried(earlier, command, actor_id=actor_id, digest=digest)
 
     # Every command's free text passes the personal-data guard before its handler (refused, or recorded masked).
-    found = personal_data_guard.guard(session, inspection_id=inspection_id, command=command, at=at)
+    known = transaction_facts.inspection(session, inspection_id) if free_text_fields(command) else None
+    found = personal_data_guard.judge(command, *known, at=at) if known is not None else []  # none: handler refuses
     kind, handler = RECORDS[type(command)], HANDLERS[type(command)]
-    data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
+    try:
+        data = handler(session, inspection_id=inspection_id, actor=actor, command=command, at=at)
+    finally:
+        if not transaction_facts.writes_after_every_check(handler):
+            transaction_facts.forget(session)  # it may have changed them (a policy, the name index)
     payload: dict[str, Any] = data.model_dump(mode="json")
     if found:
         payload = {**payload, "personal_data": [record.model_dump(mode="json") for record in found]}
     # The seq is allocated in the database, in this transaction, under the row lock: gap-free across processes.
     event, frame = append_event(
-        session.connection(), inspection_id=inspection_id, kind=kind, actor=actor, at=at, payload=payload,
+        connection, inspection_id=inspection_id, kind=kind, actor=actor, at=at, payload=payload,
         command_id=command.id, digest=digest,
     )
     return Applied(seq=event.seq, event=event, frame=frame)
@@ -183,7 +203,7 @@ def command_digest(command: Command) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def retried(earlier: EventRow, command: Command, *, actor_id: int | None, digest: str) -> Applied:
+def retried(earlier: Row[Any], command: Command, *, actor_id: int | None, digest: str) -> Applied:
     """A command whose id is already in the log: the same command again gets the original ack; anything else is a
     ``conflict`` naming the id, never a silent drop of the new content (an event stored before digests were
     recorded, revision 0003, is taken on trust)."""

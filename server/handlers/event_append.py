@@ -1,7 +1,7 @@
 """Append one event to an inspection's log: its seq, its stored frame and its link in the hash chain.
 
-The one place an event row is written (dispatch.apply_command and the ``finding.post`` fast path both call it), so
-the chain is computed in exactly one way. One statement allocates the seq and reads the previous event's chain hash
+The one place an event row is written (dispatch.apply_command calls it for every command), so the chain is computed
+in exactly one way. One statement allocates the seq and reads the previous event's chain hash
 (a subquery in the head's ``RETURNING``); the caller holds the inspection's row lock (dispatch.lock_inspections)
 from before that statement, so on PostgreSQL its snapshot already holds every event another server committed.
 """

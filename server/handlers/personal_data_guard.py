@@ -19,9 +19,9 @@ from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from server.handlers.errors import CommandRejected
-from server.storage.tables import InspectionRow, NameDigestRow
+from server.storage.tables import NameDigestRow
 from shared.personal_data import NameIndex, PersonalDataPolicy, summary
-from shared.personal_data_fields import check_command, free_text_fields, records, warn_only
+from shared.personal_data_fields import check_command, records, warn_only
 from shared.protocol import Command, ErrorCode, PersonalDataFound
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ _cache_lock = threading.Lock()
 
 
 class Guarded(Protocol):
-    """What the guard reads of an inspection: its row, or the hot path's facts loaded once per batch."""
+    """What the guard reads of an inspection (transaction_facts.InspectionFacts)."""
 
     @property
     def id(self) -> int | None: ...
@@ -84,18 +84,11 @@ def name_index(session: Session, inspection: Guarded) -> NameIndex | None:
     return index
 
 
-def guard(session: Session, *, inspection_id: int, command: Command, at: datetime) -> list[PersonalDataFound]:
-    """Check ``command``'s free text; raise ``personal_data`` under ``refuse``, else return what to record."""
-    if not free_text_fields(command):
-        return []
-    inspection = session.get(InspectionRow, inspection_id)
-    if inspection is None:
-        return []  # the handler refuses it
-    return judge(command, inspection, name_index(session, inspection), at=at)
-
-
 def judge(command: Command, inspection: Guarded, names: NameIndex | None, *, at: datetime) -> list[PersonalDataFound]:
-    """``guard`` with the inspection and its name index already loaded (once per batch on the hot path)."""
+    """Check ``command``'s free text; raise ``personal_data`` under ``refuse``, else return what to record.
+
+    With the inspection and its name index read once per transaction (transaction_facts).
+    """
     found = check_command(command, names, today=local_date(inspection, at))
     if not found:
         return []

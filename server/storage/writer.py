@@ -17,12 +17,9 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from server.handlers import post_path
-from server.handlers.dispatch import Applied, apply_command, lock_inspections
+from server.handlers.dispatch import Applied, apply_command, lock_inspections, needs_savepoint
 from server.handlers.errors import CommandRejected
-from server.handlers.post_path import BatchFacts
 from server.storage.tables import utcnow
-from shared.findings import PostFinding
 from shared.protocol import Command, ErrorCode, Inspector
 
 log = logging.getLogger(__name__)
@@ -74,27 +71,19 @@ class Writer:
         outcomes: list[Applied | CommandRejected] = []
         with Session(self._engine) as session:
             lock_inspections(session, (item.inspection_id for item in batch))  # all up front, in one order
-            facts = BatchFacts(session)
             for item in batch:
                 try:
-                    outcomes.append(self._apply(session, facts, item, alone=len(batch) == 1))
+                    outcomes.append(self._apply(session, item, alone=len(batch) == 1))
                 except CommandRejected as refused:
                     outcomes.append(refused)
             if any(isinstance(outcome, Applied) for outcome in outcomes):
                 session.commit()  # a lone refused command leaves nothing to keep, however far it got
         return outcomes
 
-    def _apply(self, session: Session, facts: BatchFacts, item: Submission, *, alone: bool) -> Applied:
-        at = self._clock()
-        if isinstance(item.command, PostFinding) and item.actor is not None:  # refused before any write
-            return post_path.post_finding(
-                session, facts, inspection_id=item.inspection_id, actor=item.actor, command=item.command, at=at
+    def _apply(self, session: Session, item: Submission, *, alone: bool) -> Applied:
+        # A savepoint per command keeps a refused command from leaving half its changes behind in the batch; one
+        # whose handler refuses before it writes anything needs none.
+        with session.begin_nested() if needs_savepoint(item.command) and not alone else nullcontext():
+            return apply_command(
+                session, inspection_id=item.inspection_id, actor=item.actor, command=item.command, at=self._clock()
             )
-        try:
-            # A savepoint per command keeps a refused command from leaving half its changes behind in the batch.
-            with nullcontext() if alone else session.begin_nested():
-                return apply_command(
-                    session, inspection_id=item.inspection_id, actor=item.actor, command=item.command, at=at
-                )
-        finally:
-            facts.forget()  # it may have changed what the posts read (a policy, the name index)
