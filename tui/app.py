@@ -74,6 +74,9 @@ their hooks and lists their palette commands in."""
 
 F = TypeVar("F", bound=Feature)
 
+TITLE_ROOM = 40
+"""Characters of the inspection's name the header shows (the child-protection framework's names run past 70)."""
+
 
 class TriangulateApp(App[None]):
     """Triangulate's terminal client. Shared by the CLI and the tests: pass a store and a client factory."""
@@ -199,8 +202,12 @@ class TriangulateApp(App[None]):
             feature.screen_changed(screen)
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        """The header: the inspection's name is whatever the lead typed, so it is shown through ``plain``."""
-        return super().format_title(visible(title, one_line=True), visible(sub_title, one_line=True))
+        """The header: the inspection's name is whatever the lead typed, so it is shown through ``plain``; a long
+        one is cut to ``TITLE_ROOM`` so the lead's "KIT not held" and the day still show at 80 columns."""
+        title = visible(title, one_line=True)
+        if len(title) > TITLE_ROOM:
+            title = title[: TITLE_ROOM - 1].rstrip() + "…"
+        return super().format_title(title, visible(sub_title, one_line=True))
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:

@@ -29,7 +29,7 @@ from shared.protocol import Error, Event
 from shared.vocabulary import Agency
 from tui import messages as m
 from tui.alerts.screen import AlertsScreen
-from tui.app import ClientBatch, TriangulateApp
+from tui.app import TITLE_ROOM, ClientBatch, TriangulateApp
 from tui.board.criteria_picker import CriteriaPicker
 from tui.board.filter_dialog import FilterDialog
 from tui.board.finding_form import FindingForm
@@ -171,7 +171,7 @@ async def test_every_kind_of_hostile_finding_reads_literally_on_the_board(tmp_pa
         await opened(pilot, app)
         assert_safe(app)
         header = squeeze(drawn(app, "Header"))
-        assert squeeze(visible(hostile("markup"), one_line=True))[:60] in header
+        assert squeeze(visible(hostile("markup"), one_line=True)[: TITLE_ROOM - 1]) in header  # the name, cut to fit
         roster = str(app.board.query_one("#roster").render())
         assert squeeze("[/bold]Asha Patel [/bold] [sic] [1] [b]bold[/b] [@click=ap") in squeeze(roster)
         rows = drawn(app, "FindingList")
