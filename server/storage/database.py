@@ -146,15 +146,16 @@ def logged(row: EventRow, actor: Inspector | None) -> Logged:
 # ---------------------------------------------------------------- inspections and people
 
 
-def _name(name: str, what: str) -> str:
-    """A name as stored: the text rules every command's text follows (shared/text.py), trimmed, never blank."""
+def required_text(text: str, what: str) -> str:
+    """Text an administrator typed, as stored: the text rules every command's text follows (shared/text.py),
+    trimmed, never blank; ValueError names ``what``."""
     try:
-        name = clean(name).strip()
+        text = clean(text).strip()
     except TextRefused as refused:
         raise ValueError(f"{what} {refused}") from None
-    if not name:
+    if not text:
         raise ValueError(f"{what} must not be blank")
-    return name
+    return text
 
 
 def create_inspection(
@@ -166,7 +167,7 @@ def create_inspection(
     end_date: date | None = None,
     timezone: str = "Europe/London",
 ) -> Inspection:
-    name = _name(name, "inspection name")
+    name = required_text(name, "inspection name")
     why = end_before_start(start_date, end_date)
     if why is not None:
         raise ValueError(why)
@@ -202,7 +203,7 @@ def add_inspector(
     engine: Engine, *, inspection_id: int, name: str, inspectorate: Inspectorate, role: Role
 ) -> tuple[Inspector, str]:
     """Add a team member and issue their token; the token is returned once and never stored."""
-    name = _name(name, "inspector name")
+    name = required_text(name, "inspector name")
     token = secrets.token_urlsafe(32)
     with Session(engine) as session:
         if session.get(InspectionRow, inspection_id) is None:

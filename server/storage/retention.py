@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Engine, Table, delete
 from sqlmodel import Session, SQLModel, col, select
 
-from server.storage.database import NotFound, as_utc, forget_old_pages, hash_token
+from server.storage.database import NotFound, as_utc, forget_old_pages, hash_token, required_text
 from server.storage.tables import (
     EventRow,
     InspectionRow,
@@ -28,7 +28,6 @@ from server.storage.tables import (
 from shared.personal_data import find_personal_data, mask
 from shared.protocol import ErrorCode, ProtocolError
 from shared.reporting_clock import reporting_clock
-from shared.text import TextRefused, clean
 
 KEPT = frozenset({TombstoneRow.__tablename__, PurgedTokenRow.__tablename__, "alembic_version"})
 
@@ -57,11 +56,9 @@ def publication_day(row: InspectionRow) -> date | None:
 def checked_reason(reason: str, today: date) -> str:
     """The purge's reason as kept in the tombstone: the text rules and the personal-data guard, as for any text."""
     try:
-        reason = clean(reason).strip()
-    except TextRefused as refused:
-        raise PurgeRefused(f"--reason {refused}") from None
-    if not reason:
-        raise PurgeRefused("--reason must not be blank")
+        reason = required_text(reason, "--reason")
+    except ValueError as refused:
+        raise PurgeRefused(str(refused)) from None
     found = find_personal_data(reason, None, today=today)
     if found:
         raise PurgeRefused(f"--reason looks like it holds personal data ({', '.join(mask(m) for m in found)}: "
