@@ -14,13 +14,12 @@ from typing import Literal
 from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
+from server.handlers import transaction_facts
 from server.handlers.errors import CommandRejected
 from server.storage.tables import InspectorRow, TokenRow
 from shared.protocol import REVOKED_REASON, Command, ErrorCode, Inspector
 from shared.team import InspectorRevoked, RoleChanged
 from shared.vocabulary import Role
-
-_CACHE = "standing"
 
 _inspectors = InspectorRow.__table__  # type: ignore[attr-defined]
 _tokens = TokenRow.__table__  # type: ignore[attr-defined]
@@ -110,7 +109,7 @@ def standings(session: Session, inspector_ids: set[int]) -> dict[int, Role]:
 
 def current_actor(session: Session, actor: Inspector) -> Inspector:
     """``actor`` as they stand now: refused if revoked, with their present role if it changed."""
-    cache: dict[int, Role | None] = session.info.setdefault(_CACHE, {})
+    cache: dict[int, Role | None] = transaction_facts.kept(session, transaction_facts.STANDING)
     if actor.id not in cache:
         cache[actor.id] = standings(session, {actor.id}).get(actor.id)
     role = cache[actor.id]

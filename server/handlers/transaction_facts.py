@@ -23,6 +23,8 @@ from shared.personal_data import NameIndex
 
 _KEPT = "transaction facts"
 _FACTS = "inspection facts"
+STANDING = "standing"
+"""The actors' standing as read in this transaction (server/handlers/membership.py current_actor)."""
 
 _inspections = InspectionRow.__table__  # type: ignore[attr-defined]
 _INSPECTION = select(
@@ -69,8 +71,10 @@ def inspection(session: Session, inspection_id: int) -> tuple[InspectionFacts, N
 
 
 def forget(session: Session) -> None:
-    """Read the facts afresh next time: a command may have changed them."""
+    """Read the facts and the standing afresh next time: a command may have changed them (a policy, the name index,
+    a revocation or a role)."""
     kept(session, _FACTS).clear()
+    kept(session, STANDING).clear()
 
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
