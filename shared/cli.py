@@ -14,6 +14,8 @@ from importlib.metadata import EntryPoint, entry_points
 
 import click
 
+from shared import collector
+
 
 def _docstring(entry: EntryPoint) -> str | None:
     """The docstring of the function an entry point's command is made from, read from its source without
@@ -72,3 +74,4 @@ class PluginGroup(click.Group):
 @click.version_option(package_name="triangulate")
 def main() -> None:
     """Triangulate: share inspection findings with the whole team, live and durably."""
+    collector.run_less_often()

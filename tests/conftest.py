@@ -33,6 +33,9 @@ def pytest_configure(config: pytest.Config) -> None:
     ``MEMORY_DISK`` and nobody chose ``--basetemp`` or ``TMPDIR``. Set in the controlling process before xdist
     starts its workers, so they inherit it."""
     global _session_dir
+    from shared import collector  # here, not at the top: tests.bytecode must act before the project is imported
+
+    collector.run_less_often()  # as every triangulate command does; in each worker as well as here
     if hasattr(config, "workerinput") or config.option.basetemp or os.environ.get("TMPDIR"):
         return
     if not (MEMORY_DISK.is_dir() and os.access(MEMORY_DISK, os.W_OK)):
