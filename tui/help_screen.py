@@ -9,12 +9,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.cases.screen import CASE_KEYS
 from tui.grades.screen import GRADE_KEYS
 from tui.meetings.screen import MEETING_KEYS
 from tui.report.screen import REPORT_KEYS
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import assemble
 
 KEYS: tuple[tuple[str, str], ...] = (
@@ -132,7 +133,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(help_content(self._share_hint))
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

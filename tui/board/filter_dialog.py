@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, Select
 
 from shared.protocol import Inspector
 from shared.vocabulary import Agency, FindingKind, Inspectorate
@@ -18,6 +18,7 @@ from tui.board.filter_query import build_query
 from tui.dialogs.buttons import ButtonRow, press
 from tui.dialogs.frame import FramedDialog
 from tui.state import FindingFilter
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput
 
@@ -63,7 +64,7 @@ class FilterDialog(FramedDialog[str | None]):
                                                        id="withdrawn"))
             yield ButtonRow(press("Clear", "clear", id="clear"), press("Cancel", "cancel", id="cancel"),
                             press("Apply  ctrl+s", "apply", id="apply", variant="primary"), id="buttons")
-        yield Footer()
+        yield KeyFooter()
 
     def _row(self, title: str, widget: Widget) -> ComposeResult:
         with Horizontal(classes="row"):

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from shared.findings import FindingFields, PostFinding, validate_finding
 from shared.grades import NARRATIVE_ONLY, judgement_label
@@ -23,6 +23,7 @@ from tui.board.criteria_picker import CriteriaPicker
 from tui.dialogs.buttons import send_row
 from tui.dialogs.frame import FramedDialog
 from tui.state import TeamState
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput, PlainTextArea
@@ -81,7 +82,7 @@ class FindingForm(FramedDialog[FindingFields | None]):
             yield PlainTextArea(init.get("text") or "", id="text", soft_wrap=True, show_line_numbers=False)
             yield Label("", classes="field-error", id="text-error")
             yield send_row("Save", send_id="save")
-        yield Footer()
+        yield KeyFooter()
 
     def _row(self, title: str, name: str, widget: Widget) -> ComposeResult:
         with Horizontal(classes="row"):

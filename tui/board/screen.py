@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from shared.findings import AmendFinding, FindingFields, PostFinding, WithdrawFinding
 from shared.vocabulary import Role
@@ -31,6 +31,7 @@ from tui.board.withdraw_form import withdraw_form
 from tui.outbox import Outbox
 from tui.state import FindingFilter, FindingView, TeamState, filter_findings, shown_status
 from tui.timefmt import short_time, zone
+from tui.widgets.footer import KeyFooter
 from tui.widgets.support import describe_support, support_badge
 
 
@@ -71,7 +72,7 @@ class BoardScreen(Screen[None]):
             yield FindingDetail(id="detail")
             yield Roster(id="roster")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.findings.empty_message = "Opening the local cache…"

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from shared.sampling import ATTRIBUTES, BalanceReport, Sample, Selection
 from tui.dialogs.frame import FramedDialog
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import assemble
 
 VALUE_WIDTH = 26
@@ -75,7 +76,7 @@ class BalanceScreen(FramedDialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="balance"):
             yield Static(self._content, id="balance-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#balance", VerticalScroll).focus()

@@ -22,13 +22,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from shared.annex_a import AnnexAFileError, CaseRecord, RejectedRow, read_annex_a
 from shared.annex_a_headers import FIELD_LABELS
 from shared.cases import MAX_BATCH, MAX_DIGESTS, ImportCases
 from tui.dialogs.buttons import send_row
 from tui.dialogs.command_form import SendDialog
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import assemble, plain
 from tui.widgets.plain_fields import PlainInput
 
@@ -173,7 +174,7 @@ class CaseImport(SendDialog[list[ImportCases]]):
                 yield Static(id="case-found-body")
             yield Label("", id="case-error")
             yield send_row("Send")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#case-path", Input).focus()

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.annex_a import CaseRecord
 from shared.annex_a_lists import AnnexAView, ViewCount, every_view
 from tui.dialogs.frame import FramedDialog
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import assemble, plain
 
 SAMPLED_MARK = "✓"
@@ -61,7 +62,7 @@ class ListsScreen(FramedDialog[AnnexAView | None]):
                              id="annex-list-options")
             with VerticalScroll(id="annex-list-children"):
                 yield Static(id="annex-list-children-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one("#annex-list-options", OptionList)

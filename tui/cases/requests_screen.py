@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.day_one import DayOneItem, ItemState, SetDayOneRequest
@@ -27,6 +27,7 @@ from tui.cases.book import CaseBook, RequestView
 from tui.dialogs.command_form import CommandForm, FormField
 from tui.dialogs.frame import FramedDialog
 from tui.meetings.forms import parse_day
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import assemble, plain
 
 RECEIVED, NOT_YET = "✓", "○"
@@ -104,7 +105,7 @@ class RequestsScreen(FramedDialog[None]):
             yield OptionList(id="day-one-items")
             with VerticalScroll(id="day-one-detail"):
                 yield Static(id="day-one-detail-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._composed = True

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from shared.protocol import Inspection
 from tui.clock.reporting_clock import ReportingClock
+from tui.widgets.footer import KeyFooter
 
 ClockSource = Callable[[], tuple[Inspection | None, date]]
 """The inspection as the app knows it now, and today in the inspection's time zone."""
@@ -43,7 +43,7 @@ class ClockScreen(ModalScreen[None]):
         inspection, today = self._source()
         with Vertical(id="clock-box"):
             yield ReportingClock(inspection, today, id="clock")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_interval(60, self.refresh_clock)  # a new day moves every count

@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from shared.protocol import Command, field_errors
 from tui.dialogs.buttons import send_row
 from tui.dialogs.frame import FramedDialog
 from tui.timefmt import to_local
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput, PlainTextArea
@@ -144,7 +145,7 @@ class CommandForm(SendDialog[Command]):
                 yield from self._field(spec)
             yield Label("", classes="field-error", id="form-error")
             yield send_row(self._send_label, "primary" if self._calm else "error")
-        yield Footer()
+        yield KeyFooter()
 
     def compose_extra(self) -> ComposeResult:
         """Above the fields: for subclasses (the written confirmation shows its letter here)."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from tui.dialogs.buttons import ButtonRow
+from tui.widgets.footer import KeyFooter
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -37,7 +38,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(self._title, id=f"{self._key}-title", classes="title")
             yield self._text
             yield ButtonRow(self._no, self._yes, id=f"{self._key}-buttons")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._no.focus()

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.report_model import APPENDICES, Report
@@ -34,6 +34,7 @@ from tui.report.text import (
     method_text,
     section_text,
 )
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import plain
 
 Format = Literal["md", "html"]
@@ -83,7 +84,7 @@ class ReportScreen(Screen[None]):
             yield OptionList(id="report-contents")
             with VerticalScroll(id="report-body"):
                 yield Static(NO_REPORT, id="report-front")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self._composed = True

@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from shared.protocol import field_errors
@@ -24,6 +24,7 @@ from shared.triangulation import Link, LinkFindings, Relation, Source, independe
 from tui.dialogs.buttons import send_row
 from tui.dialogs.command_form import SendDialog
 from tui.triangulation.candidates import Candidate, matching
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard_notice import guard_allows
 from tui.widgets.plain import plain
 from tui.widgets.plain_fields import PlainInput
@@ -105,7 +106,7 @@ class LinkForm(SendDialog[LinkFindings]):
             yield Static("", id="link-effect")
             yield Label("", classes="field-error", id="form-error")
             yield send_row("Link")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._fill("")

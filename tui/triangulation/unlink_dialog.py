@@ -15,11 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shared.triangulation import UnlinkFindings
 from tui.dialogs.frame import FramedDialog
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import plain
 
 
@@ -58,7 +59,7 @@ class UnlinkDialog(FramedDialog[UnlinkFindings | None]):
             yield Static(plain(hint), id="unlink-hint")
             yield OptionList(*(Option(plain(c.line, one_line=True), id=c.link_id, disabled=not c.removable)
                                for c in self._choices), id="unlink-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)

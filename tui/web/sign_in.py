@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
+from tui.widgets.footer import KeyFooter
 from tui.widgets.plain import visible
 
 WELCOME = "Paste the token your lead inspector gave you. It is not shown, and not kept after this tab closes."
@@ -54,7 +55,7 @@ class SignInScreen(Screen[None]):
             yield Static(WELCOME, markup=False)
             yield Input(password=True, placeholder="your token", id="token")
             yield Static("", markup=False, id="sign-in-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#token", Input).focus()

@@ -16,10 +16,11 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.state import TeamState
 from tui.timefmt import zone
+from tui.widgets.footer import KeyFooter
 
 
 def on_display(screen: Screen[Any]) -> bool:
@@ -45,7 +46,7 @@ class StateScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield Footer(compact=self.COMPACT_FOOTER)
+        yield KeyFooter(compact=self.COMPACT_FOOTER)
 
     def compose_body(self) -> ComposeResult:
         """Between the header and the footer: for subclasses."""
