@@ -18,7 +18,7 @@ import os
 import secrets
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -67,26 +67,73 @@ class SessionSchema:
         self.url = schema_url(url, self.name)
         self._admin: Engine = create_engine(url, pool_size=1)
         self._engine: Engine | None = None
+        self._emptying_sql: dict[frozenset[str], str] = {}
+        self._team: tuple[object, str] | None = None
+        self._team_schema = f"{self.name}_team"
         with self._admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
 
     def empty(self) -> str:
-        """Delete every row and restart every id sequence; returns the URL to use."""
+        """Delete every row and restart every id sequence; returns the URL to use. One round trip: the statements
+        go as one batch."""
         with self._admin.begin() as conn:  # one transaction, one commit
-            existing = set(
-                conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": self.name}).scalars()
-            )
-            tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name in existing]
-            for table in tables:  # children before parents: no foreign key is ever violated
-                conn.execute(text(f'DELETE FROM "{self.name}"."{table}"'))
-            conn.execute(
-                text(
-                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    " WHERE c.relkind = 'S' AND n.nspname = :s"
-                ),
-                {"s": self.name},
-            )
+            conn.exec_driver_sql(self._emptying(conn))
         return self.url
+
+    def _emptying(self, conn: Connection) -> str:
+        """The batch that empties the tables the schema has now (the first server to open it creates them)."""
+        existing = frozenset(
+            conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": self.name}).scalars()
+        )
+        if existing not in self._emptying_sql:
+            tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name in existing]
+            # children before parents: no foreign key is ever violated
+            statements = [f'DELETE FROM "{self.name}"."{table}"' for table in tables]
+            statements += [f"SELECT setval('{self._quoted(seq)}', 1, false)" for seq in self._sequences(conn)]
+            self._emptying_sql[existing] = "; ".join(statements) or "SELECT 1"
+        return self._emptying_sql[existing]
+
+    def _sequences(self, conn: Connection) -> list[str]:
+        return list(conn.execute(
+            text("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                 " WHERE c.relkind = 'S' AND n.nspname = :s"),
+            {"s": self.name},
+        ).scalars())
+
+    def _quoted(self, sequence: str) -> str:
+        return f'"{self.name}"."{sequence}"'
+
+    def keep_as_team(self, team: object) -> None:
+        """Remember every row the schema holds now, and where its id sequences stand, for ``restore_team``, with
+        ``team``, what the caller made them as (its tokens exist nowhere else): making the standard team costs four
+        transactions and twenty round trips, restoring it one."""
+        with self._admin.begin() as conn:
+            tables = [t.name for t in SQLModel.metadata.sorted_tables]  # parents first
+            kept = [
+                name for name in tables
+                if conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{self.name}"."{name}")')).scalar()
+            ]
+            conn.exec_driver_sql(f'CREATE SCHEMA "{self._team_schema}"')
+            statements = []
+            for name in kept:
+                conn.exec_driver_sql(
+                    f'CREATE TABLE "{self._team_schema}"."{name}" AS SELECT * FROM "{self.name}"."{name}"'
+                )
+                statements.append(f'INSERT INTO "{self.name}"."{name}" SELECT * FROM "{self._team_schema}"."{name}"')
+            for seq in self._sequences(conn):
+                last, called = conn.execute(text(f"SELECT last_value, is_called FROM {self._quoted(seq)}")).one()
+                statements.append(f"SELECT setval('{self._quoted(seq)}', {last}, {str(called).lower()})")
+        self._team = (team, "; ".join(statements))
+
+    def restore_team(self) -> object | None:
+        """Put back the rows ``keep_as_team`` kept (into the emptied schema) and return its ``team``; None if nothing
+        was kept yet."""
+        if self._team is None:
+            return None
+        team, restoring = self._team
+        with self._admin.begin() as conn:
+            conn.exec_driver_sql(restoring)
+        return team
 
     def engine(self) -> Engine:
         """An engine on this schema through the server's own ``connect``, opened once and kept for the session."""
@@ -104,6 +151,7 @@ class SessionSchema:
                 # A connection a test leaked would block the drop for ever; leave that schema behind instead.
                 conn.execute(text("SET LOCAL lock_timeout = '5s'"))
                 conn.execute(text(f'DROP SCHEMA "{self.name}" CASCADE'))
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{self._team_schema}" CASCADE'))
         except Exception as exc:  # cleanup must not hide the session's own outcome
             print(f"pg: could not drop schema {self.name}: {exc}")
         self._admin.dispose()

@@ -372,15 +372,20 @@ def sqlite_team(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Team]:
 
 @pytest.fixture
 def team(backend: str, db_url: str, db_path: Path, request: pytest.FixtureRequest) -> Team:
-    """The standard team in this test's new database: on SQLite a copy of the worker's ready-made file, on
-    PostgreSQL created through the session schema's engine (opening one per test costs a connection and a schema
-    check)."""
+    """The standard team in this test's new database: on SQLite a copy of the worker's ready-made file; on
+    PostgreSQL its rows put back in one round trip from the session schema's copy (tests/pg.py), made the first time
+    through the schema's one engine."""
     if backend == "sqlite":
         template, made = request.getfixturevalue("sqlite_team")
         shutil.copy(template, db_path)  # with its 0600 mode: the file holds the inspection
         return made
     schema: SessionSchema = request.getfixturevalue("pg_schema")
-    return make_team(db_url, engine=schema.engine())
+    kept = schema.restore_team()
+    if isinstance(kept, Team):
+        return kept
+    made = make_team(db_url, engine=schema.engine())
+    schema.keep_as_team(made)
+    return made
 
 
 @pytest.fixture
