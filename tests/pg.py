@@ -125,14 +125,14 @@ class SessionSchema:
                 statements.append(f"SELECT setval('{self._quoted(seq)}', {last}, {str(called).lower()})")
         self._team = (team, "; ".join(statements))
 
-    def restore_team(self) -> object | None:
-        """Put back the rows ``keep_as_team`` kept (into the emptied schema) and return its ``team``; None if nothing
-        was kept yet."""
+    def restore_team(self, then: str = "") -> object | None:
+        """Put back the rows ``keep_as_team`` kept (into the emptied schema), run ``then`` (SQL on this schema) in
+        the same batch, and return the kept ``team``; None if nothing was kept yet."""
         if self._team is None:
             return None
         team, restoring = self._team
         with self._admin.begin() as conn:
-            conn.exec_driver_sql(restoring)
+            conn.exec_driver_sql(f'{restoring}; SET LOCAL search_path = "{self.name}"; {then}')
         return team
 
     def engine(self) -> Engine:

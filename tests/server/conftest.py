@@ -18,10 +18,11 @@ import asyncio
 import contextlib
 import itertools
 import json
+import secrets
 import shutil
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -380,9 +381,12 @@ def team(backend: str, db_url: str, db_path: Path, request: pytest.FixtureReques
         shutil.copy(template, db_path)  # with its 0600 mode: the file holds the inspection
         return made
     schema: SessionSchema = request.getfixturevalue("pg_schema")
-    kept = schema.restore_team()
+    # A new salt and epoch, as a team made afresh has: the server keeps caches per database, salt and inspection
+    # (personal_data_guard's name index), which must not carry one test's names into the next.
+    salt, epoch = secrets.token_hex(16), secrets.token_hex(8)
+    kept = schema.restore_team(then=f"UPDATE inspection SET case_salt = '{salt}', epoch = '{epoch}'")
     if isinstance(kept, Team):
-        return kept
+        return replace(kept, inspection=kept.inspection.model_copy(update={"case_salt": salt}))
     made = make_team(db_url, engine=schema.engine())
     schema.keep_as_team(made)
     return made
