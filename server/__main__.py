@@ -12,6 +12,7 @@ import importlib
 import click
 
 from server.cli.clean_errors import CleanErrors
+from shared import collector
 
 COMMANDS = {
     "serve": "server.cli.server_cli",
@@ -44,6 +45,7 @@ class ServerCommands(CleanErrors):
 @click.group(cls=ServerCommands)
 def cli() -> None:
     """Triangulate server commands (``python -m server``)."""
+    collector.run_less_often()
 
 
 if __name__ == "__main__":

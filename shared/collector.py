@@ -1,5 +1,6 @@
-"""How often CPython's cycle collector runs: set once, the same in every Triangulate process (the app, the server,
-the demo, the browser's app processes, and the test suite that runs them).
+"""How often CPython's cycle collector runs: set once, the same in every Triangulate process. Called where each
+starts: ``triangulate`` (shared.cli), ``python -m server`` (the demo's server), ``python -m tui.web.session`` (a
+browser tab's app) and the test suite (tests/conftest.py).
 
 By default the youngest generation is collected after every 700 net allocations of container objects, and every
 tenth of those passes walks the middle generation too. A screen redraw in the app makes and drops tens of thousands

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from shared import collector
 from tui.client import tls_context
 
 
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", required=True, help="the team server, ws://HOST:PORT or wss://HOST:PORT")
     parser.add_argument("--cafile", help="for wss://: trust the CA certificate(s) in this PEM file")
     args = parser.parse_args(argv)
+    collector.run_less_often()
     from tui.store import LocalStore
     from tui.web.app import WebApp
 
