@@ -7,7 +7,7 @@ tenth of those passes walks the middle generation too. A screen redraw in the ap
 of such objects (strips, segments, style maps) and a command on the server hundreds; reference counting frees
 nearly all of them at once, so most passes find nothing, and the passes that reach older generations walk every
 object still alive. Measured on the app tests: the collector's own CPU 14.9 s of 50 s at the default, ≈ 5 s at
-``YOUNGEST`` (docs/performance.md, "The test suite").
+``YOUNGEST``; on the server alone, CPU per finding the same within the noise (docs/performance.md, "Test suite").
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from tests import bytecode, pg  # noqa: F401 - bytecode first: it must act befor
 SPARE_WORKERS = 2
 """Workers beyond one per core. Tests also wait (on a server's reply, a subprocess starting, PostgreSQL), and spare
 workers fill that time; more only add start-up and switching. Measured on the project's 2-core machine with
-PostgreSQL, after the collector and footer changes of 2026-12-07 (docs/performance.md, "The test suite"): 3 workers
+PostgreSQL, after the collector and footer changes of 2026-12-07 (docs/performance.md, "Test suite"): 3 workers
 4m18 and 4m00 with 65 core-seconds idle, 4 workers 3m42, 4m00 and 4m00 with 23–40 idle."""
 
 

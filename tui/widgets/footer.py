@@ -2,8 +2,8 @@
 
 Textual's footer rebuilds all its keys (a dozen widgets, each restyled) whenever the screen's bindings are
 refreshed, and our screens refresh them on every highlight move and every batch from the server, because what a
-key may do depends on the row and the state; the keys themselves seldom change. Measured on the app tests: the
-rebuilt keys' restyling took 8–10 % of their CPU (docs/performance.md, "The test suite").
+key may do depends on the row and the state; the keys themselves seldom change. Measured on four app-test files side
+by side: 20.2 → 14.3 s of CPU with this footer (docs/performance.md, "Test suite").
 """
 
 from __future__ import annotations
