@@ -74,8 +74,8 @@ class SessionSchema:
             conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
 
     def empty(self) -> str:
-        """Delete every row and restart every id sequence; returns the URL to use. One round trip: the statements
-        go as one batch."""
+        """Delete every row and restart every id sequence; returns the URL to use. Two round trips: which tables
+        there are, then every statement as one batch."""
         with self._admin.begin() as conn:  # one transaction, one commit
             conn.exec_driver_sql(self._emptying(conn))
         return self.url
