@@ -8,7 +8,6 @@ ties it to the report inside and to the tombstone left when the inspection is pu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -57,7 +56,7 @@ def write(out: Path, *, inspection: dict[str, Any], events: Iterable[audit.Store
         "archived_at": utc(at).isoformat(),
         "events": len(lines),
         "head": {"seq": head_seq, "chain": head_chain},
-        "files": {EVENTS: _sha256(events_text), REPORT: _sha256(report)},
+        "files": {EVENTS: chain.hash_text(events_text), REPORT: chain.hash_text(report)},
     }
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     os.close(handle)
@@ -86,7 +85,7 @@ def verify(path: Path) -> tuple[dict[str, Any], audit.Verdict]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError(f"not a Triangulate archive: its manifest is not {FORMAT}")
     for name, text in ((EVENTS, events_text), (REPORT, report)):
-        if manifest.get("files", {}).get(name) != _sha256(text):
+        if manifest.get("files", {}).get(name) != chain.hash_text(text):
             raise ArchiveError(f"{name} does not match the manifest's hash of it: altered")
     head = manifest.get("head") or {}
     verdict = audit.verify(map(_stored, events_text.splitlines()), head=int(head.get("seq", 0)))
@@ -106,7 +105,3 @@ def _stored(text: str) -> audit.Stored:
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise ArchiveError(f"an event line cannot be read ({exc}): altered") from None
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
