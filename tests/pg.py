@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import server.storage.tables  # noqa: F401 - registers every table, so emptying knows the foreign-key order
+from server.storage.shelf import EngineShelf
 
 URL_ENV = "TRIANGULATE_TEST_PG"
 REQUIRED_ENV = "TRIANGULATE_TEST_PG_REQUIRED"
@@ -70,6 +71,9 @@ class SessionSchema:
         self._emptying_sql: dict[frozenset[str], str] = {}
         self._team: tuple[object, str] | None = None
         self._team_schema = f"{self.name}_team"
+        self.engines = EngineShelf()
+        """Engines on this schema handed from server to server (server/storage/shelf.py): a new one per server
+        costs a new backend and password check for each of its connections, and every statement compiled again."""
         with self._admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
 
@@ -144,6 +148,7 @@ class SessionSchema:
         return self._engine
 
     def drop(self) -> None:
+        self.engines.close()
         if self._engine is not None:
             self._engine.dispose()
         try:

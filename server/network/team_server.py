@@ -45,6 +45,7 @@ from server.network.tls import server_context
 from server.storage import database
 from server.storage.database import Logged
 from server.storage.retention import refusal
+from server.storage.shelf import EngineShelf
 from server.storage.tables import utcnow
 from server.storage.writer import Submission, Writer
 from shared.catalogue import decode_command
@@ -88,6 +89,9 @@ class ServerConfig:
     keyfile: str | None = None
     catch_up_page: int = database.CATCH_UP_PAGE
     """Events read from the log in one query during catch-up (small in tests, to replay across many pages)."""
+    engines: EngineShelf | None = None
+    """Where to take an open engine on ``db_url`` from, and put it back when stopped (server/storage/shelf.py: a
+    process that starts server after server); None opens a new one and disposes of it."""
 
 
 def _forget_upgrade(websocket: ServerConnection) -> None:
@@ -140,7 +144,8 @@ class TeamServer:
 
     async def start(self) -> None:
         tls = server_context(self.config.certfile, self.config.keyfile) if self.config.certfile else None
-        self._engine = await asyncio.to_thread(database.connect, self.config.db_url)
+        shelf = self.config.engines
+        self._engine = await asyncio.to_thread(shelf.take if shelf else database.connect, self.config.db_url)
         self._writer = Writer(self._engine, clock=self._clock)
         self._writer_task = asyncio.create_task(self._writer.run(), name="writer")
         self._watch = DeadlineWatch(self._engine, self._flag_overdue, self._clock)
@@ -172,8 +177,11 @@ class TeamServer:
                     await task
         if self._relay is not None:
             await self._relay.close()
-        if self._engine is not None:
-            self._engine.dispose()
+        engine, self._engine = self._engine, None  # once: a shelved engine may be lent to the next server at once
+        if engine is not None and self.config.engines is not None:
+            self.config.engines.put_back(engine)
+        elif engine is not None:
+            engine.dispose()
 
     async def serve_forever(self) -> None:
         assert self._server is not None, "server not started"

@@ -410,15 +410,19 @@ def cp_lead(db_url: str, team: Team) -> Member:
 
 
 @pytest.fixture
-def make_config(db_url: str) -> Callable[..., ServerConfig]:
+def make_config(backend: str, db_url: str, request: pytest.FixtureRequest) -> Callable[..., ServerConfig]:
     """Config for a server on this test's database; override limits per test.
 
     The per-connection command rate limit is off unless a test asks for it (tests/server/test_limits.py,
-    test_hostile.py): many tests pipeline hundreds of commands on one connection to stress ordering.
+    test_hostile.py): many tests pipeline hundreds of commands on one connection to stress ordering. On PostgreSQL
+    the server takes its engine from the session schema's shelf and puts it back when it stops.
     """
+    engines = request.getfixturevalue("pg_schema").engines if backend == "postgresql" else None
 
     def make(**overrides: Any) -> ServerConfig:
-        values: dict[str, Any] = {"db_url": db_url, "host": "127.0.0.1", "port": 0, "command_rate": None}
+        values: dict[str, Any] = {
+            "db_url": db_url, "host": "127.0.0.1", "port": 0, "command_rate": None, "engines": engines,
+        }
         values.update(overrides)
         return ServerConfig(**values)
 
