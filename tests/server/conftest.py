@@ -21,6 +21,7 @@ import json
 import secrets
 import shutil
 import socket
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -36,6 +37,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server.network.team_server import ServerConfig, TeamServer
 from server.storage import database
+from server.storage.shelf import EngineShelf
 from shared.alerts import RaiseAlert
 from shared.catalogue import COMMANDS
 from shared.cli import main
@@ -323,9 +325,22 @@ def revoke(db_url: str, member: Member) -> None:
     assert result.exit_code == 0, result.output
 
 
+@pytest.fixture(scope="session")
+def sqlite_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, EngineShelf]]:
+    """The one SQLite file path this worker's tests use, each starting it anew, and the shelf their servers take
+    engines on it from: the engine, with the statements it has compiled, outlives each test."""
+    shelf = EngineShelf()
+    yield tmp_path_factory.mktemp("db") / "triangulate.db", shelf
+    shelf.close()
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "triangulate.db"
+def db_path(sqlite_engines: tuple[Path, EngineShelf]) -> Path:
+    """Where this test's SQLite database is: no file there yet (nor its log), and no connection open to it."""
+    path = sqlite_engines[0]
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -376,15 +391,18 @@ def team(backend: str, db_url: str, db_path: Path, request: pytest.FixtureReques
     """The standard team in this test's new database: on SQLite a copy of the worker's ready-made file; on
     PostgreSQL its rows put back in one round trip from the session schema's copy (tests/pg.py), made the first time
     through the schema's one engine."""
-    if backend == "sqlite":
-        template, made = request.getfixturevalue("sqlite_team")
-        shutil.copy(template, db_path)  # with its 0600 mode: the file holds the inspection
-        return made
-    schema: SessionSchema = request.getfixturevalue("pg_schema")
     # A new salt and epoch, as a team made afresh has: the server keeps caches per database, salt and inspection
     # (personal_data_guard's name index), which must not carry one test's names into the next.
     salt, epoch = secrets.token_hex(16), secrets.token_hex(8)
-    kept = schema.restore_team(then=f"UPDATE inspection SET case_salt = '{salt}', epoch = '{epoch}'")
+    afresh = f"UPDATE inspection SET case_salt = '{salt}', epoch = '{epoch}'"
+    if backend == "sqlite":
+        template, made = request.getfixturevalue("sqlite_team")
+        shutil.copy(template, db_path)  # with its 0600 mode: the file holds the inspection
+        with contextlib.closing(sqlite3.connect(db_path)) as copy, copy:
+            copy.execute(afresh)
+        return replace(made, inspection=made.inspection.model_copy(update={"case_salt": salt}))
+    schema: SessionSchema = request.getfixturevalue("pg_schema")
+    kept = schema.restore_team(then=afresh)
     if isinstance(kept, Team):
         return replace(kept, inspection=kept.inspection.model_copy(update={"case_salt": salt}))
     made = make_team(db_url, engine=schema.engine())
@@ -417,7 +435,10 @@ def make_config(backend: str, db_url: str, request: pytest.FixtureRequest) -> Ca
     test_hostile.py): many tests pipeline hundreds of commands on one connection to stress ordering. On PostgreSQL
     the server takes its engine from the session schema's shelf and puts it back when it stops.
     """
-    engines = request.getfixturevalue("pg_schema").engines if backend == "postgresql" else None
+    engines: EngineShelf = (
+        request.getfixturevalue("pg_schema").engines if backend == "postgresql"
+        else request.getfixturevalue("sqlite_engines")[1]
+    )
 
     def make(**overrides: Any) -> ServerConfig:
         values: dict[str, Any] = {

@@ -70,9 +70,13 @@ def test_a_shelved_engine_whose_schema_changed_is_refused_when_taken(db_url: str
     shelf = EngineShelf()
     shelf.put_back(shelf.take(db_url))
     plain = create_engine(db_url)
-    with plain.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
-    plain.dispose()
-    with pytest.raises(schema.SchemaError):
-        shelf.take(db_url)
-    shelf.close()
+    try:
+        with plain.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(schema.SchemaError):
+            shelf.take(db_url)
+    finally:  # PostgreSQL's schema is the session's: the tests after this one need it current
+        with plain.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": schema.head()})
+        plain.dispose()
+        shelf.close()
