@@ -4,7 +4,7 @@ A server opens its engine when it starts and disposes of it when it stops. A new
 running one has done once: each statement is compiled anew (SQLAlchemy's cache belongs to the engine), and on
 PostgreSQL each of its first connections starts a backend and authenticates with a password. ``triangulate serve``
 starts one server for the life of its process, so that is nothing; the test suite starts hundreds, and on its
-PostgreSQL half the new engines were a quarter of the CPU (docs/performance.md, "Test suite"). A shelf, passed in
+PostgreSQL half the new engines were about a fifth of the CPU (docs/performance.md, "Test suite"). A shelf, passed in
 ``ServerConfig.engines``, hands a starting server the engine the last one on that database put back.
 """
 

@@ -336,7 +336,8 @@ def sqlite_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
 
 @pytest.fixture
 def db_path(sqlite_engines: tuple[Path, EngineShelf]) -> Path:
-    """Where this test's SQLite database is: no file there yet (nor its log), and no connection open to it."""
+    """Where this test's SQLite database is: no file there yet (nor its log). The engine the worker's shelf keeps on
+    it holds no connection, and a new file is a new inode: a connection some test left open reads its own old one."""
     path = sqlite_engines[0]
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
