@@ -178,9 +178,11 @@ class TeamServer:
         if self._relay is not None:
             await self._relay.close()
         engine, self._engine = self._engine, None  # once: a shelved engine may be lent to the next server at once
-        if engine is not None and self.config.engines is not None:
+        if engine is None:
+            return
+        if self.config.engines is not None:
             self.config.engines.put_back(engine)
-        elif engine is not None:
+        else:
             engine.dispose()
 
     async def serve_forever(self) -> None:

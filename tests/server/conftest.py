@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -325,20 +325,25 @@ def revoke(db_url: str, member: Member) -> None:
     assert result.exit_code == 0, result.output
 
 
+class SQLiteFile(NamedTuple):
+    path: Path
+    engines: EngineShelf
+
+
 @pytest.fixture(scope="session")
-def sqlite_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, EngineShelf]]:
+def sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteFile]:
     """The one SQLite file path this worker's tests use, each starting it anew, and the shelf their servers take
     engines on it from: the engine, with the statements it has compiled, outlives each test."""
     shelf = EngineShelf()
-    yield tmp_path_factory.mktemp("db") / "triangulate.db", shelf
+    yield SQLiteFile(tmp_path_factory.mktemp("db") / "triangulate.db", shelf)
     shelf.close()
 
 
 @pytest.fixture
-def db_path(sqlite_engines: tuple[Path, EngineShelf]) -> Path:
+def db_path(sqlite_file: SQLiteFile) -> Path:
     """Where this test's SQLite database is: no file there yet (nor its log). The engine the worker's shelf keeps on
     it holds no connection, and a new file is a new inode: a connection some test left open reads its own old one."""
-    path = sqlite_engines[0]
+    path = sqlite_file.path
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
     return path
@@ -396,16 +401,20 @@ def team(backend: str, db_url: str, db_path: Path, request: pytest.FixtureReques
     # (personal_data_guard's name index), which must not carry one test's names into the next.
     salt, epoch = secrets.token_hex(16), secrets.token_hex(8)
     afresh = f"UPDATE inspection SET case_salt = '{salt}', epoch = '{epoch}'"
+
+    def salted(kept: Team) -> Team:
+        return replace(kept, inspection=kept.inspection.model_copy(update={"case_salt": salt}))
+
     if backend == "sqlite":
         template, made = request.getfixturevalue("sqlite_team")
         shutil.copy(template, db_path)  # with its 0600 mode: the file holds the inspection
         with contextlib.closing(sqlite3.connect(db_path)) as copy, copy:
             copy.execute(afresh)
-        return replace(made, inspection=made.inspection.model_copy(update={"case_salt": salt}))
+        return salted(made)
     schema: SessionSchema = request.getfixturevalue("pg_schema")
     kept = schema.restore_team(then=afresh)
     if isinstance(kept, Team):
-        return replace(kept, inspection=kept.inspection.model_copy(update={"case_salt": salt}))
+        return salted(kept)
     made = make_team(db_url, engine=schema.engine())
     schema.keep_as_team(made)
     return made
@@ -433,12 +442,13 @@ def make_config(backend: str, db_url: str, request: pytest.FixtureRequest) -> Ca
     """Config for a server on this test's database; override limits per test.
 
     The per-connection command rate limit is off unless a test asks for it (tests/server/test_limits.py,
-    test_hostile.py): many tests pipeline hundreds of commands on one connection to stress ordering. On PostgreSQL
-    the server takes its engine from the session schema's shelf and puts it back when it stops.
+    test_hostile.py): many tests pipeline hundreds of commands on one connection to stress ordering. The server
+    takes its engine from the worker's shelf (the session schema's on PostgreSQL, the SQLite file's otherwise) and
+    puts it back when it stops.
     """
     engines: EngineShelf = (
         request.getfixturevalue("pg_schema").engines if backend == "postgresql"
-        else request.getfixturevalue("sqlite_engines")[1]
+        else request.getfixturevalue("sqlite_file").engines
     )
 
     def make(**overrides: Any) -> ServerConfig:
