@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from server.storage import database
-from server.storage.tables import EventRow, FindingRow, InspectionRow
+from server.storage.tables import EventRow, FindingRow, InspectionRow, InspectorRow
 from shared.protocol import Event
 
 REPO = Path(__file__).resolve().parents[2]
@@ -158,14 +158,19 @@ def stored_log(db_url: str, inspection_id: int) -> StoredLog:
 
 
 def read_log(engine: Engine, inspection_id: int) -> StoredLog:
-    _epoch, head = database.log_position(engine, inspection_id=inspection_id)
-    pages = database.events_between(engine, inspection_id=inspection_id, after=0, upto=head)
-    events = [e for page in pages for e in page]
+    """One inspection's log, read in one session: the head, every event row and the team that wrote them."""
     with Session(engine) as session:
-        command_ids = list(session.exec(
-            select(EventRow.command_id).where(EventRow.inspection_id == inspection_id).order_by(col(EventRow.seq))
-        ).all())
-    return StoredLog(head=head, events=events, command_ids=command_ids)
+        inspection = session.get(InspectionRow, inspection_id)
+        assert inspection is not None, f"no inspection {inspection_id}"
+        actors = {
+            row.id: database.inspector_model(row)
+            for row in session.exec(select(InspectorRow).where(InspectorRow.inspection_id == inspection_id))
+        }
+        rows = session.exec(
+            select(EventRow).where(EventRow.inspection_id == inspection_id).order_by(col(EventRow.seq))
+        ).all()
+    events = [database.event_model(row, actors[row.actor_id] if row.actor_id else None) for row in rows]
+    return StoredLog(head=inspection.head, events=events, command_ids=[row.command_id for row in rows])
 
 
 def integrity_problems(db_url: str) -> list[str]:

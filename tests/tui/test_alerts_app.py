@@ -149,7 +149,8 @@ async def test_the_lead_takes_an_escalation_through_every_step_on_the_alerts_scr
             """Both bars still show the escalation, each calling for the next step as that member may take it."""
             return lead_words in bar_text(asha) and other_words in bar_text(ben)
 
-        assert calls("acknowledge it now: a, then k", "waiting for the lead to acknowledge it now")
+        await wait_for(pb, lambda: calls("acknowledge it now: a, then k", "waiting for the lead to acknowledge it now"),
+                       "the acknowledging called for")
         await pa.press("k")
         await wait_for(pa, lambda: status() is AlertStatus.ACKNOWLEDGED, "acknowledged")
         await wait_for(pb, lambda: calls("immediately inform the relevant senior manager: a, then i",

@@ -138,7 +138,7 @@ async def test_a_catch_up_that_ends_in_the_same_burst_leaves_the_cursor_on_the_n
     cursor stayed on the first finding folded, the oldest, out of view below the rows shown."""
     app = cached_app(tmp_path, [])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.state.me is not None, "the cache")  # the client starts only after it
         log = teammates(1, CACHED, random.Random(5))
         app.post_message(ClientBatch([*(m.EventReceived(e) for e in log), m.CaughtUp(log[-1].seq)]))
         await wait_for(pilot, lambda: app.board.findings.row_count == CACHED, "the log on the board")
