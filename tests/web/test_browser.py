@@ -10,6 +10,7 @@ reaching the signed-in page. A revoked token ends its browser session; closing a
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,19 @@ class Page:
         await self.page.keyboard.press("Enter")
 
     async def title_has(self, words: str) -> None:
-        await self.page.wait_for_function("words => document.title.includes(words)", arg=words, timeout=WAIT_MS)
+        from playwright.async_api import TimeoutError as PlaywrightTimeout  # here: tests/web/browser.py says why
+
+        try:
+            await self.page.wait_for_function("words => document.title.includes(words)", arg=words, timeout=WAIT_MS)
+        except PlaywrightTimeout:  # say where the tab is instead
+            raise AssertionError(
+                f"the tab's title never had {words!r}: it is {await self.page.title()!r}, and the session last drew "
+                f"{self.last_drawn()!r}") from None
+
+    def last_drawn(self, chars: int = 600) -> str:
+        """The end of what the session drew, as text (escape sequences left out)."""
+        text = re.sub(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-_])", " ", self.data.decode(errors="replace"))
+        return " ".join(text.split())[-chars:]
 
     async def drawn(self, words: str, since: int = 0) -> None:
         """Wait until the session has drawn ``words`` (after byte ``since`` of its output)."""

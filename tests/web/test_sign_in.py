@@ -38,3 +38,27 @@ async def test_before_sign_in_nothing_but_the_token_field_answers(tmp_path: Path
 
 def test_the_token_message_never_shows_the_token() -> None:
     assert "secret" not in repr(SignInScreen.TokenGiven("secret"))
+
+
+class TitleWatch(WebApp):
+    """Records, with each title sent to the page, whether the token field had the focus at that moment."""
+
+    titles: list[tuple[str, bool]]
+
+    def page_title(self, title: str) -> None:
+        fields = self.sign_in_screen.query("#token")
+        self.titles.append((title, bool(fields) and fields.first().has_focus))
+        super().page_title(title)
+
+
+async def test_the_tab_is_told_to_sign_in_only_once_the_token_field_takes_keys(tmp_path: Path) -> None:
+    """The page's cue to type is the title; keys typed before the field has the focus went nowhere."""
+    store = LocalStore(tmp_path / "cache.sqlite3")
+    app = TitleWatch(NOWHERE, store)
+    app.titles = []
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: app.titles, "a title")
+            assert app.titles[0] == ("Sign in — Triangulate", True)
+    finally:
+        store.close()

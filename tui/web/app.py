@@ -43,7 +43,10 @@ class WebApp(TriangulateApp):
 
     def on_mount(self) -> None:
         self.push_screen(self.sign_in_screen)
-        self.page_title(f"Sign in — {PAGE_TITLE}")
+
+    @on(SignInScreen.Ready)
+    def _ready_to_sign_in(self) -> None:
+        self.page_title(f"Sign in — {PAGE_TITLE}")  # the tab's cue to type: the token field takes keys now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.connection.signed_in and action not in self.BEFORE_SIGN_IN:

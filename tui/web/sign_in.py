@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -44,9 +44,13 @@ class SignInScreen(Screen[None]):
         def __repr__(self) -> str:
             return "SignInScreen.TokenGiven(token=…)"
 
+    class Ready(Message):
+        """The token field has the focus: what the person types from now on goes into it."""
+
     def __init__(self, server: str) -> None:
         super().__init__()
         self._server = server
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sign-in"):
@@ -59,6 +63,13 @@ class SignInScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#token", Input).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Focus is given a moment after the screen mounts, and keys that come before it go nowhere: the page is
+        told the screen is ready only once they go into the token field."""
+        if event.widget.id == "token" and not self._ready:
+            self._ready = True
+            self.post_message(self.Ready())
 
     @on(Input.Submitted, "#token")
     def _submitted(self, event: Input.Submitted) -> None:
